@@ -1,0 +1,323 @@
+//! The option definition registry: standard definitions plus custom `option-def` entries, keyed by
+//! (space, code) and (space, name).
+
+use super::{std_v4, DataType, DefError};
+use std::collections::HashMap;
+
+/// Address family of a registry: decides the main option space and the valid code range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// DHCPv4: main space `dhcp4`, one-byte codes, 0 (PAD) and 255 (END) reserved there.
+    V4,
+    /// DHCPv6: main space `dhcp6`, two-byte codes, 0 reserved there.
+    V6,
+}
+
+impl Family {
+    /// The family's top-level option space.
+    pub fn main_space(self) -> &'static str {
+        match self {
+            Family::V4 => "dhcp4",
+            Family::V6 => "dhcp6",
+        }
+    }
+
+    fn max_code(self) -> u16 {
+        match self {
+            Family::V4 => 255,
+            Family::V6 => u16::MAX,
+        }
+    }
+}
+
+/// One option definition (Kea `option-def`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionDef {
+    /// Option name, unique in its space.
+    pub name: String,
+    /// Option code, unique in its space.
+    pub code: u16,
+    /// Option space the option lives in (`dhcp4`, `vendor-4491`, a custom space, ...).
+    pub space: String,
+    /// Value type.
+    pub data_type: DataType,
+    /// Whether the value repeats (for records: the last field repeats).
+    pub array: bool,
+    /// Field types when `data_type` is [`DataType::Record`]; empty otherwise.
+    pub record_types: Vec<DataType>,
+    /// Option space of the sub-options this option carries after its value; empty for none.
+    pub encapsulate: String,
+}
+
+impl OptionDef {
+    /// A definition with no array flag, record fields or encapsulated space.
+    pub fn new(name: &str, code: u16, space: &str, data_type: DataType) -> Self {
+        Self {
+            name: name.to_owned(),
+            code,
+            space: space.to_owned(),
+            data_type,
+            array: false,
+            record_types: Vec::new(),
+            encapsulate: String::new(),
+        }
+    }
+
+    /// The types of the value's fields: the record fields, or the one type.
+    pub fn fields(&self) -> &[DataType] {
+        if self.data_type == DataType::Record {
+            &self.record_types
+        } else {
+            std::slice::from_ref(&self.data_type)
+        }
+    }
+
+    /// Checks the definition's own consistency (name, space, type, array flag, record fields).
+    fn validate(&self) -> Result<(), String> {
+        if self.name.is_empty() {
+            return Err("the name is empty".into());
+        }
+        if self.name.chars().any(|c| c.is_whitespace() || c == ':') {
+            return Err("the name contains spaces or ':'".into());
+        }
+        if self.name.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("the name is only digits".into());
+        }
+        if !valid_space_name(&self.space) {
+            return Err(format!("invalid option space name '{}'", self.space));
+        }
+        if !self.encapsulate.is_empty() && !valid_space_name(&self.encapsulate) {
+            return Err(format!(
+                "invalid encapsulated option space name '{}'",
+                self.encapsulate
+            ));
+        }
+        if self.data_type != DataType::Record {
+            if !self.record_types.is_empty() {
+                return Err(format!(
+                    "record-types given but the type is {}, not record",
+                    self.data_type
+                ));
+            }
+            if self.array {
+                not_repeatable(self.data_type)?;
+            }
+            return Ok(());
+        }
+        if self.record_types.len() < 2 {
+            return Err("a record needs at least 2 fields in record-types".into());
+        }
+        let last = self.record_types.len() - 1;
+        for (i, &t) in self.record_types.iter().enumerate() {
+            match t {
+                DataType::Record | DataType::Empty | DataType::Internal => {
+                    return Err(format!("type {t} cannot be a record field"));
+                }
+                // Their length is "up to the end", so nothing can follow them.
+                DataType::String | DataType::Binary if i < last => {
+                    return Err(format!("a {t} field can only be the last record field"));
+                }
+                _ => {}
+            }
+        }
+        if self.array {
+            not_repeatable(self.record_types[last])?;
+        }
+        Ok(())
+    }
+}
+
+/// Types whose length runs to the end of the option cannot repeat.
+fn not_repeatable(t: DataType) -> Result<(), String> {
+    match t {
+        DataType::String | DataType::Binary | DataType::Empty | DataType::Internal => {
+            Err(format!("an array of {t} is not a valid option definition"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Kea's rule for option space names: letters, digits, `_` and `-`, not starting with `-`.
+fn valid_space_name(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphanumeric() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Where a definition comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// Built in and fixed.
+    Standard,
+    /// Built in, used only when no `option-def` overrides it (option 43).
+    LastResort,
+    /// From the configuration.
+    Custom,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Space {
+    by_code: HashMap<u16, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+/// Registry of option definitions, keyed by (space, code) and (space, name).
+#[derive(Clone, Debug)]
+pub struct OptionDefs {
+    family: Family,
+    defs: Vec<(OptionDef, Origin)>,
+    spaces: HashMap<String, Space>,
+}
+
+impl OptionDefs {
+    /// A registry with no definition at all.
+    pub fn empty(family: Family) -> Self {
+        Self {
+            family,
+            defs: Vec::new(),
+            spaces: HashMap::new(),
+        }
+    }
+
+    /// The built-in DHCPv4 definitions: spaces `dhcp4`, `dhcp-agent-options-space`, `vendor-4491` and
+    /// `vendor-encapsulated-options-space` (V4-112, V4-113, V4-114, V4-119, V4-122).
+    pub fn standard_v4() -> OptionDefs {
+        let mut defs = Self::empty(Family::V4);
+        for (def, last_resort) in std_v4::definitions() {
+            let origin = if last_resort {
+                Origin::LastResort
+            } else {
+                Origin::Standard
+            };
+            defs.insert(def, origin);
+        }
+        // Option 43's sub-options live here; it has no built-in definition but exists.
+        defs.spaces
+            .entry(std_v4::VENDOR_ENCAPSULATED_SPACE.to_owned())
+            .or_default();
+        defs
+    }
+
+    /// The registry's address family.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    /// Adds a custom definition (`option-def`). Refused: an inconsistent definition, a code outside the
+    /// family's range (or PAD/END in `dhcp4`), a name or code already defined in the space, and any
+    /// redefinition of a standard option. A built-in last-resort definition (option 43) is replaced.
+    pub fn add(&mut self, def: OptionDef) -> Result<(), DefError> {
+        def.validate().map_err(|reason| DefError::Invalid {
+            name: def.name.clone(),
+            space: def.space.clone(),
+            reason,
+        })?;
+        self.check_code(&def)?;
+        let space = self.spaces.get(&def.space);
+        let existing_code = space.and_then(|s| s.by_code.get(&def.code)).copied();
+        let existing_name = space.and_then(|s| s.by_name.get(&def.name)).copied();
+        for i in [existing_code, existing_name].into_iter().flatten() {
+            let (old, origin) = &self.defs[i];
+            match origin {
+                Origin::Standard => {
+                    return Err(DefError::Standard {
+                        name: def.name.clone(),
+                        code: def.code,
+                        space: def.space.clone(),
+                        standard: old.name.clone(),
+                    })
+                }
+                // Only a definition of the same code may replace a last-resort one.
+                Origin::LastResort if old.code == def.code => {}
+                _ if old.code == def.code => {
+                    return Err(DefError::DuplicateCode {
+                        name: def.name.clone(),
+                        code: def.code,
+                        space: def.space.clone(),
+                        existing: old.name.clone(),
+                    })
+                }
+                _ => {
+                    return Err(DefError::DuplicateName {
+                        name: def.name.clone(),
+                        space: def.space.clone(),
+                    })
+                }
+            }
+        }
+        if let Some(i) = existing_code {
+            // Replacing the last-resort definition: drop its name key, reuse its slot.
+            let old_name = std::mem::take(&mut self.defs[i].0.name);
+            let space = self.spaces.entry(def.space.clone()).or_default();
+            space.by_name.remove(&old_name);
+            space.by_name.insert(def.name.clone(), i);
+            self.defs[i] = (def, Origin::Custom);
+        } else {
+            self.insert(def, Origin::Custom);
+        }
+        Ok(())
+    }
+
+    fn check_code(&self, def: &OptionDef) -> Result<(), DefError> {
+        let bad = |reason| DefError::BadCode {
+            name: def.name.clone(),
+            code: def.code,
+            space: def.space.clone(),
+            reason,
+        };
+        if def.code > self.family.max_code() {
+            return Err(bad("the code is larger than 255"));
+        }
+        if def.space == self.family.main_space() {
+            match (self.family, def.code) {
+                (Family::V4, 0) => return Err(bad("code 0 is reserved for PAD")),
+                (Family::V4, 255) => return Err(bad("code 255 is reserved for END")),
+                (Family::V6, 0) => return Err(bad("code 0 is reserved")),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, def: OptionDef, origin: Origin) {
+        let i = self.defs.len();
+        let space = self.spaces.entry(def.space.clone()).or_default();
+        space.by_code.insert(def.code, i);
+        space.by_name.insert(def.name.clone(), i);
+        self.defs.push((def, origin));
+    }
+
+    /// The definition named `name` in `space`.
+    pub fn by_name(&self, space: &str, name: &str) -> Option<&OptionDef> {
+        let i = *self.spaces.get(space)?.by_name.get(name)?;
+        self.defs.get(i).map(|(d, _)| d)
+    }
+
+    /// The definition of `code` in `space`.
+    pub fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
+        let i = *self.spaces.get(space)?.by_code.get(&code)?;
+        self.defs.get(i).map(|(d, _)| d)
+    }
+
+    /// Whether `space` is known: it has a definition, or is a built-in space such as
+    /// `vendor-encapsulated-options-space`.
+    pub fn has_space(&self, space: &str) -> bool {
+        self.spaces.contains_key(space)
+    }
+
+    /// Whether `code` in `space` has a fixed built-in definition (one `option-def` cannot replace).
+    pub fn is_standard(&self, space: &str, code: u16) -> bool {
+        self.spaces
+            .get(space)
+            .and_then(|s| s.by_code.get(&code))
+            .is_some_and(|&i| self.defs[i].1 == Origin::Standard)
+    }
+
+    /// The custom definitions, in the order they were added.
+    pub fn custom(&self) -> impl Iterator<Item = &OptionDef> {
+        self.defs
+            .iter()
+            .filter(|(_, o)| *o == Origin::Custom)
+            .map(|(d, _)| d)
+    }
+}
