@@ -1,0 +1,3 @@
+//! `ruru-lfc`: lease file cleanup, compatible with Kea's `kea-lfc` command line.
+
+fn main() {}

@@ -1,0 +1,235 @@
+//! Client identifiers stored with a lease: the hardware address and the DHCPv4 client identifier.
+//!
+//! Both print and parse as Kea writes them in lease files and in the control API: colon-separated
+//! lower-case hex (`01:aa:bb`). Neither allocates for common sizes, because the engine builds one
+//! per packet.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+/// Longest hardware address kept (RFC 2131 `chaddr` is 16 bytes; Kea allows 20).
+pub const HWADDR_MAX: usize = 20;
+
+/// Hardware type of Ethernet (RFC 1700), the type Kea assumes for addresses read from a v4 lease file.
+pub const HTYPE_ETHER: u8 = 1;
+
+/// A text form of hex bytes was malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid hex identifier {text:?}: {reason}")]
+pub struct ParseIdError {
+    /// The text that failed to parse (cut to 80 bytes).
+    pub text: String,
+    /// Why it failed.
+    pub reason: &'static str,
+}
+
+impl ParseIdError {
+    fn new(text: &str, reason: &'static str) -> Self {
+        let mut end = text.len().min(80);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Self { text: text[..end].to_owned(), reason }
+    }
+}
+
+/// Writes `bytes` as `aa:bb:cc`.
+fn fmt_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            f.write_str(":")?;
+        }
+        write!(f, "{b:02x}")?;
+    }
+    Ok(())
+}
+
+/// Parses colon-separated hex into `out`, returning the byte count. Each group is one or two hex
+/// digits (Kea accepts `1:2:3`); the empty string is zero bytes.
+fn parse_hex(text: &str, out: &mut [u8]) -> Result<usize, ParseIdError> {
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let mut n = 0;
+    for group in text.split(':') {
+        if group.is_empty() || group.len() > 2 {
+            return Err(ParseIdError::new(text, "each group must be one or two hex digits"));
+        }
+        let byte = u8::from_str_radix(group, 16)
+            .map_err(|_| ParseIdError::new(text, "not a hex digit"))?;
+        let slot = out.get_mut(n).ok_or_else(|| ParseIdError::new(text, "too long"))?;
+        *slot = byte;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// A hardware (MAC) address with its type. `Copy` and heap-free.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct HwAddr {
+    htype: u8,
+    len: u8,
+    bytes: [u8; HWADDR_MAX],
+}
+
+impl HwAddr {
+    /// Builds an address of hardware type `htype`; bytes past [`HWADDR_MAX`] are dropped.
+    pub fn new(htype: u8, bytes: &[u8]) -> Self {
+        let len = bytes.len().min(HWADDR_MAX);
+        let mut buf = [0u8; HWADDR_MAX];
+        buf[..len].copy_from_slice(&bytes[..len]);
+        Self { htype, len: len as u8, bytes: buf }
+    }
+
+    /// The hardware type (1 = Ethernet).
+    pub fn htype(&self) -> u8 {
+        self.htype
+    }
+
+    /// The address bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// True for a zero-length address (Kea keeps one on declined leases).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Display for HwAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_hex(self.as_bytes(), f)
+    }
+}
+
+/// Parses `aa:bb:cc:dd:ee:ff` as an Ethernet address (the text form carries no type).
+impl FromStr for HwAddr {
+    type Err = ParseIdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut buf = [0u8; HWADDR_MAX];
+        let n = parse_hex(s, &mut buf)?;
+        Ok(Self::new(HTYPE_ETHER, &buf[..n]))
+    }
+}
+
+/// Longest client identifier stored without a heap allocation.
+const CLIENT_ID_INLINE: usize = 30;
+
+/// Longest client identifier accepted (option 61 data is at most 255 bytes).
+pub const CLIENT_ID_MAX: usize = 255;
+
+/// The DHCPv4 client identifier (option 61 data). Identifiers up to 30 bytes, which covers
+/// MAC- and DUID-based ones, live inline; longer ones on the heap.
+#[derive(Clone)]
+pub struct ClientId(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; CLIENT_ID_INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl ClientId {
+    /// Builds a client identifier; bytes past [`CLIENT_ID_MAX`] are dropped.
+    pub fn new(bytes: &[u8]) -> Self {
+        let bytes = &bytes[..bytes.len().min(CLIENT_ID_MAX)];
+        if bytes.len() <= CLIENT_ID_INLINE {
+            let mut buf = [0u8; CLIENT_ID_INLINE];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Self(Repr::Inline { len: bytes.len() as u8, bytes: buf })
+        } else {
+            Self(Repr::Heap(bytes.into()))
+        }
+    }
+
+    /// The identifier bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
+    }
+}
+
+// Equality and hashing go through the bytes so they never depend on the storage form.
+impl PartialEq for ClientId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for ClientId {}
+
+impl Hash for ClientId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl fmt::Debug for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ClientId({self})")
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_hex(self.as_bytes(), f)
+    }
+}
+
+impl FromStr for ClientId {
+    type Err = ParseIdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut buf = [0u8; CLIENT_ID_MAX];
+        let n = parse_hex(s, &mut buf)?;
+        Ok(Self::new(&buf[..n]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hwaddr_text_round_trip() {
+        let hw = HwAddr::new(1, &[0xaa, 0x0b, 0xcc, 0, 1, 0xff]);
+        assert_eq!(hw.to_string(), "aa:0b:cc:00:01:ff");
+        assert_eq!("aa:0b:cc:00:01:ff".parse::<HwAddr>(), Ok(hw));
+        assert_eq!("AA:B:cc:0:1:FF".parse::<HwAddr>().map(|h| h.to_string()).as_deref(), Ok("aa:0b:cc:00:01:ff"));
+    }
+
+    #[test]
+    fn hwaddr_truncates_to_twenty_bytes() {
+        let hw = HwAddr::new(6, &[7u8; 30]);
+        assert_eq!(hw.as_bytes().len(), HWADDR_MAX);
+        assert_eq!(hw.htype(), 6);
+        assert!("01:02:03:04:05:06:07:08:09:10:11:12:13:14:15:16:17:18:19:20:21".parse::<HwAddr>().is_err());
+    }
+
+    #[test]
+    fn hex_rejects_garbage() {
+        for bad in ["zz", "aa::bb", "aab:cc", ":", "aa:", "a a"] {
+            assert!(bad.parse::<HwAddr>().is_err(), "{bad}");
+            assert!(bad.parse::<ClientId>().is_err(), "{bad}");
+        }
+        assert_eq!("".parse::<HwAddr>().map(|h| h.is_empty()), Ok(true));
+    }
+
+    #[test]
+    fn client_id_inline_and_heap_compare_by_bytes() {
+        let short = ClientId::new(&[1, 2, 3]);
+        assert_eq!(short.to_string(), "01:02:03");
+        let long: Vec<u8> = (0..200).map(|i| i as u8).collect();
+        let id = ClientId::new(&long);
+        assert_eq!(id.as_bytes(), &long[..]);
+        assert_eq!(id.to_string().parse::<ClientId>(), Ok(id.clone()));
+        assert_ne!(id, short);
+        let boundary = ClientId::new(&[9u8; CLIENT_ID_INLINE + 1]);
+        assert_eq!(boundary.as_bytes().len(), CLIENT_ID_INLINE + 1);
+    }
+}
