@@ -7,8 +7,10 @@
 //! 3. `model`: validation into the immutable [`Dhcp4Config`].
 #![warn(missing_docs)]
 
+mod de;
 mod error;
 pub mod model;
+pub mod reader;
 
 pub use error::{ConfigError, Location};
 pub use model::*;
