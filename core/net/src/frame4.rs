@@ -1,0 +1,246 @@
+//! Ethernet II + IPv4 + UDP frames: parsing what a raw socket receives, building what it sends,
+//! and the kernel filter that lets only UDP/IPv4 to one port reach user space.
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::ops::Range;
+
+const ETH_HLEN: usize = 14;
+const IPV4_MIN_HLEN: usize = 20;
+const UDP_HLEN: usize = 8;
+/// Headers of a frame we build: Ethernet, IPv4 without options, UDP.
+pub(crate) const HEADERS_LEN: usize = ETH_HLEN + IPV4_MIN_HLEN + UDP_HLEN;
+const ETHERTYPE_IPV4: u16 = 0x0800;
+const IPPROTO_UDP: u8 = 17;
+/// "More fragments" flag and fragment offset bits of the IPv4 flags/offset field.
+const IPV4_FRAGMENT_MASK: u16 = 0x3fff;
+const IPV4_DONT_FRAGMENT: u16 = 0x4000;
+const TTL: u8 = 64;
+/// The Ethernet broadcast address.
+pub(crate) const BROADCAST_MAC: [u8; 6] = [0xff; 6];
+
+/// Why a received frame is not a UDP/IPv4 datagram for us; the frame is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Malformed {
+    /// Shorter than the headers or than the lengths the headers announce.
+    Truncated,
+    /// Not an Ethernet frame carrying IPv4.
+    NotIpv4,
+    /// IPv4 header length below 20 bytes.
+    BadHeaderLength,
+    /// IPv4 header checksum does not verify.
+    BadChecksum,
+    /// A fragment (reassembly is the kernel's job; DHCP messages are never fragmented).
+    Fragment,
+    /// Not UDP.
+    NotUdp,
+    /// UDP length field below 8 or beyond the IPv4 payload.
+    BadUdpLength,
+    /// UDP to another port.
+    OtherPort,
+}
+
+/// Why a frame could not be built for an outgoing datagram.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub(crate) enum BuildError {
+    /// The payload does not fit one IPv4 datagram.
+    #[error("a UDP payload of {0} bytes does not fit one IPv4 datagram")]
+    PayloadTooLarge(usize),
+    /// Unicast needs the destination's Ethernet address.
+    #[error("a raw frame to unicast {0} needs a destination MAC address")]
+    NoDestinationMac(Ipv4Addr),
+    /// The raw socket is bound to one interface and can send on that one only.
+    #[error("raw socket bound to interface index {bound} cannot send on index {asked}")]
+    OtherInterface {
+        /// Index the socket is bound to.
+        bound: u32,
+        /// Index the target asked for.
+        asked: u32,
+    },
+}
+
+/// A UDP datagram found in a received frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UdpInFrame {
+    pub(crate) src_mac: [u8; 6],
+    pub(crate) src: SocketAddrV4,
+    pub(crate) dst: SocketAddrV4,
+    /// Where the UDP payload sits in the frame.
+    pub(crate) payload: Range<usize>,
+}
+
+fn be16(b: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([b[at], b[at + 1]])
+}
+
+fn ipv4_at(b: &[u8], at: usize) -> Ipv4Addr {
+    Ipv4Addr::new(b[at], b[at + 1], b[at + 2], b[at + 3])
+}
+
+/// Checks that `frame` is one whole, unfragmented UDP/IPv4 datagram to `port` and finds its
+/// payload. Lengths come from the headers, so Ethernet padding after the datagram is ignored.
+/// The UDP checksum is not checked: on virtual links the kernel may leave it to "offload" and a
+/// raw socket sees it unfinished.
+pub(crate) fn parse(frame: &[u8], port: u16) -> Result<UdpInFrame, Malformed> {
+    if frame.len() < ETH_HLEN + IPV4_MIN_HLEN {
+        return Err(Malformed::Truncated);
+    }
+    let ip = &frame[ETH_HLEN..];
+    if be16(frame, 12) != ETHERTYPE_IPV4 || ip[0] >> 4 != 4 {
+        return Err(Malformed::NotIpv4);
+    }
+    let ihl = usize::from(ip[0] & 0x0f) * 4;
+    if ihl < IPV4_MIN_HLEN {
+        return Err(Malformed::BadHeaderLength);
+    }
+    let total = usize::from(be16(ip, 2));
+    if total < ihl + UDP_HLEN || total > ip.len() {
+        return Err(Malformed::Truncated);
+    }
+    // A correct header, its checksum field included, sums to all ones.
+    if fold(sum(0, &ip[..ihl])) != 0xffff {
+        return Err(Malformed::BadChecksum);
+    }
+    if be16(ip, 6) & IPV4_FRAGMENT_MASK != 0 {
+        return Err(Malformed::Fragment);
+    }
+    if ip[9] != IPPROTO_UDP {
+        return Err(Malformed::NotUdp);
+    }
+    let udp = &ip[ihl..total];
+    let udp_len = usize::from(be16(udp, 4));
+    if udp_len < UDP_HLEN || udp_len > udp.len() {
+        return Err(Malformed::BadUdpLength);
+    }
+    if be16(udp, 2) != port {
+        return Err(Malformed::OtherPort);
+    }
+    let mut src_mac = [0; 6];
+    src_mac.copy_from_slice(&frame[6..12]);
+    let start = ETH_HLEN + ihl + UDP_HLEN;
+    Ok(UdpInFrame {
+        src_mac,
+        src: SocketAddrV4::new(ipv4_at(ip, 12), be16(udp, 0)),
+        dst: SocketAddrV4::new(ipv4_at(ip, 16), port),
+        payload: start..start + udp_len - UDP_HLEN,
+    })
+}
+
+/// Addresses of an outgoing frame.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FrameAddrs {
+    pub(crate) src_mac: [u8; 6],
+    pub(crate) dst_mac: [u8; 6],
+    pub(crate) src: SocketAddrV4,
+    pub(crate) dst: SocketAddrV4,
+}
+
+/// Writes the Ethernet, IPv4 and UDP headers (checksums included) that go in front of `payload`.
+pub(crate) fn write_headers(
+    out: &mut [u8; HEADERS_LEN],
+    a: &FrameAddrs,
+    payload: &[u8],
+) -> Result<(), BuildError> {
+    let udp_len = u16::try_from(UDP_HLEN + payload.len())
+        .ok()
+        .filter(|&l| usize::from(l) + IPV4_MIN_HLEN <= usize::from(u16::MAX))
+        .ok_or(BuildError::PayloadTooLarge(payload.len()))?;
+    let total = udp_len + IPV4_MIN_HLEN as u16;
+
+    let (eth, rest) = out.split_at_mut(ETH_HLEN);
+    eth[0..6].copy_from_slice(&a.dst_mac);
+    eth[6..12].copy_from_slice(&a.src_mac);
+    eth[12..14].copy_from_slice(&ETHERTYPE_IPV4.to_be_bytes());
+
+    let (ip, udp) = rest.split_at_mut(IPV4_MIN_HLEN);
+    ip[0] = 0x45; // version 4, 5 words of header
+    ip[1] = 0; // DSCP/ECN
+    ip[2..4].copy_from_slice(&total.to_be_bytes());
+    ip[4..6].copy_from_slice(&[0, 0]); // identification: unused with DF set (RFC 6864)
+    ip[6..8].copy_from_slice(&IPV4_DONT_FRAGMENT.to_be_bytes());
+    ip[8] = TTL;
+    ip[9] = IPPROTO_UDP;
+    ip[10..12].copy_from_slice(&[0, 0]);
+    ip[12..16].copy_from_slice(&a.src.ip().octets());
+    ip[16..20].copy_from_slice(&a.dst.ip().octets());
+    let ip_sum = !fold(sum(0, ip));
+    ip[10..12].copy_from_slice(&ip_sum.to_be_bytes());
+
+    udp[0..2].copy_from_slice(&a.src.port().to_be_bytes());
+    udp[2..4].copy_from_slice(&a.dst.port().to_be_bytes());
+    udp[4..6].copy_from_slice(&udp_len.to_be_bytes());
+    udp[6..8].copy_from_slice(&[0, 0]);
+    // Pseudo-header (RFC 768): addresses, protocol, UDP length; then header and payload.
+    let mut acc = sum(0, &ip[12..20]);
+    acc += u64::from(IPPROTO_UDP) + u64::from(udp_len);
+    acc = sum(acc, udp);
+    acc = sum(acc, payload);
+    // A computed 0 is sent as all ones: 0 on the wire means "no checksum".
+    let udp_sum = match !fold(acc) {
+        0 => 0xffff,
+        s => s,
+    };
+    udp[6..8].copy_from_slice(&udp_sum.to_be_bytes());
+    Ok(())
+}
+
+/// Adds `data` to a one's-complement accumulator as big-endian 16-bit words (a final odd byte is
+/// padded with zero). Summing 32-bit words and folding later gives the same result, faster.
+fn sum(mut acc: u64, data: &[u8]) -> u64 {
+    let mut words = data.chunks_exact(4);
+    for w in &mut words {
+        acc += u64::from(u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
+    }
+    let rest = words.remainder();
+    let mut tail = [0u8; 4];
+    tail[..rest.len()].copy_from_slice(rest);
+    acc + u64::from(u32::from_be_bytes(tail))
+}
+
+/// Folds an accumulator to 16 bits with end-around carry.
+fn fold(mut acc: u64) -> u16 {
+    while acc > 0xffff {
+        acc = (acc & 0xffff) + (acc >> 16);
+    }
+    acc as u16
+}
+
+/// Classic BPF program for an `AF_PACKET` socket: accept Ethernet/IPv4/UDP frames that are not
+/// fragments and go to `port`; drop everything else in the kernel.
+pub(crate) fn udp_port_filter(port: u16) -> [libc::sock_filter; 11] {
+    const fn op(code: u32, jt: u8, jf: u8, k: u32) -> libc::sock_filter {
+        libc::sock_filter {
+            code: code as u16,
+            jt,
+            jf,
+            k,
+        }
+    }
+    use libc::{
+        BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX,
+        BPF_MSH, BPF_RET,
+    };
+    // Jump offsets count instructions after the jump; DROP is the last instruction (index 10).
+    [
+        /* 0 */ op(BPF_LD | BPF_H | BPF_ABS, 0, 0, 12), // EtherType
+        /* 1 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 8, u32::from(ETHERTYPE_IPV4)),
+        /* 2 */
+        op(BPF_LD | BPF_B | BPF_ABS, 0, 0, (ETH_HLEN + 9) as u32), // IP protocol
+        /* 3 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 6, u32::from(IPPROTO_UDP)),
+        /* 4 */
+        op(BPF_LD | BPF_H | BPF_ABS, 0, 0, (ETH_HLEN + 6) as u32), // flags, fragment offset
+        /* 5 */
+        op(
+            BPF_JMP | BPF_JSET | BPF_K,
+            4,
+            0,
+            u32::from(IPV4_FRAGMENT_MASK),
+        ),
+        /* 6 */
+        op(BPF_LDX | BPF_B | BPF_MSH, 0, 0, ETH_HLEN as u32), // X = IP header length
+        /* 7 */
+        op(BPF_LD | BPF_H | BPF_IND, 0, 0, (ETH_HLEN + 2) as u32), // UDP destination port
+        /* 8 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, u32::from(port)),
+        /* 9 */ op(BPF_RET | BPF_K, 0, 0, u32::MAX), // accept the whole frame
+        /* 10 */ op(BPF_RET | BPF_K, 0, 0, 0), // drop
+    ]
+}
