@@ -244,3 +244,301 @@ pub(crate) fn udp_port_filter(port: u16) -> [libc::sock_filter; 11] {
         /* 10 */ op(BPF_RET | BPF_K, 0, 0, 0), // drop
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLI_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 2];
+
+    fn addrs() -> FrameAddrs {
+        FrameAddrs {
+            src_mac: CLI_MAC,
+            dst_mac: BROADCAST_MAC,
+            src: SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 7), 68),
+            dst: SocketAddrV4::new(Ipv4Addr::BROADCAST, 67),
+        }
+    }
+
+    fn frame(a: &FrameAddrs, payload: &[u8]) -> Vec<u8> {
+        let mut head = [0; HEADERS_LEN];
+        write_headers(&mut head, a, payload).unwrap();
+        [&head[..], payload].concat()
+    }
+
+    /// RFC 1071 checksum the slow, obvious way: 16-bit words, end-around carry per addition.
+    fn naive_checksum(data: &[u8]) -> u16 {
+        let mut acc: u32 = 0;
+        for pair in data.chunks(2) {
+            let w = u32::from(pair[0]) << 8 | u32::from(*pair.get(1).unwrap_or(&0));
+            acc += w;
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+        !(acc as u16)
+    }
+
+    fn udp_checksum_of(f: &[u8]) -> u16 {
+        let udp = &f[ETH_HLEN + IPV4_MIN_HLEN..];
+        let mut pseudo = Vec::new();
+        pseudo.extend_from_slice(&f[ETH_HLEN + 12..ETH_HLEN + 20]);
+        pseudo.extend_from_slice(&[0, IPPROTO_UDP]);
+        pseudo.extend_from_slice(&udp[4..6]);
+        pseudo.extend_from_slice(udp);
+        naive_checksum(&pseudo)
+    }
+
+    #[test]
+    fn known_ipv4_header_checksum_verifies() {
+        // A textbook header (checksum 0xb861) sums to all ones.
+        let hdr = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
+            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ];
+        assert_eq!(fold(sum(0, &hdr)), 0xffff);
+        let mut zeroed = hdr;
+        zeroed[10..12].copy_from_slice(&[0, 0]);
+        assert_eq!(!fold(sum(0, &zeroed)), 0xb861);
+    }
+
+    #[test]
+    fn built_frame_has_valid_checksums_and_fields() {
+        for len in [0usize, 1, 7, 300, 301, 548, 1472] {
+            let payload: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            let f = frame(&addrs(), &payload);
+            assert_eq!(&f[0..6], &BROADCAST_MAC);
+            assert_eq!(&f[6..12], &CLI_MAC);
+            assert_eq!(
+                naive_checksum(&f[ETH_HLEN..ETH_HLEN + 20]),
+                0,
+                "IP checksum, len {len}"
+            );
+            assert_eq!(udp_checksum_of(&f), 0, "UDP checksum, len {len}");
+            assert_eq!(usize::from(be16(&f, ETH_HLEN + 2)), 28 + len);
+            assert_eq!(usize::from(be16(&f, ETH_HLEN + 24)), 8 + len);
+        }
+    }
+
+    #[test]
+    fn udp_checksum_of_zero_is_sent_as_all_ones() {
+        // Find the last two payload bytes that make the computed checksum 0.
+        let a = addrs();
+        let found = (0..=u16::MAX).find_map(|w| {
+            let payload = [1, 2, 3, 4, (w >> 8) as u8, w as u8];
+            let f = frame(&a, &payload);
+            (be16(&f, ETH_HLEN + 26) == 0xffff).then_some(f)
+        });
+        let f = found.expect("some payload sums to zero");
+        assert_eq!(
+            udp_checksum_of(&f),
+            0,
+            "0xffff is the same one's-complement value as 0"
+        );
+    }
+
+    #[test]
+    fn oversized_payload_is_refused() {
+        let big = vec![0; 65_535 - 28 + 1];
+        let mut head = [0; HEADERS_LEN];
+        assert_eq!(
+            write_headers(&mut head, &addrs(), &big),
+            Err(BuildError::PayloadTooLarge(big.len()))
+        );
+        assert_eq!(write_headers(&mut head, &addrs(), &big[1..]), Ok(()));
+    }
+
+    #[test]
+    fn parse_round_trips_a_built_frame_and_ignores_padding() {
+        let payload = b"\x01\x01\x06\x00hello dhcp";
+        let mut f = frame(&addrs(), payload);
+        f.extend_from_slice(&[0xee; 20]); // Ethernet padding / trailer
+        let got = parse(&f, 67).unwrap();
+        assert_eq!(got.src_mac, CLI_MAC);
+        assert_eq!(got.src, addrs().src);
+        assert_eq!(got.dst, addrs().dst);
+        assert_eq!(&f[got.payload], payload);
+    }
+
+    #[test]
+    fn parse_skips_ipv4_options() {
+        let payload = b"with options";
+        let f = frame(&addrs(), payload);
+        // Rebuild with a 4-byte options field (NOPs) and a fresh header checksum.
+        let mut g = f[..ETH_HLEN + 20].to_vec();
+        g[ETH_HLEN] = 0x46;
+        let total = be16(&g, ETH_HLEN + 2) + 4;
+        g[ETH_HLEN + 2..ETH_HLEN + 4].copy_from_slice(&total.to_be_bytes());
+        g.extend_from_slice(&[1, 1, 1, 1]);
+        g[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&[0, 0]);
+        let c = naive_checksum(&g[ETH_HLEN..]);
+        g[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&c.to_be_bytes());
+        g.extend_from_slice(&f[ETH_HLEN + 20..]);
+        let got = parse(&g, 67).unwrap();
+        assert_eq!(&g[got.payload], payload);
+    }
+
+    /// Applies `edit` to a good frame, then re-signs the IPv4 header unless told not to.
+    fn mangled(edit: impl FnOnce(&mut Vec<u8>), fix_checksum: bool) -> Vec<u8> {
+        let mut f = frame(&addrs(), b"payload");
+        edit(&mut f);
+        if fix_checksum && f.len() >= ETH_HLEN + 20 {
+            f[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&[0, 0]);
+            let c = naive_checksum(&f[ETH_HLEN..ETH_HLEN + 20]);
+            f[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&c.to_be_bytes());
+        }
+        f
+    }
+
+    #[test]
+    fn parse_rejects_malformed_frames() {
+        let cases: Vec<(&str, Vec<u8>, Malformed)> = vec![
+            (
+                "short",
+                mangled(|f| f.truncate(30), false),
+                Malformed::Truncated,
+            ),
+            (
+                "arp",
+                mangled(|f| f[12..14].copy_from_slice(&[8, 6]), true),
+                Malformed::NotIpv4,
+            ),
+            (
+                "ipv6 version",
+                mangled(|f| f[ETH_HLEN] = 0x65, true),
+                Malformed::NotIpv4,
+            ),
+            (
+                "ihl 4",
+                mangled(|f| f[ETH_HLEN] = 0x44, true),
+                Malformed::BadHeaderLength,
+            ),
+            (
+                "total > frame",
+                mangled(|f| f[ETH_HLEN + 3] += 1, true),
+                Malformed::Truncated,
+            ),
+            (
+                "total < hdrs",
+                mangled(
+                    |f| f[ETH_HLEN + 2..ETH_HLEN + 4].copy_from_slice(&[0, 27]),
+                    true,
+                ),
+                Malformed::Truncated,
+            ),
+            (
+                "checksum",
+                mangled(|f| f[ETH_HLEN + 8] = 1, false),
+                Malformed::BadChecksum,
+            ),
+            (
+                "more fragments",
+                mangled(|f| f[ETH_HLEN + 6] = 0x20, true),
+                Malformed::Fragment,
+            ),
+            (
+                "later fragment",
+                mangled(|f| f[ETH_HLEN + 7] = 0x01, true),
+                Malformed::Fragment,
+            ),
+            (
+                "tcp",
+                mangled(|f| f[ETH_HLEN + 9] = 6, true),
+                Malformed::NotUdp,
+            ),
+            (
+                "udp len 7",
+                mangled(|f| f[ETH_HLEN + 25] = 7, true),
+                Malformed::BadUdpLength,
+            ),
+            (
+                "udp len > ip",
+                mangled(|f| f[ETH_HLEN + 25] += 1, true),
+                Malformed::BadUdpLength,
+            ),
+            (
+                "other port",
+                mangled(|f| f[ETH_HLEN + 23] = 68, true),
+                Malformed::OtherPort,
+            ),
+        ];
+        for (name, f, want) in cases {
+            assert_eq!(parse(&f, 67), Err(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn parse_never_panics_on_prefixes() {
+        let f = frame(&addrs(), &[9; 40]);
+        for n in 0..f.len() {
+            assert!(parse(&f[..n], 67).is_err(), "prefix of {n} bytes");
+        }
+    }
+
+    /// Runs the classic BPF subset our filter uses, as the kernel would on `pkt`.
+    fn run_bpf(prog: &[libc::sock_filter], pkt: &[u8]) -> u32 {
+        use libc::*;
+        let (mut a, mut x, mut pc) = (0u32, 0u32, 0usize);
+        let load = |off: usize, n: usize| {
+            pkt.get(off..off + n)
+                .map(|b| b.iter().fold(0u32, |v, &b| v << 8 | u32::from(b)))
+        };
+        loop {
+            let i = prog[pc];
+            pc += 1;
+            let code = u32::from(i.code);
+            match code {
+                c if c == BPF_LD | BPF_H | BPF_ABS => match load(i.k as usize, 2) {
+                    Some(v) => a = v,
+                    None => return 0,
+                },
+                c if c == BPF_LD | BPF_B | BPF_ABS => match load(i.k as usize, 1) {
+                    Some(v) => a = v,
+                    None => return 0,
+                },
+                c if c == BPF_LD | BPF_H | BPF_IND => match load(x as usize + i.k as usize, 2) {
+                    Some(v) => a = v,
+                    None => return 0,
+                },
+                c if c == BPF_LDX | BPF_B | BPF_MSH => match load(i.k as usize, 1) {
+                    Some(v) => x = (v & 0xf) * 4,
+                    None => return 0,
+                },
+                c if c == BPF_JMP | BPF_JEQ | BPF_K => {
+                    pc += usize::from(if a == i.k { i.jt } else { i.jf })
+                }
+                c if c == BPF_JMP | BPF_JSET | BPF_K => {
+                    pc += usize::from(if a & i.k != 0 { i.jt } else { i.jf })
+                }
+                c if c == BPF_RET | BPF_K => return i.k,
+                other => panic!("opcode {other:#x} not emulated"),
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_filter_passes_only_unfragmented_udp_to_the_port() {
+        let prog = udp_port_filter(67);
+        let good = frame(&addrs(), b"x");
+        assert_ne!(run_bpf(&prog, &good), 0);
+        let options = {
+            // Header length 24: the port must be found after the options.
+            let mut g = good[..ETH_HLEN + 20].to_vec();
+            g[ETH_HLEN] = 0x46;
+            g.extend_from_slice(&[1; 4]);
+            g.extend_from_slice(&good[ETH_HLEN + 20..]);
+            g
+        };
+        assert_ne!(run_bpf(&prog, &options), 0);
+        let rejected = [
+            ("other port", mangled(|f| f[ETH_HLEN + 23] = 68, true)),
+            ("tcp", mangled(|f| f[ETH_HLEN + 9] = 6, true)),
+            ("arp", mangled(|f| f[12..14].copy_from_slice(&[8, 6]), true)),
+            ("fragment", mangled(|f| f[ETH_HLEN + 6] = 0x20, true)),
+            ("offset", mangled(|f| f[ETH_HLEN + 7] = 0x01, true)),
+            ("short", good[..20].to_vec()),
+        ];
+        for (name, f) in rejected {
+            assert_eq!(run_bpf(&prog, &f), 0, "{name}");
+        }
+        assert_eq!(run_bpf(&udp_port_filter(68), &good), 0);
+    }
+}

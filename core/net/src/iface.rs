@@ -165,3 +165,30 @@ fn index_by_name(name: &str) -> io::Result<u32> {
         i => Ok(i),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_listed_with_its_address() {
+        let all = interfaces().unwrap();
+        let lo = all.iter().find(|i| i.loopback).expect("loopback interface");
+        assert!(lo.flags_up);
+        assert!(lo.index > 0);
+        assert!(lo.ipv4.contains(&(Ipv4Addr::LOCALHOST, 8)), "{lo:?}");
+        assert_eq!(lo.index, index_by_name(&lo.name).unwrap());
+        let mut names: Vec<_> = all.iter().map(|i| &i.name).collect();
+        names.dedup();
+        assert_eq!(names.len(), all.len(), "one entry per interface");
+    }
+
+    #[test]
+    fn unknown_name_has_no_index() {
+        assert!(index_by_name("ruru-nonesuch").is_err());
+        assert_eq!(
+            index_by_name("a\0b").unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+    }
+}

@@ -111,3 +111,172 @@ impl AsFd for UdpSocket4 {
         self.sock.as_fd()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    const WAIT: Duration = Duration::from_secs(2);
+
+    fn loopback_index() -> u32 {
+        crate::interfaces()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.loopback)
+            .expect("a loopback interface")
+            .index
+    }
+
+    fn bind_local() -> UdpSocket4 {
+        UdpSocket4::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0), None, false).unwrap()
+    }
+
+    fn target(dst: SocketAddrV4) -> SendTarget4 {
+        SendTarget4 {
+            dst,
+            ifindex: 0,
+            src: Ipv4Addr::UNSPECIFIED,
+            dst_mac: None,
+        }
+    }
+
+    /// Receives until `want` datagrams arrived (or fails after WAIT).
+    fn recv_n(sock: &UdpSocket4, want: usize, buf_len: usize) -> (Vec<Vec<u8>>, Vec<RecvMeta4>) {
+        let mut bufs = vec![vec![0u8; buf_len]; want + 8];
+        let mut metas = vec![RecvMeta4::default(); want + 8];
+        let mut got = 0;
+        let deadline = Instant::now() + WAIT;
+        while got < want && Instant::now() < deadline {
+            got += sock
+                .recv_batch_timeout(&mut bufs[got..], &mut metas[got..], Some(WAIT))
+                .unwrap();
+        }
+        assert_eq!(got, want, "datagrams received");
+        bufs.truncate(got);
+        metas.truncate(got);
+        (bufs, metas)
+    }
+
+    #[test]
+    fn batch_of_100_round_trips_with_metadata() {
+        let rx = bind_local();
+        let tx = bind_local();
+        let (rx_addr, tx_addr) = (rx.local_addr().unwrap(), tx.local_addr().unwrap());
+        assert_ne!(rx_addr.port(), 0);
+        let payloads: Vec<Vec<u8>> = (0..100u16)
+            .map(|i| {
+                (0..(i as usize * 13 % 600 + 1))
+                    .map(|b| (b as u16 ^ i) as u8)
+                    .collect()
+            })
+            .collect();
+        let msgs: Vec<(&[u8], SendTarget4)> =
+            payloads.iter().map(|p| (&p[..], target(rx_addr))).collect();
+        let mut sent = 0;
+        while sent < msgs.len() {
+            sent += tx.send_batch(&msgs[sent..]).unwrap();
+        }
+        let (bufs, metas) = recv_n(&rx, 100, 1500);
+        let lo = loopback_index();
+        for (i, (buf, meta)) in bufs.iter().zip(&metas).enumerate() {
+            assert_eq!(meta.src, tx_addr, "#{i}");
+            assert_eq!(meta.dst, Ipv4Addr::LOCALHOST, "#{i}");
+            assert_eq!(meta.ifindex, lo, "#{i}");
+            assert_eq!(meta.src_mac, None);
+            assert_eq!(&buf[..meta.len], &payloads[i][..], "#{i}");
+            assert_eq!(buf.len(), 1500, "buffer length is left alone");
+        }
+    }
+
+    #[test]
+    fn empty_queue_returns_zero_without_blocking_and_timeout_waits() {
+        let rx = bind_local();
+        let mut bufs = vec![vec![0u8; 64]; 4];
+        let mut metas = [RecvMeta4::default(); 4];
+        assert_eq!(rx.recv_batch(&mut bufs, &mut metas).unwrap(), 0);
+        let start = Instant::now();
+        let n = rx
+            .recv_batch_timeout(&mut bufs, &mut metas, Some(Duration::from_millis(30)))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        assert_eq!(rx.recv_batch(&mut [], &mut []).unwrap(), 0);
+    }
+
+    #[test]
+    fn oversized_datagrams_are_dropped_and_the_rest_packed() {
+        let rx = bind_local();
+        let tx = bind_local();
+        let dst = rx.local_addr().unwrap();
+        let (big, small) = ([1u8; 100], [2u8; 10]);
+        let msgs = [
+            (&big[..], target(dst)),
+            (&small[..], target(dst)),
+            (&big[..], target(dst)),
+            (&small[..], target(dst)),
+        ];
+        assert_eq!(tx.send_batch(&msgs).unwrap(), 4);
+        rx.recv_batch_timeout(&mut [], &mut [], Some(WAIT)).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let mut bufs = vec![vec![0u8; 50]; 4];
+        let mut metas = [RecvMeta4::default(); 4];
+        assert_eq!(rx.recv_batch(&mut bufs, &mut metas).unwrap(), 2);
+        assert_eq!(&bufs[0][..metas[0].len], &small);
+        assert_eq!(&bufs[1][..metas[1].len], &small);
+    }
+
+    #[test]
+    fn pktinfo_picks_the_source_and_reports_the_destination() {
+        // Bound to the wildcard, the sender still answers from the address the target names.
+        let rx =
+            UdpSocket4::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0), None, false).unwrap();
+        let tx =
+            UdpSocket4::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0), None, false).unwrap();
+        let lo = loopback_index();
+        let dst = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 3), rx.local_addr().unwrap().port());
+        let t = SendTarget4 {
+            dst,
+            ifindex: lo,
+            src: Ipv4Addr::new(127, 0, 0, 2),
+            dst_mac: None,
+        };
+        assert_eq!(tx.send_batch(&[(b"hi", t)]).unwrap(), 1);
+        let (_, metas) = recv_n(&rx, 1, 64);
+        assert_eq!(*metas[0].src.ip(), Ipv4Addr::new(127, 0, 0, 2));
+        assert_eq!(metas[0].src.port(), tx.local_addr().unwrap().port());
+        assert_eq!(metas[0].dst, Ipv4Addr::new(127, 0, 0, 3));
+        assert_eq!(metas[0].ifindex, lo);
+    }
+
+    #[test]
+    fn send_stops_before_a_failing_message() {
+        let rx = bind_local();
+        let tx = bind_local();
+        let dst = rx.local_addr().unwrap();
+        let bad = SendTarget4 {
+            ifindex: 0x7fff_fff0,
+            ..target(dst)
+        }; // no such interface
+        let msgs = [
+            (&b"a"[..], target(dst)),
+            (&b"b"[..], bad),
+            (&b"c"[..], target(dst)),
+        ];
+        assert_eq!(tx.send_batch(&msgs).unwrap(), 1);
+        let err = tx.send_batch(&msgs[1..]).unwrap_err();
+        assert_ne!(err.kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(tx.send_batch(&msgs[2..]).unwrap(), 1);
+        let too_big = SendTarget4 {
+            ifindex: u32::MAX,
+            ..target(dst)
+        };
+        assert_eq!(
+            tx.send_batch(&[(b"d", too_big)]).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        let (bufs, metas) = recv_n(&rx, 2, 8);
+        assert_eq!(&bufs[0][..metas[0].len], b"a");
+        assert_eq!(&bufs[1][..metas[1].len], b"c");
+    }
+}
