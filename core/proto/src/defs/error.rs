@@ -15,7 +15,9 @@ pub enum DefError {
         space: String,
     },
     /// Another definition in the space has this code.
-    #[error("option code {code} of '{name}' is already used by '{existing}' in option space '{space}'")]
+    #[error(
+        "option code {code} of '{name}' is already used by '{existing}' in option space '{space}'"
+    )]
     DuplicateCode {
         /// Option name of the refused definition.
         name: String,

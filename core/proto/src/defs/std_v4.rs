@@ -15,7 +15,14 @@ const AGENT: &str = "dhcp-agent-options-space";
 const DOCSIS: &str = "vendor-4491";
 
 /// One table row: name, code, type, array, record fields, encapsulated space.
-type Row = (&'static str, u16, DataType, bool, &'static [DataType], &'static str);
+type Row = (
+    &'static str,
+    u16,
+    DataType,
+    bool,
+    &'static [DataType],
+    &'static str,
+);
 
 const NONE: &[DataType] = &[];
 
@@ -96,7 +103,14 @@ const DHCP4_ROWS: &[Row] = &[
     ("finger-server", 73, V4, true, NONE, ""),
     ("irc-server", 74, V4, true, NONE, ""),
     ("streettalk-server", 75, V4, true, NONE, ""),
-    ("streettalk-directory-assistance-server", 76, V4, true, NONE, ""),
+    (
+        "streettalk-directory-assistance-server",
+        76,
+        V4,
+        true,
+        NONE,
+        "",
+    ),
     ("user-class", 77, BIN, false, NONE, ""),
     ("slp-directory-agent", 78, REC, true, &[BOOL, V4], ""),
     ("slp-service-scope", 79, REC, false, &[BOOL, STR], ""),
@@ -201,8 +215,12 @@ fn def((name, code, data_type, array, records, encapsulate): Row, space: &str) -
 
 /// Every built-in definition with whether it is last-resort only.
 pub(super) fn definitions() -> impl Iterator<Item = (OptionDef, bool)> {
-    let fixed = [(DHCP4_ROWS, DHCP4), (AGENT_ROWS, AGENT), (DOCSIS_ROWS, DOCSIS)]
-        .into_iter()
-        .flat_map(|(rows, space)| rows.iter().map(move |&r| (def(r, space), false)));
+    let fixed = [
+        (DHCP4_ROWS, DHCP4),
+        (AGENT_ROWS, AGENT),
+        (DOCSIS_ROWS, DOCSIS),
+    ]
+    .into_iter()
+    .flat_map(|(rows, space)| rows.iter().map(move |&r| (def(r, space), false)));
     fixed.chain(LAST_RESORT_ROWS.iter().map(|&r| (def(r, DHCP4), true)))
 }

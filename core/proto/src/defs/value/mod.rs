@@ -1,27 +1,172 @@
-//! The `option-data` value codec: Kea's CSV and hex text forms to option bytes and back.
+//! The `option-data` value codec: Kea's CSV and hex text forms to option bytes and back (V4-105,
+//! V4-106, V4-110, V4-111, V4-112, V4-115, V4-116, V4-117).
+//!
+//! Field rules are DHCPv4's (a tuple has an 8-bit length).
 
-use super::{OptionDef, ValueError};
+mod csv;
+mod dnr;
+mod field;
+mod hex;
+mod routes;
 
-/// Encodes `option-data.data` for `def` (`None`: no definition known). With `csv_format` false or no
-/// definition the data is hex (`"ab:cd"`, `"ab cd"`, `"0xabcd"`, `"abcd"`, an odd digit count gets a
-/// leading 0) or `'quoted text'` taken as raw bytes.
-pub fn encode(def: Option<&OptionDef>, csv_format: bool, data: &str) -> Result<Vec<u8>, ValueError> {
-    let _ = (def, csv_format);
-    parse_hex(data)
+use super::{DataType, OptionDef, ValueError};
+
+/// Options whose text form is their own (type `internal`, or a record Kea parses specially).
+#[derive(Clone, Copy)]
+enum Special {
+    ClasslessRoutes,
+    Dnr,
+}
+
+fn special(def: &OptionDef) -> Option<Special> {
+    match (def.space.as_str(), def.code) {
+        ("dhcp4", 121) if def.data_type == DataType::Internal => Some(Special::ClasslessRoutes),
+        ("dhcp4", 162) if def.data_type == DataType::Record => Some(Special::Dnr),
+        _ => None,
+    }
+}
+
+/// Encodes `option-data.data` for `def` (`None`: no definition known).
+///
+/// With `csv_format` false or no definition the data is hex (`"ab:cd"`, `"ab cd"`, `"0xabcd"`, `"abcd"`,
+/// an odd digit count gets a leading 0) or `'quoted text'`, taken as raw bytes; with a definition the
+/// bytes must then decode under it. With `csv_format` true the data is split on commas (`\,` is a
+/// literal comma), each field trimmed and encoded by its type; arrays repeat the type (for records,
+/// the last field); a non-array option uses the first value only, as Kea does. Empty data is allowed
+/// for `empty` options (and, in hex, for any option whose bytes may be empty).
+pub fn encode(
+    def: Option<&OptionDef>,
+    csv_format: bool,
+    data: &str,
+) -> Result<Vec<u8>, ValueError> {
+    let Some(def) = def.filter(|_| csv_format) else {
+        let bytes = raw(data)?;
+        if let Some(def) = def {
+            check_wire(def, &bytes)?;
+        }
+        return Ok(bytes);
+    };
+    match special(def) {
+        Some(Special::ClasslessRoutes) => return routes::encode(data),
+        Some(Special::Dnr) => return dnr::encode(data),
+        None => {}
+    }
+    if def.data_type == DataType::Internal {
+        return Err(ValueError::Unsupported {
+            option: def.name.clone(),
+            reason: "type internal has no text form; use csv-format false and hex data".into(),
+        });
+    }
+    let values = csv::split(data, ',');
+    if def.data_type == DataType::Empty {
+        return match values.first() {
+            None => Ok(Vec::new()),
+            Some(v) => Err(ValueError::UnexpectedValue {
+                option: def.name.clone(),
+                value: v.clone(),
+            }),
+        };
+    }
+    let fields = def.fields();
+    if values.is_empty() {
+        return Err(ValueError::MissingValue {
+            option: def.name.clone(),
+            ty: def.data_type,
+        });
+    }
+    if values.len() < fields.len() {
+        return Err(ValueError::FieldCount {
+            option: def.name.clone(),
+            expected: fields.len(),
+            got: values.len(),
+        });
+    }
+    if def.data_type == DataType::String && values[0].is_empty() {
+        return Err(ValueError::MissingValue {
+            option: def.name.clone(),
+            ty: def.data_type,
+        });
+    }
+    let mut out = Vec::new();
+    for (ty, value) in fields.iter().zip(&values) {
+        field::encode(*ty, value, &mut out)?;
+    }
+    if def.array {
+        let last = fields[fields.len() - 1];
+        for value in &values[fields.len()..] {
+            field::encode(last, value, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Hex data, or `'quoted text'` as its raw bytes.
+fn raw(data: &str) -> Result<Vec<u8>, ValueError> {
+    match data.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')) {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => hex::parse(data),
+    }
+}
+
+/// Checks binary data against `def`. Data after the value of an encapsulating option is its
+/// sub-options, so only the value part is checked there.
+fn check_wire(def: &OptionDef, bytes: &[u8]) -> Result<(), ValueError> {
+    decode_value(def, bytes)
+        .map(drop)
+        .map_err(|reason| ValueError::BadWire {
+            option: def.name.clone(),
+            reason,
+        })
 }
 
 /// Decodes option bytes to Kea's CSV text form, the inverse of [`encode`] with `csv_format` true.
+/// Sub-options after the value of an encapsulating option are not part of the text.
 pub fn to_text(def: &OptionDef, bytes: &[u8]) -> Result<String, ValueError> {
-    let _ = bytes;
-    Err(ValueError::Unsupported {
+    decode_value(def, bytes).map_err(|reason| ValueError::BadWire {
         option: def.name.clone(),
-        reason: "not implemented yet".into(),
+        reason,
     })
 }
 
-/// Parses hex data in any of Kea's forms: `"ab:cd"`, `"ab cd"`, `"0xabcd"`, `"abcd"` (odd length gets a
-/// leading 0); the empty string is no bytes.
-pub fn parse_hex(data: &str) -> Result<Vec<u8>, ValueError> {
-    let _ = data;
-    Ok(Vec::new())
+fn decode_value(def: &OptionDef, bytes: &[u8]) -> Result<String, String> {
+    match special(def) {
+        Some(Special::ClasslessRoutes) => return routes::decode(bytes),
+        Some(Special::Dnr) => return dnr::decode(bytes),
+        None => {}
+    }
+    let encapsulates = !def.encapsulate.is_empty();
+    match def.data_type {
+        DataType::Empty => return Ok(String::new()),
+        DataType::Internal => return Ok(hex::format(bytes)),
+        _ => {}
+    }
+    let fields = def.fields();
+    let mut texts = Vec::with_capacity(fields.len());
+    let mut rest = bytes;
+    for &ty in fields {
+        let (text, used) = field::decode(ty, rest)?;
+        texts.push(text);
+        rest = &rest[used..];
+    }
+    if def.array {
+        let last = fields[fields.len() - 1];
+        while !rest.is_empty() && !encapsulates {
+            let (text, used) = field::decode(last, rest)?;
+            texts.push(text);
+            rest = &rest[used..];
+        }
+    }
+    if !rest.is_empty() && !encapsulates {
+        return Err(format!("{} bytes left after the last field", rest.len()));
+    }
+    Ok(texts.join(", "))
 }
+
+/// Parses hex data in any of Kea's forms: `"ab:cd"`, `"ab cd"`, `"0xabcd"`, `"abcd"` (an odd digit
+/// count gets a leading 0); the empty string is no bytes.
+pub fn parse_hex(data: &str) -> Result<Vec<u8>, ValueError> {
+    hex::parse(data)
+}
+
+#[cfg(test)]
+mod tests;
