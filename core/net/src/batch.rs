@@ -37,21 +37,23 @@ pub(crate) struct Datagram<'a> {
 
 impl Datagram<'_> {
     /// The payload of the first control message with this level and type.
+    // The length fields are size_t with glibc but socklen_t with musl: the casts are needed.
+    #[allow(clippy::unnecessary_cast)]
     pub(crate) fn control(&self, level: libc::c_int, ty: libc::c_int) -> Option<&[u8]> {
-        let start = self.hdr.msg_control.cast::<u8>().cast_const();
-        let end = start.wrapping_add(self.hdr.msg_controllen as usize);
+        let end = self.hdr.msg_control as usize + self.hdr.msg_controllen as usize;
+        // SAFETY: arithmetic only.
+        let data_off = unsafe { libc::CMSG_LEN(0) } as usize;
         // SAFETY: `hdr` is the msghdr the kernel just filled: msg_control points at our live
         // CtrlBuf and msg_controllen says how much of it holds control messages.
         let mut cmsg = unsafe { libc::CMSG_FIRSTHDR(self.hdr) };
         while !cmsg.is_null() {
-            // SAFETY: CMSG_FIRSTHDR/CMSG_NXTHDR only return headers that lie inside the buffer.
+            // SAFETY: CMSG_FIRSTHDR/CMSG_NXTHDR only return aligned headers inside the buffer.
             let c = unsafe { &*cmsg };
-            // SAFETY: pure arithmetic on a header inside the buffer.
-            let data = unsafe { libc::CMSG_DATA(cmsg) }.cast_const();
-            let data_len = (c.cmsg_len as usize).saturating_sub(data as usize - cmsg as usize);
-            if c.cmsg_level == level && c.cmsg_type == ty && data.wrapping_add(data_len) <= end {
-                // SAFETY: `data..data + data_len` lies inside the control buffer (checked above),
-                // which outlives `self`.
+            let data = cmsg.cast::<u8>().cast_const().wrapping_add(data_off);
+            let data_len = (c.cmsg_len as usize).saturating_sub(data_off);
+            if c.cmsg_level == level && c.cmsg_type == ty && data as usize + data_len <= end {
+                // SAFETY: `data..data + data_len` lies inside the control buffer (checked
+                // above), which outlives `self`.
                 return Some(unsafe { std::slice::from_raw_parts(data, data_len) });
             }
             // SAFETY: as for CMSG_FIRSTHDR; returns null past the last header.

@@ -204,9 +204,12 @@ fn fold(mut acc: u64) -> u16 {
     acc as u16
 }
 
-/// Classic BPF program for an `AF_PACKET` socket: accept Ethernet/IPv4/UDP frames that are not
-/// fragments and go to `port`; drop everything else in the kernel.
-pub(crate) fn udp_port_filter(port: u16) -> [libc::sock_filter; 11] {
+/// Classic BPF program for an `AF_PACKET` socket: accept untagged Ethernet/IPv4/UDP frames that
+/// are not fragments and go to `port`; drop everything else in the kernel.
+///
+/// VLAN-tagged frames whose tag the NIC stripped are also shown to sockets on the parent
+/// interface; they belong to the VLAN interface, so the filter drops them.
+pub(crate) fn udp_port_filter(port: u16) -> [libc::sock_filter; 13] {
     const fn op(code: u32, jt: u8, jf: u8, k: u32) -> libc::sock_filter {
         libc::sock_filter {
             code: code as u16,
@@ -217,31 +220,34 @@ pub(crate) fn udp_port_filter(port: u16) -> [libc::sock_filter; 11] {
     }
     use libc::{
         BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX,
-        BPF_MSH, BPF_RET,
+        BPF_MSH, BPF_RET, BPF_W, SKF_AD_OFF, SKF_AD_VLAN_TAG_PRESENT,
     };
-    // Jump offsets count instructions after the jump; DROP is the last instruction (index 10).
+    const VLAN_TAG_PRESENT: u32 = (SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT) as u32;
+    // Jump offsets count instructions after the jump; DROP is the last instruction (index 12).
     [
-        /* 0 */ op(BPF_LD | BPF_H | BPF_ABS, 0, 0, 12), // EtherType
-        /* 1 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 8, u32::from(ETHERTYPE_IPV4)),
-        /* 2 */
-        op(BPF_LD | BPF_B | BPF_ABS, 0, 0, (ETH_HLEN + 9) as u32), // IP protocol
-        /* 3 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 6, u32::from(IPPROTO_UDP)),
+        /* 0 */ op(BPF_LD | BPF_W | BPF_ABS, 0, 0, VLAN_TAG_PRESENT),
+        /* 1 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 10, 0),
+        /* 2 */ op(BPF_LD | BPF_H | BPF_ABS, 0, 0, 12), // EtherType
+        /* 3 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 8, u32::from(ETHERTYPE_IPV4)),
         /* 4 */
+        op(BPF_LD | BPF_B | BPF_ABS, 0, 0, (ETH_HLEN + 9) as u32), // IP protocol
+        /* 5 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 6, u32::from(IPPROTO_UDP)),
+        /* 6 */
         op(BPF_LD | BPF_H | BPF_ABS, 0, 0, (ETH_HLEN + 6) as u32), // flags, fragment offset
-        /* 5 */
+        /* 7 */
         op(
             BPF_JMP | BPF_JSET | BPF_K,
             4,
             0,
             u32::from(IPV4_FRAGMENT_MASK),
         ),
-        /* 6 */
+        /* 8 */
         op(BPF_LDX | BPF_B | BPF_MSH, 0, 0, ETH_HLEN as u32), // X = IP header length
-        /* 7 */
+        /* 9 */
         op(BPF_LD | BPF_H | BPF_IND, 0, 0, (ETH_HLEN + 2) as u32), // UDP destination port
-        /* 8 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, u32::from(port)),
-        /* 9 */ op(BPF_RET | BPF_K, 0, 0, u32::MAX), // accept the whole frame
-        /* 10 */ op(BPF_RET | BPF_K, 0, 0, 0), // drop
+        /* 10 */ op(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, u32::from(port)),
+        /* 11 */ op(BPF_RET | BPF_K, 0, 0, u32::MAX), // accept the whole frame
+        /* 12 */ op(BPF_RET | BPF_K, 0, 0, 0), // drop
     ]
 }
 
@@ -473,9 +479,11 @@ mod tests {
         }
     }
 
-    /// Runs the classic BPF subset our filter uses, as the kernel would on `pkt`.
-    fn run_bpf(prog: &[libc::sock_filter], pkt: &[u8]) -> u32 {
+    /// Runs the classic BPF subset our filter uses, as the kernel would on `pkt`; `vlan` is
+    /// the "VLAN tag present" ancillary value.
+    fn run_bpf(prog: &[libc::sock_filter], pkt: &[u8], vlan: bool) -> u32 {
         use libc::*;
+        let vlan_present = (SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT) as u32;
         let (mut a, mut x, mut pc) = (0u32, 0u32, 0usize);
         let load = |off: usize, n: usize| {
             pkt.get(off..off + n)
@@ -484,41 +492,40 @@ mod tests {
         loop {
             let i = prog[pc];
             pc += 1;
-            let code = u32::from(i.code);
-            match code {
-                c if c == BPF_LD | BPF_H | BPF_ABS => match load(i.k as usize, 2) {
-                    Some(v) => a = v,
-                    None => return 0,
-                },
-                c if c == BPF_LD | BPF_B | BPF_ABS => match load(i.k as usize, 1) {
-                    Some(v) => a = v,
-                    None => return 0,
-                },
-                c if c == BPF_LD | BPF_H | BPF_IND => match load(x as usize + i.k as usize, 2) {
-                    Some(v) => a = v,
-                    None => return 0,
-                },
-                c if c == BPF_LDX | BPF_B | BPF_MSH => match load(i.k as usize, 1) {
-                    Some(v) => x = (v & 0xf) * 4,
-                    None => return 0,
-                },
+            let loaded = match u32::from(i.code) {
+                c if c == BPF_LD | BPF_W | BPF_ABS && i.k == vlan_present => Some(u32::from(vlan)),
+                c if c == BPF_LD | BPF_H | BPF_ABS => load(i.k as usize, 2),
+                c if c == BPF_LD | BPF_B | BPF_ABS => load(i.k as usize, 1),
+                c if c == BPF_LD | BPF_H | BPF_IND => load(x as usize + i.k as usize, 2),
+                c if c == BPF_LDX | BPF_B | BPF_MSH => {
+                    x = (load(i.k as usize, 1).unwrap_or(0) & 0xf) * 4;
+                    continue;
+                }
                 c if c == BPF_JMP | BPF_JEQ | BPF_K => {
-                    pc += usize::from(if a == i.k { i.jt } else { i.jf })
+                    pc += usize::from(if a == i.k { i.jt } else { i.jf });
+                    continue;
                 }
                 c if c == BPF_JMP | BPF_JSET | BPF_K => {
-                    pc += usize::from(if a & i.k != 0 { i.jt } else { i.jf })
+                    pc += usize::from(if a & i.k != 0 { i.jt } else { i.jf });
+                    continue;
                 }
                 c if c == BPF_RET | BPF_K => return i.k,
                 other => panic!("opcode {other:#x} not emulated"),
+            };
+            // The kernel ends the program with "drop" when a load runs past the packet.
+            match loaded {
+                Some(v) => a = v,
+                None => return 0,
             }
         }
     }
 
     #[test]
-    fn kernel_filter_passes_only_unfragmented_udp_to_the_port() {
+    fn kernel_filter_passes_only_untagged_unfragmented_udp_to_the_port() {
         let prog = udp_port_filter(67);
         let good = frame(&addrs(), b"x");
-        assert_ne!(run_bpf(&prog, &good), 0);
+        assert_ne!(run_bpf(&prog, &good, false), 0);
+        assert_eq!(run_bpf(&prog, &good, true), 0, "VLAN-tagged");
         let options = {
             // Header length 24: the port must be found after the options.
             let mut g = good[..ETH_HLEN + 20].to_vec();
@@ -527,7 +534,7 @@ mod tests {
             g.extend_from_slice(&good[ETH_HLEN + 20..]);
             g
         };
-        assert_ne!(run_bpf(&prog, &options), 0);
+        assert_ne!(run_bpf(&prog, &options, false), 0);
         let rejected = [
             ("other port", mangled(|f| f[ETH_HLEN + 23] = 68, true)),
             ("tcp", mangled(|f| f[ETH_HLEN + 9] = 6, true)),
@@ -537,8 +544,8 @@ mod tests {
             ("short", good[..20].to_vec()),
         ];
         for (name, f) in rejected {
-            assert_eq!(run_bpf(&prog, &f), 0, "{name}");
+            assert_eq!(run_bpf(&prog, &f, false), 0, "{name}");
         }
-        assert_eq!(run_bpf(&udp_port_filter(68), &good), 0);
+        assert_eq!(run_bpf(&udp_port_filter(68), &good, false), 0);
     }
 }

@@ -53,10 +53,11 @@ unsafe fn entry_addr(ifa: &libc::ifaddrs) -> Option<Addr> {
     if sa.is_null() {
         return None;
     }
-    // SAFETY (all reads below): getifaddrs allocates each address with the full size of the
-    // sockaddr type its family names; the netmask, when present, has the address's family.
+    // SAFETY: a non-null ifa_addr points at least at a sockaddr header.
     match libc::c_int::from(unsafe { (*sa).sa_family }) {
         libc::AF_PACKET => {
+            // SAFETY: getifaddrs allocates an AF_PACKET address as a (possibly longer)
+            // sockaddr_ll.
             let ll = unsafe { sa.cast::<libc::sockaddr_ll>().read_unaligned() };
             let mac = (ll.sll_halen == 6).then(|| {
                 let mut m = [0; 6];
@@ -69,8 +70,10 @@ unsafe fn entry_addr(ifa: &libc::ifaddrs) -> Option<Addr> {
             })
         }
         libc::AF_INET => {
+            // SAFETY: an AF_INET address is a whole sockaddr_in.
             let sin = unsafe { sa.cast::<libc::sockaddr_in>().read_unaligned() };
             let prefix = (!ifa.ifa_netmask.is_null()).then(|| {
+                // SAFETY: a present netmask has the address's family, so it is a sockaddr_in.
                 let mask = unsafe { ifa.ifa_netmask.cast::<libc::sockaddr_in>().read_unaligned() };
                 mask.sin_addr.s_addr.count_ones() as u8
             });
@@ -80,8 +83,10 @@ unsafe fn entry_addr(ifa: &libc::ifaddrs) -> Option<Addr> {
             ))
         }
         libc::AF_INET6 => {
+            // SAFETY: an AF_INET6 address is a whole sockaddr_in6.
             let sin6 = unsafe { sa.cast::<libc::sockaddr_in6>().read_unaligned() };
             let prefix = (!ifa.ifa_netmask.is_null()).then(|| {
+                // SAFETY: a present netmask has the address's family, so it is a sockaddr_in6.
                 let mask = unsafe {
                     ifa.ifa_netmask
                         .cast::<libc::sockaddr_in6>()

@@ -15,6 +15,8 @@
 //! This is the one Ruru crate that uses `unsafe`: every block wraps one libc call or one
 //! conversion of a kernel-filled structure and says why it is sound.
 
+#![warn(missing_docs)]
+
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::AsRawFd;
@@ -66,7 +68,7 @@ pub struct SendTarget4 {
     /// Interface to send on; 0 lets the kernel route (UDP) or means "the bound interface" (raw).
     pub ifindex: u32,
     /// Source address to use; `0.0.0.0` lets the kernel choose (UDP) or uses the interface's
-    /// first address (raw).
+    /// first address when the raw socket was opened.
     pub src: Ipv4Addr,
     /// Destination Ethernet address. Raw sockets address the frame to it; `None` is only valid
     /// for `255.255.255.255`, which goes to `ff:ff:ff:ff:ff:ff`. UDP sockets ignore it (the

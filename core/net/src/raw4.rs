@@ -7,7 +7,6 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use socket2::{Domain, Socket, Type};
 
 use crate::frame4::{self, BuildError, FrameAddrs, HEADERS_LEN};
-use crate::udp4::SOCKET_BUFFER_BYTES;
 use crate::{batch, sys, Interface, RecvMeta4, SendTarget4, Socket4};
 
 /// A raw socket on one Ethernet interface that receives UDP/IPv4 datagrams to one port and
@@ -50,7 +49,7 @@ impl RawSocket4 {
         let sock = Socket::new(Domain::PACKET, Type::RAW, None)?;
         sock.attach_filter(&frame4::udp_port_filter(port))?;
         let fd = sock.as_raw_fd();
-        sys::enlarge_buffers(fd, SOCKET_BUFFER_BYTES);
+        sys::enlarge_buffers(fd);
         sock.set_nonblocking(true)?;
         sys::bind_packet(fd, iface.index, libc::ETH_P_IP as u16)?;
         Ok(Self {

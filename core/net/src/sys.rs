@@ -51,16 +51,19 @@ pub(crate) fn setsockopt_int(
     cvt(ret).map(drop)
 }
 
-/// Asks for socket buffers of `bytes` each way, beyond `rmem_max`/`wmem_max` when the process
-/// has `CAP_NET_ADMIN`; without it the kernel quietly caps the plain request, which is fine.
-pub(crate) fn enlarge_buffers(fd: RawFd, bytes: libc::c_int) {
+/// Socket buffer size asked for each way: room for bursts of thousands of DHCP messages.
+const SOCKET_BUFFER_BYTES: libc::c_int = 4 << 20;
+
+/// Asks for 4 MiB socket buffers each way, beyond `rmem_max`/`wmem_max` when the process has
+/// `CAP_NET_ADMIN`; without it the kernel quietly caps the plain request, which is fine.
+pub(crate) fn enlarge_buffers(fd: RawFd) {
     for (force, plain) in [
         (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
         (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
     ] {
-        if setsockopt_int(fd, libc::SOL_SOCKET, force, bytes).is_err() {
+        if setsockopt_int(fd, libc::SOL_SOCKET, force, SOCKET_BUFFER_BYTES).is_err() {
             // A smaller buffer costs drops under load, not correctness: carry on without it.
-            let _ = setsockopt_int(fd, libc::SOL_SOCKET, plain, bytes);
+            let _ = setsockopt_int(fd, libc::SOL_SOCKET, plain, SOCKET_BUFFER_BYTES);
         }
     }
 }

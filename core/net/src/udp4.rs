@@ -10,9 +10,6 @@ use crate::batch::{self, Datagram};
 use crate::sys;
 use crate::{RecvMeta4, SendTarget4, Socket4};
 
-/// Socket buffer size asked for each way: room for bursts of thousands of DHCP messages.
-pub(crate) const SOCKET_BUFFER_BYTES: libc::c_int = 4 << 20;
-
 // The packet-info control message is read and written as bytes: ifindex (native int), the
 // local address, the header destination address.
 const _: () = assert!(std::mem::size_of::<libc::in_pktinfo>() == 12);
@@ -40,7 +37,7 @@ impl UdpSocket4 {
         }
         let fd = sock.as_raw_fd();
         sys::setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
-        sys::enlarge_buffers(fd, SOCKET_BUFFER_BYTES);
+        sys::enlarge_buffers(fd);
         sock.set_nonblocking(true)?;
         sock.bind(&SocketAddr::V4(addr).into())?;
         Ok(Self { sock })
