@@ -69,7 +69,7 @@ impl DeError {
     fn path_string(&self, root: &str) -> String {
         let mut s = root.to_string();
         for seg in self.path.iter().rev() {
-            if !seg.starts_with('[') {
+            if !seg.starts_with('[') && !s.is_empty() {
                 s.push('/');
             }
             s.push_str(seg);

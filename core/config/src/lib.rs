@@ -11,6 +11,19 @@ mod de;
 mod error;
 pub mod model;
 pub mod reader;
+pub mod wire;
 
 pub use error::{ConfigError, Location};
 pub use model::*;
+
+/// Stage 2 on a read document: the top level must hold `Dhcp4` (and, as in
+/// Kea 2.7.3, nothing else), deserialized strictly.
+pub fn wire_dhcp4(doc: &reader::Document) -> Result<wire::Dhcp4, ConfigError> {
+    let top: wire::TopLevel = de::from_node(&doc.root, "")?;
+    top.dhcp4.ok_or_else(|| ConfigError::Syntax {
+        file: doc.root.loc.file.to_string(),
+        line: doc.root.loc.line as usize,
+        col: doc.root.loc.col as usize,
+        msg: "the configuration has no Dhcp4 map".into(),
+    })
+}

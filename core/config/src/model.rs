@@ -117,7 +117,8 @@ pub enum InterfaceSpec {
 }
 
 /// `dhcp-socket-type` (V4-010).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum SocketType {
     /// `raw`: packet sockets that reach clients without an address.
     Raw,
@@ -126,7 +127,8 @@ pub enum SocketType {
 }
 
 /// `outbound-interface` (V4-011).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum OutboundInterface {
     /// `same-as-inbound`.
     SameAsInbound,
@@ -306,7 +308,8 @@ pub struct Host4 {
 }
 
 /// Host identifier types (`host-reservation-identifiers`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum HostIdType {
     /// `hw-address`: chaddr.
     HwAddress,
@@ -466,7 +469,8 @@ pub struct DdnsParams {
 }
 
 /// `ddns-replace-client-name` (V4-144).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ReplaceClientName {
     /// `never`.
     Never,
@@ -479,7 +483,8 @@ pub enum ReplaceClientName {
 }
 
 /// `ddns-conflict-resolution-mode` (V4-151).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ConflictResolutionMode {
     /// `check-with-dhcid`.
     CheckWithDhcid,
@@ -564,7 +569,8 @@ pub struct SqlDatabase {
 }
 
 /// `on-fail` policy of a SQL backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum OnFail {
     /// `stop-retry-exit`.
     StopRetryExit,
@@ -711,8 +717,6 @@ pub struct HttpControlSocket {
     pub auth: Option<HttpAuth>,
     /// TLS settings (`trust-anchor`, `cert-file`, `key-file`, `cert-required`).
     pub tls: Option<TlsConfig>,
-    /// `http-headers`: extra response headers (name, value).
-    pub http_headers: Vec<(String, String)>,
     /// `user-context`.
     pub user_context: Option<Map>,
 }

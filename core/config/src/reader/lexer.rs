@@ -138,7 +138,7 @@ impl Lexer {
                 ':' => single(src, Tok::Colon),
                 ',' => single(src, Tok::Comma),
                 '"' => Tok::Str(string(src)?),
-                '-' | '0'..='9' => Tok::Num(number(src)),
+                '-' | '.' | '0'..='9' => Tok::Num(number(src)),
                 c if c.is_ascii_alphabetic() => word(src)?,
                 other => return Err(syntax(&loc, format!("unexpected character '{other}'"))),
             };

@@ -198,8 +198,9 @@ fn number(text: &str, loc: &Loc) -> Result<NodeValue, ConfigError> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let int_part_len = digits.find(['.', 'e', 'E']).unwrap_or(digits.len());
     let int_part = &digits[..int_part_len];
-    // JSON: no leading zeros, at least one digit before any fraction.
-    if int_part.is_empty()
+    // JSON forbids leading zeros; Kea's lexer also takes a bare fraction (`.5`).
+    let bare_fraction = int_part.is_empty() && digits[int_part_len..].starts_with('.');
+    if (int_part.is_empty() && !bare_fraction)
         || !int_part.bytes().all(|b| b.is_ascii_digit())
         || (int_part.len() > 1 && int_part.starts_with('0'))
     {

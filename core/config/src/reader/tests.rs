@@ -78,7 +78,8 @@ fn syntax_errors_name_file_line_and_column() {
 
 #[test]
 fn numbers_follow_json() {
-    let doc = read_str("[0, -1, 1.5, 2e3, 18446744073709551615]", "n").unwrap();
+    // Kea's lexer also reads a bare fraction such as `.5` (used by Kea's all-keys.json).
+    let doc = read_str("[0, -1, 1.5, 2e3, 18446744073709551615, .5, -.25]", "n").unwrap();
     let NodeValue::Array(items) = doc.root.value else {
         panic!()
     };
@@ -90,13 +91,16 @@ fn numbers_follow_json() {
             NodeValue::Int(-1),
             NodeValue::Float(1.5),
             NodeValue::Float(2000.0),
-            NodeValue::UInt(u64::MAX)
+            NodeValue::UInt(u64::MAX),
+            NodeValue::Float(0.5),
+            NodeValue::Float(-0.25)
         ]
     );
     for bad in [
         "[01]",
         "[1.]",
-        "[.5]",
+        "[.]",
+        "[.e1]",
         "[1e]",
         "[--1]",
         "[99999999999999999999999]",
