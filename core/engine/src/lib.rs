@@ -1,0 +1,8 @@
+//! The sans-IO DHCP engine.
+//!
+//! Bytes have already been parsed by `ruru-proto`; sockets belong to the server. The engine takes a parsed
+//! query, where it came from ([`v4::Ingress4`]), the current time and a configuration snapshot, and decides:
+//! a reply and where to send it, or a drop and why. Leases are read and written only through the
+//! `ruru_lease::LeaseStore4` trait, so a database backend can wait without the engine knowing.
+
+pub mod v4;

@@ -1,0 +1,68 @@
+//! Statistic bookkeeping for lease transitions, shared by packet processing and reclamation.
+
+use super::snapshot::Snapshot4;
+use ruru_lease::{Lease4, LeaseState};
+
+impl Snapshot4 {
+    fn for_lease(&self, lease: &Lease4, f: impl Fn(&ruru_stats::Counter, &ruru_stats::Counter)) {
+        if let Some(si) = self.subnet_by_id(lease.subnet_id) {
+            let st = &self.subnets[si];
+            f(&st.stats.assigned, &st.stats.declined);
+            if let Some(p) = st.pool_of(lease.address) {
+                f(&p.stats.assigned, &p.stats.declined);
+            }
+        }
+    }
+
+    /// A new lease was handed out (V4-165, V4-166).
+    pub(crate) fn count_assigned(&self, lease: &Lease4) {
+        self.stats.cumulative_assigned.inc();
+        if let Some(si) = self.subnet_by_id(lease.subnet_id) {
+            let st = &self.subnets[si];
+            st.stats.assigned.inc();
+            st.stats.cumulative_assigned.inc();
+            if let Some(p) = st.pool_of(lease.address) {
+                p.stats.assigned.inc();
+                p.stats.cumulative_assigned.inc();
+            }
+        }
+    }
+
+    /// A lease stopped counting as assigned (release, or reclamation of an active lease).
+    pub(crate) fn count_unassigned(&self, lease: &Lease4) {
+        self.for_lease(lease, |assigned, _| assigned.dec());
+    }
+
+    /// An address was declined (V4-034, V4-168): assigned stays, declined rises.
+    pub(crate) fn count_declined(&self, lease: &Lease4) {
+        self.stats.declined.inc();
+        self.for_lease(lease, |_, declined| declined.inc());
+    }
+
+    /// An expired or declined lease was reclaimed (V4-077, V4-078, V4-167).
+    pub(crate) fn count_reclaimed(&self, lease: &Lease4) {
+        self.stats.reclaimed.inc();
+        let declined = lease.state == LeaseState::Declined;
+        if declined {
+            self.stats.declined.dec();
+            self.stats.reclaimed_declined.inc();
+        }
+        if let Some(si) = self.subnet_by_id(lease.subnet_id) {
+            let st = &self.subnets[si];
+            st.stats.reclaimed.inc();
+            st.stats.assigned.dec();
+            if declined {
+                st.stats.declined.dec();
+                st.stats.reclaimed_declined.inc();
+            }
+            if let Some(p) = st.pool_of(lease.address) {
+                p.stats.reclaimed.inc();
+                p.stats.assigned.dec();
+                if declined {
+                    p.stats.declined.dec();
+                    p.stats.reclaimed_declined.inc();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Address allocation: whether an address is available to a client, and the iterative and random
+//! allocators over a subnet's pools (V4-056, V4-057, V4-059, V4-060).
+
+use super::snapshot::{Snapshot4, SubnetState};
+use super::Client;
+use ruru_config::AllocatorKind;
+use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
+use std::net::Ipv4Addr;
+use std::sync::atomic::Ordering;
+
+/// What the store says about an address for a given client.
+#[derive(Debug)]
+pub(crate) enum Avail {
+    /// No lease: the address is free.
+    Free,
+    /// The client's own lease (any state).
+    Ours(Lease4),
+    /// Another client's lease that has expired, or a released/reclaimed one: reusable after reclaiming.
+    Reclaimable(Lease4),
+    /// Leased to someone else, or declined and still in probation.
+    Taken,
+}
+
+impl Avail {
+    pub(crate) fn usable(&self) -> bool {
+        !matches!(self, Avail::Taken)
+    }
+}
+
+/// Looks `addr` up in the store and judges it for `client` at `now`.
+pub(crate) async fn availability<S: LeaseStore4>(
+    store: &S,
+    addr: Ipv4Addr,
+    client: &Client<'_>,
+    now: u64,
+) -> Result<Avail, StoreError> {
+    Ok(match store.get4(addr).await? {
+        None => Avail::Free,
+        Some(l) if l.state != LeaseState::Declined && client.owns(&l) => Avail::Ours(l),
+        Some(l)
+            if matches!(
+                l.state,
+                LeaseState::ExpiredReclaimed | LeaseState::Released
+            ) || l.is_expired(now) =>
+        {
+            Avail::Reclaimable(l)
+        }
+        Some(_) => Avail::Taken,
+    })
+}
+
+/// Why no address could be found (V4-061, V4-169).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AllocFail {
+    NoPools,
+    Classes,
+    Exhausted { shared: bool },
+}
+
+/// Whether `addr` is reserved for some client other than this one, in the subnet or globally (V4-059).
+pub(crate) fn reserved_for_other(
+    snap: &Snapshot4,
+    si: usize,
+    addr: Ipv4Addr,
+    own: Option<Ipv4Addr>,
+) -> bool {
+    if own == Some(addr) {
+        return false;
+    }
+    let s = &snap.config.subnets[si];
+    (s.reservations_in_subnet && snap.subnets[si].hosts.by_address(addr).is_some())
+        || (s.reservations_global && snap.global_hosts.by_address(addr).is_some())
+}
+
+/// Finds a free address in the subnets of `family` (selected subnet first), skipping pools the
+/// client's classes don't allow and addresses reserved for others.
+pub(crate) async fn pick<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    family: &[usize],
+    client: &Client<'_>,
+    now: u64,
+) -> Result<Result<(usize, Ipv4Addr, Avail), AllocFail>, StoreError> {
+    let mut any_pool = false;
+    let mut any_allowed = false;
+    for &si in family {
+        let st = &snap.subnets[si];
+        let total = st.pool_size();
+        if total == 0 {
+            continue;
+        }
+        any_pool = true;
+        let allowed: Vec<bool> = snap.config.subnets[si]
+            .pools
+            .iter()
+            .map(|p| super::select::class_allows(&p.client_class, client.classes))
+            .collect();
+        if !allowed.iter().any(|&a| a) {
+            continue;
+        }
+        any_allowed = true;
+        let start = match snap.config.subnets[si].allocator {
+            AllocatorKind::Random => rand::random::<u64>() % total,
+            _ => st.cursor.fetch_add(1, Ordering::Relaxed) % total,
+        };
+        let skip_edges = snap.config.compatibility.exclude_first_last_24
+            && snap.config.subnets[si].prefix_len <= 24;
+        for step in 0..total {
+            let off = (start + step) % total;
+            let Some((addr, pool)) = nth_address(st, off) else {
+                continue;
+            };
+            if !allowed[pool] || (skip_edges && matches!(addr.octets()[3], 0 | 255)) {
+                continue;
+            }
+            if reserved_for_other(snap, si, addr, client.reserved) {
+                continue;
+            }
+            let avail = availability(store, addr, client, now).await?;
+            if avail.usable() {
+                if step > 0 && snap.config.subnets[si].allocator != AllocatorKind::Random {
+                    st.cursor.store(off + 1, Ordering::Relaxed);
+                }
+                return Ok(Ok((si, addr, avail)));
+            }
+        }
+    }
+    Ok(Err(if !any_pool {
+        AllocFail::NoPools
+    } else if !any_allowed {
+        AllocFail::Classes
+    } else {
+        AllocFail::Exhausted {
+            shared: family.len() > 1,
+        }
+    }))
+}
+
+/// The address at offset `off` of the subnet's pools taken end to end, and the pool's index.
+fn nth_address(st: &SubnetState, mut off: u64) -> Option<(Ipv4Addr, usize)> {
+    for p in &st.pools {
+        if off < p.size() {
+            return Some((Ipv4Addr::from(p.first + off as u32), p.index));
+        }
+        off -= p.size();
+    }
+    None
+}

@@ -1,0 +1,714 @@
+//! Message handling: DISCOVER, REQUEST (SELECTING, INIT-REBOOT, RENEWING/REBINDING), RELEASE, DECLINE, INFORM.
+
+use super::alloc::{self, AllocFail, Avail};
+use super::classes::Classes;
+use super::hosts::ClientIds;
+use super::options::Scopes;
+use super::reply::{self, Times};
+use super::select::select_subnet;
+use super::snapshot::Snapshot4;
+use super::{hostname, Client, DropReason, Ingress4, Outcome4};
+use ruru_config::Host4;
+use ruru_lease::{ClientId, HwAddr, Lease4, LeaseState, LeaseStore4, StoreError};
+use ruru_proto::v4::{code, rai, MessageType, Packet4};
+use std::net::Ipv4Addr;
+
+/// Handles one parsed query at time `now` (Unix seconds). Counts the per-type statistics and drops;
+/// `pkt4-received`, parse failures and sent counters belong to the transport.
+pub async fn process<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    pkt: &Packet4,
+    ing: &Ingress4,
+    now: u64,
+) -> Result<Outcome4, StoreError> {
+    let out = dispatch(snap, store, pkt, ing, now).await?;
+    if let Outcome4::Drop(reason) = out {
+        snap.stats.receive_drop.inc();
+        tracing::debug!(target: "kea-dhcp4.bad-packets", id = reason.message_id(), xid = pkt.xid, ?reason, "dropped query");
+    }
+    Ok(out)
+}
+
+async fn dispatch<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    pkt: &Packet4,
+    ing: &Ingress4,
+    now: u64,
+) -> Result<Outcome4, StoreError> {
+    let st = &snap.stats;
+    let Some(msg) = pkt.message_type() else {
+        return Ok(Outcome4::Drop(DropReason::Bootp));
+    };
+    match msg {
+        MessageType::Discover => st.discover_received.inc(),
+        MessageType::Request => st.request_received.inc(),
+        MessageType::Release => st.release_received.inc(),
+        MessageType::Decline => st.decline_received.inc(),
+        MessageType::Inform => st.inform_received.inc(),
+        MessageType::Offer => st.offer_received.inc(),
+        MessageType::Ack => st.ack_received.inc(),
+        MessageType::Nak => st.nak_received.inc(),
+        MessageType::Other(_) => st.unknown_received.inc(),
+    }
+    if !matches!(
+        msg,
+        MessageType::Discover
+            | MessageType::Request
+            | MessageType::Release
+            | MessageType::Decline
+            | MessageType::Inform
+    ) || pkt.op != 1
+    {
+        return Ok(Outcome4::Drop(DropReason::NotAQuery));
+    }
+    if pkt.hw_addr().iter().all(|&b| b == 0) && pkt.options.get(code::CLIENT_ID).is_none_or(<[u8]>::is_empty) {
+        return Ok(Outcome4::Drop(DropReason::NoClientIdentity));
+    }
+    if let Some(sid) = pkt.options.get(code::SERVER_ID) {
+        if msg == MessageType::Discover || !server_id_is_ours(snap, pkt, sid) {
+            return Ok(Outcome4::Drop(DropReason::NotOurServerId));
+        }
+    }
+    let mut q = Query::new(snap, pkt, ing, now);
+    match msg {
+        MessageType::Discover => q.discover(store).await,
+        MessageType::Request => q.request(store).await,
+        MessageType::Release => q.release(store).await,
+        MessageType::Decline => q.decline(store).await,
+        _ => Ok(q.inform()),
+    }
+}
+
+/// V4-018: option 54 must name one of our addresses, the relay's server-id-override, or a configured identifier.
+fn server_id_is_ours(snap: &Snapshot4, pkt: &Packet4, sid: &[u8]) -> bool {
+    if snap.config.compatibility.ignore_dhcp_server_identifier {
+        return true;
+    }
+    let Ok(sid) = <[u8; 4]>::try_from(sid).map(Ipv4Addr::from) else {
+        return false;
+    };
+    let override_id = pkt
+        .options
+        .get(code::RELAY_AGENT_INFO)
+        .and_then(|r| rai::find(r, rai::SERVER_ID_OVERRIDE))
+        .and_then(|v| <[u8; 4]>::try_from(v).ok())
+        .map(Ipv4Addr::from);
+    snap.transport.server_addresses.contains(&sid)
+        || override_id == Some(sid)
+        || snap.configured_server_ids.contains(&sid)
+}
+
+/// One query being processed, with what has been learnt about it so far.
+struct Query<'a> {
+    snap: &'a Snapshot4,
+    pkt: &'a Packet4,
+    ing: &'a Ingress4,
+    now: u64,
+    ids: ClientIds<'a>,
+    classes: Classes<'a>,
+}
+
+/// The subnet and reservation a client is served from.
+struct Placement<'a> {
+    subnet: usize,
+    family: &'a [usize],
+    host: Option<&'a Host4>,
+}
+
+impl<'a> Query<'a> {
+    fn new(snap: &'a Snapshot4, pkt: &'a Packet4, ing: &'a Ingress4, now: u64) -> Self {
+        Query {
+            snap,
+            pkt,
+            ing,
+            now,
+            ids: ClientIds::of(pkt),
+            classes: Classes::new(pkt.options.get(code::VENDOR_CLASS_ID)),
+        }
+    }
+
+    /// Selects the subnet and looks up the client's reservation: in-subnet reservations across the
+    /// shared network (the member holding it wins, V4-104), then global ones (V4-091).
+    fn place(&mut self) -> Option<Placement<'a>> {
+        let snap = self.snap;
+        let selected = select_subnet(snap, self.pkt, self.ing, &self.classes)?;
+        let family = snap.subnets[selected].family.as_slice();
+        let order = &snap.config.host_reservation_identifiers;
+        let mut found = None;
+        for &si in family {
+            let s = &snap.config.subnets[si];
+            if !s.reservations_in_subnet {
+                continue;
+            }
+            if let Some(h) = snap.subnets[si].hosts.find(&self.ids, order) {
+                found = Some((si, &s.reservations[h]));
+                break;
+            }
+        }
+        if found.is_none() && snap.config.subnets[selected].reservations_global {
+            found = snap
+                .global_hosts
+                .find(&self.ids, order)
+                .map(|h| (selected, &snap.config.global_reservations[h]));
+        }
+        let (subnet, host) = match found {
+            Some((si, h)) => (si, Some(h)),
+            None => (selected, None),
+        };
+        self.classes.set_host(host);
+        Some(Placement { subnet, family, host })
+    }
+
+    fn client(&'a self, p: &Placement<'a>) -> Client<'a> {
+        let s = &self.snap.config.subnets[p.subnet];
+        Client {
+            hw: self.ids.hw,
+            htype: self.pkt.htype,
+            client_id: self.ids.client_id.filter(|_| s.match_client_id),
+            classes: &self.classes,
+            reserved: self.reserved_address(p),
+        }
+    }
+
+    /// The reserved address, if it lies in a subnet the client may use (global ones only inside, V4-093).
+    fn reserved_address(&self, p: &Placement<'a>) -> Option<Ipv4Addr> {
+        let a = p.host?.ip_address?;
+        p.family
+            .iter()
+            .any(|&si| self.snap.subnets[si].contains(a))
+            .then_some(a)
+    }
+
+    fn subnet_of(&self, p: &Placement<'a>, a: Ipv4Addr) -> Option<usize> {
+        p.family.iter().copied().find(|&si| self.snap.subnets[si].contains(a))
+    }
+
+    /// The client's current lease in its network: by client-id first, then hardware address (V4-067).
+    async fn current_lease<S: LeaseStore4>(
+        &self,
+        store: &S,
+        p: &Placement<'a>,
+        client: &Client<'_>,
+    ) -> Result<Option<Lease4>, StoreError> {
+        let in_family = |l: &Lease4| {
+            p.family
+                .iter()
+                .any(|&si| self.snap.config.subnets[si].id == l.subnet_id)
+                && l.state != LeaseState::Declined
+                && client.owns(l)
+        };
+        if let Some(cid) = client.client_id {
+            let found = store.get4_by_client_id(&ClientId::new(cid)).await?;
+            if let Some(l) = found.into_iter().find(in_family) {
+                return Ok(Some(l));
+            }
+        }
+        if client.hw.is_empty() {
+            return Ok(None);
+        }
+        let found = store.get4_by_hwaddr(&HwAddr::new(client.htype, client.hw)).await?;
+        Ok(found.into_iter().find(in_family))
+    }
+
+    /// Whether `a` may be given to this client: inside a subnet of its network, in an allowed pool (or
+    /// reserved for it), and not reserved for anyone else.
+    fn grantable(&self, p: &Placement<'a>, client: &Client<'_>, a: Ipv4Addr) -> Option<usize> {
+        let si = self.subnet_of(p, a)?;
+        if client.reserved == Some(a) {
+            return Some(si);
+        }
+        if alloc::reserved_for_other(self.snap, si, a, client.reserved) {
+            return None;
+        }
+        let pool = self.snap.subnets[si].pool_of(a)?;
+        let cfg_pool = &self.snap.config.subnets[si].pools[pool.index];
+        super::select::class_allows(&cfg_pool.client_class, &self.classes).then_some(si)
+    }
+
+    /// Chooses an address for a client that needs one: reservation, current lease, option 50, allocator (V4-026).
+    async fn choose<S: LeaseStore4>(
+        &self,
+        store: &S,
+        p: &Placement<'a>,
+        client: &Client<'_>,
+    ) -> Result<Result<(usize, Ipv4Addr, Avail), AllocFail>, StoreError> {
+        let snap = self.snap;
+        if let Some(r) = client.reserved {
+            let avail = alloc::availability(store, r, client, self.now).await?;
+            if avail.usable() {
+                return Ok(Ok((self.subnet_of(p, r).unwrap_or(p.subnet), r, avail)));
+            }
+            // V4-092: the reserved address is someone else's for now.
+            snap.stats.reservation_conflicts.inc();
+            snap.subnets[p.subnet].stats.reservation_conflicts.inc();
+        }
+        if let Some(l) = self.current_lease(store, p, client).await? {
+            if let Some(si) = self.grantable(p, client, l.address) {
+                return Ok(Ok((si, l.address, Avail::Ours(l))));
+            }
+        }
+        if let Some(hint) = self.requested_address() {
+            if let Some(si) = self.grantable(p, client, hint) {
+                let avail = alloc::availability(store, hint, client, self.now).await?;
+                if avail.usable() {
+                    return Ok(Ok((si, hint, avail)));
+                }
+            }
+        }
+        let mut family = Vec::with_capacity(p.family.len());
+        family.push(p.subnet);
+        family.extend(p.family.iter().filter(|&&s| s != p.subnet));
+        alloc::pick(snap, store, &family, client, self.now).await
+    }
+
+    fn requested_address(&self) -> Option<Ipv4Addr> {
+        self.pkt
+            .options
+            .get(code::REQUESTED_ADDRESS)
+            .and_then(|v| <[u8; 4]>::try_from(v).ok())
+            .map(Ipv4Addr::from)
+    }
+
+    fn count_alloc_fail(&self, si: usize, why: AllocFail) {
+        let (g, s) = (&self.snap.stats, &self.snap.subnets[si].stats);
+        g.alloc_fail.inc();
+        s.alloc_fail.inc();
+        let (gc, sc) = match why {
+            AllocFail::NoPools => (&g.alloc_fail_no_pools, &s.alloc_fail_no_pools),
+            AllocFail::Classes => (&g.alloc_fail_classes, &s.alloc_fail_classes),
+            AllocFail::Exhausted { shared: true } => {
+                (&g.alloc_fail_shared_network, &s.alloc_fail_shared_network)
+            }
+            AllocFail::Exhausted { shared: false } => (&g.alloc_fail_subnet, &s.alloc_fail_subnet),
+        };
+        gc.inc();
+        sc.inc();
+    }
+
+    fn scopes(&self, si: usize, host: Option<&'a Host4>, addr: Option<Ipv4Addr>) -> Scopes<'a> {
+        let cfg = &self.snap.config;
+        let s = &cfg.subnets[si];
+        Scopes {
+            host,
+            pool: addr
+                .and_then(|a| self.snap.subnets[si].pool_of(a))
+                .map(|p| &s.pools[p.index]),
+            subnet: Some(s),
+            network: s.shared_network.map(|n| &cfg.shared_networks[n]),
+            classes: self.classes.configured(cfg),
+            global: Some(&cfg.options),
+        }
+    }
+
+    /// The lifetime for a lease in subnet `si`: the first class defining one, else the subnet's, clamped
+    /// to the client's request (V4-062).
+    fn lifetime(&self, si: usize, scopes: &Scopes<'_>) -> u32 {
+        let triplet = scopes
+            .classes
+            .iter()
+            .find_map(|c| c.valid_lifetime)
+            .unwrap_or(self.snap.config.subnets[si].valid_lifetime);
+        let asked = self
+            .pkt
+            .options
+            .get(code::LEASE_TIME)
+            .and_then(|v| <[u8; 4]>::try_from(v).ok())
+            .map(u32::from_be_bytes);
+        triplet.clamp(asked)
+    }
+
+    /// Builds a positive reply (OFFER or ACK) for `addr` in subnet `si`, with host name handling and fixed fields.
+    fn answer(
+        &self,
+        msg: MessageType,
+        si: usize,
+        host: Option<&'a Host4>,
+        addr: Ipv4Addr,
+        times: Option<Times>,
+        name: Option<&str>,
+    ) -> ruru_proto::v4::Packet4 {
+        let cfg = &self.snap.config;
+        let scopes = self.scopes(si, host, (!addr.is_unspecified()).then_some(addr));
+        let sid = reply::server_id(&scopes, self.ing);
+        let mut r = reply::start(self.pkt, msg, sid, cfg.echo_client_id);
+        r.yiaddr = addr;
+        if msg == MessageType::Ack
+            && matches!(self.pkt.message_type(), Some(MessageType::Request | MessageType::Inform))
+        {
+            r.ciaddr = self.pkt.ciaddr;
+        }
+        if let Some(name) = name {
+            if let Some(fqdn) = self.pkt.options.get(code::CLIENT_FQDN) {
+                r.options.insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name));
+            } else if self.pkt.options.contains(code::HOST_NAME)
+                || self.pkt.options.parameter_request_list().contains(&code::HOST_NAME)
+            {
+                r.options.insert(code::HOST_NAME, name.as_bytes());
+            }
+        }
+        let subnet = &cfg.subnets[si];
+        reply::finish(&mut r, self.pkt, subnet, times, &scopes);
+        // Fixed fields: host > first class defining it > subnet (already inherited from network/global) (V4-075).
+        let class_field = |f: fn(&ruru_config::ClientClass) -> Option<&String>| {
+            scopes.classes.iter().find_map(|c| f(c)).cloned()
+        };
+        r.siaddr = host
+            .and_then(|h| h.next_server)
+            .or_else(|| scopes.classes.iter().find_map(|c| c.next_server))
+            .unwrap_or(subnet.next_server);
+        let sname = host
+            .and_then(|h| h.server_hostname.clone())
+            .or_else(|| class_field(|c| c.server_hostname.as_ref()))
+            .unwrap_or_else(|| subnet.server_hostname.clone());
+        let file = host
+            .and_then(|h| h.boot_file_name.clone())
+            .or_else(|| class_field(|c| c.boot_file_name.as_ref()))
+            .unwrap_or_else(|| subnet.boot_file_name.clone());
+        copy_field(&mut r.sname, &sname);
+        copy_field(&mut r.file, &file);
+        r
+    }
+
+    fn nak(&self, si: Option<usize>) -> Outcome4 {
+        let sid = si
+            .map(|si| reply::server_id(&self.scopes(si, None, None), self.ing))
+            .unwrap_or(self.ing.local_addr);
+        let mut r = reply::start(self.pkt, MessageType::Nak, sid, self.snap.config.echo_client_id);
+        r.flags = self.pkt.flags;
+        self.send(r, Vec::new())
+    }
+
+    fn send(&self, mut packet: Packet4, committed: Vec<Lease4>) -> Outcome4 {
+        let t = &self.snap.transport;
+        let to = reply::destination(
+            self.pkt,
+            &mut packet,
+            self.ing,
+            (t.server_port, t.client_port),
+            t.direct_send,
+        );
+        Outcome4::Reply { packet, to, committed }
+    }
+
+    fn client_hostname(&self) -> Option<String> {
+        if let Some(f) = self.pkt.options.get(code::CLIENT_FQDN) {
+            return hostname::fqdn_name(f);
+        }
+        self.pkt
+            .options
+            .get(code::HOST_NAME)
+            .map(|h| String::from_utf8_lossy(h).trim_end_matches('\0').to_owned())
+    }
+
+    fn name_for(&self, si: usize, host: Option<&Host4>, addr: Ipv4Addr) -> Option<String> {
+        hostname::choose(
+            &self.snap.config.subnets[si].ddns,
+            host.and_then(|h| h.hostname.as_deref()),
+            self.client_hostname().as_deref(),
+            addr,
+        )
+    }
+
+    fn is_dropped_by_class(&self) -> bool {
+        self.classes.contains("DROP")
+    }
+
+    async fn discover<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
+        let Some(p) = self.place() else {
+            return Ok(Outcome4::Drop(DropReason::NoSubnet));
+        };
+        if self.is_dropped_by_class() {
+            return Ok(Outcome4::Drop(DropReason::DropClass));
+        }
+        let client = self.client(&p);
+        let (si, addr, avail) = match self.choose(store, &p, &client).await? {
+            Ok(found) => found,
+            Err(why) => {
+                self.count_alloc_fail(p.subnet, why);
+                return Ok(Outcome4::Drop(DropReason::NoAddress));
+            }
+        };
+        let host = p.host.filter(|_| client.reserved == Some(addr)).or(p.host);
+        let scopes = self.scopes(si, host, Some(addr));
+        let valid = self.lifetime(si, &scopes);
+        let name = self.name_for(si, host, addr);
+        let mut committed = Vec::new();
+        let offer_lifetime = scopes
+            .classes
+            .iter()
+            .find_map(|c| c.offer_lifetime)
+            .unwrap_or(self.snap.config.subnets[si].offer_lifetime);
+        if offer_lifetime > 0 {
+            // V4-066: the offer itself holds the address for a short while.
+            let lease = self.new_lease(si, addr, offer_lifetime, name.as_deref(), &client);
+            match self.commit(store, lease, avail).await? {
+                Some(l) => committed.push(l),
+                None => return Ok(Outcome4::Drop(DropReason::NoAddress)),
+            }
+        }
+        let times = reply::times(&self.snap.config.subnets[si], valid);
+        let r = self.answer(MessageType::Offer, si, host, addr, Some(times), name.as_deref());
+        Ok(self.send(r, committed))
+    }
+
+    async fn request<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
+        let selecting = self.pkt.options.contains(code::SERVER_ID);
+        let requested = self.requested_address();
+        let init_reboot = !selecting && requested.is_some() && self.pkt.ciaddr.is_unspecified();
+        let Some(p) = self.place() else {
+            // V4-048: no subnet → NAK, except a non-authoritative server stays silent to INIT-REBOOT.
+            let authoritative = self.snap.config.subnets.first().is_some_and(|s| s.authoritative);
+            return Ok(if init_reboot && !authoritative {
+                Outcome4::Drop(DropReason::NoSubnet)
+            } else {
+                self.nak(None)
+            });
+        };
+        if self.is_dropped_by_class() {
+            return Ok(Outcome4::Drop(DropReason::DropClass));
+        }
+        let client = self.client(&p);
+        let authoritative = self.snap.config.subnets[p.subnet].authoritative;
+        let wanted = requested.or((!self.pkt.ciaddr.is_unspecified()).then_some(self.pkt.ciaddr));
+        let current = self.current_lease(store, &p, &client).await?;
+        if init_reboot {
+            // V4-029: INIT-REBOOT confirms the client's own lease only.
+            match &current {
+                Some(l) if Some(l.address) == wanted && !l.is_expired(self.now) => {}
+                Some(_) => return Ok(self.nak(Some(p.subnet))),
+                None if authoritative => return Ok(self.nak(Some(p.subnet))),
+                None => return Ok(Outcome4::Drop(DropReason::UnknownInitReboot)),
+            }
+        }
+        let (si, addr, avail) = match wanted {
+            Some(a) => {
+                // A reservation for another address sends the client back to DISCOVER.
+                let reserved_elsewhere = client.reserved.is_some_and(|r| r != a);
+                let Some(si) = self.grantable(&p, &client, a).filter(|_| !reserved_elsewhere) else {
+                    return Ok(self.nak(Some(p.subnet)));
+                };
+                let avail = match current {
+                    Some(l) if l.address == a => Avail::Ours(l),
+                    _ => alloc::availability(store, a, &client, self.now).await?,
+                };
+                if !avail.usable() {
+                    return Ok(self.nak(Some(p.subnet)));
+                }
+                (si, a, avail)
+            }
+            None => match self.choose(store, &p, &client).await? {
+                Ok(found) => found,
+                Err(why) => {
+                    self.count_alloc_fail(p.subnet, why);
+                    return Ok(Outcome4::Drop(DropReason::NoAddress));
+                }
+            },
+        };
+        let host = p.host;
+        let scopes = self.scopes(si, host, Some(addr));
+        let valid = self.lifetime(si, &scopes);
+        let name = self.name_for(si, host, addr);
+        let subnet = &self.snap.config.subnets[si];
+        if let Avail::Ours(old) = &avail {
+            if let Some(remaining) = self.reusable(old, valid, name.as_deref()) {
+                // V4-065: the cached lease is reused, nothing is written.
+                self.snap.stats.lease_reuses.inc();
+                self.snap.subnets[si].stats.lease_reuses.inc();
+                let times = reply::times(subnet, remaining);
+                let r = self.answer(MessageType::Ack, si, host, addr, Some(times), name.as_deref());
+                return Ok(self.send(r, Vec::new()));
+            }
+        }
+        let lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+        let Some(lease) = self.commit(store, lease, avail).await? else {
+            return Ok(self.nak(Some(si)));
+        };
+        let times = reply::times(subnet, valid);
+        let r = self.answer(MessageType::Ack, si, host, addr, Some(times), name.as_deref());
+        Ok(self.send(r, vec![lease]))
+    }
+
+    /// Remaining lifetime if the lease may be reused from cache instead of rewritten (V4-065).
+    fn reusable(&self, old: &Lease4, valid: u32, name: Option<&str>) -> Option<u32> {
+        let s = &self.snap.config.subnets[self.snap.subnet_by_id(old.subnet_id)?];
+        let threshold = s.cache_threshold.filter(|t| *t > 0.0 && *t <= 1.0);
+        if threshold.is_none() && s.cache_max_age.is_none() {
+            return None;
+        }
+        if old.state != LeaseState::Default || old.is_expired(self.now) || valid < old.valid_lifetime {
+            return None;
+        }
+        if old.hostname != name.unwrap_or("") {
+            return None;
+        }
+        let age = self.now.saturating_sub(old.cltt);
+        if threshold.is_some_and(|t| age as f64 >= t * f64::from(old.valid_lifetime)) {
+            return None;
+        }
+        if s.cache_max_age.is_some_and(|m| m == 0 || age >= u64::from(m)) {
+            return None;
+        }
+        u32::try_from(old.expire().saturating_sub(self.now)).ok()
+    }
+
+    fn new_lease(&self, si: usize, addr: Ipv4Addr, valid: u32, name: Option<&str>, client: &Client<'_>) -> Lease4 {
+        let s = &self.snap.config.subnets[si];
+        Lease4 {
+            address: addr,
+            hwaddr: (!client.hw.is_empty()).then(|| HwAddr::new(client.htype, client.hw)),
+            client_id: client.client_id.map(ClientId::new),
+            valid_lifetime: valid,
+            cltt: self.now,
+            subnet_id: s.id,
+            fqdn_fwd: false,
+            fqdn_rev: false,
+            hostname: name.unwrap_or_default().to_owned(),
+            state: LeaseState::Default,
+            user_context: None,
+            pool_id: self
+                .snap
+                .subnets[si]
+                .pool_of(addr)
+                .map_or(0, |p| s.pools[p.index].pool_id),
+        }
+    }
+
+    /// Writes `lease`, replacing what `avail` found; `None` if another worker took the address first.
+    async fn commit<S: LeaseStore4>(&self, store: &S, mut lease: Lease4, avail: Avail) -> Result<Option<Lease4>, StoreError> {
+        let snap = self.snap;
+        match avail {
+            Avail::Free => {
+                if !store.add4(&lease).await? {
+                    return Ok(None);
+                }
+                snap.count_assigned(&lease);
+            }
+            Avail::Ours(old) => {
+                let was_active = old.state == LeaseState::Default && !old.is_expired(self.now);
+                if lease.hostname.is_empty() && was_active {
+                    lease.hostname = old.hostname.clone();
+                }
+                lease.user_context = old.user_context.clone();
+                if !store.update4(&lease).await? && !store.add4(&lease).await? {
+                    return Ok(None);
+                }
+                if !was_active {
+                    if old.state == LeaseState::Default {
+                        // Expired but not yet reclaimed: reclaim on the spot (V4-059).
+                        snap.count_reclaimed(&old);
+                    }
+                    snap.count_assigned(&lease);
+                } else if old.subnet_id != lease.subnet_id {
+                    snap.count_unassigned(&old);
+                    snap.count_assigned(&lease);
+                }
+            }
+            Avail::Reclaimable(old) => {
+                if !store.update4(&lease).await? && !store.add4(&lease).await? {
+                    return Ok(None);
+                }
+                if matches!(old.state, LeaseState::Default | LeaseState::Declined) {
+                    snap.count_reclaimed(&old);
+                }
+                snap.count_assigned(&lease);
+            }
+            Avail::Taken => return Ok(None),
+        }
+        Ok(Some(lease))
+    }
+
+    async fn release<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
+        let Some(mut lease) = store.get4(self.pkt.ciaddr).await? else {
+            tracing::debug!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE_FAIL_NO_LEASE", "release of unknown address");
+            return Ok(Outcome4::Done);
+        };
+        let match_cid = self
+            .snap
+            .subnet_by_id(lease.subnet_id)
+            .is_none_or(|si| self.snap.config.subnets[si].match_client_id);
+        let classes = Classes::default();
+        let client = Client {
+            hw: self.ids.hw,
+            htype: self.pkt.htype,
+            client_id: self.ids.client_id.filter(|_| match_cid),
+            classes: &classes,
+            reserved: None,
+        };
+        if lease.state != LeaseState::Default || !client.owns(&lease) {
+            return Ok(Outcome4::Done);
+        }
+        let exp = &self.snap.config.expired_leases;
+        let affinity = exp.hold_reclaimed_time > 0 && exp.flush_reclaimed_timer_wait_time > 0 && lease.valid_lifetime != u32::MAX;
+        if affinity {
+            // V4-033: kept for the returning client, already expired.
+            lease.state = LeaseState::Released;
+            lease.valid_lifetime = 0;
+            lease.cltt = self.now;
+            store.update4(&lease).await?;
+        } else {
+            store.delete4(lease.address).await?;
+        }
+        self.snap.count_unassigned(&lease);
+        tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE", address = %lease.address, "address released");
+        Ok(Outcome4::Done)
+    }
+
+    async fn decline<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
+        let Some(addr) = self.requested_address() else {
+            return Ok(Outcome4::Drop(DropReason::MissingRequestedAddress));
+        };
+        let Some(mut lease) = store.get4(addr).await? else {
+            tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_LEASE_NOT_FOUND", address = %addr, "declined address has no lease");
+            return Ok(Outcome4::Done);
+        };
+        let classes = Classes::default();
+        let client = Client {
+            hw: self.ids.hw,
+            htype: self.pkt.htype,
+            client_id: self.ids.client_id,
+            classes: &classes,
+            reserved: None,
+        };
+        if lease.state != LeaseState::Default || !client.owns(&lease) {
+            tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_LEASE_MISMATCH", address = %addr, "declined address leased to another client");
+            return Ok(Outcome4::Done);
+        }
+        // V4-034: the address goes into probation and forgets its client.
+        lease.state = LeaseState::Declined;
+        lease.hwaddr = None;
+        lease.client_id = None;
+        lease.hostname.clear();
+        lease.fqdn_fwd = false;
+        lease.fqdn_rev = false;
+        lease.cltt = self.now;
+        lease.valid_lifetime = self.snap.config.decline_probation_period;
+        store.update4(&lease).await?;
+        self.snap.count_declined(&lease);
+        tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_LEASE", address = %addr, "address declined");
+        Ok(Outcome4::Done)
+    }
+
+    fn inform(&mut self) -> Outcome4 {
+        let Some(p) = self.place() else {
+            return Outcome4::Drop(DropReason::NoSubnet);
+        };
+        if self.is_dropped_by_class() {
+            return Outcome4::Drop(DropReason::DropClass);
+        }
+        // V4-035: configuration only; no lease, no lease times.
+        let r = self.answer(MessageType::Ack, p.subnet, p.host, Ipv4Addr::UNSPECIFIED, None, None);
+        self.send(r, Vec::new())
+    }
+}
+
+/// Copies a string into a fixed, zero-padded header field, truncating what doesn't fit.
+fn copy_field(field: &mut [u8], value: &str) {
+    field.fill(0);
+    let n = value.len().min(field.len());
+    field[..n].copy_from_slice(&value.as_bytes()[..n]);
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,93 @@
+//! DHCPv4 statistic names (Kea's) resolved once into counter handles.
+
+use ruru_stats::{Counter, Registry};
+use std::sync::Arc;
+
+/// Declares a struct of counters and how each is named, so a name is written exactly once.
+macro_rules! stat_set {
+    ($(#[$m:meta])* $name:ident { $($field:ident => $stat:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone)]
+        pub struct $name { $(#[doc = $stat] pub $field: Arc<Counter>,)* }
+        impl $name {
+            /// Resolves every counter as `<prefix><name>` in `reg`.
+            pub fn register(reg: &Registry, prefix: &str) -> Self {
+                Self { $($field: reg.counter(&format!("{prefix}{}", $stat)),)* }
+            }
+        }
+    };
+}
+
+stat_set!(
+    /// Server-wide DHCPv4 statistics (spec V4-160..V4-171).
+    GlobalStats4 {
+        received => "pkt4-received",
+        parse_failed => "pkt4-parse-failed",
+        receive_drop => "pkt4-receive-drop",
+        discover_received => "pkt4-discover-received",
+        offer_received => "pkt4-offer-received",
+        request_received => "pkt4-request-received",
+        ack_received => "pkt4-ack-received",
+        nak_received => "pkt4-nak-received",
+        release_received => "pkt4-release-received",
+        decline_received => "pkt4-decline-received",
+        inform_received => "pkt4-inform-received",
+        unknown_received => "pkt4-unknown-received",
+        sent => "pkt4-sent",
+        offer_sent => "pkt4-offer-sent",
+        ack_sent => "pkt4-ack-sent",
+        nak_sent => "pkt4-nak-sent",
+        alloc_fail => "v4-allocation-fail",
+        alloc_fail_shared_network => "v4-allocation-fail-shared-network",
+        alloc_fail_subnet => "v4-allocation-fail-subnet",
+        alloc_fail_no_pools => "v4-allocation-fail-no-pools",
+        alloc_fail_classes => "v4-allocation-fail-classes",
+        reservation_conflicts => "v4-reservation-conflicts",
+        lease_reuses => "v4-lease-reuses",
+        cumulative_assigned => "cumulative-assigned-addresses",
+        declined => "declined-addresses",
+        reclaimed_declined => "reclaimed-declined-addresses",
+        reclaimed => "reclaimed-leases",
+    }
+);
+
+stat_set!(
+    /// Per-subnet statistics, named `subnet[<id>].<name>`.
+    SubnetStats4 {
+        total => "total-addresses",
+        assigned => "assigned-addresses",
+        cumulative_assigned => "cumulative-assigned-addresses",
+        declined => "declined-addresses",
+        reclaimed_declined => "reclaimed-declined-addresses",
+        reclaimed => "reclaimed-leases",
+        alloc_fail => "v4-allocation-fail",
+        alloc_fail_shared_network => "v4-allocation-fail-shared-network",
+        alloc_fail_subnet => "v4-allocation-fail-subnet",
+        alloc_fail_no_pools => "v4-allocation-fail-no-pools",
+        alloc_fail_classes => "v4-allocation-fail-classes",
+        reservation_conflicts => "v4-reservation-conflicts",
+        lease_reuses => "v4-lease-reuses",
+    }
+);
+
+stat_set!(
+    /// Per-pool statistics, named `subnet[<id>].pool[<pool-id>].<name>`; pools sharing a pool id share them (V4-053).
+    PoolStats4 {
+        total => "total-addresses",
+        assigned => "assigned-addresses",
+        cumulative_assigned => "cumulative-assigned-addresses",
+        declined => "declined-addresses",
+        reclaimed_declined => "reclaimed-declined-addresses",
+        reclaimed => "reclaimed-leases",
+    }
+);
+
+/// The prefix of every statistic of subnet `id`.
+pub(crate) fn subnet_prefix(id: u32) -> String {
+    format!("subnet[{id}].")
+}
+
+/// The prefix of every statistic of pool `pool_id` in subnet `id`.
+pub(crate) fn pool_prefix(id: u32, pool_id: u32) -> String {
+    format!("subnet[{id}].pool[{pool_id}].")
+}
