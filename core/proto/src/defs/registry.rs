@@ -321,3 +321,142 @@ impl OptionDefs {
             .map(|(d, _)| d)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn custom(name: &str, code: u16, space: &str) -> OptionDef {
+        OptionDef::new(name, code, space, DataType::Uint32)
+    }
+
+    // V4-112, V4-113, V4-114, V4-122
+    #[test]
+    fn standard_v4_spaces() {
+        let defs = OptionDefs::standard_v4();
+        let routers = defs.by_name("dhcp4", "routers").unwrap();
+        assert_eq!(
+            (routers.code, routers.data_type, routers.array),
+            (3, DataType::Ipv4Address, true)
+        );
+        assert_eq!(
+            defs.by_code("dhcp4", 61).unwrap().name,
+            "dhcp-client-identifier"
+        );
+        assert_eq!(defs.by_code("dhcp4", 15).unwrap().data_type, DataType::Fqdn);
+        let rai = defs.by_code("dhcp4", 82).unwrap();
+        assert_eq!(rai.encapsulate, "dhcp-agent-options-space");
+        assert_eq!(
+            defs.by_code("dhcp-agent-options-space", 2).unwrap().name,
+            "remote-id"
+        );
+        assert_eq!(
+            defs.by_name("dhcp-agent-options-space", "relay-port")
+                .unwrap()
+                .code,
+            19
+        );
+        let oro = defs.by_name("vendor-4491", "oro").unwrap();
+        assert_eq!(
+            (oro.code, oro.data_type, oro.array),
+            (1, DataType::Uint8, true)
+        );
+        assert_eq!(defs.by_code("vendor-4491", 2).unwrap().name, "tftp-servers");
+        let v43 = defs.by_code("dhcp4", 43).unwrap();
+        assert_eq!(v43.data_type, DataType::Empty);
+        assert_eq!(v43.encapsulate, "vendor-encapsulated-options-space");
+        assert!(defs.has_space("vendor-encapsulated-options-space"));
+        assert!(defs.by_code("dhcp4", 0).is_none() && defs.by_code("dhcp4", 255).is_none());
+        assert_eq!(defs.custom().count(), 0);
+    }
+
+    // V4-109: standard options cannot be redefined, by code or by name.
+    #[test]
+    fn refuses_standard_redefinition() {
+        let mut defs = OptionDefs::standard_v4();
+        let err = defs.add(custom("my-dns", 6, "dhcp4")).unwrap_err();
+        assert!(matches!(err, DefError::Standard { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("domain-name-servers") && msg.contains("dhcp4"),
+            "{msg}"
+        );
+        assert!(defs.add(custom("routers", 222, "dhcp4")).is_err());
+        assert!(defs.add(custom("oro", 9, "vendor-4491")).is_err());
+        // A code Kea has no definition for is allowed (e.g. 120).
+        defs.add(custom("sip-server", 120, "dhcp4")).unwrap();
+        assert!(!defs.is_standard("dhcp4", 120) && defs.is_standard("dhcp4", 6));
+    }
+
+    // V4-116: duplicates within a space are refused; other spaces are independent.
+    #[test]
+    fn refuses_duplicates() {
+        let mut defs = OptionDefs::standard_v4();
+        defs.add(custom("foo", 222, "dhcp4")).unwrap();
+        let err = defs.add(custom("bar", 222, "dhcp4")).unwrap_err();
+        assert!(matches!(err, DefError::DuplicateCode { .. }), "{err}");
+        assert!(err.to_string().contains("'foo'"));
+        let err = defs.add(custom("foo", 223, "dhcp4")).unwrap_err();
+        assert!(matches!(err, DefError::DuplicateName { .. }), "{err}");
+        defs.add(custom("foo", 222, "isc")).unwrap();
+        defs.add(custom("bar", 1, "isc")).unwrap();
+        assert_eq!(defs.by_name("isc", "bar").unwrap().code, 1);
+        assert_eq!(defs.custom().count(), 3);
+    }
+
+    // V4-120: option 43's last-resort definition gives way to an option-def, once.
+    #[test]
+    fn option_43_can_be_redefined_once() {
+        let mut defs = OptionDefs::standard_v4();
+        let mut pxe = OptionDef::new("pxe-vendor", 43, "dhcp4", DataType::Record);
+        pxe.record_types = vec![DataType::Uint8, DataType::Binary];
+        defs.add(pxe.clone()).unwrap();
+        assert_eq!(defs.by_code("dhcp4", 43), Some(&pxe));
+        assert!(defs
+            .by_name("dhcp4", "vendor-encapsulated-options")
+            .is_none());
+        assert!(defs.add(custom("again", 43, "dhcp4")).is_err());
+    }
+
+    #[test]
+    fn refuses_bad_codes_and_shapes() {
+        let mut defs = OptionDefs::standard_v4();
+        for code in [0, 255, 256] {
+            let err = defs.add(custom("x", code, "dhcp4")).unwrap_err();
+            assert!(matches!(err, DefError::BadCode { .. }), "{code}: {err}");
+        }
+        // PAD/END are only reserved in dhcp4 itself.
+        defs.add(custom("zero", 0, "isc")).unwrap();
+        let bad = [
+            OptionDef::new("", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("a b", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("123", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("x", 200, "bad space", DataType::Uint8),
+            OptionDef::new("x", 200, "dhcp4", DataType::Record),
+            OptionDef {
+                array: true,
+                ..OptionDef::new("x", 200, "dhcp4", DataType::String)
+            },
+            OptionDef {
+                record_types: vec![DataType::Uint8],
+                ..OptionDef::new("x", 200, "dhcp4", DataType::Uint16)
+            },
+            OptionDef {
+                record_types: vec![DataType::String, DataType::Uint8],
+                ..OptionDef::new("x", 200, "dhcp4", DataType::Record)
+            },
+            OptionDef {
+                record_types: vec![DataType::Uint8, DataType::Empty],
+                ..OptionDef::new("x", 200, "dhcp4", DataType::Record)
+            },
+            OptionDef {
+                encapsulate: "no spaces allowed".into(),
+                ..OptionDef::new("x", 200, "dhcp4", DataType::Empty)
+            },
+        ];
+        for def in bad {
+            let err = defs.add(def.clone()).unwrap_err();
+            assert!(matches!(err, DefError::Invalid { .. }), "{def:?}: {err}");
+        }
+    }
+}

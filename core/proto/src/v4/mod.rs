@@ -8,6 +8,9 @@ mod options;
 mod packet;
 pub mod rai;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 pub use error::DecodeError;
 pub use message_type::MessageType;
 pub use options::Options4;

@@ -240,3 +240,163 @@ impl Packet4 {
         }
     }
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// A DISCOVER from 00:11:22:33:44:55 with the given raw option bytes (no END added).
+    pub(crate) fn discover_with(options: &[u8]) -> Vec<u8> {
+        let mut b = vec![0u8; HEADER_LEN];
+        b[..4].copy_from_slice(&[1, 1, 6, 0]);
+        b[4..8].copy_from_slice(&0x1234_5678u32.to_be_bytes());
+        b[10] = 0x80;
+        b[28..34].copy_from_slice(&[0, 0x11, 0x22, 0x33, 0x44, 0x55]);
+        b.extend_from_slice(&MAGIC_COOKIE);
+        b.extend_from_slice(options);
+        b
+    }
+
+    #[test]
+    fn parses_header_and_options() {
+        let buf = discover_with(&[53, 1, 1, 0, 0, 55, 3, 1, 3, 6, 255, 12, 1, b'x']);
+        let p = Packet4::parse(&buf).unwrap();
+        assert_eq!((p.op, p.htype, p.hlen, p.xid), (1, 1, 6, 0x1234_5678));
+        assert!(p.broadcast_flag());
+        assert_eq!(p.hw_addr(), &[0, 0x11, 0x22, 0x33, 0x44, 0x55]);
+        assert_eq!(p.message_type(), Some(MessageType::Discover));
+        assert_eq!(p.options.parameter_request_list(), &[1, 3, 6]);
+        // Nothing after END is read.
+        assert!(!p.options.contains(12));
+        assert_eq!(p.options.len(), 2);
+    }
+
+    #[test]
+    fn short_or_cookieless_datagrams_fail() {
+        let buf = discover_with(&[]);
+        assert!(matches!(
+            Packet4::parse(&buf[..239]),
+            Err(DecodeError::TooShort { len: 239, .. })
+        ));
+        assert!(Packet4::parse(&[]).is_err());
+        let mut bad = buf.clone();
+        bad[236] = 0;
+        assert!(matches!(
+            Packet4::parse(&bad),
+            Err(DecodeError::BadMagicCookie([0, 130, 83, 99]))
+        ));
+        // Header and cookie only: a valid BOOTP packet without options.
+        let p = Packet4::parse(&buf).unwrap();
+        assert!(p.options.is_empty() && p.message_type().is_none());
+    }
+
+    // V4-017: a bad option drops only itself and what follows.
+    #[test]
+    fn malformed_option_drops_the_tail_only() {
+        let buf = discover_with(&[53, 1, 3, 12, 1, b'h', 61, 9, 1, 0, 0x11]);
+        let p = Packet4::parse(&buf).unwrap();
+        assert_eq!(p.message_type(), Some(MessageType::Request));
+        assert_eq!(p.options.get(12), Some(&b"h"[..]));
+        assert!(!p.options.contains(61));
+        let cut = discover_with(&[53, 1, 3, 12]);
+        assert_eq!(Packet4::parse(&cut).unwrap().options.len(), 1);
+    }
+
+    // V4-024: instances of a code are concatenated in order on receipt.
+    #[test]
+    fn split_option_is_fused() {
+        let buf = discover_with(&[12, 2, b'a', b'b', 53, 1, 1, 12, 1, b'c', 255]);
+        let p = Packet4::parse(&buf).unwrap();
+        assert_eq!(p.options.get(12), Some(&b"abc"[..]));
+    }
+
+    // V4-024: > 255 octets sent as consecutive same-code instances; option 53 goes first.
+    #[test]
+    fn long_option_is_split_on_encode() {
+        let mut p = Packet4::default();
+        let value: Vec<u8> = (0..600u16).map(|i| i as u8).collect();
+        p.options.insert(240, &value);
+        p.options.insert(code::MESSAGE_TYPE, &[2]);
+        p.options.insert(code::RELAY_AGENT_INFO, &[]);
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        let opts = &out[MIN_LEN..];
+        assert_eq!(&opts[..3], &[53, 1, 2]);
+        assert_eq!(&opts[3..5], &[240, 255]);
+        assert_eq!(&opts[5 + 255..5 + 257], &[240, 255]);
+        assert_eq!(&opts[5 + 512..5 + 514], &[240, 90]);
+        assert_eq!(&opts[5 + 514 + 90..], &[82, 0, 255]);
+        let back = Packet4::parse(&out).unwrap();
+        assert_eq!(back.options.get(240), Some(&value[..]));
+    }
+
+    #[test]
+    fn encode_writes_only_into_reserved_space() {
+        let p = Packet4::parse(&discover_with(&[
+            53, 1, 1, 61, 7, 1, 0, 0x11, 0x22, 0x33, 0x44, 0x55,
+        ]));
+        let p = p.unwrap();
+        let mut out = Vec::with_capacity(1500);
+        let before = out.as_ptr();
+        p.encode(&mut out);
+        assert_eq!(before, out.as_ptr());
+        // Appends: an earlier packet in the buffer is kept.
+        let first = out.clone();
+        p.encode(&mut out);
+        assert_eq!(&out[..first.len()], &first[..]);
+        assert_eq!(&out[first.len()..], &first[..]);
+    }
+
+    // RFC 2131 §4.1, RFC 3396 §5: overloaded file then sname carry options, concatenated after the
+    // options field's instances.
+    #[test]
+    fn option_overload_merges_file_then_sname() {
+        let mut buf = discover_with(&[53, 1, 1, 52, 1, 3, 12, 1, b'a', 255]);
+        buf[FILE.start..FILE.start + 4].copy_from_slice(&[12, 1, b'b', 255]);
+        buf[SNAME.start..SNAME.start + 4].copy_from_slice(&[0, 12, 1, b'c']);
+        buf[SNAME.end - 2..SNAME.end].copy_from_slice(&[15, 5]);
+        let p = Packet4::parse(&buf).unwrap();
+        assert_eq!(p.options.get(12), Some(&b"abc"[..]));
+        // The malformed option 15 at the end of sname is dropped.
+        assert!(!p.options.contains(15) && !p.options.contains(code::OVERLOAD));
+        assert_eq!((p.file, p.sname), ([0; 128], [0; 64]));
+
+        // Overload 2: only sname; file stays a file name.
+        let mut buf = discover_with(&[52, 1, 2, 255]);
+        buf[FILE.start] = b'f';
+        buf[SNAME.start..SNAME.start + 3].copy_from_slice(&[66, 1, b's']);
+        let p = Packet4::parse(&buf).unwrap();
+        assert_eq!(p.options.get(66), Some(&b"s"[..]));
+        assert_eq!(p.file[0], b'f');
+    }
+
+    #[test]
+    fn hw_addr_is_capped_at_chaddr() {
+        let mut p = Packet4 {
+            hlen: 200,
+            ..Packet4::default()
+        };
+        assert_eq!(p.hw_addr().len(), 16);
+        p.hlen = 0;
+        assert!(p.hw_addr().is_empty());
+    }
+
+    // V4-037: what the reply copies from the query.
+    #[test]
+    fn reply_skeleton_copies_rfc_fields() {
+        let mut q = Packet4::parse(&discover_with(&[53, 1, 1, 255])).unwrap();
+        q.hops = 2;
+        q.giaddr = Ipv4Addr::new(10, 0, 0, 1);
+        q.ciaddr = Ipv4Addr::new(10, 0, 0, 9);
+        q.secs = 7;
+        q.file[0] = b'x';
+        let r = q.reply_skeleton();
+        assert_eq!((r.op, r.htype, r.hlen, r.hops), (2, 1, 6, 2));
+        assert_eq!(
+            (r.xid, r.flags, r.giaddr, r.chaddr),
+            (q.xid, q.flags, q.giaddr, q.chaddr)
+        );
+        assert_eq!((r.ciaddr, r.secs, r.file[0]), (Ipv4Addr::UNSPECIFIED, 0, 0));
+        assert!(r.options.is_empty());
+    }
+}
