@@ -306,6 +306,7 @@ mod tests {
         assert_eq!(!fold(sum(0, &zeroed)), 0xb861);
     }
 
+    // V4-013: replies are Ethernet II frames.
     #[test]
     fn built_frame_has_valid_checksums_and_fields() {
         for len in [0usize, 1, 7, 300, 301, 548, 1472] {

@@ -6,7 +6,9 @@
 //!   interface it arrived on (`IP_PKTINFO`), and picks the source address and interface per reply.
 //! - [`RawSocket4`]: an `AF_PACKET` socket bound to one interface that receives UDP/IPv4 datagrams
 //!   for one port (broadcasts included) and sends hand-built Ethernet + IPv4 + UDP frames, so a
-//!   server can answer clients that have no IP address yet.
+//!   server can answer clients that have no IP address yet. The server must still keep a UDP
+//!   socket bound to the same port, or the kernel answers unicast queries with ICMP
+//!   port-unreachable.
 //! - Batched I/O for both (`recvmmsg`/`sendmmsg`) through the [`Socket4`] trait.
 //!
 //! Sockets are non-blocking and expose their descriptor ([`AsRawFd`], [`AsFd`](std::os::fd::AsFd)),

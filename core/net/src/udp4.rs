@@ -155,6 +155,7 @@ mod tests {
         (bufs, metas)
     }
 
+    // V4-013: UDP service on loopback.
     #[test]
     fn batch_of_100_round_trips_with_metadata() {
         let rx = bind_local();
@@ -223,6 +224,8 @@ mod tests {
         assert_eq!(&bufs[1][..metas[1].len], &small);
     }
 
+    // V4-072, V4-020: the arrival address and interface are reported per datagram, and a reply
+    // leaves from the address the server picks even on a wildcard-bound socket.
     #[test]
     fn pktinfo_picks_the_source_and_reports_the_destination() {
         // Bound to the wildcard, the sender still answers from the address the target names.

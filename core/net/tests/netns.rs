@@ -152,6 +152,8 @@ fn veth_interface_is_discovered_inside_the_namespace() {
     assert!(veth.flags_up && veth.broadcast_capable && !veth.loopback);
 }
 
+// V4-010: a raw socket sees broadcasts on its interface, with the sender's MAC and the
+// arrival interface, and (kernel filter) nothing for other ports.
 #[test]
 fn raw_socket_receives_a_broadcast_and_nothing_for_other_ports() {
     let pair = NetnsPair::new();
@@ -196,6 +198,8 @@ fn raw_socket_receives_a_broadcast_and_nothing_for_other_ports() {
     assert_eq!(meta.len, payload.len());
 }
 
+// V4-010, V4-038, V4-013: unicast to yiaddr at the client's MAC, and broadcast, as Ethernet II
+// frames whose IPv4 and UDP checksums the receiving kernel verifies.
 #[test]
 fn raw_socket_sends_unicast_and_broadcast_frames_a_udp_socket_accepts() {
     let pair = NetnsPair::new();
