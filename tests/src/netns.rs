@@ -1,0 +1,258 @@
+//! Network namespaces and veth pairs that clean up after themselves.
+
+use std::ffi::OsStr;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Once;
+use std::time::Duration;
+
+use crate::error::{HarnessError, Result};
+use crate::process::{
+    self, poll_until, require_root, require_tool, run, run_ok, Signal, ADMIN_TIMEOUT,
+};
+
+/// Prefix of every namespace the harness creates; the stale sweep only touches these.
+const NS_PREFIX: &str = "ruru-e2e-";
+
+/// Linux limit for interface names (IFNAMSIZ - 1).
+const IFNAME_MAX: usize = 15;
+
+/// Makes names unique within one test process; the pid makes them unique across processes.
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn next_id() -> u32 {
+    COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A network namespace named `ruru-e2e-<pid>-<n>`, deleted on drop together with every process
+/// still running in it, even when the test panicked.
+#[derive(Debug)]
+pub struct Netns {
+    name: String,
+}
+
+impl Netns {
+    /// Creates a fresh namespace with `lo` up.
+    pub fn new() -> Result<Netns> {
+        require_root()?;
+        require_tool("ip")?;
+        static SWEEP: Once = Once::new();
+        SWEEP.call_once(sweep_stale);
+        let name = format!("{NS_PREFIX}{}-{}", std::process::id(), next_id());
+        run_ok(
+            Command::new("ip").args(["netns", "add", &name]),
+            ADMIN_TIMEOUT,
+        )?;
+        // The guard exists from here on, so a failure below still removes the namespace.
+        let ns = Netns { name };
+        ns.exec(&["ip", "link", "set", "lo", "up"])?;
+        Ok(ns)
+    }
+
+    /// The namespace's name, as `ip netns` knows it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A command that runs `program` inside the namespace (`ip netns exec`); add arguments and
+    /// spawn it as usual. `ip` execs the program, so the child's pid is the program's.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.name]).arg(program);
+        cmd
+    }
+
+    /// Runs `argv` inside the namespace to completion (bounded); a non-zero exit is an error.
+    pub fn exec(&self, argv: &[&str]) -> Result<Output> {
+        let (program, args) = argv.split_first().ok_or_else(|| {
+            HarnessError::io("empty command", std::io::ErrorKind::InvalidInput.into())
+        })?;
+        run_ok(self.command(program).args(args), ADMIN_TIMEOUT)
+    }
+
+    /// Adds an address (`a.b.c.d/len`) to an interface of this namespace.
+    pub fn add_address(&self, dev: &str, cidr: &str) -> Result<()> {
+        self.exec(&["ip", "addr", "add", cidr, "dev", dev])
+            .map(drop)
+    }
+
+    /// Pids of the processes running inside the namespace.
+    pub fn pids(&self) -> Result<Vec<u32>> {
+        ns_pids(&self.name)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        // Deleting a namespace does not stop its processes; left alive they would hold ports and
+        // files of the next run.
+        remove_namespace(&self.name);
+    }
+}
+
+fn ns_pids(name: &str) -> Result<Vec<u32>> {
+    let out = run_ok(
+        Command::new("ip").args(["netns", "pids", name]),
+        ADMIN_TIMEOUT,
+    )?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect())
+}
+
+/// Kills what runs in `name`, then deletes it. Best effort: called from `Drop`.
+fn remove_namespace(name: &str) {
+    if let Ok(pids) = ns_pids(name) {
+        for pid in pids {
+            let _ = process::signal(pid, Signal::Kill);
+        }
+        let _ = poll_until(
+            "namespace processes to exit",
+            Duration::from_secs(5),
+            || Ok(ns_pids(name)?.is_empty().then_some(())),
+        );
+    }
+    let _ = run(
+        Command::new("ip").args(["netns", "del", name]),
+        ADMIN_TIMEOUT,
+    );
+}
+
+/// Removes namespaces left by harness processes that died without running their destructors
+/// (a test binary killed by CI, say). Only names with our prefix and a dead owner pid.
+fn sweep_stale() {
+    let Ok(entries) = std::fs::read_dir("/run/netns") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let owner = name
+            .strip_prefix(NS_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = owner {
+            if pid != std::process::id() && !process::pid_alive(pid) {
+                remove_namespace(&name);
+            }
+        }
+    }
+}
+
+/// One end of a veth pair.
+#[derive(Debug)]
+pub struct VethEnd {
+    ns: Option<String>,
+    name: String,
+}
+
+impl VethEnd {
+    /// The interface name (at most 15 characters).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The namespace holding this end; `None` is the root namespace.
+    pub fn netns(&self) -> Option<&str> {
+        self.ns.as_deref()
+    }
+
+    /// `ip [-n NS] ARGS...` for this end's namespace.
+    fn ip(&self, args: &[&str]) -> Result<Output> {
+        let mut cmd = Command::new("ip");
+        if let Some(ns) = &self.ns {
+            cmd.args(["-n", ns]);
+        }
+        run_ok(cmd.args(args), ADMIN_TIMEOUT)
+    }
+
+    /// Adds an address (`a.b.c.d/len`).
+    pub fn add_address(&self, cidr: &str) -> Result<()> {
+        self.ip(&["addr", "add", cidr, "dev", &self.name]).map(drop)
+    }
+
+    /// Sets the MAC address (`aa:bb:cc:dd:ee:ff`), e.g. to match a host reservation.
+    pub fn set_mac(&self, mac: &str) -> Result<()> {
+        self.ip(&["link", "set", "dev", &self.name, "address", mac])
+            .map(drop)
+    }
+}
+
+/// A veth pair between two namespaces (or a namespace and the root namespace), both ends up;
+/// deleted on drop.
+#[derive(Debug)]
+pub struct VethPair {
+    a: VethEnd,
+    b: VethEnd,
+}
+
+impl VethPair {
+    /// Creates the pair with end `a` in namespace `a` and end `b` in namespace `b` (`None` = root
+    /// namespace), and brings both up. Ends are created directly in their namespaces.
+    pub fn new(a: Option<&Netns>, b: Option<&Netns>) -> Result<VethPair> {
+        require_root()?;
+        let id = next_id();
+        let end = |ns: Option<&Netns>, side: char| VethEnd {
+            ns: ns.map(|n| n.name().to_owned()),
+            name: veth_name(std::process::id(), id, side),
+        };
+        let (a, b) = (end(a, 'a'), end(b, 'b'));
+        let mut cmd = Command::new("ip");
+        cmd.args(["link", "add", &a.name]);
+        if let Some(ns) = &a.ns {
+            cmd.args(["netns", ns]);
+        }
+        cmd.args(["type", "veth", "peer", "name", &b.name]);
+        if let Some(ns) = &b.ns {
+            cmd.args(["netns", ns]);
+        }
+        run_ok(&mut cmd, ADMIN_TIMEOUT)?;
+        let pair = VethPair { a, b };
+        pair.a.ip(&["link", "set", "dev", &pair.a.name, "up"])?;
+        pair.b.ip(&["link", "set", "dev", &pair.b.name, "up"])?;
+        Ok(pair)
+    }
+
+    /// End `a`.
+    pub fn a(&self) -> &VethEnd {
+        &self.a
+    }
+
+    /// End `b`.
+    pub fn b(&self) -> &VethEnd {
+        &self.b
+    }
+}
+
+impl Drop for VethPair {
+    fn drop(&mut self) {
+        // Deleting one end deletes both; it is already gone if its namespace went first.
+        let mut cmd = Command::new("ip");
+        if let Some(ns) = &self.a.ns {
+            cmd.args(["-n", ns]);
+        }
+        let _ = run(cmd.args(["link", "del", &self.a.name]), ADMIN_TIMEOUT);
+    }
+}
+
+/// `rv<pid hex>-<id hex><side>`: unique per process and pair, within IFNAMSIZ.
+fn veth_name(pid: u32, id: u32, side: char) -> String {
+    // pid_max is at most 2^22 (6 hex digits); the counter is cut to 4 hex digits, which only
+    // matters past 65536 pairs in one process.
+    let name = format!("rv{pid:x}-{:x}{side}", id & 0xffff);
+    debug_assert!(name.len() <= IFNAME_MAX);
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn veth_names_fit_ifnamsiz() {
+        let longest = veth_name(4_194_304, 0xffff_ffff, 'a');
+        assert!(longest.len() <= IFNAME_MAX, "{longest}");
+        assert_ne!(veth_name(1, 2, 'a'), veth_name(1, 2, 'b'));
+        assert_ne!(veth_name(1, 2, 'a'), veth_name(2, 2, 'a'));
+    }
+}

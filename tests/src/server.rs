@@ -1,0 +1,366 @@
+//! The server under test, run as a real process inside a namespace.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::error::{HarnessError, Result};
+use crate::leases::LeaseSet;
+use crate::netns::Netns;
+use crate::process::{
+    self, poll_until, require_root, require_tool, run_ok, wait_timeout, Signal, ADMIN_TIMEOUT,
+};
+use crate::subject::Subject;
+
+/// Bound on start-up (config load, lease file load, sockets).
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Bound on a graceful stop.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// The DHCPv4 server port the subject listens on (no `-p` is passed).
+const SERVER_PORT: u16 = 67;
+/// Log lines shown when a test fails.
+const LOG_TAIL_LINES: usize = 200;
+/// Directories Kea insists on outside systemd (PID file, logger lock, server-id files).
+const KEA_RUNTIME_DIRS: [&str; 3] = ["/run/kea", "/var/run/kea", "/var/lib/kea"];
+
+/// A running DHCPv4 server (Ruru or Kea) in a namespace, with its own scratch directory holding
+/// the config, the lease file, the PID/lock files and the captured stdout/stderr.
+///
+/// Killed on drop; when the test is panicking its logs are printed first.
+#[derive(Debug)]
+pub struct Server<'ns> {
+    ns: &'ns Netns,
+    subject: Subject,
+    binary: PathBuf,
+    config_path: PathBuf,
+    lease_path: PathBuf,
+    child: Option<Child>,
+    starts: u32,
+    dir: TempDir,
+}
+
+impl<'ns> Server<'ns> {
+    /// Starts the subject named by `RURU_TEST_SUBJECT` in `ns` with `config` (a whole config
+    /// file: `{"Dhcp4": {...}}`) and waits until it listens.
+    pub fn start(ns: &'ns Netns, config: Value) -> Result<Server<'ns>> {
+        Server::start_subject(Subject::from_env()?, ns, config)
+    }
+
+    /// Like [`Server::start`] with an explicit subject.
+    ///
+    /// The memfile lease file is moved into the scratch directory (`lease-database.name`), so
+    /// parallel servers never share one.
+    pub fn start_subject(
+        subject: Subject,
+        ns: &'ns Netns,
+        mut config: Value,
+    ) -> Result<Server<'ns>> {
+        require_root()?;
+        require_tool("ss")?;
+        let binary = subject.dhcp4_binary()?;
+        if subject == Subject::Kea {
+            for dir in KEA_RUNTIME_DIRS {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| HarnessError::io(format!("cannot create {dir}"), e))?;
+            }
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("ruru-e2e-server-")
+            .tempdir()
+            .map_err(|e| HarnessError::io("cannot create server directory", e))?;
+        let lease_path = dir.path().join("leases4.csv");
+        place_lease_file(&mut config, &lease_path)?;
+        let config_path = dir.path().join("dhcp4.json");
+        let text = serde_json::to_string_pretty(&config)
+            .map_err(|e| HarnessError::Config(e.to_string()))?;
+        std::fs::write(&config_path, text)
+            .map_err(|e| HarnessError::io("cannot write server config", e))?;
+        let mut server = Server {
+            ns,
+            subject,
+            binary,
+            config_path,
+            lease_path,
+            child: None,
+            starts: 0,
+            dir,
+        };
+        server.spawn()?;
+        Ok(server)
+    }
+
+    fn spawn(&mut self) -> Result<()> {
+        self.starts += 1;
+        let marker = format!("==== {} start #{} ====\n", self.subject.name(), self.starts);
+        let stdout = self.open_log("stdout.log", &marker)?;
+        let stderr = self.open_log("stderr.log", &marker)?;
+        let child = self
+            .ns
+            .command(&self.binary)
+            .arg("-c")
+            .arg(&self.config_path)
+            // Kea's PID and logger lock files go to the scratch directory, so parallel
+            // instances do not refuse to start because of each other.
+            .env("KEA_PIDFILE_DIR", self.dir.path())
+            .env("KEA_LOCKFILE_DIR", self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .map_err(|e| HarnessError::io(format!("cannot start {}", self.binary.display()), e))?;
+        let pid = child.id();
+        self.child = Some(child);
+        poll_until(
+            &format!(
+                "{} (pid {pid}) to listen on port {SERVER_PORT}",
+                self.subject.name()
+            ),
+            START_TIMEOUT,
+            || {
+                if let Some(status) = self.try_wait()? {
+                    self.child = None;
+                    return Err(HarnessError::ServerExited {
+                        subject: self.subject.name(),
+                        status: status.to_string(),
+                        logs: self.logs(),
+                    });
+                }
+                self.listening(pid).map(|ready| ready.then_some(()))
+            },
+        )
+    }
+
+    fn open_log(&self, name: &str, marker: &str) -> Result<File> {
+        let path = self.dir.path().join(name);
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| HarnessError::io(format!("cannot open {}", path.display()), e))?;
+        file.write_all(marker.as_bytes())
+            .map_err(|e| HarnessError::io(format!("cannot write {}", path.display()), e))?;
+        Ok(file)
+    }
+
+    fn try_wait(&mut self) -> Result<Option<ExitStatus>> {
+        match self.child.as_mut() {
+            Some(child) => child
+                .try_wait()
+                .map_err(|e| HarnessError::io("cannot wait for the server", e)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether `pid` holds a UDP socket on the server port or a packet (raw) socket.
+    fn listening(&self, pid: u32) -> Result<bool> {
+        let out = run_ok(
+            self.ns
+                .command("ss")
+                .args(["-H", "-n", "-p", "-u", "-l", "-0"]),
+            ADMIN_TIMEOUT,
+        )?;
+        Ok(socket_ready(
+            &String::from_utf8_lossy(&out.stdout),
+            pid,
+            SERVER_PORT,
+        ))
+    }
+
+    /// The subject being run.
+    pub fn subject(&self) -> Subject {
+        self.subject
+    }
+
+    /// The memfile lease file (`lease-database.name`).
+    pub fn lease_file(&self) -> &Path {
+        &self.lease_path
+    }
+
+    /// The leases in the lease file (and its cleanup files), as the server would load them.
+    pub fn leases(&self) -> Result<LeaseSet> {
+        Ok(LeaseSet::read(&self.lease_path)?)
+    }
+
+    /// The config file the server was started with (after the lease file was moved).
+    pub fn config_file(&self) -> &Path {
+        &self.config_path
+    }
+
+    /// The scratch directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The server's pid, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Stops the server with SIGTERM and waits for it to exit (bounded; killed when late).
+    pub fn stop(&mut self) -> Result<ExitStatus> {
+        let mut child = self.child.take().ok_or(HarnessError::NotRunning)?;
+        process::signal(child.id(), Signal::Term)?;
+        match wait_timeout(&mut child, STOP_TIMEOUT)? {
+            Some(status) => Ok(status),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(HarnessError::Timeout {
+                    what: format!("{} to exit after SIGTERM", self.subject.name()),
+                    secs: STOP_TIMEOUT.as_secs_f64(),
+                })
+            }
+        }
+    }
+
+    /// Kills the server with SIGKILL (no chance to flush anything) and reaps it.
+    pub fn kill9(&mut self) -> Result<()> {
+        let mut child = self.child.take().ok_or(HarnessError::NotRunning)?;
+        child
+            .kill()
+            .map_err(|e| HarnessError::io("cannot SIGKILL the server", e))?;
+        child
+            .wait()
+            .map_err(|e| HarnessError::io("cannot reap the server", e))?;
+        Ok(())
+    }
+
+    /// Stops the server if it runs (SIGTERM), then starts it again with the same config and
+    /// lease file, and waits until it listens.
+    pub fn restart(&mut self) -> Result<()> {
+        if self.child.is_some() {
+            self.stop()?;
+        }
+        self.spawn()
+    }
+
+    /// The tails of the captured stdout and stderr, across all starts.
+    pub fn logs(&self) -> String {
+        ["stdout.log", "stderr.log"]
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default();
+                format!(
+                    "---- {} {name} ----\n{}",
+                    self.subject.name(),
+                    tail(&text, LOG_TAIL_LINES)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Server<'_> {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() {
+            eprintln!(
+                "server config: {}\n{}",
+                self.config_path.display(),
+                self.logs()
+            );
+        }
+    }
+}
+
+/// Points `Dhcp4.lease-database` at `lease_path` (memfile), keeping its other keys.
+fn place_lease_file(config: &mut Value, lease_path: &Path) -> Result<()> {
+    let dhcp4 = config
+        .get_mut("Dhcp4")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| HarnessError::Config("expected an object with a `Dhcp4` map".into()))?;
+    let db = dhcp4
+        .entry("lease-database")
+        .or_insert_with(|| Value::Object(Default::default()))
+        .as_object_mut()
+        .ok_or_else(|| HarnessError::Config("`lease-database` is not a map".into()))?;
+    match db.get("type").and_then(Value::as_str) {
+        None | Some("memfile") => {}
+        Some(other) => {
+            return Err(HarnessError::Config(format!(
+                "lease-database type {other:?}: the harness reads memfile only"
+            )))
+        }
+    }
+    db.insert("type".into(), "memfile".into());
+    db.insert(
+        "name".into(),
+        Value::String(lease_path.to_string_lossy().into_owned()),
+    );
+    Ok(())
+}
+
+/// Whether `ss -H -n -p -u -l -0` output shows `pid` owning a UDP socket on `port` or a packet
+/// socket (a raw-socket server may open only that).
+fn socket_ready(ss_output: &str, pid: u32, port: u16) -> bool {
+    let owner = format!("pid={pid},");
+    let local_port = format!(":{port}");
+    ss_output
+        .lines()
+        .filter(|l| l.contains(&owner))
+        .any(|line| {
+            let mut cols = line.split_whitespace();
+            match cols.next() {
+                Some(netid) if netid.starts_with("p_") => true,
+                Some("udp") => cols
+                    .nth(3)
+                    .is_some_and(|local| local.ends_with(&local_port)),
+                _ => false,
+            }
+        })
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SS: &str = "p_raw UNCONN 0 0 [0]:es * users:((\"kea-dhcp4\",pid=8639,fd=12))\n\
+                      udp UNCONN 0 0 127.0.0.1:67 0.0.0.0:* users:((\"kea-dhcp4\",pid=8411,fd=8))\n\
+                      udp UNCONN 0 0 127.0.0.1:6767 0.0.0.0:* users:((\"other\",pid=77,fd=8))\n";
+
+    #[test]
+    fn readiness_needs_our_pid_on_the_port_or_a_packet_socket() {
+        assert!(socket_ready(SS, 8411, 67));
+        assert!(socket_ready(SS, 8639, 67), "raw socket counts");
+        assert!(!socket_ready(SS, 77, 67), "6767 is not 67");
+        assert!(!socket_ready(SS, 841, 67), "pid prefix must not match");
+        assert!(!socket_ready("", 8411, 67));
+    }
+
+    #[test]
+    fn lease_file_is_moved_and_other_keys_kept() {
+        let mut cfg = json!({"Dhcp4": {"lease-database": {"type": "memfile", "lfc-interval": 0}}});
+        place_lease_file(&mut cfg, Path::new("/tmp/x/leases4.csv")).expect("memfile");
+        assert_eq!(cfg["Dhcp4"]["lease-database"]["name"], "/tmp/x/leases4.csv");
+        assert_eq!(cfg["Dhcp4"]["lease-database"]["lfc-interval"], 0);
+
+        let mut bare = json!({"Dhcp4": {}});
+        place_lease_file(&mut bare, Path::new("/l.csv")).expect("added");
+        assert_eq!(bare["Dhcp4"]["lease-database"]["type"], "memfile");
+
+        let mut sql = json!({"Dhcp4": {"lease-database": {"type": "mysql"}}});
+        assert!(place_lease_file(&mut sql, Path::new("/l.csv")).is_err());
+        assert!(place_lease_file(&mut json!({"Dhcp6": {}}), Path::new("/l.csv")).is_err());
+    }
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
+        assert_eq!(tail("a", 5), "a");
+    }
+}
