@@ -72,25 +72,26 @@ impl OptionDef {
         }
     }
 
-    /// Checks the definition's own consistency (name, space, type, array flag, record fields).
+    /// Checks the definition's own consistency (name, space, type, array flag, record fields), with
+    /// Kea's rules.
     fn validate(&self) -> Result<(), String> {
-        if self.name.is_empty() {
-            return Err("the name is empty".into());
-        }
-        if self.name.chars().any(|c| c.is_whitespace() || c == ':') {
-            return Err("the name contains spaces or ':'".into());
-        }
-        if self.name.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("the name is only digits".into());
+        if !valid_option_name(&self.name) {
+            return Err(format!("invalid option name '{}'", self.name));
         }
         if !valid_space_name(&self.space) {
             return Err(format!("invalid option space name '{}'", self.space));
         }
-        if !self.encapsulate.is_empty() && !valid_space_name(&self.encapsulate) {
-            return Err(format!(
-                "invalid encapsulated option space name '{}'",
-                self.encapsulate
-            ));
+        if !self.encapsulate.is_empty() {
+            if !valid_space_name(&self.encapsulate) {
+                let space = &self.encapsulate;
+                return Err(format!("invalid encapsulated option space name '{space}'"));
+            }
+            if self.array {
+                return Err("an array option cannot encapsulate an option space".into());
+            }
+        }
+        if self.data_type == DataType::Internal {
+            return Err("type internal is reserved for built-in options".into());
         }
         if self.data_type != DataType::Record {
             if !self.record_types.is_empty() {
@@ -137,6 +138,16 @@ fn not_repeatable(t: DataType) -> Result<(), String> {
     }
 }
 
+/// Kea's rule for option names: letters, digits, `-` and `_`, starting and ending with a letter or
+/// digit.
+fn valid_option_name(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    matches!((bytes.first(), bytes.last()), (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+}
+
 /// Kea's rule for option space names: letters, digits, `_` and `-`, not starting with `-`.
 fn valid_space_name(s: &str) -> bool {
     let mut bytes = s.bytes();
@@ -149,8 +160,9 @@ fn valid_space_name(s: &str) -> bool {
 enum Origin {
     /// Built in and fixed.
     Standard,
-    /// Built in, used only when no `option-def` overrides it (option 43).
-    LastResort,
+    /// Built in, but an `option-def` may replace it: option 43 (a last-resort definition) and the
+    /// built-ins of spaces other than the family's main one, as in Kea.
+    Replaceable,
     /// From the configuration.
     Custom,
 }
@@ -183,9 +195,9 @@ impl OptionDefs {
     /// `vendor-encapsulated-options-space` (V4-112, V4-113, V4-114, V4-119, V4-122).
     pub fn standard_v4() -> OptionDefs {
         let mut defs = Self::empty(Family::V4);
-        for (def, last_resort) in std_v4::definitions() {
-            let origin = if last_resort {
-                Origin::LastResort
+        for (def, replaceable) in std_v4::definitions() {
+            let origin = if replaceable {
+                Origin::Replaceable
             } else {
                 Origin::Standard
             };
@@ -205,7 +217,8 @@ impl OptionDefs {
 
     /// Adds a custom definition (`option-def`). Refused: an inconsistent definition, a code outside the
     /// family's range (or PAD/END in `dhcp4`), a name or code already defined in the space, and any
-    /// redefinition of a standard option. A built-in last-resort definition (option 43) is replaced.
+    /// redefinition of a standard option. Option 43's last-resort definition and the built-ins of
+    /// spaces other than `dhcp4` are replaced (Kea allows those).
     pub fn add(&mut self, def: OptionDef) -> Result<(), DefError> {
         def.validate().map_err(|reason| DefError::Invalid {
             name: def.name.clone(),
@@ -227,8 +240,8 @@ impl OptionDefs {
                         standard: old.name.clone(),
                     })
                 }
-                // Only a definition of the same code may replace a last-resort one.
-                Origin::LastResort if old.code == def.code => {}
+                // Only a definition of the same code may replace a replaceable one.
+                Origin::Replaceable if old.code == def.code => {}
                 _ if old.code == def.code => {
                     return Err(DefError::DuplicateCode {
                         name: def.name.clone(),
@@ -246,7 +259,7 @@ impl OptionDefs {
             }
         }
         if let Some(i) = existing_code {
-            // Replacing the last-resort definition: drop its name key, reuse its slot.
+            // Replacing a replaceable built-in: drop its name key, reuse its slot.
             let old_name = std::mem::take(&mut self.defs[i].0.name);
             let space = self.spaces.entry(def.space.clone()).or_default();
             space.by_name.remove(&old_name);
@@ -313,7 +326,7 @@ impl OptionDefs {
             .is_some_and(|&i| self.defs[i].1 == Origin::Standard)
     }
 
-    /// The custom definitions, in the order they were added.
+    /// The custom definitions.
     pub fn custom(&self) -> impl Iterator<Item = &OptionDef> {
         self.defs
             .iter()
@@ -383,6 +396,10 @@ mod tests {
         );
         assert!(defs.add(custom("routers", 222, "dhcp4")).is_err());
         assert!(defs.add(custom("oro", 9, "vendor-4491")).is_err());
+        // Built-ins outside dhcp4 may be replaced, once (Kea 2.2 accepts this).
+        defs.add(custom("my-oro", 1, "vendor-4491")).unwrap();
+        assert_eq!(defs.by_code("vendor-4491", 1).unwrap().name, "my-oro");
+        assert!(defs.add(custom("again", 1, "vendor-4491")).is_err());
         // A code Kea has no definition for is allowed (e.g. 120).
         defs.add(custom("sip-server", 120, "dhcp4")).unwrap();
         assert!(!defs.is_standard("dhcp4", 120) && defs.is_standard("dhcp4", 6));
@@ -427,10 +444,21 @@ mod tests {
         }
         // PAD/END are only reserved in dhcp4 itself.
         defs.add(custom("zero", 0, "isc")).unwrap();
+        for name in ["123", "a_b", "A", "a-b"] {
+            defs.add(custom(name, 1, name)).unwrap();
+        }
         let bad = [
             OptionDef::new("", 200, "dhcp4", DataType::Uint8),
             OptionDef::new("a b", 200, "dhcp4", DataType::Uint8),
-            OptionDef::new("123", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("a.b", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("-ab", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("ab_", 200, "dhcp4", DataType::Uint8),
+            OptionDef::new("x", 200, "dhcp4", DataType::Internal),
+            OptionDef {
+                array: true,
+                encapsulate: "isc".into(),
+                ..OptionDef::new("x", 200, "dhcp4", DataType::Uint8)
+            },
             OptionDef::new("x", 200, "bad space", DataType::Uint8),
             OptionDef::new("x", 200, "dhcp4", DataType::Record),
             OptionDef {

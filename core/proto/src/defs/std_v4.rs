@@ -213,14 +213,16 @@ fn def((name, code, data_type, array, records, encapsulate): Row, space: &str) -
     }
 }
 
-/// Every built-in definition with whether it is last-resort only.
+/// Every built-in definition with whether an `option-def` may replace it: option 43 and the
+/// sub-option spaces (Kea 2.2 accepts redefinitions there); the `dhcp4` options are fixed.
 pub(super) fn definitions() -> impl Iterator<Item = (OptionDef, bool)> {
-    let fixed = [
-        (DHCP4_ROWS, DHCP4),
+    let fixed = DHCP4_ROWS.iter().map(|&r| (def(r, DHCP4), false));
+    let replaceable = [
+        (LAST_RESORT_ROWS, DHCP4),
         (AGENT_ROWS, AGENT),
         (DOCSIS_ROWS, DOCSIS),
     ]
     .into_iter()
-    .flat_map(|(rows, space)| rows.iter().map(move |&r| (def(r, space), false)));
-    fixed.chain(LAST_RESORT_ROWS.iter().map(|&r| (def(r, DHCP4), true)))
+    .flat_map(|(rows, space)| rows.iter().map(move |&r| (def(r, space), true)));
+    fixed.chain(replaceable)
 }

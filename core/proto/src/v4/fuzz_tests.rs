@@ -72,8 +72,8 @@ fn input(rng: &mut Rng, i: usize) -> Vec<u8> {
         }
         _ => {
             // Options in the file and sname fields too, used under overload.
-            for at in 44..236 {
-                valid[at] = if rng.below(3) == 0 { rng.byte() } else { 0 };
+            for b in &mut valid[44..236] {
+                *b = if rng.below(3) == 0 { rng.byte() } else { 0 };
             }
             valid
         }

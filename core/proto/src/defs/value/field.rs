@@ -12,10 +12,19 @@ fn bad(ty: DataType, value: &str, reason: impl Into<String>) -> ValueError {
     }
 }
 
-/// Parses a decimal (optionally signed) or `0x` hex integer and checks it against `min..=max`.
+/// Parses a decimal or `0x` hex integer, either optionally negative, and checks it against `min..=max`.
 fn integer(ty: DataType, text: &str, min: i64, max: i64) -> Result<i64, ValueError> {
-    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(h) => i64::from_str_radix(h, 16),
+    let (negative, magnitude) = match text.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, text),
+    };
+    let parsed = match magnitude
+        .strip_prefix("0x")
+        .or_else(|| magnitude.strip_prefix("0X"))
+    {
+        // from_str_radix would take a second sign after the prefix; Kea does not.
+        Some(h) if h.starts_with(['+', '-']) => i64::from_str_radix("", 16),
+        Some(h) => i64::from_str_radix(h, 16).map(|n| if negative { -n } else { n }),
         None => text.parse::<i64>(),
     };
     let n = parsed.map_err(|_| bad(ty, text, "not a decimal or 0x-hex number"))?;
@@ -28,7 +37,7 @@ fn integer(ty: DataType, text: &str, min: i64, max: i64) -> Result<i64, ValueErr
 /// Appends the wire form of `text` as a field of type `ty`.
 pub(super) fn encode(ty: DataType, text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
     match ty {
-        DataType::Binary => out.extend(hex::parse(text)?),
+        DataType::Binary => out.extend(hex::parse_csv_field(text)?),
         DataType::Boolean => {
             let v = match text.to_ascii_lowercase().as_str() {
                 "true" | "1" => 1,
@@ -124,62 +133,60 @@ fn encode_psid(text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
         .trim()
         .parse()
         .map_err(|_| bad(ty, text, "the PSID is not a number"))?;
-    if psid >> len != 0 {
-        return Err(bad(
-            ty,
-            text,
-            format!("the PSID does not fit in {len} bits"),
-        ));
+    // With length 0 there is no PSID: Kea ignores the value and sends 0.
+    if len > 0 && psid >> len != 0 {
+        let reason = format!("the PSID does not fit in {len} bits");
+        return Err(bad(ty, text, reason));
     }
-    // len 0 forces psid 0 above; the shift is then done in u32 so 16 is a valid amount.
-    let wire = (psid << (16 - u32::from(len))) as u16;
+    let wire = if len == 0 {
+        0
+    } else {
+        // Fits in 16 bits: psid < 2^len and the shift is 16 - len.
+        (psid << (16 - u32::from(len))) as u16
+    };
     out.push(len);
     out.extend(wire.to_be_bytes());
     Ok(())
 }
 
 /// A domain name in DNS wire form: length-prefixed labels and the root label. A trailing dot is
-/// optional; `\.` is a dot inside a label and `\\` a backslash.
+/// optional; `\.` is a dot inside a label and `\\` a backslash. The root name alone and names with
+/// spaces are refused, as Kea does.
 pub(super) fn encode_fqdn(text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
     let ty = DataType::Fqdn;
+    if text.is_empty() || text == "." {
+        return Err(bad(ty, text, "the name has no label"));
+    }
+    if text.contains(char::is_whitespace) {
+        return Err(bad(ty, text, "the name contains spaces"));
+    }
     let start = out.len();
-    if text != "." {
-        if text.is_empty() {
-            return Err(bad(ty, text, "the name is empty"));
-        }
-        let mut label: Vec<u8> = Vec::new();
-        let mut chars = text.chars();
-        let push_label = |label: &mut Vec<u8>, out: &mut Vec<u8>| {
-            let len = u8::try_from(label.len())
-                .ok()
-                .filter(|l| (1..=63).contains(l))
-                .ok_or_else(|| bad(ty, text, "each label must be 1..63 bytes long"))?;
-            out.push(len);
-            out.append(label);
-            Ok::<(), ValueError>(())
-        };
-        let mut ended_with_dot = false;
-        while let Some(c) = chars.next() {
-            ended_with_dot = false;
-            match c {
-                '\\' => {
-                    let next = chars.next().unwrap_or('\\');
-                    let mut buf = [0; 4];
-                    label.extend_from_slice(next.encode_utf8(&mut buf).as_bytes());
-                }
-                '.' => {
-                    push_label(&mut label, out)?;
-                    ended_with_dot = true;
-                }
-                _ => {
-                    let mut buf = [0; 4];
-                    label.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
+    let mut label = Vec::new();
+    let mut end_label = |label: &mut Vec<u8>| {
+        let len = u8::try_from(label.len())
+            .ok()
+            .filter(|l| (1..=63).contains(l))
+            .ok_or_else(|| bad(ty, text, "each label must be 1..63 bytes long"))?;
+        out.push(len);
+        out.append(label);
+        Ok::<(), ValueError>(())
+    };
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '.' => {
+                end_label(&mut label)?;
+                continue;
             }
-        }
-        if !ended_with_dot {
-            push_label(&mut label, out)?;
-        }
+            '\\' => chars.next().unwrap_or('\\'),
+            c => c,
+        };
+        let mut buf = [0; 4];
+        label.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+    // Without a trailing dot the last label is still open.
+    if !label.is_empty() {
+        end_label(&mut label)?;
     }
     out.push(0);
     if out.len() - start > 255 {
@@ -319,6 +326,11 @@ mod tests {
         assert_eq!(enc(DataType::Uint32, "12345").unwrap(), [0, 0, 0x30, 0x39]);
         assert_eq!(enc(DataType::Int8, "-128").unwrap(), [0x80]);
         assert!(enc(DataType::Int8, "128").is_err());
+        assert_eq!(enc(DataType::Int8, "-0x10").unwrap(), [0xf0]);
+        assert!(enc(DataType::Int8, "0xff").is_err());
+        assert!(enc(DataType::Uint8, "0x-1").is_err());
+        assert_eq!(enc(DataType::Uint8, "+5").unwrap(), [5]);
+        assert_eq!(enc(DataType::Uint8, "0X40").unwrap(), [64]);
         assert_eq!(enc(DataType::Int32, "-1").unwrap(), [0xff; 4]);
         assert!(enc(DataType::Uint16, "ten").is_err());
         assert!(enc(DataType::Uint32, "4294967296").is_err());
@@ -349,6 +361,7 @@ mod tests {
     fn psid_and_prefix() {
         assert_eq!(enc(DataType::Psid, "3/4").unwrap(), [4, 0x30, 0]);
         assert_eq!(enc(DataType::Psid, "0/0").unwrap(), [0, 0, 0]);
+        assert_eq!(enc(DataType::Psid, "1/0").unwrap(), [0, 0, 0]);
         assert_eq!(enc(DataType::Psid, "65535/16").unwrap(), [16, 0xff, 0xff]);
         assert!(enc(DataType::Psid, "16/4").is_err());
         assert!(enc(DataType::Psid, "1/17").is_err());
@@ -378,7 +391,8 @@ mod tests {
         let want = b"\x07example\x03com\x00".to_vec();
         assert_eq!(enc(DataType::Fqdn, "example.com").unwrap(), want);
         assert_eq!(enc(DataType::Fqdn, "example.com.").unwrap(), want);
-        assert_eq!(enc(DataType::Fqdn, ".").unwrap(), [0]);
+        assert!(enc(DataType::Fqdn, ".").is_err());
+        assert!(enc(DataType::Fqdn, "a b.example").is_err());
         assert_eq!(
             decode(DataType::Fqdn, &want).unwrap(),
             ("example.com.".into(), 13)

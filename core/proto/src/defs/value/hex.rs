@@ -28,19 +28,34 @@ pub(super) fn parse(data: &str) -> Result<Vec<u8>, ValueError> {
         return data.split(':').map(|p| short_byte(data, p)).collect();
     }
     if data.contains(' ') {
-        return data
-            .split(' ')
-            .filter(|p| !p.is_empty())
-            .map(|p| short_byte(data, p))
-            .collect();
+        return data.split(' ').map(|p| short_byte(data, p)).collect();
     }
-    let digits = match data.strip_prefix("0x").or_else(|| data.strip_prefix("0X")) {
+    // Kea takes only a lower-case 0x prefix.
+    let digits = match data.strip_prefix("0x") {
         Some("") => return Err(bad(data, "no digits after 0x")),
         Some(d) => d,
         None => data,
     };
+    digits_to_bytes(data, digits)
+}
+
+/// A binary field inside CSV data: an even number of hex digits, spaces ignored, no prefix and no
+/// colons (Kea's CSV rule, stricter than [`parse`]).
+pub(super) fn parse_csv_field(data: &str) -> Result<Vec<u8>, ValueError> {
+    let digits: String = data.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err(bad(
+            data,
+            "a binary field needs an even number of hex digits",
+        ));
+    }
+    digits_to_bytes(data, &digits)
+}
+
+/// Hex digits to bytes; an odd count means an implied leading 0 nibble.
+fn digits_to_bytes(input: &str, digits: &str) -> Result<Vec<u8>, ValueError> {
     if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad(data, "not a hex digit"));
+        return Err(bad(input, "not a hex digit"));
     }
     let nibble = |b: u8| match b {
         b'0'..=b'9' => b - b'0',
@@ -48,7 +63,6 @@ pub(super) fn parse(data: &str) -> Result<Vec<u8>, ValueError> {
         _ => b - b'A' + 10,
     };
     let bytes = digits.as_bytes();
-    // An odd count means an implied leading 0 nibble.
     let (head, tail) = bytes.split_at(bytes.len() % 2);
     let mut out = Vec::with_capacity(bytes.len().div_ceil(2));
     out.extend(head.iter().map(|&b| nibble(b)));
@@ -75,7 +89,7 @@ mod tests {
     fn kea_hex_forms() {
         let want = vec![0xab, 0xcd, 0xef];
         for form in [
-            "ab:cd:ef", "ab cd ef", "0xabcdef", "abcdef", "AB:Cd:eF", "0XABCDEF",
+            "ab:cd:ef", "ab cd ef", "0xabcdef", "abcdef", "AB:Cd:eF", "0xABCDEF",
         ] {
             assert_eq!(parse(form).unwrap(), want, "{form}");
         }
@@ -90,11 +104,22 @@ mod tests {
 
     #[test]
     fn bad_hex_is_refused() {
-        for form in ["0x", "zz", "ab::cd", "abc:d", "12 3g", "0x0x12"] {
+        for form in [
+            "0x", "zz", "ab::cd", "abc:d", "12 3g", "0x0x12", "0X12", "ab  cd",
+        ] {
             assert!(parse(form).is_err(), "{form}");
         }
         let msg = parse("zz").unwrap_err().to_string();
         assert!(msg.contains("'zz'") && msg.contains("hex digit"), "{msg}");
+    }
+
+    #[test]
+    fn csv_binary_field() {
+        assert_eq!(parse_csv_field("0102").unwrap(), [1, 2]);
+        assert_eq!(parse_csv_field("01 02").unwrap(), [1, 2]);
+        for form in ["102", "0x0102", "01:02", "'ab'"] {
+            assert!(parse_csv_field(form).is_err(), "{form}");
+        }
     }
 
     #[test]

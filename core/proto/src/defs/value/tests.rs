@@ -35,6 +35,9 @@ fn hex_and_csv_agree() {
     assert_eq!(csv("boot-file-name", "foo\\,bar").unwrap(), b"foo,bar");
     assert_eq!(encode(None, false, "'some text'").unwrap(), b"some text");
     assert_eq!(encode(None, true, "0x0102").unwrap(), [1, 2]);
+    // Binary fields inside CSV take plain hex only.
+    assert_eq!(csv("user-class", "01 02").unwrap(), [1, 2]);
+    assert!(csv("user-class", "01:02").is_err());
     assert_eq!(
         encode(Some(&std_def("host-name")), false, "'pc'").unwrap(),
         b"pc"
@@ -55,8 +58,16 @@ fn non_array_takes_first_value() {
 fn hex_data_is_checked_against_the_definition() {
     let routers = std_def("routers");
     assert!(encode(Some(&routers), false, "c0000201c0").is_err());
-    let one = std_def("default-ip-ttl");
-    assert!(encode(Some(&one), false, "0102").is_err());
+    let swap = std_def("swap-server");
+    assert!(encode(Some(&swap), false, "c00002").is_err());
+    assert!(encode(Some(&std_def("boot-size")), false, "01").is_err());
+    assert!(encode(Some(&std_def("boot-file-name")), false, "").is_err());
+    assert!(encode(Some(&std_def("fqdn")), false, "000000").is_err());
+    // Kea reads bytes after the value as sub-options, and does not check boolean bytes.
+    assert_eq!(encode(Some(&swap), false, "c000020101").unwrap().len(), 5);
+    assert!(encode(Some(&std_def("default-ip-ttl")), false, "0102").is_ok());
+    assert!(encode(Some(&std_def("ip-forwarding")), false, "02").is_ok());
+    assert!(encode(Some(&std_def("path-mtu-plateau-table")), false, "010203").is_ok());
     let vendor = std_def("vendor-encapsulated-options");
     assert_eq!(
         encode(Some(&vendor), false, "0102aabb").unwrap(),
@@ -115,13 +126,18 @@ fn empty_and_missing_values() {
     assert!(csv("vendor-encapsulated-options", "x").is_err());
     assert!(csv("boot-file-name", "").is_err());
     assert!(csv("boot-file-name", " ").is_err());
-    assert!(csv("routers", "").is_err());
+    assert_eq!(csv("routers", "").unwrap(), Vec::<u8>::new());
+    assert!(csv("slp-directory-agent", "").is_err());
+    assert!(csv("domain-name", "").is_err());
     assert_eq!(
         encode(Some(&std_def("user-class")), false, "").unwrap(),
         Vec::<u8>::new()
     );
-    let msg = csv("routers", "").unwrap_err().to_string();
-    assert!(msg.contains("routers"), "{msg}");
+    let msg = csv("boot-size", "").unwrap_err().to_string();
+    assert!(msg.contains("boot-size"), "{msg}");
+    // '' is not quoted text but (bad) hex, as in Kea.
+    assert!(encode(None, false, "''").is_err());
+    assert_eq!(encode(None, false, "'x'").unwrap(), b"x");
 }
 
 // V4-112: fqdn options in DNS wire form, arrays of names.
