@@ -10,8 +10,9 @@ const HEADER_LEN: usize = 236;
 const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
 /// Shortest datagram that can be a DHCPv4 packet.
 const MIN_LEN: usize = HEADER_LEN + MAGIC_COOKIE.len();
-/// Longest data one option instance carries (its length is one byte).
-const MAX_CHUNK: usize = 255;
+/// Data carried by each instance when a long option is split. RFC 3396 allows up to 255; Kea keeps
+/// each whole instance, code and length included, within 255 bytes, and we match its wire form.
+const MAX_CHUNK: usize = 253;
 /// Offsets of the header fields (RFC 2131 §2).
 const SNAME: std::ops::Range<usize> = 44..108;
 const FILE: std::ops::Range<usize> = 108..236;
@@ -102,14 +103,15 @@ fn parse_options(mut area: &[u8], options: &mut Options4) {
     }
 }
 
-/// Writes one option as as many instances as its length needs (RFC 3396, V4-024).
+/// Writes one option as as many instances as its length needs (RFC 3396, V4-024): data over 253
+/// bytes is split into 253-byte instances, as Kea does.
 fn write_option(out: &mut Vec<u8>, code: u8, data: &[u8]) {
     if data.is_empty() {
         out.extend_from_slice(&[code, 0]);
         return;
     }
     for chunk in data.chunks(MAX_CHUNK) {
-        // chunks() never yields more than MAX_CHUNK (255) bytes, so the length fits a u8.
+        // chunks() never yields more than MAX_CHUNK (253) bytes, so the length fits a u8.
         out.extend_from_slice(&[code, chunk.len() as u8]);
         out.extend_from_slice(chunk);
     }
@@ -173,7 +175,8 @@ impl Packet4 {
     }
 
     /// Appends the wire form to `out` (the caller reuses the buffer): header, cookie, option 53 first,
-    /// then the others in order, long ones split into consecutive instances (RFC 3396), then END. PAD and
+    /// then the others in order, those over 253 bytes split into consecutive instances (RFC 3396, the
+    /// way Kea splits them), then END. PAD and
     /// END entries in the container are not options and are skipped. No padding to a minimum size.
     pub fn encode(&self, out: &mut Vec<u8>) {
         let is_tlv = |c: u8| c != code::PAD && c != code::END;
@@ -322,10 +325,10 @@ pub(super) mod tests {
         p.encode(&mut out);
         let opts = &out[MIN_LEN..];
         assert_eq!(&opts[..3], &[53, 1, 2]);
-        assert_eq!(&opts[3..5], &[240, 255]);
-        assert_eq!(&opts[5 + 255..5 + 257], &[240, 255]);
-        assert_eq!(&opts[5 + 512..5 + 514], &[240, 90]);
-        assert_eq!(&opts[5 + 514 + 90..], &[82, 0, 255]);
+        assert_eq!(&opts[3..5], &[240, 253]);
+        assert_eq!(&opts[5 + 253..5 + 255], &[240, 253]);
+        assert_eq!(&opts[5 + 508..5 + 510], &[240, 94]);
+        assert_eq!(&opts[5 + 510 + 94..], &[82, 0, 255]);
         let back = Packet4::parse(&out).unwrap();
         assert_eq!(back.options.get(240), Some(&value[..]));
     }
@@ -398,5 +401,28 @@ pub(super) mod tests {
         );
         assert_eq!((r.ciaddr, r.secs, r.file[0]), (Ipv4Addr::UNSPECIFIED, 0, 0));
         assert!(r.options.is_empty());
+    }
+
+    /// An OFFER captured from Kea 2.2 on loopback (relayed DISCOVER, a 300-byte custom option 226
+    /// that Kea split into 253 + 47 bytes): parsing fuses the option (V4-024) and re-encoding gives
+    /// Kea's bytes back.
+    #[test]
+    fn kea_offer_round_trips_byte_exact() {
+        let hex = include_str!("testdata/kea22-offer.hex").trim();
+        let wire: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let p = Packet4::parse(&wire).unwrap();
+        assert_eq!(p.message_type(), Some(MessageType::Offer));
+        assert_eq!(
+            (p.op, p.xid, p.giaddr),
+            (2, 0xabcd_ef01, Ipv4Addr::new(127, 0, 0, 2))
+        );
+        assert_eq!(p.options.get(226), Some(&[b'L'; 300][..]));
+        assert_eq!(p.options.get(code::SERVER_ID), Some(&[127, 0, 0, 1][..]));
+        let mut out = Vec::new();
+        p.encode(&mut out);
+        assert_eq!(out, wire);
     }
 }
