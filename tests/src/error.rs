@@ -4,7 +4,7 @@ use crate::leases::LeaseFileError;
 use crate::pcap::PcapError;
 
 /// Why a harness operation failed. Tests `expect` these, so every message says what to fix.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum HarnessError {
     /// Namespaces, veth pairs and raw sockets need root.
@@ -88,6 +88,13 @@ pub enum HarnessError {
 
 /// Result of a harness operation.
 pub type Result<T, E = HarnessError> = std::result::Result<T, E>;
+
+/// `expect` prints `Debug`: show the readable message (with its hint) rather than the fields.
+impl std::fmt::Debug for HarnessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
 
 impl HarnessError {
     /// Wraps an I/O error with what the harness was doing.

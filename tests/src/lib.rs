@@ -15,6 +15,7 @@
 //! - [`clients`]: `dhclient`, `udhcpc` and `perfdhcp` drivers.
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
 //! - [`leases`]: Kea's memfile CSV reader (including lease-file-cleanup files).
+//! - [`topology`] and [`config`]: the usual layouts and config fragments.
 //!
 //! Everything needs root and the tools listed in [`process::require_tool`]'s hints; a missing
 //! prerequisite is an error, which tests turn into a loud failure, never a skip.
@@ -22,6 +23,7 @@
 
 mod capture;
 pub mod clients;
+pub mod config;
 mod error;
 pub mod leases;
 mod netns;

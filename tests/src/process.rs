@@ -173,6 +173,11 @@ pub(crate) fn poll_until<T>(
     }
 }
 
+/// Waits (bounded) until `check` holds, polling every few milliseconds.
+pub fn wait_until(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) -> Result<()> {
+    poll_until(what, timeout, || Ok(check().then_some(())))
+}
+
 /// A signal the harness sends to processes it started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Signal {

@@ -91,14 +91,18 @@ pub fn target_dirs() -> Vec<PathBuf> {
     let own = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf));
-    let mut dirs: Vec<PathBuf> = std::env::var_os("CARGO_TARGET_DIR")
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in std::env::var_os("CARGO_TARGET_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .into_iter()
         .chain(workspace)
         .chain(own)
-        .collect();
-    dirs.dedup();
+    {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
     dirs
 }
 
