@@ -2,6 +2,8 @@
 //!
 //! Sub-options use the same code/length/value layout as options, without PAD or END.
 
+use std::borrow::Cow;
+
 /// Agent circuit ID (1).
 pub const CIRCUIT_ID: u8 = 1;
 /// Agent remote ID (2).
@@ -38,6 +40,21 @@ pub fn find(data: &[u8], code: u8) -> Option<&[u8]> {
     sub_options(data).find(|&(c, _)| c == code).map(|(_, v)| v)
 }
 
+/// Sub-option `code` with all its instances concatenated in order (RFC 3396 applied to sub-options,
+/// V4-024). Borrows when there is one instance; allocates only to fuse several.
+pub fn find_fused(data: &[u8], code: u8) -> Option<Cow<'_, [u8]>> {
+    let mut parts = sub_options(data)
+        .filter(|&(c, _)| c == code)
+        .map(|(_, v)| v);
+    let first = parts.next()?;
+    let Some(second) = parts.next() else {
+        return Some(Cow::Borrowed(first));
+    };
+    let mut fused = [first, second].concat();
+    parts.for_each(|p| fused.extend_from_slice(p));
+    Some(Cow::Owned(fused))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +67,18 @@ mod tests {
         assert_eq!(find(&data, REMOTE_ID), Some(&[1, 2, 3, 4][..]));
         assert_eq!(find(&data, RELAY_PORT), Some(&[][..]));
         assert_eq!(find(&data, LINK_SELECTION), None);
+    }
+
+    // V4-024: split sub-options are fused.
+    #[test]
+    fn fuses_repeated_sub_options() {
+        let data = [1, 2, b'a', b'b', 2, 1, 9, 1, 1, b'c', 1, 0];
+        assert_eq!(find_fused(&data, CIRCUIT_ID).as_deref(), Some(&b"abc"[..]));
+        assert!(matches!(
+            find_fused(&data, REMOTE_ID),
+            Some(Cow::Borrowed([9]))
+        ));
+        assert_eq!(find_fused(&data, RELAY_ID), None);
     }
 
     #[test]
