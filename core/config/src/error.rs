@@ -74,11 +74,17 @@ pub enum ConfigError {
         msg: String,
     },
     /// A value breaks a rule of the configuration (validation stage).
-    #[error("{path}: {msg}")]
+    #[error("{}{path}: {msg}", location_prefix(.location))]
     Invalid {
-        /// Where: JSON path, plus file position when known.
+        /// JSON path of the offending item, e.g. `Dhcp4/subnet4[2]/pools[0]`.
         path: String,
-        /// What is wrong.
+        /// What is wrong, naming the item (subnet id and prefix, pool text, key).
         msg: String,
+        /// Where the item is written, when known.
+        location: Option<Location>,
     },
+}
+
+fn location_prefix(loc: &Option<Location>) -> String {
+    loc.as_ref().map(|l| format!("{l}: ")).unwrap_or_default()
 }

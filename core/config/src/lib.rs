@@ -11,6 +11,7 @@ mod de;
 mod error;
 pub mod model;
 pub mod reader;
+mod validate;
 pub mod wire;
 
 pub use error::{ConfigError, Location};
@@ -26,4 +27,31 @@ pub fn wire_dhcp4(doc: &reader::Document) -> Result<wire::Dhcp4, ConfigError> {
         col: doc.root.loc.col as usize,
         msg: "the configuration has no Dhcp4 map".into(),
     })
+}
+
+/// Reads, checks and validates a `kea-dhcp4.conf` file (and its includes).
+pub fn load_dhcp4_file(path: &std::path::Path) -> Result<Dhcp4Config, ConfigError> {
+    load_document(&reader::read_file(path)?)
+}
+
+/// Like [`load_dhcp4_file`] for text; `name` stands for the file in positions.
+pub fn parse_dhcp4_str(text: &str, name: &str) -> Result<Dhcp4Config, ConfigError> {
+    load_document(&reader::read_str(text, name)?)
+}
+
+/// Validates a whole configuration given as JSON (`{"Dhcp4": {...}}`), as
+/// `config-set` and `config-test` pass it; positions refer to its
+/// pretty-printed form.
+pub fn parse_dhcp4_value(v: &serde_json::Value) -> Result<Dhcp4Config, ConfigError> {
+    load_document(&reader::from_value(v, "<config>")?)
+}
+
+/// Stages 2 and 3 on a document already read.
+pub fn load_document(doc: &reader::Document) -> Result<Dhcp4Config, ConfigError> {
+    let wire = wire_dhcp4(doc)?;
+    let node = doc.root.get("Dhcp4");
+    let raw = node.map(reader::Node::to_value).unwrap_or_default();
+    let mut config = validate::build(&wire, node, raw)?;
+    config.warnings = doc.warnings.clone();
+    Ok(config)
 }

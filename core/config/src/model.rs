@@ -82,6 +82,8 @@ pub struct Dhcp4Config {
     pub config_control: Option<serde_json::Value>,
     /// Global `user-context` (with `comment` folded in).
     pub user_context: Option<Map>,
+    /// Tolerated oddities found while reading (trailing commas), with positions.
+    pub warnings: Vec<String>,
 }
 
 /// `interfaces-config`.

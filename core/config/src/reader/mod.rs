@@ -165,6 +165,7 @@ pub fn from_value(value: &serde_json::Value, name: &str) -> Result<Document, Con
     let text = serde_json::to_string_pretty(value).map_err(|e| ConfigError::Invalid {
         path: name.to_string(),
         msg: e.to_string(),
+        location: None,
     })?;
     read_str(&text, name)
 }

@@ -1,0 +1,334 @@
+//! `option-def` and `option-data`: definitions into the registry, entries
+//! resolved against it and encoded to wire payloads (V4-105..V4-109,
+//! V4-116..V4-119, V4-121).
+
+use std::str::FromStr;
+
+use ruru_proto::defs::{value, DataType, OptionDef, OptionDefs};
+
+use super::ctx::{index, Ctx};
+use super::fold_comment;
+use crate::model::{ConfiguredOption, OptionSet};
+use crate::{wire, ConfigError};
+
+/// The main DHCPv4 option space.
+pub(crate) const DHCP4: &str = "dhcp4";
+/// `dhcp-server-identifier`.
+pub(crate) const SERVER_ID: u16 = 54;
+/// `vivso-suboptions`: its value is an enterprise id whose sub-options live in `vendor-<id>`.
+const VIVSO: u16 = 125;
+/// Nesting bound for spaces encapsulating spaces.
+const MAX_ENCAPSULATION_DEPTH: usize = 8;
+
+/// One `option-def` entry as a definition (mandatory keys, type names).
+fn definition(ctx: &Ctx, w: &wire::OptionDef, path: &str) -> Result<OptionDef, ConfigError> {
+    // V4-116: name, code and type are mandatory.
+    let name = w
+        .name
+        .as_deref()
+        .ok_or_else(|| ctx.invalid(path, "option-def needs a 'name'"))?;
+    let code = w
+        .code
+        .ok_or_else(|| ctx.invalid(path, format!("option-def '{name}' needs a 'code'")))?;
+    let ty = w
+        .type_
+        .as_deref()
+        .ok_or_else(|| ctx.invalid(path, format!("option-def '{name}' needs a 'type'")))?;
+    let code = u16::try_from(code).map_err(|_| {
+        ctx.invalid(
+            path,
+            format!("option-def '{name}': code {code} is out of range"),
+        )
+    })?;
+    let data_type = DataType::from_str(ty)
+        .map_err(|e| ctx.invalid(path, format!("option-def '{name}': {e}")))?;
+    let record_types = match w.record_types.as_deref().map(str::trim) {
+        None | Some("") => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|t| DataType::from_str(t.trim()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| ctx.invalid(path, format!("option-def '{name}' record-types: {e}")))?,
+    };
+    let mut def = OptionDef::new(name, code, w.space.as_deref().unwrap_or(DHCP4), data_type);
+    def.array = w.array.unwrap_or(false);
+    def.record_types = record_types;
+    def.encapsulate = w.encapsulate.clone().unwrap_or_default();
+    Ok(def)
+}
+
+/// The standard definitions plus the global `option-def` list (V4-109: a
+/// standard option cannot be redefined).
+pub(crate) fn global_defs(ctx: &Ctx, list: &[wire::OptionDef]) -> Result<OptionDefs, ConfigError> {
+    let mut defs = OptionDefs::standard_v4();
+    for (i, w) in list.iter().enumerate() {
+        let path = index("Dhcp4", "option-def", i);
+        let def = definition(ctx, w, &path)?;
+        defs.add(def)
+            .map_err(|e| ctx.invalid(&path, e.to_string()))?;
+    }
+    Ok(defs)
+}
+
+/// A client class's `option-def` list: only option 43 and the private codes
+/// 224-254 of space `dhcp4` (V4-121), each valid on its own.
+pub(crate) fn class_defs(
+    ctx: &Ctx,
+    list: &[wire::OptionDef],
+    path: &str,
+) -> Result<Vec<OptionDef>, ConfigError> {
+    let mut scratch = OptionDefs::empty(ruru_proto::defs::Family::V4);
+    let mut out = Vec::new();
+    for (i, w) in list.iter().enumerate() {
+        let path = index(path, "option-def", i);
+        let def = definition(ctx, w, &path)?;
+        if def.space != DHCP4 || !(def.code == 43 || (224..=254).contains(&def.code)) {
+            return Err(ctx.invalid(
+                &path,
+                format!(
+                    "option-def '{}' code {} in space '{}' is not allowed in a client class \
+                     (only code 43 and 224-254 of space dhcp4)",
+                    def.name, def.code, def.space
+                ),
+            ));
+        }
+        scratch
+            .add(def.clone())
+            .map_err(|e| ctx.invalid(&path, e.to_string()))?;
+        out.push(def);
+    }
+    Ok(out)
+}
+
+/// Where an `option-data` list sits, for the scope-specific rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// Global, shared network, subnet, pool or an ordinary class.
+    Normal,
+    /// A host reservation: `dhcp-server-identifier` is refused there (V4-073).
+    Reservation,
+    /// An `only-if-required` class: `dhcp-server-identifier` is refused there (V4-073).
+    RequiredClass,
+}
+
+/// Definitions visible to an `option-data` list: a class's own ones first.
+pub(crate) struct Defs<'a> {
+    /// The global registry.
+    pub(crate) registry: &'a OptionDefs,
+    /// The class's `option-def` entries (empty outside classes).
+    pub(crate) local: &'a [OptionDef],
+}
+
+impl Defs<'_> {
+    fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
+        self.local
+            .iter()
+            .find(|d| d.space == space && d.code == code)
+            .or_else(|| self.registry.by_code(space, code))
+    }
+
+    fn by_name(&self, space: &str, name: &str) -> Option<&OptionDef> {
+        self.local
+            .iter()
+            .find(|d| d.space == space && d.name == name)
+            .or_else(|| self.registry.by_name(space, name))
+    }
+}
+
+/// A resolved entry before encapsulation.
+struct Resolved<'d> {
+    option: ConfiguredOption,
+    def: Option<&'d OptionDef>,
+}
+
+/// Resolves and encodes one scope's `option-data` list (`path` is the scope's path).
+pub(crate) fn option_set(
+    ctx: &Ctx,
+    list: &[wire::OptionData],
+    defs: &Defs,
+    level: Level,
+    path: &str,
+) -> Result<OptionSet, ConfigError> {
+    let mut resolved = Vec::with_capacity(list.len());
+    for (i, w) in list.iter().enumerate() {
+        let path = index(path, "option-data", i);
+        let r = resolve(ctx, w, defs, &path)?;
+        if r.option.space == DHCP4 && r.option.code == SERVER_ID && level != Level::Normal {
+            let place = match level {
+                Level::Reservation => "a host reservation",
+                _ => "an only-if-required client class",
+            };
+            return Err(ctx.invalid(
+                &path,
+                format!("dhcp-server-identifier cannot be set in {place}"),
+            ));
+        }
+        resolved.push(r);
+    }
+    let mut items = Vec::with_capacity(resolved.len());
+    for (i, r) in resolved.iter().enumerate() {
+        let path = index(path, "option-data", i);
+        let data = with_suboptions(ctx, &resolved, i, 0, &path)?;
+        items.push(ConfiguredOption {
+            data,
+            ..r.option.clone()
+        });
+    }
+    Ok(OptionSet { items })
+}
+
+/// Finds the definition of one entry and encodes its own value.
+fn resolve<'d>(
+    ctx: &Ctx,
+    w: &wire::OptionData,
+    defs: &'d Defs,
+    path: &str,
+) -> Result<Resolved<'d>, ConfigError> {
+    let space = w.space.clone().unwrap_or_else(|| DHCP4.to_string());
+    let code = match w.code {
+        Some(c) if c > 255 => {
+            return Err(ctx.invalid(
+                path,
+                format!("option code {c} is out of range: it must not be greater than 255"),
+            ))
+        }
+        Some(c) if space == DHCP4 && (c == 0 || c == 255) => {
+            let what = if c == 0 { "PAD" } else { "END" };
+            return Err(ctx.invalid(path, format!("option code {c} is reserved for {what}")));
+        }
+        // Range checked just above, so the conversion cannot fail.
+        Some(c) => Some(c as u16),
+        None => None,
+    };
+    let label = |code: Option<u16>| match (&w.name, code) {
+        (Some(n), _) => format!("'{space}.{n}'"),
+        (None, Some(c)) => format!("code {c} in space '{space}'"),
+        (None, None) => "(unnamed)".to_string(),
+    };
+    let def = match (&w.name, code) {
+        (None, None) => {
+            return Err(ctx.invalid(path, "option-data needs one of 'code' or 'name'"));
+        }
+        (Some(name), Some(code)) => match defs.by_code(&space, code) {
+            Some(d) if &d.name != name => return Err(ctx.invalid(
+                path,
+                format!(
+                    "option name '{name}' does not match the definition of code {code}: '{}.{}'",
+                    d.space, d.name
+                ),
+            )),
+            Some(d) => Some(d),
+            None => return Err(undefined(ctx, path, &label(Some(code)))),
+        },
+        (Some(name), None) => Some(
+            defs.by_name(&space, name)
+                .ok_or_else(|| undefined(ctx, path, &label(None)))?,
+        ),
+        (None, Some(code)) => defs.by_code(&space, code),
+    };
+    let csv = w.csv_format.unwrap_or(true);
+    let data = w.data.as_deref().unwrap_or("");
+    // Without a definition only hex data can be taken (V4-105).
+    if def.is_none() && csv {
+        return Err(ctx.invalid(
+            path,
+            format!("option {} has no definition: give 'csv-format': false and hex data, or an option-def", label(code)),
+        ));
+    }
+    let bytes = match def {
+        // An array may be configured empty (Kea accepts e.g. routers with no data).
+        Some(d) if csv && d.array && d.data_type != DataType::Record && data.trim().is_empty() => {
+            Vec::new()
+        }
+        _ => value::encode(def, csv, data)
+            .map_err(|e| ctx.invalid(path, format!("option {}: {e}", label(code))))?,
+    };
+    let code = match (code, def) {
+        (Some(c), _) => c,
+        (None, Some(d)) => d.code,
+        (None, None) => return Err(ctx.invalid(path, "option-data needs one of 'code' or 'name'")),
+    };
+    Ok(Resolved {
+        option: ConfiguredOption {
+            code,
+            space,
+            data: bytes,
+            always_send: w.always_send.unwrap_or(false),
+            never_send: w.never_send.unwrap_or(false),
+            user_context: fold_comment(w.user_context.clone(), w.comment.clone()),
+        },
+        def,
+    })
+}
+
+fn undefined(ctx: &Ctx, path: &str, label: &str) -> ConfigError {
+    ctx.invalid(
+        path,
+        format!("the definition of option {label} does not exist"),
+    )
+}
+
+/// The payload of entry `i` with the same scope's sub-options appended
+/// (V4-118, V4-119; V4-122 for option 125's vendor blocks).
+fn with_suboptions(
+    ctx: &Ctx,
+    all: &[Resolved],
+    i: usize,
+    depth: usize,
+    path: &str,
+) -> Result<Vec<u8>, ConfigError> {
+    let r = &all[i];
+    let mut data = r.option.data.clone();
+    if depth > MAX_ENCAPSULATION_DEPTH {
+        return Err(ctx.invalid(path, "option spaces encapsulate each other too deeply"));
+    }
+    let vendor_space;
+    let sub_space = match r.def {
+        _ if r.option.space == DHCP4 && r.option.code == VIVSO => {
+            let id = <[u8; 4]>::try_from(data.as_slice()).map_err(|_| {
+                ctx.invalid(path, "vivso-suboptions data must be one enterprise id")
+            })?;
+            vendor_space = format!("vendor-{}", u32::from_be_bytes(id));
+            vendor_space.as_str()
+        }
+        Some(def) if !def.encapsulate.is_empty() => def.encapsulate.as_str(),
+        _ => return Ok(data),
+    };
+    let mut subs = Vec::new();
+    for (j, sub) in all
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.option.space == sub_space)
+    {
+        let payload = with_suboptions(ctx, all, j, depth + 1, path)?;
+        // RFC 3396: a long sub-option is sent as consecutive same-code chunks.
+        let code = u8::try_from(sub.option.code).map_err(|_| {
+            ctx.invalid(
+                path,
+                format!(
+                    "sub-option code {} does not fit a DHCPv4 option",
+                    sub.option.code
+                ),
+            )
+        })?;
+        if payload.is_empty() {
+            subs.extend([code, 0]);
+        }
+        for chunk in payload.chunks(255) {
+            subs.push(code);
+            subs.push(chunk.len() as u8);
+            subs.extend_from_slice(chunk);
+        }
+    }
+    if r.option.space == DHCP4 && r.option.code == VIVSO {
+        let len = u8::try_from(subs.len()).map_err(|_| {
+            ctx.invalid(
+                path,
+                format!("the sub-options of {sub_space} exceed 255 bytes"),
+            )
+        })?;
+        data.push(len);
+    }
+    data.extend(subs);
+    Ok(data)
+}
