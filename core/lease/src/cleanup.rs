@@ -89,7 +89,10 @@ fn cleanup<C: Codec>(files: &CleanupFiles) -> Result<CleanupOutcome, StoreError>
     remove(&files.previous)?;
     remove(&files.input)?;
     rename(&files.finish, &files.previous)?;
-    Ok(CleanupOutcome::Done { merged, row_errors: errors.count })
+    Ok(CleanupOutcome::Done {
+        merged,
+        row_errors: errors.count,
+    })
 }
 
 fn rename(from: &Path, to: &Path) -> Result<(), StoreError> {

@@ -40,8 +40,20 @@ impl Codec for Codec4 {
         "pool_id",
     ];
     // Kea 1.x files end at `hostname`; `state` came in 2.0, `user_context` in 2.1, `pool_id` later.
-    const DEFAULTS: &'static [Option<&'static str>] =
-        &[None, None, None, None, None, None, None, None, None, Some("0"), Some(""), Some("0")];
+    const DEFAULTS: &'static [Option<&'static str>] = &[
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some("0"),
+        Some(""),
+        Some("0"),
+    ];
 
     fn key(lease: &Lease4) -> Ipv4Addr {
         lease.address
@@ -96,7 +108,9 @@ impl Codec for Codec4 {
         let expire: u64 = row.number(EXPIRE, "expire")?;
         let cltt = expire
             .checked_sub(u64::from(valid_lifetime))
-            .ok_or_else(|| format!("expire {expire} is earlier than the valid lifetime {valid_lifetime}"))?;
+            .ok_or_else(|| {
+                format!("expire {expire} is earlier than the valid lifetime {valid_lifetime}")
+            })?;
         let state: u32 = row.number(STATE, "state")?;
         let state = LeaseState::from_u32(state).ok_or_else(|| format!("invalid state {state}"))?;
         let user_context = match row.text(USER_CONTEXT)? {
@@ -170,13 +184,24 @@ mod tests {
              host&#x2cwith&#x2ccommas&#x26#x2c and amp &#x26,0,\
              { \"a&#x2cb\": \"c&#x2cd\"&#x2c \"n\": [ 1&#x2c 2 ]&#x2c \"s\": \"x&#x26y \\\"q\\\" \\\\ \\u00c3\\u00a9\" },0\n"
         );
-        let plain = Lease4 { state: LeaseState::Declined, ..Lease4::new(Ipv4Addr::new(192, 0, 2, 22), 1, 10, 1_795_425_112) };
-        assert_eq!(encode(&plain, false), "192.0.2.22,,,10,1795425122,1,0,0,,1,,0\n");
+        let plain = Lease4 {
+            state: LeaseState::Declined,
+            ..Lease4::new(Ipv4Addr::new(192, 0, 2, 22), 1, 10, 1_795_425_112)
+        };
+        assert_eq!(
+            encode(&plain, false),
+            "192.0.2.22,,,10,1795425122,1,0,0,,1,,0\n"
+        );
     }
 
     #[test]
     fn rows_round_trip() {
-        let lease = Lease4 { pool_id: 7, state: LeaseState::Released, fqdn_rev: true, ..sample() };
+        let lease = Lease4 {
+            pool_id: 7,
+            state: LeaseState::Released,
+            fqdn_rev: true,
+            ..sample()
+        };
         let line = encode(&lease, false);
         assert_eq!(decode(&header_line::<Codec4>(), line.trim_end()), Ok(lease));
     }
@@ -184,22 +209,42 @@ mod tests {
     // Deletion rows are the lease with valid lifetime 0 and expire = cltt, as Kea writes them.
     #[test]
     fn deletion_row() {
-        let lease = Lease4 { hostname: "plain.example.com.".into(), state: LeaseState::ExpiredReclaimed,
-            hwaddr: Some("00:01:02:03:04:06".parse().unwrap()), ..Lease4::new(Ipv4Addr::new(192, 0, 2, 13), 1, 100, 1_799_999_900) };
+        let lease = Lease4 {
+            hostname: "plain.example.com.".into(),
+            state: LeaseState::ExpiredReclaimed,
+            hwaddr: Some("00:01:02:03:04:06".parse().unwrap()),
+            ..Lease4::new(Ipv4Addr::new(192, 0, 2, 13), 1, 100, 1_799_999_900)
+        };
         let line = encode(&lease, true);
-        assert_eq!(line, "192.0.2.13,00:01:02:03:04:06,,0,1799999900,1,0,0,plain.example.com.,2,,0\n");
-        assert!(Codec4::is_deletion(&decode(KEA22_HEADER, line.trim_end()).unwrap()));
+        assert_eq!(
+            line,
+            "192.0.2.13,00:01:02:03:04:06,,0,1799999900,1,0,0,plain.example.com.,2,,0\n"
+        );
+        assert!(Codec4::is_deletion(
+            &decode(KEA22_HEADER, line.trim_end()).unwrap()
+        ));
     }
 
     // V4-084: a Kea 2.2 row (no pool_id) loads with pool_id 0; a Kea 1.x row (ending at hostname)
     // loads in state default.
     #[test]
     fn v4_084_older_layouts_load() {
-        let l = decode(KEA22_HEADER, "192.0.2.12,00:01:02:03:04:05,,200,1800000100,1,0,0,updated,0,").unwrap();
-        assert_eq!((l.cltt, l.pool_id, l.hostname.as_str()), (1_799_999_900, 0, "updated"));
-        let old = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname";
+        let l = decode(
+            KEA22_HEADER,
+            "192.0.2.12,00:01:02:03:04:05,,200,1800000100,1,0,0,updated,0,",
+        )
+        .unwrap();
+        assert_eq!(
+            (l.cltt, l.pool_id, l.hostname.as_str()),
+            (1_799_999_900, 0, "updated")
+        );
+        let old =
+            "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname";
         let l = decode(old, "10.0.0.1,00:01:02:03:04:05,01:02,10,20,3,1,1,h").unwrap();
-        assert_eq!((l.state, l.user_context, l.fqdn_fwd), (LeaseState::Default, None, true));
+        assert_eq!(
+            (l.state, l.user_context, l.fqdn_fwd),
+            (LeaseState::Default, None, true)
+        );
     }
 
     // Rows Kea also rejects, and the stricter checks of numbers this loader makes.
@@ -224,7 +269,14 @@ mod tests {
         ] {
             assert!(decode(&h, bad).is_err(), "{bad}");
         }
-        let l = decode(&h, "192.0.2.43,00:01:02:03:04:43,,100,1900000000,1,0,0,  spaces  ,3,,0,extra").unwrap();
-        assert_eq!((l.hostname.as_str(), l.state), ("  spaces  ", LeaseState::Released));
+        let l = decode(
+            &h,
+            "192.0.2.43,00:01:02:03:04:43,,100,1900000000,1,0,0,  spaces  ,3,,0,extra",
+        )
+        .unwrap();
+        assert_eq!(
+            (l.hostname.as_str(), l.state),
+            ("  spaces  ", LeaseState::Released)
+        );
     }
 }

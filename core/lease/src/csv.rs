@@ -81,7 +81,9 @@ pub(crate) fn unescape(field: &str) -> Result<Cow<'_, str>, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"&#x") {
-            let digits = bytes.get(i + 3..i + 5).and_then(|d| std::str::from_utf8(d).ok());
+            let digits = bytes
+                .get(i + 3..i + 5)
+                .and_then(|d| std::str::from_utf8(d).ok());
             if let Some(v) = digits.and_then(|d| u8::from_str_radix(d, 16).ok()) {
                 out.push(v);
                 i += 5;
@@ -91,7 +93,9 @@ pub(crate) fn unescape(field: &str) -> Result<Cow<'_, str>, String> {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|_| "escaped text is not UTF-8".to_owned())
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| "escaped text is not UTF-8".to_owned())
 }
 
 /// How a file's header maps onto a codec's columns. Columns are matched by name, so files written
@@ -127,9 +131,14 @@ impl ColumnMap {
             .zip(seen)
             .find_map(|((name, default), seen)| (!seen && default.is_none()).then_some(name))
         {
-            return Err(format!("not a lease file header: column {missing:?} is missing"));
+            return Err(format!(
+                "not a lease file header: column {missing:?} is missing"
+            ));
         }
-        Ok(Self { file_to_codec, current: header == header_line::<C>() })
+        Ok(Self {
+            file_to_codec,
+            current: header == header_line::<C>(),
+        })
     }
 
     /// True when rows can be appended to the file as this version writes them.
@@ -146,9 +155,12 @@ impl ColumnMap {
         }
         let mut values = line.split(',');
         for (n, slot) in self.file_to_codec.iter().enumerate() {
-            let value = values
-                .next()
-                .ok_or_else(|| format!("row has {n} fields, the header {}", self.file_to_codec.len()))?;
+            let value = values.next().ok_or_else(|| {
+                format!(
+                    "row has {n} fields, the header {}",
+                    self.file_to_codec.len()
+                )
+            })?;
             if let Some(i) = slot {
                 fields[*i] = value;
             }
@@ -224,7 +236,10 @@ mod tests {
             String::from_utf8(out.clone()).unwrap(),
             "host&#x2cwith&#x2ccommas&#x26#x2c and amp &#x26"
         );
-        assert_eq!(unescape(std::str::from_utf8(&out).unwrap()).unwrap(), "host,with,commas&#x2c and amp &");
+        assert_eq!(
+            unescape(std::str::from_utf8(&out).unwrap()).unwrap(),
+            "host,with,commas&#x2c and amp &"
+        );
     }
 
     #[test]
@@ -277,7 +292,10 @@ mod tests {
         let map = ColumnMap::new::<Two>("a,b,c,future").unwrap();
         assert_eq!(Two::decode(&map.row::<Two>("1,2,3,4").unwrap()), Ok((1, 3)));
         assert!(map.row::<Two>("1,2,3").is_err());
-        assert_eq!(Two::decode(&map.row::<Two>("1,2,3,4,5").unwrap()), Ok((1, 3)));
+        assert_eq!(
+            Two::decode(&map.row::<Two>("1,2,3,4,5").unwrap()),
+            Ok((1, 3))
+        );
         assert!(ColumnMap::new::<Two>("a,b,c").unwrap().is_current());
         assert!(ColumnMap::new::<Two>("a,c").is_err());
         assert!(ColumnMap::new::<Two>("a,b,a").is_err());

@@ -58,6 +58,9 @@ pub enum StoreError {
 impl StoreError {
     /// Wraps an I/O error with the file it concerns.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -30,7 +30,10 @@ impl ParseIdError {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        Self { text: text[..end].to_owned(), reason }
+        Self {
+            text: text[..end].to_owned(),
+            reason,
+        }
     }
 }
 
@@ -54,11 +57,16 @@ fn parse_hex(text: &str, out: &mut [u8]) -> Result<usize, ParseIdError> {
     let mut n = 0;
     for group in text.split(':') {
         if group.is_empty() || group.len() > 2 {
-            return Err(ParseIdError::new(text, "each group must be one or two hex digits"));
+            return Err(ParseIdError::new(
+                text,
+                "each group must be one or two hex digits",
+            ));
         }
         let byte = u8::from_str_radix(group, 16)
             .map_err(|_| ParseIdError::new(text, "not a hex digit"))?;
-        let slot = out.get_mut(n).ok_or_else(|| ParseIdError::new(text, "too long"))?;
+        let slot = out
+            .get_mut(n)
+            .ok_or_else(|| ParseIdError::new(text, "too long"))?;
         *slot = byte;
         n += 1;
     }
@@ -79,7 +87,11 @@ impl HwAddr {
         let len = bytes.len().min(HWADDR_MAX);
         let mut buf = [0u8; HWADDR_MAX];
         buf[..len].copy_from_slice(&bytes[..len]);
-        Self { htype, len: len as u8, bytes: buf }
+        Self {
+            htype,
+            len: len as u8,
+            bytes: buf,
+        }
     }
 
     /// The hardware type (1 = Ethernet).
@@ -128,7 +140,10 @@ pub struct ClientId(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    Inline { len: u8, bytes: [u8; CLIENT_ID_INLINE] },
+    Inline {
+        len: u8,
+        bytes: [u8; CLIENT_ID_INLINE],
+    },
     Heap(Box<[u8]>),
 }
 
@@ -139,7 +154,10 @@ impl ClientId {
         if bytes.len() <= CLIENT_ID_INLINE {
             let mut buf = [0u8; CLIENT_ID_INLINE];
             buf[..bytes.len()].copy_from_slice(bytes);
-            Self(Repr::Inline { len: bytes.len() as u8, bytes: buf })
+            Self(Repr::Inline {
+                len: bytes.len() as u8,
+                bytes: buf,
+            })
         } else {
             Self(Repr::Heap(bytes.into()))
         }
@@ -200,7 +218,13 @@ mod tests {
         let hw = HwAddr::new(1, &[0xaa, 0x0b, 0xcc, 0, 1, 0xff]);
         assert_eq!(hw.to_string(), "aa:0b:cc:00:01:ff");
         assert_eq!("aa:0b:cc:00:01:ff".parse::<HwAddr>(), Ok(hw));
-        assert_eq!("AA:B:cc:0:1:FF".parse::<HwAddr>().map(|h| h.to_string()).as_deref(), Ok("aa:0b:cc:00:01:ff"));
+        assert_eq!(
+            "AA:B:cc:0:1:FF"
+                .parse::<HwAddr>()
+                .map(|h| h.to_string())
+                .as_deref(),
+            Ok("aa:0b:cc:00:01:ff")
+        );
     }
 
     #[test]
@@ -208,7 +232,11 @@ mod tests {
         let hw = HwAddr::new(6, &[7u8; 30]);
         assert_eq!(hw.as_bytes().len(), HWADDR_MAX);
         assert_eq!(hw.htype(), 6);
-        assert!("01:02:03:04:05:06:07:08:09:10:11:12:13:14:15:16:17:18:19:20:21".parse::<HwAddr>().is_err());
+        assert!(
+            "01:02:03:04:05:06:07:08:09:10:11:12:13:14:15:16:17:18:19:20:21"
+                .parse::<HwAddr>()
+                .is_err()
+        );
     }
 
     #[test]

@@ -116,14 +116,21 @@ impl Index4 {
 
     /// Addresses of reclaimed leases with `expire <= cutoff`.
     pub(crate) fn reclaimed_until(&self, cutoff: u64) -> Vec<Ipv4Addr> {
-        self.reclaimed.range(..=(cutoff, Ipv4Addr::BROADCAST)).map(|&(_, addr)| addr).collect()
+        self.reclaimed
+            .range(..=(cutoff, Ipv4Addr::BROADCAST))
+            .map(|&(_, addr)| addr)
+            .collect()
     }
 
     /// At most `limit` leases with addresses above `from` (all when `None`), ascending.
     pub(crate) fn page(&self, from: Option<Ipv4Addr>, limit: usize) -> Vec<Lease4> {
         use std::ops::Bound::{Excluded, Unbounded};
         let start = from.map_or(Unbounded, Excluded);
-        self.by_addr.range((start, Unbounded)).take(limit).map(|(_, l)| l.clone()).collect()
+        self.by_addr
+            .range((start, Unbounded))
+            .take(limit)
+            .map(|(_, l)| l.clone())
+            .collect()
     }
 
     /// All leases in address order.

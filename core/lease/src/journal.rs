@@ -33,7 +33,12 @@ impl Journal {
     /// line.
     pub(crate) fn open(path: &Path, header: &str) -> Result<Self, StoreError> {
         let io = |e| StoreError::io(path, e);
-        let mut file = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(io)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
         let mut header_line = header.as_bytes().to_vec();
         header_line.push(b'\n');
@@ -47,7 +52,14 @@ impl Journal {
                 file.write_all(b"\n").map_err(io)?;
             }
         }
-        Ok(Self { path: path.to_owned(), header: header_line, io: Mutex::new(Io { file, pending: Vec::new() }) })
+        Ok(Self {
+            path: path.to_owned(),
+            header: header_line,
+            io: Mutex::new(Io {
+                file,
+                pending: Vec::new(),
+            }),
+        })
     }
 
     /// Writes every row `take` hands over, plus any left from a failed flush. `take` moves the
@@ -58,14 +70,21 @@ impl Journal {
         self.write_pending(&mut io, take)
     }
 
-    fn write_pending(&self, io: &mut Io, take: impl FnOnce(&mut Vec<u8>)) -> Result<(), StoreError> {
+    fn write_pending(
+        &self,
+        io: &mut Io,
+        take: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<(), StoreError> {
         take(&mut io.pending);
         let mut done = 0;
         while done < io.pending.len() {
             match io.file.write(&io.pending[done..]) {
                 Ok(0) => {
                     io.pending.drain(..done);
-                    return Err(StoreError::io(&self.path, std::io::ErrorKind::WriteZero.into()));
+                    return Err(StoreError::io(
+                        &self.path,
+                        std::io::ErrorKind::WriteZero.into(),
+                    ));
                 }
                 Ok(n) => done += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -81,7 +100,11 @@ impl Journal {
 
     /// Moves the live file to `to` after writing every buffered row to it, and continues in a fresh
     /// file with only the header (CTL-090). On failure the live file is left in place.
-    pub(crate) fn rotate(&self, to: &Path, take: impl FnOnce(&mut Vec<u8>)) -> Result<(), StoreError> {
+    pub(crate) fn rotate(
+        &self,
+        to: &Path,
+        take: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<(), StoreError> {
         let mut io = self.io.lock();
         self.write_pending(&mut io, take)?;
         std::fs::rename(&self.path, to).map_err(|e| StoreError::io(&self.path, e))?;
@@ -122,7 +145,8 @@ mod tests {
     use super::*;
 
     fn tmp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("ruru-lease-journal-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("ruru-lease-journal-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("leases.csv")
@@ -157,7 +181,8 @@ mod tests {
         let path = tmp("rotate");
         let j = Journal::open(&path, "a,b").unwrap();
         let to = path.with_extension("csv.1");
-        j.rotate(&to, |dst| dst.extend_from_slice(b"1,2\n")).unwrap();
+        j.rotate(&to, |dst| dst.extend_from_slice(b"1,2\n"))
+            .unwrap();
         j.flush(|dst| dst.extend_from_slice(b"3,4\n")).unwrap();
         assert_eq!(std::fs::read_to_string(&to).unwrap(), "a,b\n1,2\n");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n3,4\n");

@@ -136,15 +136,20 @@ mod tests {
             kea(v),
             r#"{ "a": { "x": {  }, "y": [  ] }, "f": 1.5, "n": null, "neg": -3, "s": "sl/ash\nnl\ttab\u0001ctl\u007f del", "t": true, "z": 1 }"#
         );
-        assert_eq!(kea(serde_json::json!({"a,b": "c,d", "n": [1, 2], "s": "x&y \"q\" \\"})),
-            r#"{ "a,b": "c,d", "n": [ 1, 2 ], "s": "x&y \"q\" \\" }"#);
+        assert_eq!(
+            kea(serde_json::json!({"a,b": "c,d", "n": [1, 2], "s": "x&y \"q\" \\"})),
+            r#"{ "a,b": "c,d", "n": [ 1, 2 ], "s": "x&y \"q\" \\" }"#
+        );
     }
 
     #[test]
     fn utf8_round_trips_through_byte_escapes() {
         let v = serde_json::json!({"é": ["ü", "Ã©", "plain"]});
         let text = kea(v.clone());
-        assert_eq!(text, r#"{ "\u00c3\u00a9": [ "\u00c3\u00bc", "\u00c3\u0083\u00c2\u00a9", "plain" ] }"#);
+        assert_eq!(
+            text,
+            r#"{ "\u00c3\u00a9": [ "\u00c3\u00bc", "\u00c3\u0083\u00c2\u00a9", "plain" ] }"#
+        );
         assert_eq!(Value::Object(read_map(&text).unwrap()), v);
         // A lone Latin-1 escape (not UTF-8 as bytes) stays the character it names.
         assert_eq!(read_map(r#"{"s": "\u00e9"}"#).unwrap()["s"], "é");

@@ -107,7 +107,11 @@ mod tests {
         assert_eq!(l.expire(), 4600);
         assert!(!l.is_expired(4599));
         assert!(l.is_expired(4600));
-        let forever = Lease4 { valid_lifetime: u32::MAX, cltt: u64::MAX - 5, ..l };
+        let forever = Lease4 {
+            valid_lifetime: u32::MAX,
+            cltt: u64::MAX - 5,
+            ..l
+        };
         assert_eq!(forever.expire(), u64::MAX);
     }
 

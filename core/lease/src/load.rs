@@ -16,7 +16,9 @@ pub(crate) struct LeaseSet<C: Codec> {
 
 impl<C: Codec> LeaseSet<C> {
     pub(crate) fn new() -> Self {
-        Self { leases: BTreeMap::new() }
+        Self {
+            leases: BTreeMap::new(),
+        }
     }
 
     /// Applies one row.
@@ -68,14 +70,23 @@ pub(crate) fn read_file<C: Codec>(
     let mut line_no = 0u64;
     loop {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(|e| StoreError::io(path, e))? == 0 {
+        if reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| StoreError::io(path, e))?
+            == 0
+        {
             break;
         }
         line_no += 1;
         let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
         let Some(map) = &map else {
-            let corrupt = |reason: String| StoreError::Corrupt { path: path.to_owned(), line: line_no, reason };
-            let header = std::str::from_utf8(line).map_err(|_| corrupt("header is not UTF-8".into()))?;
+            let corrupt = |reason: String| StoreError::Corrupt {
+                path: path.to_owned(),
+                line: line_no,
+                reason,
+            };
+            let header =
+                std::str::from_utf8(line).map_err(|_| corrupt("header is not UTF-8".into()))?;
             let m = ColumnMap::new::<C>(header).map_err(corrupt)?;
             scan.has_header = true;
             scan.header_current = m.is_current();

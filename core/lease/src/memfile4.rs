@@ -10,7 +10,9 @@ use crate::csv::Codec;
 use crate::index4::Index4;
 use crate::journal::move_rows;
 use crate::persist::Persistence;
-use crate::{ClientId, HwAddr, Lease4, LeaseStore4, LfcStart, LoadReport, MemfileOptions, StoreError};
+use crate::{
+    ClientId, HwAddr, Lease4, LeaseStore4, LfcStart, LoadReport, MemfileOptions, StoreError,
+};
 
 /// The memfile lease store for DHCPv4.
 ///
@@ -55,7 +57,13 @@ impl Memfile4 {
             tracing::warn!("lease file persistence is off: leases are lost when the server stops");
             (None, LoadReport::default())
         };
-        let store = Self { state: Mutex::new(State { index, rows: Vec::with_capacity(1 << 16) }), files };
+        let store = Self {
+            state: Mutex::new(State {
+                index,
+                rows: Vec::with_capacity(1 << 16),
+            }),
+            files,
+        };
         Ok((store, report))
     }
 
@@ -172,7 +180,9 @@ impl Memfile4 {
 
     /// See [`LeaseStore4::flush_reclaimed4`].
     pub fn flush_reclaimed4_sync(&self, now: u64, hold_secs: u64) -> usize {
-        let Some(cutoff) = now.checked_sub(hold_secs) else { return 0 };
+        let Some(cutoff) = now.checked_sub(hold_secs) else {
+            return 0;
+        };
         let mut state = self.state.lock();
         let state = &mut *state;
         let doomed = state.index.reclaimed_until(cutoff);
@@ -292,7 +302,10 @@ mod tests {
         assert!(m.add4_sync(&lease(1, 10)));
         assert!(!m.add4_sync(&lease(1, 20)), "address taken");
         assert_eq!(m.get4_sync(addr(1)).map(|l| l.cltt), Some(10));
-        assert!(m.update4_sync(&Lease4 { hostname: "x".into(), ..lease(1, 30) }));
+        assert!(m.update4_sync(&Lease4 {
+            hostname: "x".into(),
+            ..lease(1, 30)
+        }));
         assert!(!m.update4_sync(&lease(2, 30)), "no lease to update");
         assert_eq!(m.get4_sync(addr(1)).map(|l| l.hostname), Some("x".into()));
         assert!(m.delete4_sync(addr(1)));
@@ -307,18 +320,35 @@ mod tests {
         m.add4_sync(&l);
         let hw = l.hwaddr.unwrap();
         // A reloaded lease has type Ethernet; a packet may say another type. Kea matches bytes only.
-        assert_eq!(m.get4_by_hwaddr_sync(&HwAddr::new(6, hw.as_bytes())).len(), 1);
+        assert_eq!(
+            m.get4_by_hwaddr_sync(&HwAddr::new(6, hw.as_bytes())).len(),
+            1
+        );
         let id = l.client_id.clone().unwrap();
         assert_eq!(m.get4_by_client_id_sync(&id).len(), 1);
         let other = HwAddr::new(1, &[9; 6]);
-        m.update4_sync(&Lease4 { hwaddr: Some(other), client_id: None, ..l.clone() });
+        m.update4_sync(&Lease4 {
+            hwaddr: Some(other),
+            client_id: None,
+            ..l.clone()
+        });
         assert!(m.get4_by_hwaddr_sync(&hw).is_empty());
         assert!(m.get4_by_client_id_sync(&id).is_empty());
         assert_eq!(m.get4_by_hwaddr_sync(&other)[0].address, addr(1));
         // Two subnets, one client: both leases come back, in address order.
-        m.add4_sync(&Lease4 { subnet_id: 2, ..lease(7, 10) });
-        m.add4_sync(&Lease4 { hwaddr: Some(other), ..lease(3, 10) });
-        let found: Vec<_> = m.get4_by_hwaddr_sync(&other).iter().map(|l| l.address).collect();
+        m.add4_sync(&Lease4 {
+            subnet_id: 2,
+            ..lease(7, 10)
+        });
+        m.add4_sync(&Lease4 {
+            hwaddr: Some(other),
+            ..lease(3, 10)
+        });
+        let found: Vec<_> = m
+            .get4_by_hwaddr_sync(&other)
+            .iter()
+            .map(|l| l.address)
+            .collect();
         assert_eq!(found, [addr(1), addr(3)]);
     }
 
@@ -329,16 +359,33 @@ mod tests {
         let m = memory();
         m.add4_sync(&lease(1, 300)); // expires 400
         m.add4_sync(&lease(2, 100)); // 200
-        m.add4_sync(&Lease4 { state: LeaseState::Declined, ..lease(3, 200) }); // 300
-        m.add4_sync(&Lease4 { state: LeaseState::ExpiredReclaimed, ..lease(4, 0) }); // 100
-        m.add4_sync(&Lease4 { state: LeaseState::Released, ..lease(5, 250) }); // 350
-        let got = |now, limit| m.expired4_sync(now, limit).iter().map(|l| l.address).collect::<Vec<_>>();
+        m.add4_sync(&Lease4 {
+            state: LeaseState::Declined,
+            ..lease(3, 200)
+        }); // 300
+        m.add4_sync(&Lease4 {
+            state: LeaseState::ExpiredReclaimed,
+            ..lease(4, 0)
+        }); // 100
+        m.add4_sync(&Lease4 {
+            state: LeaseState::Released,
+            ..lease(5, 250)
+        }); // 350
+        let got = |now, limit| {
+            m.expired4_sync(now, limit)
+                .iter()
+                .map(|l| l.address)
+                .collect::<Vec<_>>()
+        };
         assert!(got(199, 0).is_empty());
         assert_eq!(got(200, 0), [addr(2)]);
         assert_eq!(got(1000, 0), [addr(2), addr(3), addr(5), addr(1)]);
         assert_eq!(got(1000, 2), [addr(2), addr(3)]);
         // Reclaiming moves a lease between the expiry indexes.
-        m.update4_sync(&Lease4 { state: LeaseState::ExpiredReclaimed, ..lease(2, 100) });
+        m.update4_sync(&Lease4 {
+            state: LeaseState::ExpiredReclaimed,
+            ..lease(2, 100)
+        });
         assert_eq!(got(1000, 0), [addr(3), addr(5), addr(1)]);
         assert_eq!(m.flush_reclaimed4_sync(100 + 60, 61), 0);
         assert_eq!(m.flush_reclaimed4_sync(200 + 60, 60), 2);
@@ -352,7 +399,12 @@ mod tests {
         for n in [5, 1, 9, 3, 7] {
             m.add4_sync(&lease(n, 0));
         }
-        let page = |from, limit| m.page4_sync(from, limit).iter().map(|l| l.address).collect::<Vec<_>>();
+        let page = |from, limit| {
+            m.page4_sync(from, limit)
+                .iter()
+                .map(|l| l.address)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(page(None, 2), [addr(1), addr(3)]);
         assert_eq!(page(Some(addr(3)), 2), [addr(5), addr(7)]);
         assert_eq!(page(Some(addr(4)), 10), [addr(5), addr(7), addr(9)]);
@@ -363,7 +415,10 @@ mod tests {
     #[test]
     fn ctl_089_memory_only_writes_nothing() {
         let d = dir("memonly");
-        let opts = MemfileOptions { path: d.join("l.csv"), ..MemfileOptions::in_memory() };
+        let opts = MemfileOptions {
+            path: d.join("l.csv"),
+            ..MemfileOptions::in_memory()
+        };
         let (m, report) = Memfile4::open(opts).unwrap();
         m.add4_sync(&lease(1, 0));
         m.flush_sync().unwrap();
@@ -385,9 +440,16 @@ mod tests {
             }
             m.add4_sync(&lease(2, 100));
             m.delete4_sync(addr(2));
-            m.add4_sync(&Lease4 { state: LeaseState::ExpiredReclaimed, ..lease(3, 0) });
+            m.add4_sync(&Lease4 {
+                state: LeaseState::ExpiredReclaimed,
+                ..lease(3, 0)
+            });
             let before = std::fs::read_to_string(&path).unwrap();
-            assert_eq!(before.lines().count(), 1, "only the header before the flush");
+            assert_eq!(
+                before.lines().count(),
+                1,
+                "only the header before the flush"
+            );
             m.flush_sync().unwrap();
             assert_eq!(m.flush_reclaimed4_sync(1000, 0), 1);
             m.flush_sync().unwrap();
@@ -422,7 +484,10 @@ mod tests {
                 s.spawn(move || {
                     for i in 0..500u32 {
                         let a = Ipv4Addr::from(0x0a00_0000 + t * 1000 + i);
-                        m.add4_sync(&Lease4 { hostname: "h".repeat(i as usize % 50), ..Lease4::new(a, 1, 10, 5) });
+                        m.add4_sync(&Lease4 {
+                            hostname: "h".repeat(i as usize % 50),
+                            ..Lease4::new(a, 1, 10, 5)
+                        });
                         if i % 7 == 0 {
                             m.flush_sync().unwrap();
                         }
@@ -432,8 +497,14 @@ mod tests {
             }
         });
         let (m2, report) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
-        assert_eq!((report.leases, report.rows, report.row_errors), (2000, 2000, 0));
-        assert_eq!(m2.page4_sync(None, usize::MAX), m.page4_sync(None, usize::MAX));
+        assert_eq!(
+            (report.leases, report.rows, report.row_errors),
+            (2000, 2000, 0)
+        );
+        assert_eq!(
+            m2.page4_sync(None, usize::MAX),
+            m.page4_sync(None, usize::MAX)
+        );
     }
 
     // V4-156: a memory-only check can move or drop leases; the file keeps them.
@@ -441,8 +512,14 @@ mod tests {
     fn v4_156_check_leases_in_memory_only() {
         let path = dir("check").join("leases4.csv");
         let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
-        m.add4_sync(&Lease4 { subnet_id: 5, ..lease(1, 0) });
-        m.add4_sync(&Lease4 { subnet_id: 5, ..lease(2, 0) });
+        m.add4_sync(&Lease4 {
+            subnet_id: 5,
+            ..lease(1, 0)
+        });
+        m.add4_sync(&Lease4 {
+            subnet_id: 5,
+            ..lease(2, 0)
+        });
         m.add4_sync(&lease(3, 0));
         m.flush_sync().unwrap();
         let verdict = |l: &Lease4| match l.address {

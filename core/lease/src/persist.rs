@@ -41,7 +41,11 @@ impl MemfileOptions {
 
     /// A store persisted in `path`, with Kea's defaults otherwise (`ruru-lfc` found on `PATH`).
     pub fn persistent(path: impl Into<PathBuf>) -> Self {
-        Self { persist: true, path: path.into(), ..Self::in_memory() }
+        Self {
+            persist: true,
+            path: path.into(),
+            ..Self::in_memory()
+        }
     }
 }
 
@@ -98,9 +102,15 @@ impl Persistence {
     ) -> Result<(Self, LeaseSet<C>, LoadReport), StoreError> {
         let files = CleanupFiles::for_lease_file(&opts.path);
         if let Some(pid) = files.running_pid() {
-            return Err(StoreError::LfcRunning { pid_file: files.pid, pid });
+            return Err(StoreError::LfcRunning {
+                pid_file: files.pid,
+                pid,
+            });
         }
-        let mut errors = RowErrors { count: 0, max: opts.max_row_errors };
+        let mut errors = RowErrors {
+            count: 0,
+            max: opts.max_row_errors,
+        };
         let mut set = LeaseSet::<C>::new();
         let mut report = LoadReport::default();
         // A finished merge holds everything of previous and input; later files' rows win.
@@ -144,11 +154,16 @@ impl Persistence {
 
     /// Rotates the live file and spawns the cleanup program unless a cleanup is running
     /// (CTL-090). `take` hands over rows buffered for the old file.
-    pub(crate) fn start_lfc(&self, take: impl FnOnce(&mut Vec<u8>)) -> Result<LfcStart, StoreError> {
+    pub(crate) fn start_lfc(
+        &self,
+        take: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<LfcStart, StoreError> {
         let mut child = self.child.lock();
         if let Some(running) = child.as_mut() {
             if let Ok(None) = running.try_wait() {
-                return Ok(LfcStart::AlreadyRunning { pid: running.id() as i32 });
+                return Ok(LfcStart::AlreadyRunning {
+                    pid: running.id() as i32,
+                });
             }
             *child = None;
         }
@@ -161,7 +176,10 @@ impl Persistence {
         if !self.files.input.exists() && !self.files.finish.exists() {
             self.journal.rotate(&self.files.input, take)?;
         }
-        let config = self.config_path.clone().unwrap_or_else(|| PathBuf::from("ignored-path"));
+        let config = self
+            .config_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("ignored-path"));
         let spawned = Command::new(&self.lfc_program)
             .arg(self.family_flag)
             .arg("-x")
@@ -178,7 +196,10 @@ impl Persistence {
             .arg(config)
             .stdin(Stdio::null())
             .spawn()
-            .map_err(|source| StoreError::Spawn { program: self.lfc_program.clone(), source })?;
+            .map_err(|source| StoreError::Spawn {
+                program: self.lfc_program.clone(),
+                source,
+            })?;
         let pid = spawned.id();
         tracing::info!(pid, program = %self.lfc_program.display(), "lease file cleanup started");
         *child = Some(spawned);
@@ -187,7 +208,12 @@ impl Persistence {
 
     /// Waits for the cleanup this store started, if any; returns its exit status.
     pub(crate) fn wait_lfc(&self) -> Result<Option<ExitStatus>, StoreError> {
-        let Some(mut child) = self.child.lock().take() else { return Ok(None) };
-        child.wait().map(Some).map_err(|source| StoreError::Spawn { program: self.lfc_program.clone(), source })
+        let Some(mut child) = self.child.lock().take() else {
+            return Ok(None);
+        };
+        child.wait().map(Some).map_err(|source| StoreError::Spawn {
+            program: self.lfc_program.clone(),
+            source,
+        })
     }
 }

@@ -26,9 +26,11 @@ pub(crate) fn running_pid(pid_file: &Path) -> Option<i32> {
     match std::fs::read(format!("/proc/{pid}/cmdline")) {
         Ok(cmdline) => {
             let name = pid_file.file_name()?.as_encoded_bytes();
-            let names_it = cmdline
-                .split(|&b| b == 0)
-                .any(|arg| Path::new(OsStr::from_bytes(arg)).file_name().is_some_and(|n| n.as_encoded_bytes() == name));
+            let names_it = cmdline.split(|&b| b == 0).any(|arg| {
+                Path::new(OsStr::from_bytes(arg))
+                    .file_name()
+                    .is_some_and(|n| n.as_encoded_bytes() == name)
+            });
             names_it.then_some(pid)
         }
         // No /proc: trust the PID.
@@ -38,7 +40,8 @@ pub(crate) fn running_pid(pid_file: &Path) -> Option<i32> {
 
 /// Writes this process's PID to `pid_file`; the returned guard removes the file when dropped.
 pub(crate) fn claim(pid_file: &Path) -> Result<PidGuard<'_>, StoreError> {
-    std::fs::write(pid_file, format!("{}\n", std::process::id())).map_err(|e| StoreError::io(pid_file, e))?;
+    std::fs::write(pid_file, format!("{}\n", std::process::id()))
+        .map_err(|e| StoreError::io(pid_file, e))?;
     Ok(PidGuard(pid_file))
 }
 

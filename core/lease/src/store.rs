@@ -11,13 +11,22 @@ use crate::{ClientId, HwAddr, Lease4, StoreError};
 /// futures complete on first poll without yielding. The trait is runtime-agnostic.
 pub trait LeaseStore4: Send + Sync {
     /// The lease of `addr`, if any.
-    fn get4(&self, addr: Ipv4Addr) -> impl Future<Output = Result<Option<Lease4>, StoreError>> + Send;
+    fn get4(
+        &self,
+        addr: Ipv4Addr,
+    ) -> impl Future<Output = Result<Option<Lease4>, StoreError>> + Send;
 
     /// All leases held by hardware address `hw` (one per subnet at most, usually).
-    fn get4_by_hwaddr(&self, hw: &HwAddr) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
+    fn get4_by_hwaddr(
+        &self,
+        hw: &HwAddr,
+    ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// All leases held by client identifier `id`.
-    fn get4_by_client_id(&self, id: &ClientId) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
+    fn get4_by_client_id(
+        &self,
+        id: &ClientId,
+    ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Inserts only if no lease holds the address; `Ok(false)` if one does (the allocator then tries
     /// another address).
@@ -31,15 +40,27 @@ pub trait LeaseStore4: Send + Sync {
 
     /// Up to `limit` (0 = no limit) leases with `expire <= now` that are not yet reclaimed
     /// (states Default, Declined and Released), oldest first, for reclamation.
-    fn expired4(&self, now: u64, limit: usize) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
+    fn expired4(
+        &self,
+        now: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Deletes leases in state ExpiredReclaimed whose `expire + hold_secs <= now` (lease affinity
     /// flush). Returns how many were deleted.
-    fn flush_reclaimed4(&self, now: u64, hold_secs: u64) -> impl Future<Output = Result<usize, StoreError>> + Send;
+    fn flush_reclaimed4(
+        &self,
+        now: u64,
+        hold_secs: u64,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 
     /// Leases in ascending address order starting after `from` (`None` = from the start), at most
     /// `limit` (for paging, `lease4-get-page`).
-    fn page4(&self, from: Option<Ipv4Addr>, limit: usize) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
+    fn page4(
+        &self,
+        from: Option<Ipv4Addr>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Number of leases stored.
     fn count4(&self) -> impl Future<Output = Result<usize, StoreError>> + Send;

@@ -26,7 +26,11 @@ const USAGE: &str = "Usage: ruru-lfc
 
 /// The flags of `kea-lfc`; help and version are handled here to print what `kea-lfc` prints.
 #[derive(Parser, Debug)]
-#[command(name = "ruru-lfc", disable_help_flag = true, disable_version_flag = true)]
+#[command(
+    name = "ruru-lfc",
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 struct Args {
     #[arg(short = '4')]
     v4: bool,
@@ -79,7 +83,13 @@ fn required_files(
     let finish = finish.ok_or("Finish file not specified")?;
     // Required for compatibility, never read.
     config.ok_or("Config file not specified")?;
-    Ok(CleanupFiles { previous, input, output, finish, pid })
+    Ok(CleanupFiles {
+        previous,
+        input,
+        output,
+        finish,
+        pid,
+    })
 }
 
 fn main() -> ExitCode {
@@ -115,7 +125,14 @@ fn main() -> ExitCode {
             eprintln!("Service failed: DHCPv6 lease files are not supported by this version");
             return ExitCode::FAILURE;
         }
-        (true, false) => match required_files(args.pid, args.previous, args.input, args.output, args.finish, args.config) {
+        (true, false) => match required_files(
+            args.pid,
+            args.previous,
+            args.input,
+            args.output,
+            args.finish,
+            args.config,
+        ) {
             Ok(files) => files,
             Err(missing) => return usage_error(missing),
         },
@@ -136,7 +153,9 @@ fn main() -> ExitCode {
         Ok(CleanupOutcome::Done { merged, row_errors }) => {
             if args.debug {
                 match merged {
-                    Some(n) => println!("ruru-lfc: wrote {n} leases, skipped {row_errors} invalid rows"),
+                    Some(n) => {
+                        println!("ruru-lfc: wrote {n} leases, skipped {row_errors} invalid rows")
+                    }
                     None => println!("ruru-lfc: finished the rotation of an earlier run"),
                 }
             }

@@ -1,0 +1,7 @@
+//! Integration tests of the memfile store against real files, the real `ruru-lfc` binary, a
+//! process killed with SIGKILL, and files written by Kea 2.2.
+
+mod kea_files;
+mod kill;
+mod lfc;
+mod support;
