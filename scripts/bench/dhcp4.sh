@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# DHCPv4 throughput: Ruru against Kea, side by side on this machine.
+#
+# Usage (as root, from anywhere in the repository):
+#   scripts/bench/dhcp4.sh
+#   RATE=20000 DURATION=20 scripts/bench/dhcp4.sh
+#   RURU_DHCP4_BIN=/path/to/ruru-dhcp4 scripts/bench/dhcp4.sh   # skip the build
+#
+# What it does:
+#   1. Builds ruru-dhcp4 (`cargo build --release -p ruru-server`; honours CARGO_TARGET_DIR)
+#      unless RURU_DHCP4_BIN names a binary.
+#   2. Creates a private network namespace (so nothing else on port 67 interferes, and every
+#      leftover dies with it) with 127.0.0.2 on its loopback.
+#   3. Runs Kea, Ruru, Ruru, Kea (the order cancels slow drift in machine load), each from an
+#      empty lease file with the same config: loopback relay mode (server binds 127.0.0.1 with
+#      UDP sockets, perfdhcp relays from 127.0.0.2), one 10.0.0.0/8 subnet whose pool outlasts
+#      any run, memfile with persistence on, loggers at WARN, and Kea's multi-threading as ISC
+#      recommends for memfile (4 threads, queue 28).
+#   4. Loads each with the same perfdhcp command:
+#        perfdhcp -4 -l 127.0.0.2 -r $RATE -R 1000000 -p $DURATION 127.0.0.1
+#      and prints the REQUEST-ACK leases/s and drop % per run, then Ruru/Kea (mean of each).
+#
+# Environment:
+#   RATE            offered DORA exchanges per second (default 30000)
+#   DURATION        seconds of load per run (default 10)
+#   CLIENTS         distinct simulated clients, perfdhcp -R (default 1000000)
+#   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
+#   KEA_DHCP4_BIN   kea-dhcp4 to measure (default: from PATH)
+#
+# Every step is bounded: a server gets 20 s to listen and 10 s to stop; perfdhcp gets
+# DURATION + 30 s. Exit status is non-zero when any run failed.
+set -euo pipefail
+
+RATE="${RATE:-30000}"
+DURATION="${DURATION:-10}"
+CLIENTS="${CLIENTS:-1000000}"
+START_TIMEOUT=20
+STOP_TIMEOUT=10
+NS="ruru-bench-$$"
+NS_PREFIX="ruru-bench-"
+
+die() { echo "dhcp4.sh: $*" >&2; exit 1; }
+
+[[ "$RATE" =~ ^[0-9]+$ && "$DURATION" =~ ^[0-9]+$ && "$CLIENTS" =~ ^[0-9]+$ ]] ||
+    die "RATE, DURATION and CLIENTS must be whole numbers"
+[[ $EUID -eq 0 ]] || die "needs root (network namespace, port 67)"
+for tool in ip ss perfdhcp timeout awk; do
+    command -v "$tool" >/dev/null || die "missing tool: $tool"
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
+[[ -x "$KEA_BIN" ]] || die "kea-dhcp4 not found (apt-get install kea-dhcp4-server) or set KEA_DHCP4_BIN"
+
+if [[ -n "${RURU_DHCP4_BIN:-}" ]]; then
+    RURU_BIN="$RURU_DHCP4_BIN"
+else
+    echo "building ruru-dhcp4 (release)..." >&2
+    (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) || die "build failed"
+    RURU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ruru-dhcp4"
+fi
+[[ -x "$RURU_BIN" ]] || die "no ruru-dhcp4 at $RURU_BIN"
+
+WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
+SERVER_PID=""
+
+# Kills what runs in a namespace of ours, then deletes it.
+remove_ns() {
+    local ns="$1" pids
+    pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+    if [[ -n "$pids" ]]; then
+        # shellcheck disable=SC2086 # one pid per word
+        kill -KILL $pids 2>/dev/null || true
+        sleep 0.2
+    fi
+    ip netns del "$ns" 2>/dev/null || true
+}
+
+cleanup() {
+    if [[ -n "$SERVER_PID" ]]; then
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    remove_ns "$NS"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Leftovers of earlier runs that died before their trap: namespaces whose owner is gone.
+for old in $(ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print $1}'); do
+    owner="${old#"$NS_PREFIX"}"
+    [[ -d "/proc/$owner" ]] || remove_ns "$old"
+done
+
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 127.0.0.2/8 dev lo
+mkdir -p /run/kea /var/run/kea /var/lib/kea
+
+# write_config DIR: the one config both servers run.
+write_config() {
+    local dir="$1"
+    cat >"$dir/dhcp4.json" <<EOF
+{
+  "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
+                        "name": "$dir/leases4.csv" },
+    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
+                         "packet-queue-size": 28 },
+    "valid-lifetime": 4000,
+    "renew-timer": 1000,
+    "rebind-timer": 2000,
+    "subnet4": [ {
+      "id": 1,
+      "subnet": "10.0.0.0/8",
+      "pools": [ { "pool": "10.0.0.1 - 10.255.255.254" } ],
+      "relay": { "ip-addresses": [ "127.0.0.2" ] }
+    } ],
+    "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ],
+                   "severity": "WARN" } ]
+  }
+}
+EOF
+}
+
+# wait_listening: until the server holds 127.0.0.1:67, or it died, or START_TIMEOUT passed.
+wait_listening() {
+    local deadline=$((SECONDS + START_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || return 1
+        if ip netns exec "$NS" ss -Hlun 'sport = :67' | grep -q '127.0.0.1:67'; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local deadline=$((SECONDS + STOP_TIMEOUT))
+    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# run_one NAME BINARY DIR: writes "leases_per_s drop_percent" to DIR/result, details on stderr.
+# Runs in the main shell (not a subshell) so the traps know SERVER_PID.
+run_one() {
+    local name="$1" bin="$2" dir="$3"
+    mkdir -p "$dir"
+    write_config "$dir"
+    KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
+        ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" >"$dir/server.log" 2>&1 &
+    SERVER_PID=$!
+    if ! wait_listening; then
+        echo "$name did not start listening; its log:" >&2
+        tail -n 30 "$dir/server.log" >&2
+        stop_server
+        return 1
+    fi
+    timeout --kill-after=5 $((DURATION + 30)) \
+        ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$RATE" -R "$CLIENTS" -p "$DURATION" 127.0.0.1 \
+        >"$dir/perfdhcp.out" 2>&1 || true
+    stop_server
+    # Rate: completed DORA exchanges (REQUEST-ACK received) per second of the run.
+    awk '
+        /^Rate:/ { rate = $2 }
+        /^\*\*\*Statistics for: REQUEST-ACK\*\*\*/ { ra = 1; next }
+        /^\*\*\*/ { ra = 0 }
+        ra && /^drops ratio:/ { drops = $3 }
+        END { if (rate == "" || drops == "") exit 1; print rate, drops }
+    ' "$dir/perfdhcp.out" >"$dir/result" || {
+        echo "$name: no perfdhcp report; its output:" >&2
+        tail -n 30 "$dir/perfdhcp.out" >&2
+        return 1
+    }
+}
+
+echo "perfdhcp -r $RATE -R $CLIENTS -p $DURATION, loopback relay; Kea $("$KEA_BIN" -v 2>/dev/null || echo '?'), Ruru $RURU_BIN" >&2
+declare -a NAMES=(kea ruru ruru kea)
+declare -A SUM=([kea]=0 [ruru]=0)
+printf '%-4s %-5s %12s %8s\n' run server "leases/s" "drop %"
+failed=0
+for i in "${!NAMES[@]}"; do
+    name="${NAMES[$i]}"
+    if [[ "$name" == kea ]]; then bin="$KEA_BIN"; else bin="$RURU_BIN"; fi
+    dir="$WORK/$i-$name"
+    if run_one "$name" "$bin" "$dir"; then
+        read -r rate drops <"$dir/result"
+        printf '%-4s %-5s %12.0f %8s\n' "$((i + 1))" "$name" "$rate" "$drops"
+        SUM[$name]="$(awk -v a="${SUM[$name]}" -v b="$rate" 'BEGIN { print a + b }')"
+    else
+        printf '%-4s %-5s %12s %8s\n' "$((i + 1))" "$name" failed -
+        failed=1
+    fi
+done
+
+((failed == 0)) || die "a run failed; no ratio"
+awk -v r="${SUM[ruru]}" -v k="${SUM[kea]}" 'BEGIN {
+    if (k <= 0) { print "Ruru/Kea: n/a (Kea served nothing)"; exit }
+    printf "Ruru/Kea: %.2f (mean %.0f vs %.0f leases/s)\n", r / k, r / 2, k / 2
+}'
