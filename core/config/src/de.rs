@@ -331,6 +331,7 @@ mod tests {
     #[test]
     fn free_maps_and_enums_deserialize() {
         let o = parse("{\"inner\": [{\"valid-lifetime\": 7, \"kind\": \"udp\"}], \"user-context\": {\"a\": [1, 2.5, null]}}").unwrap();
+        assert_eq!(o.inner[0].valid_lifetime, 7);
         assert_eq!(o.inner[0].kind, Some(Kind::Udp));
         assert_eq!(
             o.user_context.unwrap()["a"],

@@ -210,13 +210,15 @@ fn resolve<'d>(
             return Err(ctx.invalid(path, "option-data needs one of 'code' or 'name'"));
         }
         (Some(name), Some(code)) => match defs.by_code(&space, code) {
-            Some(d) if &d.name != name => return Err(ctx.invalid(
-                path,
-                format!(
+            Some(d) if &d.name != name => {
+                return Err(ctx.invalid(
+                    path,
+                    format!(
                     "option name '{name}' does not match the definition of code {code}: '{}.{}'",
                     d.space, d.name
                 ),
-            )),
+                ))
+            }
             Some(d) => Some(d),
             None => return Err(undefined(ctx, path, &label(Some(code)))),
         },

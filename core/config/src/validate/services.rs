@@ -205,7 +205,8 @@ pub(crate) fn queue_control(
 ) -> Result<Option<serde_json::Value>, ConfigError> {
     let Some(m) = w else { return Ok(None) };
     let path = "Dhcp4/dhcp-queue-control";
-    let typed: [(&str, fn(&serde_json::Value) -> bool, &str); 3] = [
+    type Check = fn(&serde_json::Value) -> bool;
+    let typed: [(&str, Check, &str); 3] = [
         ("enable-queue", |v| v.is_boolean(), "a boolean"),
         ("queue-type", |v| v.is_string(), "a string"),
         (
@@ -459,12 +460,14 @@ pub(crate) fn loggers(ctx: &Ctx, list: &[wire::Logger]) -> Result<Vec<Logger>, C
                 Some("ERROR") => Severity::Error,
                 Some("FATAL") => Severity::Fatal,
                 Some("NONE") => Severity::None,
-                Some(_) => return Err(ctx.invalid(
-                    &path,
-                    format!(
+                Some(_) => {
+                    return Err(ctx.invalid(
+                        &path,
+                        format!(
                         "logger '{name}': severity must be FATAL, ERROR, WARN, INFO, DEBUG or NONE"
                     ),
-                )),
+                    ))
+                }
             };
             let debuglevel = match l.debuglevel.unwrap_or(0) {
                 d @ 0..=99 => d as u8,

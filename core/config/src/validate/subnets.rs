@@ -79,20 +79,20 @@ pub(crate) fn triplet(
         default,
         max: max.unwrap_or(default),
     };
-    if t.min > t.max {
-        return Err(ctx.invalid(
-            path,
-            format!(
-                "min-valid-lifetime ({}) is greater than max-valid-lifetime ({})",
-                t.min, t.max
-            ),
-        ));
+    if t.default < t.min {
+        let msg = format!(
+            "valid-lifetime ({}) is less than min-valid-lifetime ({})",
+            t.default, t.min
+        );
+        return Err(ctx.invalid(path, msg));
     }
-    if t.default < t.min || t.default > t.max {
-        return Err(ctx.invalid(
-            path,
-            format!("valid-lifetime ({}) is not between min-valid-lifetime ({}) and max-valid-lifetime ({})", t.default, t.min, t.max),
-        ));
+    // With min <= default, this also covers min > max.
+    if t.default > t.max {
+        let msg = format!(
+            "valid-lifetime ({}) is greater than max-valid-lifetime ({})",
+            t.default, t.max
+        );
+        return Err(ctx.invalid(path, msg));
     }
     Ok(t)
 }
@@ -177,7 +177,7 @@ pub(crate) fn effective(ctx: &Ctx, path: &str, s: &ScopeParams) -> Result<Effect
         }
     };
     if let Some(p) = s.ddns_ttl_percent {
-        if !(p > 0.0) {
+        if p.is_nan() || p <= 0.0 {
             return Err(ctx.invalid(
                 path,
                 format!("ddns-ttl-percent {p} is invalid: it must be greater than 0"),
