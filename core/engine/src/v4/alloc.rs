@@ -38,10 +38,8 @@ pub(crate) async fn availability<S: LeaseStore4>(
         None => Avail::Free,
         Some(l) if l.state != LeaseState::Declined && client.owns(&l) => Avail::Ours(l),
         Some(l)
-            if matches!(
-                l.state,
-                LeaseState::ExpiredReclaimed | LeaseState::Released
-            ) || l.is_expired(now) =>
+            if matches!(l.state, LeaseState::ExpiredReclaimed | LeaseState::Released)
+                || l.is_expired(now) =>
         {
             Avail::Reclaimable(l)
         }

@@ -16,8 +16,7 @@ pub(crate) struct Classes<'a> {
 impl<'a> Classes<'a> {
     pub(crate) fn new(vendor_class_id: Option<&[u8]>) -> Self {
         Classes {
-            vendor: vendor_class_id
-                .map(|v| format!("VENDOR_CLASS_{}", String::from_utf8_lossy(v))),
+            vendor: vendor_class_id.map(|v| format!("VENDOR_CLASS_{}", String::from_utf8_lossy(v))),
             known: None,
             host: &[],
         }

@@ -51,7 +51,9 @@ impl<'a> Scopes<'a> {
         let mut never = [false; 256];
         for level in self.levels() {
             for o in level.items.iter().filter(|o| o.space == "dhcp4") {
-                let Ok(c) = u8::try_from(o.code) else { continue };
+                let Ok(c) = u8::try_from(o.code) else {
+                    continue;
+                };
                 let i = usize::from(c);
                 value[i].get_or_insert(o.data.as_slice());
                 always[i] |= o.always_send;

@@ -63,7 +63,12 @@ async fn dispatch<S: LeaseStore4>(
     {
         return Ok(Outcome4::Drop(DropReason::NotAQuery));
     }
-    if pkt.hw_addr().iter().all(|&b| b == 0) && pkt.options.get(code::CLIENT_ID).is_none_or(<[u8]>::is_empty) {
+    if pkt.hw_addr().iter().all(|&b| b == 0)
+        && pkt
+            .options
+            .get(code::CLIENT_ID)
+            .is_none_or(<[u8]>::is_empty)
+    {
         return Ok(Outcome4::Drop(DropReason::NoClientIdentity));
     }
     if let Some(sid) = pkt.options.get(code::SERVER_ID) {
@@ -158,7 +163,11 @@ impl<'a> Query<'a> {
             None => (selected, None),
         };
         self.classes.set_host(host);
-        Some(Placement { subnet, family, host })
+        Some(Placement {
+            subnet,
+            family,
+            host,
+        })
     }
 
     fn client(&'a self, p: &Placement<'a>) -> Client<'a> {
@@ -182,7 +191,10 @@ impl<'a> Query<'a> {
     }
 
     fn subnet_of(&self, p: &Placement<'a>, a: Ipv4Addr) -> Option<usize> {
-        p.family.iter().copied().find(|&si| self.snap.subnets[si].contains(a))
+        p.family
+            .iter()
+            .copied()
+            .find(|&si| self.snap.subnets[si].contains(a))
     }
 
     /// The client's current lease in its network: by client-id first, then hardware address (V4-067).
@@ -208,7 +220,9 @@ impl<'a> Query<'a> {
         if client.hw.is_empty() {
             return Ok(None);
         }
-        let found = store.get4_by_hwaddr(&HwAddr::new(client.htype, client.hw)).await?;
+        let found = store
+            .get4_by_hwaddr(&HwAddr::new(client.htype, client.hw))
+            .await?;
         Ok(found.into_iter().find(in_family))
     }
 
@@ -335,15 +349,23 @@ impl<'a> Query<'a> {
         let mut r = reply::start(self.pkt, msg, sid, cfg.echo_client_id);
         r.yiaddr = addr;
         if msg == MessageType::Ack
-            && matches!(self.pkt.message_type(), Some(MessageType::Request | MessageType::Inform))
+            && matches!(
+                self.pkt.message_type(),
+                Some(MessageType::Request | MessageType::Inform)
+            )
         {
             r.ciaddr = self.pkt.ciaddr;
         }
         if let Some(name) = name {
             if let Some(fqdn) = self.pkt.options.get(code::CLIENT_FQDN) {
-                r.options.insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name));
+                r.options
+                    .insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name));
             } else if self.pkt.options.contains(code::HOST_NAME)
-                || self.pkt.options.parameter_request_list().contains(&code::HOST_NAME)
+                || self
+                    .pkt
+                    .options
+                    .parameter_request_list()
+                    .contains(&code::HOST_NAME)
             {
                 r.options.insert(code::HOST_NAME, name.as_bytes());
             }
@@ -375,7 +397,12 @@ impl<'a> Query<'a> {
         let sid = si
             .map(|si| reply::server_id(&self.scopes(si, None, None), self.ing))
             .unwrap_or(self.ing.local_addr);
-        let mut r = reply::start(self.pkt, MessageType::Nak, sid, self.snap.config.echo_client_id);
+        let mut r = reply::start(
+            self.pkt,
+            MessageType::Nak,
+            sid,
+            self.snap.config.echo_client_id,
+        );
         r.flags = self.pkt.flags;
         self.send(r, Vec::new())
     }
@@ -389,7 +416,11 @@ impl<'a> Query<'a> {
             (t.server_port, t.client_port),
             t.direct_send,
         );
-        Outcome4::Reply { packet, to, committed }
+        Outcome4::Reply {
+            packet,
+            to,
+            committed,
+        }
     }
 
     fn client_hostname(&self) -> Option<String> {
@@ -449,7 +480,14 @@ impl<'a> Query<'a> {
             }
         }
         let times = reply::times(&self.snap.config.subnets[si], valid);
-        let r = self.answer(MessageType::Offer, si, host, addr, Some(times), name.as_deref());
+        let r = self.answer(
+            MessageType::Offer,
+            si,
+            host,
+            addr,
+            Some(times),
+            name.as_deref(),
+        );
         Ok(self.send(r, committed))
     }
 
@@ -459,7 +497,12 @@ impl<'a> Query<'a> {
         let init_reboot = !selecting && requested.is_some() && self.pkt.ciaddr.is_unspecified();
         let Some(p) = self.place() else {
             // V4-048: no subnet → NAK, except a non-authoritative server stays silent to INIT-REBOOT.
-            let authoritative = self.snap.config.subnets.first().is_some_and(|s| s.authoritative);
+            let authoritative = self
+                .snap
+                .config
+                .subnets
+                .first()
+                .is_some_and(|s| s.authoritative);
             return Ok(if init_reboot && !authoritative {
                 Outcome4::Drop(DropReason::NoSubnet)
             } else {
@@ -486,7 +529,10 @@ impl<'a> Query<'a> {
             Some(a) => {
                 // A reservation for another address sends the client back to DISCOVER.
                 let reserved_elsewhere = client.reserved.is_some_and(|r| r != a);
-                let Some(si) = self.grantable(&p, &client, a).filter(|_| !reserved_elsewhere) else {
+                let Some(si) = self
+                    .grantable(&p, &client, a)
+                    .filter(|_| !reserved_elsewhere)
+                else {
                     return Ok(self.nak(Some(p.subnet)));
                 };
                 let avail = match current {
@@ -517,7 +563,14 @@ impl<'a> Query<'a> {
                 self.snap.stats.lease_reuses.inc();
                 self.snap.subnets[si].stats.lease_reuses.inc();
                 let times = reply::times(subnet, remaining);
-                let r = self.answer(MessageType::Ack, si, host, addr, Some(times), name.as_deref());
+                let r = self.answer(
+                    MessageType::Ack,
+                    si,
+                    host,
+                    addr,
+                    Some(times),
+                    name.as_deref(),
+                );
                 return Ok(self.send(r, Vec::new()));
             }
         }
@@ -526,7 +579,14 @@ impl<'a> Query<'a> {
             return Ok(self.nak(Some(si)));
         };
         let times = reply::times(subnet, valid);
-        let r = self.answer(MessageType::Ack, si, host, addr, Some(times), name.as_deref());
+        let r = self.answer(
+            MessageType::Ack,
+            si,
+            host,
+            addr,
+            Some(times),
+            name.as_deref(),
+        );
         Ok(self.send(r, vec![lease]))
     }
 
@@ -537,7 +597,10 @@ impl<'a> Query<'a> {
         if threshold.is_none() && s.cache_max_age.is_none() {
             return None;
         }
-        if old.state != LeaseState::Default || old.is_expired(self.now) || valid < old.valid_lifetime {
+        if old.state != LeaseState::Default
+            || old.is_expired(self.now)
+            || valid < old.valid_lifetime
+        {
             return None;
         }
         if old.hostname != name.unwrap_or("") {
@@ -547,13 +610,22 @@ impl<'a> Query<'a> {
         if threshold.is_some_and(|t| age as f64 >= t * f64::from(old.valid_lifetime)) {
             return None;
         }
-        if s.cache_max_age.is_some_and(|m| m == 0 || age >= u64::from(m)) {
+        if s.cache_max_age
+            .is_some_and(|m| m == 0 || age >= u64::from(m))
+        {
             return None;
         }
         u32::try_from(old.expire().saturating_sub(self.now)).ok()
     }
 
-    fn new_lease(&self, si: usize, addr: Ipv4Addr, valid: u32, name: Option<&str>, client: &Client<'_>) -> Lease4 {
+    fn new_lease(
+        &self,
+        si: usize,
+        addr: Ipv4Addr,
+        valid: u32,
+        name: Option<&str>,
+        client: &Client<'_>,
+    ) -> Lease4 {
         let s = &self.snap.config.subnets[si];
         Lease4 {
             address: addr,
@@ -567,16 +639,19 @@ impl<'a> Query<'a> {
             hostname: name.unwrap_or_default().to_owned(),
             state: LeaseState::Default,
             user_context: None,
-            pool_id: self
-                .snap
-                .subnets[si]
+            pool_id: self.snap.subnets[si]
                 .pool_of(addr)
                 .map_or(0, |p| s.pools[p.index].pool_id),
         }
     }
 
     /// Writes `lease`, replacing what `avail` found; `None` if another worker took the address first.
-    async fn commit<S: LeaseStore4>(&self, store: &S, mut lease: Lease4, avail: Avail) -> Result<Option<Lease4>, StoreError> {
+    async fn commit<S: LeaseStore4>(
+        &self,
+        store: &S,
+        mut lease: Lease4,
+        avail: Avail,
+    ) -> Result<Option<Lease4>, StoreError> {
         let snap = self.snap;
         match avail {
             Avail::Free => {
@@ -640,7 +715,9 @@ impl<'a> Query<'a> {
             return Ok(Outcome4::Done);
         }
         let exp = &self.snap.config.expired_leases;
-        let affinity = exp.hold_reclaimed_time > 0 && exp.flush_reclaimed_timer_wait_time > 0 && lease.valid_lifetime != u32::MAX;
+        let affinity = exp.hold_reclaimed_time > 0
+            && exp.flush_reclaimed_timer_wait_time > 0
+            && lease.valid_lifetime != u32::MAX;
         if affinity {
             // V4-033: kept for the returning client, already expired.
             lease.state = LeaseState::Released;
@@ -698,7 +775,14 @@ impl<'a> Query<'a> {
             return Outcome4::Drop(DropReason::DropClass);
         }
         // V4-035: configuration only; no lease, no lease times.
-        let r = self.answer(MessageType::Ack, p.subnet, p.host, Ipv4Addr::UNSPECIFIED, None, None);
+        let r = self.answer(
+            MessageType::Ack,
+            p.subnet,
+            p.host,
+            Ipv4Addr::UNSPECIFIED,
+            None,
+            None,
+        );
         self.send(r, Vec::new())
     }
 }

@@ -32,7 +32,11 @@ pub async fn reclaim<S: LeaseStore4>(
     limits: ReclaimLimits,
 ) -> Result<ReclaimReport, StoreError> {
     let started = Instant::now();
-    let batch = if limits.max_leases == 0 { 0 } else { limits.max_leases + 1 };
+    let batch = if limits.max_leases == 0 {
+        0
+    } else {
+        limits.max_leases + 1
+    };
     let expired = store.expired4(now, batch).await?;
     let mut report = ReclaimReport::default();
     for mut lease in expired {

@@ -28,7 +28,12 @@ pub(crate) fn times(s: &Subnet4, valid: u32) -> Times {
 }
 
 /// Starts a reply of type `msg` to `query` with the options every reply carries.
-pub(crate) fn start(query: &Packet4, msg: MessageType, server_id: Ipv4Addr, echo_cid: bool) -> Packet4 {
+pub(crate) fn start(
+    query: &Packet4,
+    msg: MessageType,
+    server_id: Ipv4Addr,
+    echo_cid: bool,
+) -> Packet4 {
     let mut r = query.reply_skeleton();
     r.options.insert(code::MESSAGE_TYPE, &[u8::from(msg)]);
     r.options.insert(code::SERVER_ID, &server_id.octets());
@@ -47,7 +52,13 @@ pub(crate) fn start(query: &Packet4, msg: MessageType, server_id: Ipv4Addr, echo
 }
 
 /// Adds lease times, the subnet mask and the configured options.
-pub(crate) fn finish(r: &mut Packet4, query: &Packet4, subnet: &Subnet4, times: Option<Times>, scopes: &Scopes<'_>) {
+pub(crate) fn finish(
+    r: &mut Packet4,
+    query: &Packet4,
+    subnet: &Subnet4,
+    times: Option<Times>,
+    scopes: &Scopes<'_>,
+) {
     if let Some(t) = times {
         r.options.insert(code::LEASE_TIME, &t.valid.to_be_bytes());
         if let Some(t1) = t.t1 {
@@ -57,7 +68,8 @@ pub(crate) fn finish(r: &mut Packet4, query: &Packet4, subnet: &Subnet4, times: 
             r.options.insert(code::REBINDING_TIME, &t2.to_be_bytes());
         }
     }
-    r.options.insert(code::SUBNET_MASK, &subnet.netmask().octets());
+    r.options
+        .insert(code::SUBNET_MASK, &subnet.netmask().octets());
     scopes.fill(query.options.parameter_request_list(), &mut r.options);
 }
 
@@ -88,7 +100,11 @@ pub(crate) fn destination(
                 reply.hops = 0;
                 reply.giaddr = Ipv4Addr::UNSPECIFIED;
                 reply.options.remove(code::RELAY_AGENT_INFO);
-                return Destination4 { addr: to(query.ciaddr, client_port), mac: None, src };
+                return Destination4 {
+                    addr: to(query.ciaddr, client_port),
+                    mac: None,
+                    src,
+                };
             }
             reply.flags |= 0x8000;
         }
@@ -96,20 +112,40 @@ pub(crate) fn destination(
             .options
             .get(code::RELAY_AGENT_INFO)
             .is_some_and(|r| rai::find(r, rai::RELAY_PORT).is_some());
-        let port = if relay_port { ing.src.port() } else { server_port };
-        return Destination4 { addr: to(query.giaddr, port), mac: None, src };
+        let port = if relay_port {
+            ing.src.port()
+        } else {
+            server_port
+        };
+        return Destination4 {
+            addr: to(query.giaddr, port),
+            mac: None,
+            src,
+        };
     }
-    let broadcast = Destination4 { addr: to(Ipv4Addr::BROADCAST, client_port), mac: None, src };
+    let broadcast = Destination4 {
+        addr: to(Ipv4Addr::BROADCAST, client_port),
+        mac: None,
+        src,
+    };
     if msg == Some(MessageType::Nak) {
         return broadcast;
     }
     if !query.ciaddr.is_unspecified() {
-        return Destination4 { addr: to(query.ciaddr, client_port), mac: None, src };
+        return Destination4 {
+            addr: to(query.ciaddr, client_port),
+            mac: None,
+            src,
+        };
     }
     let mac = <[u8; 6]>::try_from(query.hw_addr()).ok();
     match mac {
         Some(m) if !query.broadcast_flag() && direct_send && !reply.yiaddr.is_unspecified() => {
-            Destination4 { addr: to(reply.yiaddr, client_port), mac: Some(m), src }
+            Destination4 {
+                addr: to(reply.yiaddr, client_port),
+                mac: Some(m),
+                src,
+            }
         }
         _ => broadcast,
     }

@@ -20,9 +20,8 @@ pub(crate) fn select_subnet(
 ) -> Option<usize> {
     let cfg = &snap.config;
     let eligible = |i: usize| class_allows(&cfg.subnets[i].client_class, classes);
-    let by_prefix = |a: Ipv4Addr| {
-        (0..cfg.subnets.len()).find(|&i| snap.subnets[i].contains(a) && eligible(i))
-    };
+    let by_prefix =
+        |a: Ipv4Addr| (0..cfg.subnets.len()).find(|&i| snap.subnets[i].contains(a) && eligible(i));
     // (1) An explicit link from the relay or the client.
     if let Some(link) = link_hint(snap, pkt) {
         return by_prefix(link);

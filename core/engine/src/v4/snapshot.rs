@@ -102,7 +102,12 @@ impl Snapshot4 {
                 let family = match s.shared_network {
                     Some(n) => {
                         let mut f = vec![i];
-                        f.extend(config.shared_networks[n].subnets.iter().filter(|&&j| j != i));
+                        f.extend(
+                            config.shared_networks[n]
+                                .subnets
+                                .iter()
+                                .filter(|&&j| j != i),
+                        );
                         f
                     }
                     None => vec![i],

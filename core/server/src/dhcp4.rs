@@ -1,0 +1,289 @@
+//! The `ruru-dhcp4` process: flags, configuration, sockets, tasks, signals and reconfiguration.
+
+use crate::cli::Args;
+use crate::logging::{self, Logging};
+use crate::shared::Shared;
+use crate::{service4, sockets4, support, timers};
+use ruru_config::{Dhcp4Config, LeaseDatabase};
+use ruru_engine::v4::{Snapshot4, Transport4};
+use ruru_lease::{LeaseStore4, Memfile4, MemfileOptions};
+use ruru_stats::Registry;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::task::JoinHandle;
+
+/// Kea's default memfile location, so an existing installation keeps its leases.
+const DEFAULT_LEASE_FILE: &str = "/var/lib/kea/kea-leases4.csv";
+
+/// Runs `ruru-dhcp4` with parsed flags.
+pub fn main(args: Args) -> ExitCode {
+    let version = env!("CARGO_PKG_VERSION");
+    if args.version {
+        println!("{version}");
+        return ExitCode::SUCCESS;
+    }
+    if args.extended_version {
+        println!(
+            "{version}\nruru-dhcp4 (Rust {}) lease backends: memfile",
+            option_env!("CARGO_PKG_RUST_VERSION").unwrap_or("")
+        );
+        return ExitCode::SUCCESS;
+    }
+    if args.build_report {
+        println!("Ruru {version}\nbinary: ruru-dhcp4\nlease backends: memfile\nhost backends: configuration file");
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = args.test.as_deref().or(args.test_full.as_deref()) {
+        return check_only(path, args.test_full.is_some());
+    }
+    let Some(path) = args.config.clone() else {
+        eprintln!("ruru-dhcp4: a configuration file is required: ruru-dhcp4 -c FILE (see -h)");
+        return ExitCode::FAILURE;
+    };
+    let logging = logging::install(args.debug);
+    let cfg = match load(&path) {
+        Ok(c) => c,
+        Err(msg) => {
+            tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_INIT_FAIL", "{msg}");
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    logging.apply(&cfg.loggers);
+    let mt = cfg.multi_threading;
+    let workers = if mt.enable && mt.thread_pool_size > 0 {
+        mt.thread_pool_size as usize
+    } else {
+        2
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ruru-dhcp4: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(serve(args, path, cfg, logging)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_INIT_FAIL", "{msg}");
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `-t`/`-T`: validate, report, exit 0 or 1 with the reason.
+fn check_only(path: &Path, open_backends: bool) -> ExitCode {
+    match load(path) {
+        Ok(cfg) => {
+            if open_backends {
+                if let Err(e) = open_store(&cfg, path) {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            for w in support::check(&cfg).warnings {
+                eprintln!("warning: {w}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and validates a configuration file, refusing what this build cannot serve.
+fn load(path: &Path) -> Result<Dhcp4Config, String> {
+    let cfg = ruru_config::load_dhcp4_file(path)
+        .map_err(|e| format!("configuration error in {}: {e}", path.display()))?;
+    let support = support::check(&cfg);
+    if !support.refused.is_empty() {
+        return Err(format!(
+            "configuration {} needs what this build does not have yet: {}",
+            path.display(),
+            support.refused.join("; ")
+        ));
+    }
+    for w in support.warnings {
+        tracing::warn!(target: "kea-dhcp4.dhcp4", "{w}");
+    }
+    Ok(cfg)
+}
+
+fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String> {
+    let LeaseDatabase::Memfile {
+        persist,
+        name,
+        max_row_errors,
+        ..
+    } = &cfg.lease_database
+    else {
+        return Err("only the memfile lease backend is built yet".into());
+    };
+    let path = name
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_LEASE_FILE));
+    let lfc_program = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("ruru-lfc")))
+        .unwrap_or_else(|| PathBuf::from("ruru-lfc"));
+    let opts = MemfileOptions {
+        persist: *persist,
+        path: path.clone(),
+        max_row_errors: *max_row_errors,
+        lfc_program,
+        config_path: Some(config_path.to_path_buf()),
+    };
+    let (store, report) = Memfile4::open(opts)
+        .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
+    tracing::info!(target: "kea-dhcp4.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
+    Ok(store)
+}
+
+/// Everything that lives for one configuration: its packet tasks.
+struct Generation {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Generation {
+    fn drop(&mut self) {
+        self.tasks.iter().for_each(JoinHandle::abort);
+    }
+}
+
+/// Opens sockets, builds the snapshot and starts one packet task per socket.
+async fn start_generation(
+    args: &Args,
+    cfg: Dhcp4Config,
+    store: Arc<Memfile4>,
+    registry: &Arc<Registry>,
+    shared: Option<&Arc<Shared<Memfile4>>>,
+) -> Result<(Generation, Option<Arc<Shared<Memfile4>>>), String> {
+    let (listeners, errors) = sockets4::open(&cfg.interfaces, args.server_port);
+    for e in &errors {
+        tracing::warn!(target: "kea-dhcp4.dhcpsrv", id = "DHCPSRV_OPEN_SOCKET_FAIL", "{e}");
+    }
+    if cfg.interfaces.service_sockets_require_all && !errors.is_empty() {
+        return Err(format!(
+            "not every socket could be opened (service-sockets-require-all): {}",
+            errors[0]
+        ));
+    }
+    let transport = Transport4 {
+        server_addresses: listeners
+            .iter()
+            .flat_map(|l| l.addrs.iter().copied())
+            .collect(),
+        server_port: args.server_port,
+        client_port: args.client_port,
+        direct_send: listeners.iter().any(|l| l.raw.is_some()),
+    };
+    let snapshot = Snapshot4::build(Arc::new(cfg), transport, registry);
+    snapshot
+        .recount(&*store)
+        .await
+        .map_err(|e| format!("cannot count leases: {e}"))?;
+    let (shared, created) = match shared {
+        Some(s) => {
+            s.replace(snapshot, store);
+            (s.clone(), None)
+        }
+        None => {
+            let s = Arc::new(Shared::new(snapshot, store));
+            (s.clone(), Some(s))
+        }
+    };
+    for l in &listeners {
+        tracing::info!(target: "kea-dhcp4.dhcpsrv", iface = %l.ifname, addrs = ?l.addrs, raw = l.raw.is_some(), "listening");
+    }
+    let tasks = listeners
+        .into_iter()
+        .map(|l| {
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                let name = l.ifname.clone();
+                if let Err(e) = service4::serve(shared, l).await {
+                    tracing::error!(target: "kea-dhcp4.dhcpsrv", "packet service on {name} stopped: {e}");
+                }
+            })
+        })
+        .collect();
+    Ok((Generation { tasks }, created))
+}
+
+async fn serve(
+    args: Args,
+    path: PathBuf,
+    cfg: Dhcp4Config,
+    logging: Logging,
+) -> Result<(), String> {
+    let registry = Arc::new(Registry::new());
+    let store = Arc::new(open_store(&cfg, &path)?);
+    let mut db = cfg.lease_database.clone();
+    let (mut generation, created) = start_generation(&args, cfg, store, &registry, None).await?;
+    let shared = created.ok_or("internal: no shared state")?;
+    let background = [
+        tokio::spawn(timers::reclaim_loop(shared.clone())),
+        tokio::spawn(timers::flush_reclaimed_loop(shared.clone())),
+        tokio::spawn(timers::lfc_loop(shared.clone())),
+    ];
+    tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_STARTED", version = env!("CARGO_PKG_VERSION"), "ruru-dhcp4 started");
+    let sig = |k| signal(k).map_err(|e| format!("cannot install signal handler: {e}"));
+    let (mut hup, mut term, mut int) = (
+        sig(SignalKind::hangup())?,
+        sig(SignalKind::terminate())?,
+        sig(SignalKind::interrupt())?,
+    );
+    loop {
+        tokio::select! {
+            _ = hup.recv() => {
+                tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF", file = %path.display(), "reloading configuration");
+                match reload(&args, &path, &registry, &shared, &mut db, &logging).await {
+                    Ok(g) => {
+                        generation = g;
+                        tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_CONFIG_COMPLETE", "configuration reloaded");
+                    }
+                    Err(msg) => tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "configuration rejected, the running one stays: {msg}"),
+                }
+            }
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    drop(generation);
+    background.iter().for_each(JoinHandle::abort);
+    let flushed = shared.store().flush().await;
+    tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_SHUTDOWN", "ruru-dhcp4 shut down");
+    flushed.map_err(|e| format!("final lease file write failed: {e}"))
+}
+
+/// Applies a new configuration file; on any error the running configuration keeps serving.
+async fn reload(
+    args: &Args,
+    path: &Path,
+    registry: &Arc<Registry>,
+    shared: &Arc<Shared<Memfile4>>,
+    db: &mut LeaseDatabase,
+    logging: &Logging,
+) -> Result<Generation, String> {
+    let cfg = load(path)?;
+    let store = if cfg.lease_database == *db {
+        shared.store()
+    } else {
+        shared.store().flush().await.map_err(|e| e.to_string())?;
+        Arc::new(open_store(&cfg, path)?)
+    };
+    *db = cfg.lease_database.clone();
+    logging.apply(&cfg.loggers);
+    let (generation, _) = start_generation(args, cfg, store, registry, Some(shared)).await?;
+    Ok(generation)
+}

@@ -1,0 +1,191 @@
+//! The DHCPv4 packet service: batched receive → parse → engine → durability barrier → batched send.
+//!
+//! One task per listening socket. A batch is whatever the socket holds when it becomes readable (up to
+//! [`BATCH`]); its lease writes reach the store's durable medium with one `flush` before any reply of the
+//! batch leaves, so an ACKed lease survives `kill -9` at the cost of one write per batch.
+
+use crate::shared::Shared;
+use crate::sockets4::Listener4;
+use ruru_engine::v4::{process, Destination4, Ingress4, Outcome4, Snapshot4};
+use ruru_lease::LeaseStore4;
+use ruru_net::{RecvMeta4, SendTarget4, Socket4};
+use ruru_proto::v4::{MessageType, Packet4};
+use std::io;
+use std::net::Ipv4Addr;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Arc;
+use tokio::io::unix::AsyncFd;
+
+/// Datagrams read per system call and handled per durability barrier.
+const BATCH: usize = 64;
+/// Receive buffer size: larger than any DHCPv4 datagram on Ethernet.
+const BUF: usize = 4096;
+
+/// Owns a share of the receive socket so its descriptor outlives the reactor registration.
+struct Registered(Arc<dyn Socket4>);
+impl AsRawFd for Registered {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+}
+
+/// A reply waiting for the batch's durability barrier.
+struct Pending {
+    out: usize,
+    to: Destination4,
+    msg: Option<MessageType>,
+}
+
+/// Serves one listener until the task is aborted.
+pub(crate) async fn serve<S: LeaseStore4 + 'static>(
+    shared: Arc<Shared<S>>,
+    l: Listener4,
+) -> io::Result<()> {
+    // SAFETY: `Registered` holds an `Arc` of the socket, so the descriptor stays open and unchanged for
+    // as long as the `AsyncFd` lives.
+    let afd = unsafe { AsyncFd::register(Registered(l.recv.clone())) }.map_err(io::Error::from)?;
+    let mut bufs: Vec<Vec<u8>> = (0..BATCH).map(|_| vec![0u8; BUF]).collect();
+    let mut metas = vec![RecvMeta4::default(); BATCH];
+    let mut outs: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(1024)).collect();
+    let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
+    loop {
+        let mut guard = afd.readable().await?;
+        loop {
+            let n = match l.recv.recv_batch(&mut bufs, &mut metas) {
+                Ok(0) => {
+                    guard.clear_ready();
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(target: "kea-dhcp4.packets", "receive failed on {}: {e}", l.ifname);
+                    guard.clear_ready();
+                    break;
+                }
+            };
+            let snap = shared.snapshot();
+            let store = shared.store();
+            if !shared.service_enabled() {
+                snap.stats.received.add(n as i64);
+                snap.stats.receive_drop.add(n as i64);
+                continue;
+            }
+            let now = crate::unix_now();
+            pending.clear();
+            for i in 0..n {
+                let meta = metas[i];
+                snap.stats.received.inc();
+                let pkt = match Packet4::parse(&bufs[i][..meta.len]) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        snap.stats.parse_failed.inc();
+                        snap.stats.receive_drop.inc();
+                        tracing::debug!(target: "kea-dhcp4.bad-packets", id = "DHCP4_PACKET_DROP_0001", src = %meta.src, "failed to parse packet: {e}");
+                        continue;
+                    }
+                };
+                let ing = ingress(&l, &meta);
+                match process(&snap, &*store, &pkt, &ing, now).await {
+                    Ok(Outcome4::Reply { packet, to, .. }) => {
+                        let out = pending.len();
+                        outs[out].clear();
+                        packet.encode(&mut outs[out]);
+                        pending.push(Pending {
+                            out,
+                            to,
+                            msg: packet.message_type(),
+                        });
+                    }
+                    Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
+                    Err(e) => {
+                        snap.stats.receive_drop.inc();
+                        tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
+                    }
+                }
+            }
+            if pending.is_empty() {
+                continue;
+            }
+            // The durability barrier: no reply leaves before the leases it announces are written.
+            if let Err(e) = store.flush().await {
+                tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, {} replies withheld: {e}", pending.len());
+                snap.stats.receive_drop.add(pending.len() as i64);
+                continue;
+            }
+            send(&l, &snap, &outs, &pending);
+        }
+    }
+}
+
+fn ingress(l: &Listener4, meta: &RecvMeta4) -> Ingress4 {
+    let local = if l.addrs.contains(&meta.dst) {
+        meta.dst
+    } else {
+        l.addrs.first().copied().unwrap_or(Ipv4Addr::UNSPECIFIED)
+    };
+    Ingress4 {
+        src: meta.src,
+        dst: meta.dst,
+        ifname: Some(l.ifname.clone()),
+        iface_addrs: l.addrs.clone(),
+        local_addr: local,
+    }
+}
+
+/// Sends the batch's replies: through the raw socket when the destination has no IP route yet
+/// (broadcast, or unicast to an address-less client), through UDP otherwise.
+fn send(l: &Listener4, snap: &Snapshot4, outs: &[Vec<u8>], pending: &[Pending]) {
+    let mut via_udp: Vec<(&[u8], SendTarget4)> = Vec::with_capacity(pending.len());
+    let mut via_raw: Vec<(&[u8], SendTarget4)> = Vec::new();
+    for p in pending {
+        let target = SendTarget4 {
+            dst: p.to.addr,
+            ifindex: l.ifindex,
+            src: p.to.src,
+            dst_mac: p.to.mac,
+        };
+        let direct = p.to.mac.is_some() || p.to.addr.ip().is_broadcast();
+        match (&l.raw, direct) {
+            (Some(_), true) => via_raw.push((&outs[p.out], target)),
+            _ => via_udp.push((&outs[p.out], target)),
+        }
+    }
+    let sent_udp = send_all(&*l.udp, &via_udp);
+    let sent_raw = l.raw.as_ref().map_or(0, |r| send_all(&**r, &via_raw));
+    let st = &snap.stats;
+    st.sent.add((sent_udp + sent_raw) as i64);
+    for p in pending {
+        match p.msg {
+            Some(MessageType::Offer) => st.offer_sent.inc(),
+            Some(MessageType::Ack) => st.ack_sent.inc(),
+            Some(MessageType::Nak) => st.nak_sent.inc(),
+            _ => {}
+        }
+    }
+}
+
+/// Sends every message and returns how many the kernel took; a message the kernel refuses is skipped,
+/// a full send buffer is retried briefly.
+fn send_all(sock: &dyn Socket4, msgs: &[(&[u8], SendTarget4)]) -> usize {
+    let (mut next, mut sent, mut spins) = (0, 0, 0);
+    while next < msgs.len() {
+        match sock.send_batch(&msgs[next..]) {
+            Ok(k) if k > 0 => {
+                next += k;
+                sent += k;
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && spins < 100 => {
+                spins += 1;
+                std::thread::yield_now();
+            }
+            res => {
+                let why = res
+                    .err()
+                    .map_or("nothing sent".to_owned(), |e| e.to_string());
+                tracing::warn!(target: "kea-dhcp4.packets", id = "DHCP4_PACKET_SEND_FAIL", dst = %msgs[next].1.dst, "send failed: {why}");
+                next += 1;
+            }
+        }
+    }
+    sent
+}

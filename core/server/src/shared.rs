@@ -1,0 +1,41 @@
+//! State shared by the packet tasks, the timers and (later) the control channel.
+
+use parking_lot::RwLock;
+use ruru_engine::v4::Snapshot4;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The current configuration snapshot and lease store, each swapped whole on reconfiguration.
+pub(crate) struct Shared<S> {
+    snapshot: RwLock<Arc<Snapshot4>>,
+    store: RwLock<Arc<S>>,
+    enabled: AtomicBool,
+}
+
+impl<S> Shared<S> {
+    /// Shared state serving `snapshot` from `store`.
+    pub(crate) fn new(snapshot: Snapshot4, store: Arc<S>) -> Self {
+        Shared {
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            store: RwLock::new(store),
+            enabled: AtomicBool::new(true),
+        }
+    }
+    /// The snapshot in force; taken once per batch.
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot4> {
+        self.snapshot.read().clone()
+    }
+    /// The lease store in force.
+    pub(crate) fn store(&self) -> Arc<S> {
+        self.store.read().clone()
+    }
+    /// Installs a new configuration (and store): packets in flight finish on the old ones.
+    pub(crate) fn replace(&self, snapshot: Snapshot4, store: Arc<S>) {
+        *self.store.write() = store;
+        *self.snapshot.write() = Arc::new(snapshot);
+    }
+    /// Whether DHCP service is on (`dhcp-disable`/`dhcp-enable`, V4-021).
+    pub(crate) fn service_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed)
+    }
+}

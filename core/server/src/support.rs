@@ -1,0 +1,66 @@
+//! What this build can serve: configuration features the server has not built yet are refused with a
+//! clear reason rather than silently ignored, and a few that do not change service are warned about.
+
+use ruru_config::{Dhcp4Config, LeaseDatabase};
+
+/// Refusals (the configuration cannot be served) and warnings (it can, with a caveat).
+#[derive(Debug, Default)]
+pub(crate) struct Support {
+    /// Features that make the configuration unusable by this build.
+    pub(crate) refused: Vec<String>,
+    /// Features accepted but not acted upon yet.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Checks `cfg` against what this build implements.
+pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
+    let mut s = Support::default();
+    let mut refuse = |what: String| s.refused.push(what);
+    if !cfg.hooks_libraries.is_empty() {
+        refuse("hooks-libraries: the plugin runtime is not built yet".into());
+    }
+    if !matches!(cfg.lease_database, LeaseDatabase::Memfile { .. }) {
+        refuse(
+            "lease-database: only the memfile backend is built yet (MySQL and PostgreSQL are not)"
+                .into(),
+        );
+    }
+    if !cfg.hosts_databases.is_empty() {
+        refuse("hosts-database(s): host backends are not built yet".into());
+    }
+    for c in &cfg.client_classes {
+        if c.test.is_some() || c.template_test.is_some() {
+            refuse(format!(
+                "client-classes: class '{}' uses a test expression; the expression evaluator is not built yet",
+                c.name
+            ));
+        }
+    }
+    if cfg.dhcp4o6_port != 0 {
+        refuse("dhcp4o6-port: DHCPv4-over-DHCPv6 is not built yet".into());
+    }
+    if cfg.config_control.is_some() {
+        refuse("config-control: configuration backends are not built yet".into());
+    }
+    if cfg
+        .host_reservation_identifiers
+        .contains(&ruru_config::HostIdType::FlexId)
+    {
+        refuse(
+            "host-reservation-identifiers: flex-id needs the flex_id plugin, not built yet".into(),
+        );
+    }
+    if cfg.dhcp_ddns.enable_updates {
+        s.warnings.push(
+            "dhcp-ddns.enable-updates: no DNS updates are sent yet (names are still assigned)"
+                .into(),
+        );
+    }
+    if !cfg.control_sockets.is_empty() {
+        s.warnings.push(
+            "control-socket(s): the management API is not built yet; no control socket is opened"
+                .into(),
+        );
+    }
+    s
+}
