@@ -46,7 +46,7 @@ pub enum ConfigError {
         msg: String,
     },
     /// A map holds a key that Kea's grammar does not have there (V4-002).
-    #[error("{file}:{line}:{col}: unknown key '{key}' in {path}")]
+    #[error("{file}:{line}:{col}: unknown key '{key}' in {path}{hint}")]
     UnknownKey {
         /// The offending key.
         key: String,
@@ -58,6 +58,8 @@ pub enum ConfigError {
         col: usize,
         /// JSON path of the map holding the key.
         path: String,
+        /// How to migrate a key older Kea versions had there (empty if none).
+        hint: String,
     },
     /// A key has the wrong JSON type or a mandatory key is missing.
     #[error("{file}:{line}:{col}: {msg} (at {path})")]

@@ -108,6 +108,16 @@ fn removed_2_2_keys_are_unknown() {
     assert!(matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "reservation-mode"));
     let err = parse(r#"{"Dhcp4": {"dhcp-ddns": {"qualifying-suffix": ""}}}"#).unwrap_err();
     assert!(matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "qualifying-suffix"));
+    assert!(
+        err.to_string()
+            .ends_with("as \"ddns-qualifying-suffix\" at global, shared-network or subnet level"),
+        "{err}"
+    );
+    let err =
+        parse(r#"{"Dhcp4": {"subnet4": [{"relay": {"ip-address": "10.0.0.1"}}]}}"#).unwrap_err();
+    assert!(err.to_string().contains("use \"ip-addresses\""), "{err}");
+    let err = parse(r#"{"Dhcp4": {}, "Logging": {}}"#).unwrap_err();
+    assert!(err.to_string().contains("loggers go inside"), "{err}");
 }
 
 #[test]
