@@ -124,19 +124,6 @@ impl Node {
             ),
         }
     }
-
-    /// A Kea-style name of the value's JSON type, for error messages.
-    pub fn kind(&self) -> &'static str {
-        match self.value {
-            NodeValue::Null => "null",
-            NodeValue::Bool(_) => "boolean",
-            NodeValue::Int(_) | NodeValue::UInt(_) => "integer",
-            NodeValue::Float(_) => "floating point",
-            NodeValue::Str(_) => "string",
-            NodeValue::Array(_) => "list",
-            NodeValue::Object(_) => "map",
-        }
-    }
 }
 
 /// Reads a configuration file (and the files it includes).
