@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::csv::{field, last_field, write_escaped, Codec, Row};
+use crate::csv::{put_hex, put_uint, write_escaped, Codec, Row};
 use crate::{kea_json, ClientId, HwAddr, Lease4, LeaseState};
 
 /// Lease4 <-> Kea 2.7 v4 CSV row.
@@ -66,32 +66,41 @@ impl Codec for Codec4 {
     fn encode(lease: &Lease4, deletion: bool, out: &mut Vec<u8>) {
         // A deletion is the lease with lifetime 0 (so `expire` = cltt), as Kea writes it.
         let valid = if deletion { 0 } else { lease.valid_lifetime };
-        field(out, lease.address);
+        for (i, octet) in lease.address.octets().into_iter().enumerate() {
+            if i > 0 {
+                out.push(b'.');
+            }
+            put_uint(out, octet.into());
+        }
+        out.push(b',');
         if let Some(hw) = &lease.hwaddr {
-            field(out, hw);
-        } else {
-            out.push(b',');
+            put_hex(out, hw.as_bytes());
         }
+        out.push(b',');
         if let Some(id) = &lease.client_id {
-            field(out, id);
-        } else {
-            out.push(b',');
+            put_hex(out, id.as_bytes());
         }
-        field(out, valid);
-        field(out, lease.cltt.saturating_add(u64::from(valid)));
-        field(out, lease.subnet_id);
-        field(out, u8::from(lease.fqdn_fwd));
-        field(out, u8::from(lease.fqdn_rev));
+        out.push(b',');
+        put_uint(out, valid.into());
+        out.push(b',');
+        put_uint(out, lease.cltt.saturating_add(u64::from(valid)));
+        out.push(b',');
+        put_uint(out, lease.subnet_id.into());
+        out.push(b',');
+        out.extend_from_slice(if lease.fqdn_fwd { b"1," } else { b"0," });
+        out.extend_from_slice(if lease.fqdn_rev { b"1," } else { b"0," });
         write_escaped(out, &lease.hostname);
         out.push(b',');
-        field(out, lease.state.as_u32());
+        put_uint(out, lease.state.as_u32().into());
+        out.push(b',');
         if let Some(ctx) = &lease.user_context {
             let mut json = String::new();
             kea_json::write_map(ctx, &mut json);
             write_escaped(out, &json);
         }
         out.push(b',');
-        last_field(out, lease.pool_id);
+        put_uint(out, lease.pool_id.into());
+        out.push(b'\n');
     }
 
     fn decode(row: &Row<'_>) -> Result<Lease4, String> {

@@ -6,7 +6,6 @@
 //! module knows nothing of any lease type.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Most columns any lease family has (v6 has 18).
 pub(crate) const MAX_COLUMNS: usize = 24;
@@ -201,24 +200,28 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Appends `value` and a comma.
-pub(crate) fn field(out: &mut Vec<u8>, value: impl std::fmt::Display) {
-    // Formatting into a Vec cannot fail.
-    let _ = write!(Adapter(out), "{value},");
+/// Appends the decimal digits of `v` (the row encoders' hot path; `fmt` is several times slower).
+pub(crate) fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
-/// Appends `value` as the row's last field, and the newline.
-pub(crate) fn last_field(out: &mut Vec<u8>, value: impl std::fmt::Display) {
-    let _ = writeln!(Adapter(out), "{value}");
-}
-
-/// Lets `write!` target a byte vector without an intermediate String.
-struct Adapter<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Adapter<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
+/// Appends `bytes` as colon-separated lower-case hex (`01:aa`).
+pub(crate) fn put_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    for (i, &b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
     }
 }
 
@@ -239,6 +242,21 @@ mod tests {
         assert_eq!(
             unescape(std::str::from_utf8(&out).unwrap()).unwrap(),
             "host,with,commas&#x2c and amp &"
+        );
+    }
+
+    #[test]
+    fn numbers_and_hex() {
+        let mut out = Vec::new();
+        for v in [0, 7, 10, 4_294_967_295, u64::MAX] {
+            put_uint(&mut out, v);
+            out.push(b' ');
+        }
+        put_hex(&mut out, &[0x01, 0xab, 0x00]);
+        put_hex(&mut out, &[]);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0 7 10 4294967295 18446744073709551615 01:ab:00"
         );
     }
 
@@ -273,8 +291,10 @@ mod tests {
             l.1 == 0
         }
         fn encode(l: &(u32, u32), _: bool, out: &mut Vec<u8>) {
-            field(out, l.0);
-            field(out, l.1);
+            put_uint(out, l.0.into());
+            out.push(b',');
+            put_uint(out, l.1.into());
+            out.extend_from_slice(b",\n");
         }
         fn decode(row: &Row<'_>) -> Result<(u32, u32), String> {
             Ok((row.number(0, "a")?, row.number(2, "c")?))

@@ -46,16 +46,12 @@ impl Memfile4 {
     /// `persist = true`: loads the lease files (and the leftovers of an interrupted cleanup,
     /// CTL-092), then appends every change to `path`.
     pub fn open(opts: MemfileOptions) -> Result<(Memfile4, LoadReport), StoreError> {
-        let mut index = Index4::default();
-        let (files, report) = if opts.persist {
+        let (index, files, report) = if opts.persist {
             let (files, set, report) = Persistence::open::<Codec4>(&opts, "-4")?;
-            for lease in set.leases.into_values() {
-                index.insert(lease);
-            }
-            (Some(files), report)
+            (Index4::from_map(set.leases), Some(files), report)
         } else {
             tracing::warn!("lease file persistence is off: leases are lost when the server stops");
-            (None, LoadReport::default())
+            (Index4::default(), None, LoadReport::default())
         };
         let store = Self {
             state: Mutex::new(State {

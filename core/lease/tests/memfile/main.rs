@@ -4,4 +4,5 @@
 mod kea_files;
 mod kill;
 mod lfc;
+mod scale;
 mod support;
