@@ -14,9 +14,9 @@ use ruru_e2e::{Capture, Server};
 use serde_json::json;
 
 /// Offered load: moderate, so a debug build of any server keeps up on a 2-core machine.
-const RATE: &str = "1000";
+const RATE: u32 = 1000;
 /// perfdhcp's run time; the kill lands well inside it.
-const PERIOD_SECS: &str = "4";
+const PERIOD_SECS: u32 = 4;
 const KILL_AFTER: Duration = Duration::from_millis(1500);
 /// Fewer ACKs than this means the run proved nothing.
 const MIN_ACKS: usize = 100;
@@ -43,22 +43,9 @@ fn acked_leases_survive_sigkill() {
 
     let report = thread::scope(|s| {
         let load = s.spawn(|| {
-            run_perfdhcp(
-                &ns,
-                &[
-                    "-4",
-                    "-l",
-                    "127.0.0.2",
-                    "-r",
-                    RATE,
-                    "-R",
-                    "1000000",
-                    "-p",
-                    PERIOD_SECS,
-                    "127.0.0.1",
-                ],
-                Duration::from_secs(30),
-            )
+            let args = format!("-4 -l 127.0.0.2 -r {RATE} -R 1000000 -p {PERIOD_SECS} 127.0.0.1");
+            let args: Vec<&str> = args.split_whitespace().collect();
+            run_perfdhcp(&ns, &args, Duration::from_secs(30))
         });
         thread::sleep(KILL_AFTER);
         server.kill9().expect("SIGKILL the server");

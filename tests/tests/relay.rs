@@ -12,29 +12,16 @@ use ruru_e2e::{LeaseSet, Netns, Server};
 use serde_json::json;
 
 /// Clients per relay run; small, the point is where they land.
-const CLIENTS: &str = "8";
+const CLIENTS: u32 = 8;
 
-/// One relay's exchange: how many leases it got, and which new leases appeared.
+/// Runs a few relayed DORAs from `relay` and returns the new leases with their subnet ids.
 fn relay_run(ns: &Netns, server: &Server<'_>, relay: &str, mac_base: &str) -> Vec<(Ipv4Addr, u32)> {
     let before = server.leases().expect("lease file").leased();
+    let args =
+        format!("-4 -l {relay} -b {mac_base} -r 20 -n {CLIENTS} -R {CLIENTS} -p 5 127.0.0.1");
     let report = run_perfdhcp(
         ns,
-        &[
-            "-4",
-            "-l",
-            relay,
-            "-b",
-            mac_base,
-            "-r",
-            "20",
-            "-n",
-            CLIENTS,
-            "-R",
-            CLIENTS,
-            "-p",
-            "5",
-            "127.0.0.1",
-        ],
+        &args.split_whitespace().collect::<Vec<_>>(),
         Duration::from_secs(30),
     )
     .expect("perfdhcp runs");
