@@ -183,3 +183,27 @@ fn ctl_087_interchangeable_with_kea_lfc() {
     }
     crate::support::assert_same(&got, &want, "kea-lfc output");
 }
+
+// Leases Kea 2.2 wrote while serving perfdhcp (99 DORA exchanges, relayed) load without errors.
+#[test]
+fn kea_2_2_dora_file_loads() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/kea-2.2-perfdhcp.csv"
+    );
+    let path = dir("kea22dora").join("kea-leases4.csv");
+    std::fs::copy(fixture, &path).unwrap();
+    let (m, report) = Memfile4::open(options(&path)).unwrap();
+    assert_eq!((report.rows, report.row_errors, report.leases), (99, 0, 99));
+    let l = m.get4_sync(Ipv4Addr::new(10, 0, 0, 10)).unwrap();
+    let hw: HwAddr = "00:0c:01:02:03:04".parse().unwrap();
+    assert_eq!(l.hwaddr, Some(hw));
+    assert_eq!(
+        m.get4_by_client_id_sync(&"01:00:0c:01:02:03:04".parse().unwrap())[0].address,
+        l.address
+    );
+    assert_eq!(
+        (l.valid_lifetime, l.subnet_id, l.state),
+        (4000, 1, LeaseState::Default)
+    );
+}
