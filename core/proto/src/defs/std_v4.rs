@@ -43,7 +43,9 @@ const DHCP4_ROWS: &[Row] = &[
     ("host-name", 12, STR, false, NONE, ""),
     ("boot-size", 13, U16, false, NONE, ""),
     ("merit-dump", 14, STR, false, NONE, ""),
-    ("domain-name", 15, FQDN, false, NONE, ""),
+    // RFC 2132 §3.17 carries the domain name as ASCII text, and Kea and DHCP clients treat it so on the
+    // wire (dhclient, udhcpc reject DNS label form), although the ARM's table lists its syntax as fqdn.
+    ("domain-name", 15, STR, false, NONE, ""),
     ("swap-server", 16, V4, false, NONE, ""),
     ("root-path", 17, STR, false, NONE, ""),
     ("extensions-path", 18, STR, false, NONE, ""),
