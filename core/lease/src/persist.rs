@@ -160,10 +160,16 @@ impl Persistence {
     ) -> Result<LfcStart, StoreError> {
         let mut child = self.child.lock();
         if let Some(running) = child.as_mut() {
-            if let Ok(None) = running.try_wait() {
-                return Ok(LfcStart::AlreadyRunning {
-                    pid: running.id() as i32,
-                });
+            match running.try_wait() {
+                Ok(None) => {
+                    return Ok(LfcStart::AlreadyRunning {
+                        pid: running.id() as i32,
+                    })
+                }
+                Ok(Some(status)) if !status.success() => {
+                    tracing::warn!(%status, "the previous lease file cleanup failed");
+                }
+                _ => {}
             }
             *child = None;
         }
