@@ -72,6 +72,7 @@ pub(crate) async fn serve<S: LeaseStore4 + 'static>(
             }
             let now = crate::unix_now();
             pending.clear();
+            let mut handled = false;
             for i in 0..n {
                 let meta = metas[i];
                 snap.stats.received.inc();
@@ -85,6 +86,7 @@ pub(crate) async fn serve<S: LeaseStore4 + 'static>(
                     }
                 };
                 let ing = ingress(&l, &meta);
+                handled = true;
                 match process(&snap, &*store, &pkt, &ing, now).await {
                     Ok(Outcome4::Reply { packet, to, .. }) => {
                         let out = pending.len();
@@ -103,16 +105,19 @@ pub(crate) async fn serve<S: LeaseStore4 + 'static>(
                     }
                 }
             }
-            if pending.is_empty() {
+            if !handled {
                 continue;
             }
-            // The durability barrier: no reply leaves before the leases it announces are written.
+            // The durability barrier: no reply leaves before the leases it announces are written, and
+            // changes without a reply (RELEASE, DECLINE) reach the file with the same batch.
             if let Err(e) = store.flush().await {
                 tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, {} replies withheld: {e}", pending.len());
                 snap.stats.receive_drop.add(pending.len() as i64);
                 continue;
             }
-            send(&l, &snap, &outs, &pending);
+            if !pending.is_empty() {
+                send(&l, &snap, &outs, &pending);
+            }
         }
     }
 }

@@ -46,7 +46,10 @@ pub async fn reclaim<S: LeaseStore4>(
             report.unfinished = true;
             break;
         }
-        snap.count_reclaimed(&lease);
+        // A released lease left the assigned count when it was released; it only changes state here.
+        if lease.state != LeaseState::Released {
+            snap.count_reclaimed(&lease);
+        }
         let declined = lease.state == LeaseState::Declined;
         if limits.remove || declined {
             store.delete4(lease.address).await?;

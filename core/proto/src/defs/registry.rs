@@ -356,8 +356,14 @@ mod tests {
             defs.by_code("dhcp4", 61).unwrap().name,
             "dhcp-client-identifier"
         );
-        assert_eq!(defs.by_code("dhcp4", 15).unwrap().data_type, DataType::String);
-        assert_eq!(defs.by_code("dhcp4", 119).unwrap().data_type, DataType::Fqdn);
+        assert_eq!(
+            defs.by_code("dhcp4", 15).unwrap().data_type,
+            DataType::String
+        );
+        assert_eq!(
+            defs.by_code("dhcp4", 119).unwrap().data_type,
+            DataType::Fqdn
+        );
         let rai = defs.by_code("dhcp4", 82).unwrap();
         assert_eq!(rai.encapsulate, "dhcp-agent-options-space");
         assert_eq!(

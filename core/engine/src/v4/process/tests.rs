@@ -317,8 +317,23 @@ fn release_with_affinity_keeps_row() {
     rel.ciaddr = a;
     b.run(&rel, None);
     assert_eq!(b.lease(a).unwrap().state, LeaseState::Released);
+    assert_eq!(b.stat("subnet[1].assigned-addresses"), 0);
+    // Reclaiming the released lease does not count it out a second time.
+    let limits = ReclaimLimits {
+        max_leases: 0,
+        max_time: Duration::ZERO,
+        remove: false,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(reclaim(&b.snap, &b.store, b.now + 1, limits))
+        .unwrap();
+    assert_eq!(b.lease(a).unwrap().state, LeaseState::ExpiredReclaimed);
+    assert_eq!(b.stat("subnet[1].assigned-addresses"), 0);
     // The returning client gets its address back.
     assert_eq!(b.dora(1), a);
+    assert_eq!(b.stat("subnet[1].assigned-addresses"), 1);
 }
 
 // V4-034, V4-168, V4-173: DECLINE puts the address in probation, identity cleared.
