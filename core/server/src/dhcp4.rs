@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Kea's default memfile location, so an existing installation keeps its leases.
@@ -149,14 +150,19 @@ fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String>
     Ok(store)
 }
 
-/// Everything that lives for one configuration: its packet tasks.
+/// Everything that lives for one configuration: its packet threads. Dropping it stops them and waits,
+/// so their sockets are closed before the next configuration binds the same ports.
 struct Generation {
-    tasks: Vec<JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Generation {
     fn drop(&mut self) {
-        self.tasks.iter().for_each(JoinHandle::abort);
+        let _ = self.stop.send(true);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
     }
 }
 
@@ -205,19 +211,29 @@ async fn start_generation(
     for l in &listeners {
         tracing::info!(target: "kea-dhcp4.dhcpsrv", iface = %l.ifname, addrs = ?l.addrs, raw = l.raw.is_some(), "listening");
     }
-    let tasks = listeners
-        .into_iter()
-        .map(|l| {
-            let shared = shared.clone();
-            tokio::spawn(async move {
-                let name = l.ifname.clone();
-                if let Err(e) = service4::serve(shared, l).await {
+    // One thread per socket, each with its own single-threaded runtime: receiving, processing and sending
+    // stay on one core with no cross-thread wake-up per batch.
+    let (stop, stopped) = watch::channel(false);
+    let mut threads = Vec::new();
+    for l in listeners {
+        let (shared, stopped) = (shared.clone(), stopped.clone());
+        let name = l.ifname.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("dhcp4-{name}"))
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let result = match rt {
+                    Ok(rt) => rt.block_on(service4::serve(shared, l, stopped)),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
                     tracing::error!(target: "kea-dhcp4.dhcpsrv", "packet service on {name} stopped: {e}");
                 }
             })
-        })
-        .collect();
-    Ok((Generation { tasks }, created))
+            .map_err(|e| format!("cannot start a packet thread: {e}"))?;
+        threads.push(thread);
+    }
+    Ok((Generation { stop, threads }, created))
 }
 
 async fn serve(
@@ -247,13 +263,31 @@ async fn serve(
         tokio::select! {
             _ = hup.recv() => {
                 tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF", file = %path.display(), "reloading configuration");
-                match reload(&args, &path, &registry, &shared, &mut db, &logging).await {
-                    Ok(g) => {
-                        generation = g;
-                        tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_CONFIG_COMPLETE", "configuration reloaded");
+                let (cfg, store) = match prepare_reload(&path, &shared, &db).await {
+                    Ok(prepared) => prepared,
+                    Err(msg) => {
+                        tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "configuration rejected, the running one stays: {msg}");
+                        continue;
                     }
-                    Err(msg) => tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "configuration rejected, the running one stays: {msg}"),
-                }
+                };
+                let previous = (*shared.snapshot().config).clone();
+                let previous_store = shared.store();
+                logging.apply(&cfg.loggers);
+                // The old sockets close before the new ones bind the same ports.
+                drop(generation);
+                let new_db = cfg.lease_database.clone();
+                generation = match start_generation(&args, cfg, store, &registry, Some(&shared)).await {
+                    Ok((g, _)) => {
+                        db = new_db;
+                        tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_CONFIG_COMPLETE", "configuration reloaded");
+                        g
+                    }
+                    Err(msg) => {
+                        tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "new configuration could not start ({msg}); restoring the previous one");
+                        logging.apply(&previous.loggers);
+                        start_generation(&args, previous, previous_store, &registry, Some(&shared)).await?.0
+                    }
+                };
             }
             _ = term.recv() => break,
             _ = int.recv() => break,
@@ -266,15 +300,13 @@ async fn serve(
     flushed.map_err(|e| format!("final lease file write failed: {e}"))
 }
 
-/// Applies a new configuration file; on any error the running configuration keeps serving.
-async fn reload(
-    args: &Args,
+/// Reads and validates a new configuration and opens its lease store if that changed; touches nothing
+/// that is serving, so an error leaves the running configuration as it is.
+async fn prepare_reload(
     path: &Path,
-    registry: &Arc<Registry>,
     shared: &Arc<Shared<Memfile4>>,
-    db: &mut LeaseDatabase,
-    logging: &Logging,
-) -> Result<Generation, String> {
+    db: &LeaseDatabase,
+) -> Result<(Dhcp4Config, Arc<Memfile4>), String> {
     let cfg = load(path)?;
     let store = if cfg.lease_database == *db {
         shared.store()
@@ -282,8 +314,5 @@ async fn reload(
         shared.store().flush().await.map_err(|e| e.to_string())?;
         Arc::new(open_store(&cfg, path)?)
     };
-    *db = cfg.lease_database.clone();
-    logging.apply(&cfg.loggers);
-    let (generation, _) = start_generation(args, cfg, store, registry, Some(shared)).await?;
-    Ok(generation)
+    Ok((cfg, store))
 }

@@ -15,6 +15,7 @@ use std::net::Ipv4Addr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use tokio::io::unix::AsyncFd;
+use tokio::sync::watch;
 
 /// Datagrams read per system call and handled per durability barrier.
 const BATCH: usize = 64;
@@ -36,10 +37,11 @@ struct Pending {
     msg: Option<MessageType>,
 }
 
-/// Serves one listener until the task is aborted.
+/// Serves one listener until `stop` changes.
 pub(crate) async fn serve<S: LeaseStore4 + 'static>(
     shared: Arc<Shared<S>>,
     l: Listener4,
+    mut stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
     // SAFETY: `Registered` holds an `Arc` of the socket, so the descriptor stays open and unchanged for
     // as long as the `AsyncFd` lives.
@@ -49,7 +51,10 @@ pub(crate) async fn serve<S: LeaseStore4 + 'static>(
     let mut outs: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(1024)).collect();
     let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
     loop {
-        let mut guard = afd.readable().await?;
+        let mut guard = tokio::select! {
+            ready = afd.readable() => ready?,
+            _ = stop.changed() => return Ok(()),
+        };
         loop {
             let n = match l.recv.recv_batch(&mut bufs, &mut metas) {
                 Ok(0) => {
