@@ -63,7 +63,18 @@ impl Datagram<'_> {
     }
 }
 
-/// Receives into `bufs` without blocking until they are full or the queue is empty.
+/// Whether a receive may block for its first datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// Never block (`MSG_DONTWAIT`).
+    No,
+    /// Block until one datagram arrives or the socket's receive timeout passes (`MSG_WAITFORONE` on a
+    /// blocking descriptor), then take whatever else is queued.
+    ForOne,
+}
+
+/// Receives into `bufs` until they are full or the queue is empty; with [`Wait::ForOne`] the first
+/// system call may block, so a whole batch costs one call.
 ///
 /// `decode` turns each datagram (and its buffer, which it may rearrange) into a caller-level
 /// meta, or `None` to drop it; kept datagrams are packed to the front, swapping buffers rather
@@ -72,6 +83,7 @@ pub(crate) fn recv<M>(
     fd: RawFd,
     bufs: &mut [Vec<u8>],
     metas: &mut [M],
+    wait: Wait,
     mut decode: impl FnMut(&Datagram<'_>, &mut [u8]) -> Option<M>,
 ) -> io::Result<usize> {
     let want = bufs.len().min(metas.len());
@@ -98,13 +110,17 @@ pub(crate) fn recv<M>(
         }
         // SAFETY: the first `chunk` headers point at live address, iovec and control arrays of
         // the sizes given, and each iovec at a distinct caller buffer of its length. The
-        // timeout is null (no timeout; MSG_DONTWAIT keeps the call non-blocking).
+        // timeout is null (the socket's SO_RCVTIMEO bounds a blocking first call).
+        let flags = match wait {
+            Wait::ForOne if filled == 0 => libc::MSG_WAITFORONE,
+            _ => libc::MSG_DONTWAIT,
+        };
         let ret = unsafe {
             libc::recvmmsg(
                 fd,
                 hdrs.as_mut_ptr(),
                 chunk as libc::c_uint,
-                libc::MSG_DONTWAIT as _,
+                flags as _,
                 ptr::null_mut(),
             )
         };

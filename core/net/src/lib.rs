@@ -101,6 +101,15 @@ pub trait Socket4: AsRawFd + Send + Sync {
     /// about that message alone (skip it and continue with the next).
     fn send_batch(&self, msgs: &[(&[u8], SendTarget4)]) -> io::Result<usize>;
 
+    /// Like [`recv_batch`](Socket4::recv_batch), but blocks until at least one datagram arrives or the
+    /// timeout set by [`set_wait_timeout`](Socket4::set_wait_timeout) passes (then returns 0): a whole
+    /// batch costs one system call. Without a wait timeout set it behaves like `recv_batch`.
+    fn recv_batch_wait(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize>;
+
+    /// Lets [`recv_batch_wait`](Socket4::recv_batch_wait) block up to `timeout`. Other receives and
+    /// every send stay non-blocking.
+    fn set_wait_timeout(&self, timeout: Duration) -> io::Result<()>;
+
     /// Like [`recv_batch`](Socket4::recv_batch), but first waits up to `timeout` (`None`: no limit)
     /// for a datagram. Returns 0 on timeout and when a signal interrupted the wait, so a caller
     /// can check for shutdown between calls.

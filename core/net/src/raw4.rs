@@ -3,9 +3,11 @@
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::time::Duration;
 
 use socket2::{Domain, Socket, Type};
 
+use crate::batch::Wait;
 use crate::frame4::{self, BuildError, FrameAddrs, HEADERS_LEN};
 use crate::{batch, sys, Interface, RecvMeta4, SendTarget4, Socket4};
 
@@ -99,7 +101,34 @@ impl RawSocket4 {
 
 impl Socket4 for RawSocket4 {
     fn recv_batch(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize> {
-        batch::recv(self.as_raw_fd(), bufs, metas, |dg, buf| {
+        self.recv_with(bufs, metas, Wait::No)
+    }
+
+    fn recv_batch_wait(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize> {
+        self.recv_with(bufs, metas, Wait::ForOne)
+    }
+
+    fn set_wait_timeout(&self, timeout: Duration) -> io::Result<()> {
+        self.sock.set_read_timeout(Some(timeout))?;
+        self.sock.set_nonblocking(false)
+    }
+
+    fn send_batch(&self, msgs: &[(&[u8], SendTarget4)]) -> io::Result<usize> {
+        batch::send(self.as_raw_fd(), msgs, |payload, t, slot| {
+            self.headers(payload, t, slot.head_mut::<HEADERS_LEN>())
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+        })
+    }
+}
+
+impl RawSocket4 {
+    fn recv_with(
+        &self,
+        bufs: &mut [Vec<u8>],
+        metas: &mut [RecvMeta4],
+        wait: Wait,
+    ) -> io::Result<usize> {
+        batch::recv(self.as_raw_fd(), bufs, metas, wait, |dg, buf| {
             if dg.truncated {
                 return None;
             }
@@ -120,13 +149,6 @@ impl Socket4 for RawSocket4 {
                 src_mac: Some(udp.src_mac),
                 len,
             })
-        })
-    }
-
-    fn send_batch(&self, msgs: &[(&[u8], SendTarget4)]) -> io::Result<usize> {
-        batch::send(self.as_raw_fd(), msgs, |payload, t, slot| {
-            self.headers(payload, t, slot.head_mut::<HEADERS_LEN>())
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
         })
     }
 }

@@ -3,10 +3,11 @@
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::batch::{self, Datagram};
+use crate::batch::{self, Datagram, Wait};
 use crate::sys;
 use crate::{RecvMeta4, SendTarget4, Socket4};
 
@@ -62,22 +63,16 @@ fn pktinfo(dg: &Datagram<'_>) -> Option<(Ipv4Addr, u32)> {
 
 impl Socket4 for UdpSocket4 {
     fn recv_batch(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize> {
-        batch::recv(self.as_raw_fd(), bufs, metas, |dg, _| {
-            if dg.truncated {
-                return None;
-            }
-            let src = sys::storage_to_v4(dg.addr)?;
-            // The kernel always adds the message once IP_PKTINFO is on; without it the
-            // datagram is still worth handing on.
-            let (dst, ifindex) = pktinfo(dg).unwrap_or((Ipv4Addr::UNSPECIFIED, 0));
-            Some(RecvMeta4 {
-                src,
-                dst,
-                ifindex,
-                src_mac: None,
-                len: dg.len,
-            })
-        })
+        self.recv_with(bufs, metas, Wait::No)
+    }
+
+    fn recv_batch_wait(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize> {
+        self.recv_with(bufs, metas, Wait::ForOne)
+    }
+
+    fn set_wait_timeout(&self, timeout: Duration) -> io::Result<()> {
+        self.sock.set_read_timeout(Some(timeout))?;
+        self.sock.set_nonblocking(false)
     }
 
     fn send_batch(&self, msgs: &[(&[u8], SendTarget4)]) -> io::Result<usize> {
@@ -93,6 +88,32 @@ impl Socket4 for UdpSocket4 {
                 slot.set_control(libc::IPPROTO_IP, libc::IP_PKTINFO, &info);
             }
             Ok(())
+        })
+    }
+}
+
+impl UdpSocket4 {
+    fn recv_with(
+        &self,
+        bufs: &mut [Vec<u8>],
+        metas: &mut [RecvMeta4],
+        wait: Wait,
+    ) -> io::Result<usize> {
+        batch::recv(self.as_raw_fd(), bufs, metas, wait, |dg, _| {
+            if dg.truncated {
+                return None;
+            }
+            let src = sys::storage_to_v4(dg.addr)?;
+            // The kernel always adds the message once IP_PKTINFO is on; without it the
+            // datagram is still worth handing on.
+            let (dst, ifindex) = pktinfo(dg).unwrap_or((Ipv4Addr::UNSPECIFIED, 0));
+            Some(RecvMeta4 {
+                src,
+                dst,
+                ifindex,
+                src_mac: None,
+                len: dg.len,
+            })
         })
     }
 }
@@ -200,6 +221,40 @@ mod tests {
         assert_eq!(n, 0);
         assert!(start.elapsed() >= Duration::from_millis(30));
         assert_eq!(rx.recv_batch(&mut [], &mut []).unwrap(), 0);
+    }
+
+    #[test]
+    fn waiting_receive_blocks_for_the_first_datagram_then_takes_the_queue() {
+        let rx = bind_local();
+        let tx = bind_local();
+        rx.set_wait_timeout(Duration::from_millis(30)).unwrap();
+        let mut bufs = vec![vec![0u8; 64]; 8];
+        let mut metas = [RecvMeta4::default(); 8];
+        let start = Instant::now();
+        assert_eq!(
+            rx.recv_batch_wait(&mut bufs, &mut metas).unwrap(),
+            0,
+            "timeout"
+        );
+        assert!(start.elapsed() >= Duration::from_millis(25));
+        assert_eq!(
+            rx.recv_batch(&mut bufs, &mut metas).unwrap(),
+            0,
+            "plain receive stays non-blocking"
+        );
+        let to = rx.local_addr().unwrap();
+        let msgs = [(&b"one"[..], target(to)), (&b"two"[..], target(to))];
+        assert_eq!(tx.send_batch(&msgs).unwrap(), 2);
+        let mut got = 0;
+        let deadline = Instant::now() + WAIT;
+        while got < 2 && Instant::now() < deadline {
+            got += rx
+                .recv_batch_wait(&mut bufs[got..], &mut metas[got..])
+                .unwrap();
+        }
+        assert_eq!(got, 2);
+        assert_eq!(&bufs[0][..metas[0].len], b"one");
+        assert_eq!(&bufs[1][..metas[1].len], b"two");
     }
 
     #[test]

@@ -10,9 +10,9 @@ use ruru_lease::{LeaseStore4, Memfile4, MemfileOptions};
 use ruru_stats::Registry;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::signal::unix::{signal, SignalKind};
-use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Kea's default memfile location, so an existing installation keeps its leases.
@@ -153,13 +153,13 @@ fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String>
 /// Everything that lives for one configuration: its packet threads. Dropping it stops them and waits,
 /// so their sockets are closed before the next configuration binds the same ports.
 struct Generation {
-    stop: watch::Sender<bool>,
+    stop: Arc<AtomicBool>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Generation {
     fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        self.stop.store(true, Ordering::Relaxed);
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -211,22 +211,17 @@ async fn start_generation(
     for l in &listeners {
         tracing::info!(target: "kea-dhcp4.dhcpsrv", iface = %l.ifname, addrs = ?l.addrs, raw = l.raw.is_some(), "listening");
     }
-    // One thread per socket, each with its own single-threaded runtime: receiving, processing and sending
-    // stay on one core with no cross-thread wake-up per batch.
-    let (stop, stopped) = watch::channel(false);
+    // One thread per socket: receiving, processing and sending stay on one core with no cross-thread
+    // wake-up per batch.
+    let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
     for l in listeners {
-        let (shared, stopped) = (shared.clone(), stopped.clone());
+        let (shared, stopped) = (shared.clone(), stop.clone());
         let name = l.ifname.clone();
         let thread = std::thread::Builder::new()
             .name(format!("dhcp4-{name}"))
             .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
-                let result = match rt {
-                    Ok(rt) => rt.block_on(service4::serve(shared, l, stopped)),
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = result {
+                if let Err(e) = service4::serve(shared, l, stopped) {
                     tracing::error!(target: "kea-dhcp4.dhcpsrv", "packet service on {name} stopped: {e}");
                 }
             })

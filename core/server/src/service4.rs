@@ -1,7 +1,7 @@
 //! The DHCPv4 packet service: batched receive → parse → engine → durability barrier → batched send.
 //!
-//! One task per listening socket. A batch is whatever the socket holds when it becomes readable (up to
-//! [`BATCH`]); its lease writes reach the store's durable medium with one `flush` before any reply of the
+//! One thread per listening socket. A batch is whatever the socket holds when the first datagram arrives
+//! (up to [`BATCH`]); its lease writes reach the store's durable medium with one `flush` before any reply of the
 //! batch leaves, so an ACKed lease survives `kill -9` at the cost of one write per batch.
 
 use crate::shared::Shared;
@@ -12,23 +12,14 @@ use ruru_net::{RecvMeta4, SendTarget4, Socket4};
 use ruru_proto::v4::{MessageType, Packet4};
 use std::io;
 use std::net::Ipv4Addr;
-use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::io::unix::AsyncFd;
-use tokio::sync::watch;
+use std::time::Duration;
 
 /// Datagrams read per system call and handled per durability barrier.
 const BATCH: usize = 64;
 /// Receive buffer size: larger than any DHCPv4 datagram on Ethernet.
 const BUF: usize = 4096;
-
-/// Owns a share of the receive socket so its descriptor outlives the reactor registration.
-struct Registered(Arc<dyn Socket4>);
-impl AsRawFd for Registered {
-    fn as_raw_fd(&self) -> RawFd {
-        self.0.as_raw_fd()
-    }
-}
 
 /// A reply waiting for the batch's durability barrier.
 struct Pending {
@@ -37,93 +28,109 @@ struct Pending {
     msg: Option<MessageType>,
 }
 
-/// Serves one listener until `stop` changes.
-pub(crate) async fn serve<S: LeaseStore4 + 'static>(
+/// How long a receive waits before the thread checks whether it should stop.
+const STOP_POLL: Duration = Duration::from_millis(100);
+
+/// Serves one listener on the calling thread until `stop` is set.
+///
+/// The receive blocks for the first datagram of a batch and takes whatever else is queued in the same
+/// system call. The batch's engine futures run on a thread-local runtime: memfile's complete without
+/// waiting; a database backend's may wait without other threads being involved.
+pub(crate) fn serve<S: LeaseStore4 + 'static>(
     shared: Arc<Shared<S>>,
     l: Listener4,
-    mut stop: watch::Receiver<bool>,
+    stop: Arc<AtomicBool>,
 ) -> io::Result<()> {
-    // SAFETY: `Registered` holds an `Arc` of the socket, so the descriptor stays open and unchanged for
-    // as long as the `AsyncFd` lives.
-    let afd = unsafe { AsyncFd::register(Registered(l.recv.clone())) }.map_err(io::Error::from)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    l.recv.set_wait_timeout(STOP_POLL)?;
     let mut bufs: Vec<Vec<u8>> = (0..BATCH).map(|_| vec![0u8; BUF]).collect();
     let mut metas = vec![RecvMeta4::default(); BATCH];
     let mut outs: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(1024)).collect();
     let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
-    loop {
-        let mut guard = tokio::select! {
-            ready = afd.readable() => ready?,
-            _ = stop.changed() => return Ok(()),
+    while !stop.load(Ordering::Relaxed) {
+        let n = match l.recv.recv_batch_wait(&mut bufs, &mut metas) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                tracing::warn!(target: "kea-dhcp4.packets", "receive failed on {}: {e}", l.ifname);
+                std::thread::sleep(STOP_POLL);
+                continue;
+            }
         };
-        loop {
-            let n = match l.recv.recv_batch(&mut bufs, &mut metas) {
-                Ok(0) => {
-                    guard.clear_ready();
-                    break;
-                }
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(target: "kea-dhcp4.packets", "receive failed on {}: {e}", l.ifname);
-                    guard.clear_ready();
-                    break;
-                }
-            };
-            let snap = shared.snapshot();
-            let store = shared.store();
-            if !shared.service_enabled() {
-                snap.stats.received.add(n as i64);
-                snap.stats.receive_drop.add(n as i64);
+        if n > 0 {
+            rt.block_on(handle_batch(
+                &shared,
+                &l,
+                &bufs[..n],
+                &metas[..n],
+                &mut outs,
+                &mut pending,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Processes one received batch: parse, engine, durability barrier, send.
+async fn handle_batch<S: LeaseStore4>(
+    shared: &Shared<S>,
+    l: &Listener4,
+    bufs: &[Vec<u8>],
+    metas: &[RecvMeta4],
+    outs: &mut [Vec<u8>],
+    pending: &mut Vec<Pending>,
+) {
+    let snap = shared.snapshot();
+    let n = metas.len();
+    if !shared.service_enabled() {
+        snap.stats.received.add(n as i64);
+        snap.stats.receive_drop.add(n as i64);
+        return;
+    }
+    let store = shared.store();
+    let now = crate::unix_now();
+    pending.clear();
+    for (buf, meta) in bufs.iter().zip(metas) {
+        snap.stats.received.inc();
+        let pkt = match Packet4::parse(&buf[..meta.len]) {
+            Ok(p) => p,
+            Err(e) => {
+                snap.stats.parse_failed.inc();
+                snap.stats.receive_drop.inc();
+                tracing::debug!(target: "kea-dhcp4.bad-packets", id = "DHCP4_PACKET_DROP_0001", src = %meta.src, "failed to parse packet: {e}");
                 continue;
             }
-            let now = crate::unix_now();
-            pending.clear();
-            let mut handled = false;
-            for i in 0..n {
-                let meta = metas[i];
-                snap.stats.received.inc();
-                let pkt = match Packet4::parse(&bufs[i][..meta.len]) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        snap.stats.parse_failed.inc();
-                        snap.stats.receive_drop.inc();
-                        tracing::debug!(target: "kea-dhcp4.bad-packets", id = "DHCP4_PACKET_DROP_0001", src = %meta.src, "failed to parse packet: {e}");
-                        continue;
-                    }
-                };
-                let ing = ingress(&l, &meta);
-                handled = true;
-                match process(&snap, &*store, &pkt, &ing, now).await {
-                    Ok(Outcome4::Reply { packet, to, .. }) => {
-                        let out = pending.len();
-                        outs[out].clear();
-                        packet.encode(&mut outs[out]);
-                        pending.push(Pending {
-                            out,
-                            to,
-                            msg: packet.message_type(),
-                        });
-                    }
-                    Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
-                    Err(e) => {
-                        snap.stats.receive_drop.inc();
-                        tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
-                    }
-                }
+        };
+        let ing = ingress(l, meta);
+        match process(&snap, &*store, &pkt, &ing, now).await {
+            Ok(Outcome4::Reply { packet, to, .. }) => {
+                let out = pending.len();
+                outs[out].clear();
+                packet.encode(&mut outs[out]);
+                pending.push(Pending {
+                    out,
+                    to,
+                    msg: packet.message_type(),
+                });
             }
-            if !handled {
-                continue;
-            }
-            // The durability barrier: no reply leaves before the leases it announces are written, and
-            // changes without a reply (RELEASE, DECLINE) reach the file with the same batch.
-            if let Err(e) = store.flush().await {
-                tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, {} replies withheld: {e}", pending.len());
-                snap.stats.receive_drop.add(pending.len() as i64);
-                continue;
-            }
-            if !pending.is_empty() {
-                send(&l, &snap, &outs, &pending);
+            Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
+            Err(e) => {
+                snap.stats.receive_drop.inc();
+                tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
             }
         }
+    }
+    // The durability barrier: no reply leaves before the leases it announces are written, and changes
+    // without a reply (RELEASE, DECLINE) reach the file with the same batch.
+    if let Err(e) = store.flush().await {
+        tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, {} replies withheld: {e}", pending.len());
+        snap.stats.receive_drop.add(pending.len() as i64);
+        return;
+    }
+    if !pending.is_empty() {
+        send(l, &snap, outs, pending);
     }
 }
 
