@@ -70,30 +70,30 @@ pub(crate) fn reserved_for_other(
         || (s.reservations_global && snap.global_hosts.by_address(addr).is_some())
 }
 
-/// Finds a free address in the subnets of `family` (selected subnet first), skipping pools the
-/// client's classes don't allow and addresses reserved for others.
+/// Finds a free address in subnet `first`, then in the other subnets of `family` (its shared network),
+/// skipping pools the client's classes don't allow and addresses reserved for others.
 pub(crate) async fn pick<S: LeaseStore4>(
     snap: &Snapshot4,
     store: &S,
+    first: usize,
     family: &[usize],
     client: &Client<'_>,
     now: u64,
 ) -> Result<Result<(usize, Ipv4Addr, Avail), AllocFail>, StoreError> {
     let mut any_pool = false;
     let mut any_allowed = false;
-    for &si in family {
+    let order = std::iter::once(first).chain(family.iter().copied().filter(|&s| s != first));
+    for si in order {
         let st = &snap.subnets[si];
         let total = st.pool_size();
         if total == 0 {
             continue;
         }
         any_pool = true;
-        let allowed: Vec<bool> = snap.config.subnets[si]
-            .pools
-            .iter()
-            .map(|p| super::select::class_allows(&p.client_class, client.classes))
-            .collect();
-        if !allowed.iter().any(|&a| a) {
+        let pools = &snap.config.subnets[si].pools;
+        let allowed =
+            |pool: usize| super::select::class_allows(&pools[pool].client_class, client.classes);
+        if !(0..pools.len()).any(allowed) {
             continue;
         }
         any_allowed = true;
@@ -108,7 +108,7 @@ pub(crate) async fn pick<S: LeaseStore4>(
             let Some((addr, pool)) = nth_address(st, off) else {
                 continue;
             };
-            if !allowed[pool] || (skip_edges && matches!(addr.octets()[3], 0 | 255)) {
+            if !allowed(pool) || (skip_edges && matches!(addr.octets()[3], 0 | 255)) {
                 continue;
             }
             if reserved_for_other(snap, si, addr, client.reserved) {

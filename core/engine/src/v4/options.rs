@@ -45,39 +45,57 @@ impl<'a> Scopes<'a> {
 
     /// Adds to `reply` every configured option that the client requested in `prl`, is always sent, or is
     /// one of the options sent unrequested; never-send wins. Options already in `reply` are left alone.
+    ///
+    /// Works over the few configured entries and requested codes with a 256-bit set of codes already
+    /// decided, rather than tables indexed by code, so a reply costs no large zeroing.
     pub(crate) fn fill(&self, prl: &[u8], reply: &mut Options4) {
-        let mut value: [Option<&[u8]>; 256] = [None; 256];
-        let mut always = [false; 256];
-        let mut never = [false; 256];
+        let mut decided = CodeSet::default();
+        for &c in prl {
+            self.offer(c, &mut decided, reply);
+        }
         for level in self.levels() {
-            for o in level.items.iter().filter(|o| o.space == "dhcp4") {
+            for o in &level.items {
                 let Ok(c) = u8::try_from(o.code) else {
                     continue;
                 };
-                let i = usize::from(c);
-                value[i].get_or_insert(o.data.as_slice());
-                always[i] |= o.always_send;
-                never[i] |= o.never_send;
-            }
-        }
-        for c in SENT_UNREQUESTED {
-            always[usize::from(c)] = true;
-        }
-        let put = |c: u8, reply: &mut Options4| {
-            let i = usize::from(c);
-            if let (Some(v), false) = (value[i], never[i]) {
-                if !reply.contains(c) {
-                    reply.insert(c, v);
+                if o.space == "dhcp4" && (o.always_send || SENT_UNREQUESTED.contains(&c)) {
+                    self.offer(c, &mut decided, reply);
                 }
             }
-        };
-        for &c in prl {
-            put(c, reply);
         }
-        for c in 0..=255u8 {
-            if always[usize::from(c)] && value[usize::from(c)].is_some() {
-                put(c, reply);
+    }
+
+    /// Puts the winning value of `c` into `reply` unless `c` was decided already, is in the reply,
+    /// or is marked never-send anywhere in the chain (V4-108: the flag is sticky).
+    fn offer(&self, c: u8, decided: &mut CodeSet, reply: &mut Options4) {
+        if !decided.insert(c) || reply.contains(c) {
+            return;
+        }
+        let mut value = None;
+        for level in self.levels() {
+            if let Some(o) = level.get(u16::from(c)) {
+                if o.never_send {
+                    return;
+                }
+                value.get_or_insert(o.data.as_slice());
             }
         }
+        if let Some(v) = value {
+            reply.insert(c, v);
+        }
+    }
+}
+
+/// A set of option codes.
+#[derive(Default)]
+struct CodeSet([u64; 4]);
+
+impl CodeSet {
+    /// Adds `c`; false if it was present.
+    fn insert(&mut self, c: u8) -> bool {
+        let (word, bit) = (usize::from(c / 64), 1u64 << (c % 64));
+        let fresh = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        fresh
     }
 }

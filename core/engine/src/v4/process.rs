@@ -271,10 +271,7 @@ impl<'a> Query<'a> {
                 }
             }
         }
-        let mut family = Vec::with_capacity(p.family.len());
-        family.push(p.subnet);
-        family.extend(p.family.iter().filter(|&&s| s != p.subnet));
-        alloc::pick(snap, store, &family, client, self.now).await
+        alloc::pick(snap, store, p.subnet, p.family, client, self.now).await
     }
 
     fn requested_address(&self) -> Option<Ipv4Addr> {
