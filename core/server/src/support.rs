@@ -14,7 +14,10 @@ pub(crate) struct Support {
 
 /// Checks `cfg` against what this build implements.
 pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
-    let mut s = Support::default();
+    let mut s = Support {
+        warnings: cfg.warnings.clone(),
+        ..Support::default()
+    };
     let mut refuse = |what: String| s.refused.push(what);
     if !cfg.hooks_libraries.is_empty() {
         refuse("hooks-libraries: the plugin runtime is not built yet".into());
