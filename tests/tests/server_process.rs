@@ -181,3 +181,36 @@ for i in range(10000):
     assert!(dora(&ns, 3, "00:0c:04:00:00:00") > 0, "{}", server.logs());
     assert!(server.pid().is_some());
 }
+
+// V4-085: with `lfc-interval` the server runs the cleanup program on a rotated file; the live file
+// restarts small and no lease is lost, across a restart too.
+#[test]
+fn lease_file_cleanup_runs_on_interval_and_keeps_leases() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let mut config = relayed_config(persistent_memfile(), "10.0.0.10 - 10.0.0.200");
+    config["Dhcp4"]["lease-database"]["lfc-interval"] = json!(2);
+    let mut server = Server::start(&ns, config).expect("server starts");
+    assert!(dora(&ns, 20, "00:0c:05:00:00:00") > 0);
+    let leased = server.leases().expect("lease file").leased();
+    assert!(!leased.is_empty());
+    let lease_file = server.lease_file().to_path_buf();
+    let cleaned = lease_file.with_extension("csv.2");
+    wait_until(
+        "a cleanup result next to the lease file",
+        Duration::from_secs(15),
+        || cleaned.exists(),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.logs()));
+    assert_eq!(
+        server.leases().expect("lease files").leased(),
+        leased,
+        "no lease lost by cleanup"
+    );
+    server.restart().expect("restart");
+    assert_eq!(
+        server.leases().expect("lease files").leased(),
+        leased,
+        "reloaded from the cleaned files"
+    );
+    assert!(dora(&ns, 2, "00:0c:06:00:00:00") > 0, "{}", server.logs());
+}
