@@ -100,6 +100,8 @@ impl DropReason {
 }
 
 /// The engine's decision for one query.
+// Returned once per query and consumed at once; boxing the reply would cost an allocation per packet.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Outcome4 {
     /// Send `packet` to `to`. `committed` holds the leases written for it (for `leases4_committed`).

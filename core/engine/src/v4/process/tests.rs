@@ -2,7 +2,7 @@
 
 use crate::v4::{process, reclaim, Ingress4, Outcome4, ReclaimLimits, Snapshot4, Transport4};
 use ruru_config::Subnet4;
-use ruru_lease::{LeaseState, LeaseStore4, Memfile4, MemfileOptions};
+use ruru_lease::{LeaseState, Memfile4, MemfileOptions};
 use ruru_proto::v4::{code, rai, MessageType, Packet4};
 use ruru_stats::Registry;
 use serde_json::{json, Value};
