@@ -107,25 +107,13 @@ impl DeError {
     }
 }
 
-/// Advice for keys that Kea 2.2 had and Kea 2.7.3's grammar dropped.
+/// Advice for keys that Kea 2.2 had and Kea 2.7.3's grammar dropped with no
+/// one-to-one replacement (renamed or moved keys are accepted instead, with a
+/// warning, by the model stage).
 fn migration_hint(path: &str, key: &str) -> String {
-    let ddns_moved = [
-        "generated-prefix",
-        "qualifying-suffix",
-        "override-no-update",
-        "override-client-update",
-        "replace-client-name",
-    ];
     match key {
         "reservation-mode" => {
             "; removed: use reservations-global, reservations-in-subnet and reservations-out-of-pool".into()
-        }
-        "ip-address" if path.ends_with("/relay") => "; use \"ip-addresses\": [ ... ]".into(),
-        k if path.ends_with("dhcp-ddns") && ddns_moved.contains(&k) => {
-            format!("; Kea 2.7.3 takes it as \"ddns-{k}\" at global, shared-network or subnet level")
-        }
-        "hostname-char-set" | "hostname-char-replacement" if path.ends_with("dhcp-ddns") => {
-            "; Kea 2.7.3 takes it at global, shared-network or subnet level".into()
         }
         "Logging" | "Dhcp6" | "DhcpDdns" | "Control-agent" | "Netconf" if path.is_empty() => {
             "; the file of kea-dhcp4 holds only the Dhcp4 map (loggers go inside it)".into()

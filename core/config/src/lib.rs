@@ -5,6 +5,11 @@
 //! 1. `reader`: Kea's JSON dialect (comments, `<?include?>`) into JSON with positions;
 //! 2. `wire`: strict serde structs mirroring Kea 2.7.3's `Dhcp4` grammar;
 //! 3. `model`: validation into the immutable [`Dhcp4Config`].
+//!
+//! Kea 2.2 configurations (Debian's Kea) load unchanged: the 2.2 forms that
+//! 2.7.3 renamed or moved (subnets without `id`, relay `ip-address`, DDNS keys
+//! in `dhcp-ddns`, option names and spaces) are read with the meaning Kea 2.2
+//! gives them and reported in [`Dhcp4Config::warnings`].
 #![warn(missing_docs)]
 
 mod de;
@@ -52,6 +57,9 @@ pub fn load_document(doc: &reader::Document) -> Result<Dhcp4Config, ConfigError>
     let node = doc.root.get("Dhcp4");
     let raw = node.map(reader::Node::to_value).unwrap_or_default();
     let mut config = validate::build(&wire, node, raw)?;
-    config.warnings = doc.warnings.clone();
+    // Reading warnings first: they come from an earlier stage.
+    let mut warnings = doc.warnings.clone();
+    warnings.append(&mut config.warnings);
+    config.warnings = warnings;
     Ok(config)
 }

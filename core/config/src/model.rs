@@ -82,7 +82,9 @@ pub struct Dhcp4Config {
     pub config_control: Option<serde_json::Value>,
     /// Global `user-context` (with `comment` folded in).
     pub user_context: Option<Map>,
-    /// Tolerated oddities found while reading (trailing commas), with positions.
+    /// Tolerated oddities, with positions: trailing commas, and Kea 2.2 forms
+    /// accepted with the meaning 2.2 gives them (subnets without `id`, relay
+    /// `ip-address`, DDNS keys in `dhcp-ddns`, option names and spaces).
     pub warnings: Vec<String>,
 }
 

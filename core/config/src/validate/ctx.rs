@@ -1,18 +1,43 @@
 //! Error construction for the validation stage: a JSON path is turned back
 //! into the file position of the item it names.
 
+use std::cell::RefCell;
+
 use crate::reader::{Node, NodeValue};
 use crate::{ConfigError, Location};
 
-/// Validation context: the positioned `Dhcp4` tree, for error positions.
+/// Validation context: the positioned `Dhcp4` tree, for error positions, and
+/// the warnings gathered so far (validation is single-threaded; a `RefCell`
+/// spares every builder a `&mut` parameter).
 pub(crate) struct Ctx<'a> {
     dhcp4: Option<&'a Node>,
+    warnings: RefCell<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
     /// A context locating paths under `dhcp4` (None: no positions known).
     pub(crate) fn new(dhcp4: Option<&'a Node>) -> Self {
-        Ctx { dhcp4 }
+        Ctx {
+            dhcp4,
+            warnings: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Records a warning about the item at `path`, written like an `Invalid`
+    /// error (`file:line:col: path: msg`).
+    pub(crate) fn warn(&self, path: &str, msg: impl std::fmt::Display) {
+        let at = self
+            .locate(path)
+            .map(|l| format!("{l}: "))
+            .unwrap_or_default();
+        self.warnings
+            .borrow_mut()
+            .push(format!("{at}{path}: {msg}"));
+    }
+
+    /// Takes the warnings recorded so far, in the order they were found.
+    pub(crate) fn take_warnings(&self) -> Vec<String> {
+        self.warnings.take()
     }
 
     /// An `Invalid` error for the item at `path` (`Dhcp4/subnet4[1]/pools[0]`).

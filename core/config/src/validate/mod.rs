@@ -5,8 +5,10 @@
 mod classes;
 mod ctx;
 mod hosts;
+mod kea22;
 mod options;
 mod services;
+mod subnet_ids;
 mod subnets;
 
 use std::net::Ipv4Addr;
@@ -89,7 +91,9 @@ fn written_before(dhcp4: Option<&Node>, a: &str, b: &str) -> bool {
 }
 
 /// Builds the runtime model from the strict wire struct; `node` is the
-/// positioned `Dhcp4` map for error positions, `raw` the map as read.
+/// positioned `Dhcp4` map for error positions, `raw` the map as read. Kea 2.2
+/// forms accepted on the way are listed in `warnings` and shown in `raw` in
+/// their 2.7 form, as Kea 2.2's `config-get` shows them.
 pub(crate) fn build(
     w: &wire::Dhcp4,
     node: Option<&Node>,
@@ -98,7 +102,8 @@ pub(crate) fn build(
     let ctx = Ctx::new(node);
     fold_raw(&mut raw);
     let option_defs = options::global_defs(&ctx, &w.option_def)?;
-    let global_scope = w.scope();
+    let mut global_scope = w.scope();
+    kea22::ddns_into_global(&ctx, w.dhcp_ddns.as_ref(), &mut global_scope, &mut raw);
     subnets::effective(&ctx, "Dhcp4", &global_scope)?;
     let defs = Defs {
         registry: &option_defs,
@@ -116,8 +121,11 @@ pub(crate) fn build(
         ip_unique: ip_reservations_unique,
     };
     let networks_first = written_before(node, "shared-networks", "subnet4");
-    let (subnets, shared_networks) = subnets::subnets_and_networks(&env, w, networks_first)?;
-    Ok(Dhcp4Config {
+    let ids = subnet_ids::subnet_ids(&ctx, w)?;
+    let (subnets, shared_networks) = subnets::subnets_and_networks(&env, w, &ids, networks_first)?;
+    ids.write_into(&mut raw);
+    kea22::relay_in_raw(&mut raw);
+    let mut config = Dhcp4Config {
         interfaces: services::interfaces(&ctx, w.interfaces_config.as_ref())?,
         subnets,
         shared_networks,
@@ -174,7 +182,9 @@ pub(crate) fn build(
         option_defs,
         raw,
         warnings: Vec::new(),
-    })
+    };
+    config.warnings = ctx.take_warnings();
+    Ok(config)
 }
 
 #[cfg(test)]

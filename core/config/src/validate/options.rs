@@ -7,7 +7,7 @@ use std::str::FromStr;
 use ruru_proto::defs::{value, DataType, OptionDef, OptionDefs};
 
 use super::ctx::{index, Ctx};
-use super::fold_comment;
+use super::{fold_comment, kea22};
 use crate::model::{ConfiguredOption, OptionSet};
 use crate::{wire, ConfigError};
 
@@ -205,12 +205,25 @@ fn resolve<'d>(
         (None, Some(c)) => format!("code {c} in space '{space}'"),
         (None, None) => "(unnamed)".to_string(),
     };
-    let def = match (&w.name, code) {
+    let name = w
+        .name
+        .as_deref()
+        .map(|n| kea22::option_name(ctx, path, &space, n));
+    let fallback = kea22::definition_fallback(ctx, path, &space);
+    let by_code = |c| {
+        defs.by_code(&space, c)
+            .or_else(|| fallback.and_then(|f| defs.by_code(f, c)))
+    };
+    let by_name = |n| {
+        defs.by_name(&space, n)
+            .or_else(|| fallback.and_then(|f| defs.by_name(f, n)))
+    };
+    let def = match (name, code) {
         (None, None) => {
             return Err(ctx.invalid(path, "option-data needs one of 'code' or 'name'"));
         }
-        (Some(name), Some(code)) => match defs.by_code(&space, code) {
-            Some(d) if &d.name != name => {
+        (Some(name), Some(code)) => match by_code(code) {
+            Some(d) if d.name != name => {
                 return Err(ctx.invalid(
                     path,
                     format!(
@@ -222,11 +235,10 @@ fn resolve<'d>(
             Some(d) => Some(d),
             None => return Err(undefined(ctx, path, &label(Some(code)))),
         },
-        (Some(name), None) => Some(
-            defs.by_name(&space, name)
-                .ok_or_else(|| undefined(ctx, path, &label(None)))?,
-        ),
-        (None, Some(code)) => defs.by_code(&space, code),
+        (Some(name), None) => {
+            Some(by_name(name).ok_or_else(|| undefined(ctx, path, &label(None)))?)
+        }
+        (None, Some(code)) => by_code(code),
     };
     let csv = w.csv_format.unwrap_or(true);
     let data = w.data.as_deref().unwrap_or("");

@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 use super::ctx::{index, join, Ctx};
 use super::hosts::hosts;
 use super::options::{option_set, Defs, Level};
+use super::subnet_ids::SubnetIds;
 use super::{fold_comment, parse_ipv4};
 use crate::model::{
     prefix_mask, AllocatorKind, ConflictResolutionMode, DdnsParams, Pool4, ReplaceClientName,
@@ -20,8 +21,6 @@ use crate::ConfigError;
 const DEFAULT_VALID_LIFETIME: u32 = 7200;
 /// Built-in `hostname-char-set` (spec §26 #2).
 const DEFAULT_HOSTNAME_CHAR_SET: &str = "[^A-Za-z0-9.-]";
-/// Highest subnet id Kea accepts (V4-004).
-const MAX_SUBNET_ID: i64 = 4_294_967_294;
 
 /// What every subnet needs from the global level.
 pub(crate) struct SubnetEnv<'a> {
@@ -221,28 +220,49 @@ struct NetworkLevel<'a> {
     relay: Option<Vec<Ipv4Addr>>,
 }
 
-/// `relay.ip-addresses`, mandatory inside `relay` (V4-047).
+/// `relay.ip-addresses`, mandatory inside `relay` (V4-047). Kea 2.2's
+/// single `ip-address` is taken as a one-address list, with a warning, as
+/// 2.2 reads it; 2.2's grammar takes exactly one of the two keys. `owner`
+/// names the subnet or shared network for messages.
 fn relay(
     ctx: &Ctx,
     path: &str,
+    owner: &str,
     r: Option<&wire::Relay>,
 ) -> Result<Option<Vec<Ipv4Addr>>, ConfigError> {
     let Some(r) = r else { return Ok(None) };
     let path = join(path, "relay");
-    let list = r
-        .ip_addresses
-        .as_ref()
-        .ok_or_else(|| ctx.invalid(&path, "'ip-addresses' is mandatory inside 'relay'"))?;
+    let (key, list) = match (&r.ip_addresses, &r.ip_address) {
+        (Some(list), None) => ("ip-addresses", list.as_slice()),
+        (None, Some(one)) => {
+            ctx.warn(
+                &path,
+                format!("{owner}: relay \"ip-address\" is Kea 2.2's form; read as \"ip-addresses\": [\"{one}\"] as Kea 2.2 does (Kea 2.7 requires \"ip-addresses\")"),
+            );
+            ("ip-address", std::slice::from_ref(one))
+        }
+        (Some(_), Some(_)) => {
+            return Err(ctx.invalid(
+                &path,
+                format!("{owner}: relay has both \"ip-addresses\" and Kea 2.2's \"ip-address\"; keep only \"ip-addresses\""),
+            ))
+        }
+        (None, None) => {
+            return Err(ctx.invalid(&path, "'ip-addresses' is mandatory inside 'relay'"))
+        }
+    };
     list.iter()
-        .map(|a| parse_ipv4(ctx, &path, "ip-addresses", a))
+        .map(|a| parse_ipv4(ctx, &path, key, a))
         .collect::<Result<_, _>>()
         .map(Some)
 }
 
-/// Builds one subnet; `scope` is the effective parent scope (network then global).
+/// Builds one subnet with its checked `id`; `parent` is the effective parent
+/// scope (network then global).
 fn subnet(
     env: &SubnetEnv,
     w: &wire::Subnet4,
+    id: u32,
     path: &str,
     parent: &ScopeParams,
     network: Option<&NetworkLevel>,
@@ -254,25 +274,13 @@ fn subnet(
         .ok_or_else(|| ctx.invalid(path, "subnet4 entry needs a 'subnet' prefix"))?;
     let (prefix, prefix_len) = parse_prefix(&text)
         .ok_or_else(|| ctx.invalid(path, format!("invalid subnet prefix '{text}'")))?;
-    // V4-004: mandatory in Kea 2.7.3 (spec §26 #4).
-    let id = match w.id {
-        None => return Err(ctx.invalid(path, format!("subnet {text} has no 'id' (mandatory)"))),
-        Some(id) if !(1..=MAX_SUBNET_ID).contains(&id) => {
-            return Err(ctx.invalid(
-                path,
-                format!("subnet {text}: id {id} is out of range 1..{MAX_SUBNET_ID}"),
-            ))
-        }
-        // In range, checked just above.
-        Some(id) => id as u32,
-    };
     let label = format!("id {id} ({text})");
     let s = normalized(w.scope()).or(parent);
     let eff = effective(ctx, path, &s).map_err(|e| relabel(e, &label))?;
     let mask = prefix_mask(prefix_len);
     let contains = move |a: Ipv4Addr| u32::from(a) & mask == u32::from(prefix) & mask;
     let pools = pools(env, w, path, &contains, &label)?;
-    let own_relay = relay(ctx, path, w.relay.as_ref())?;
+    let own_relay = relay(ctx, path, &format!("subnet {text}"), w.relay.as_ref())?;
     Ok(Subnet4 {
         id,
         prefix,
@@ -411,10 +419,11 @@ fn pools(
 }
 
 /// All subnets (plain ones and network members, in the order their lists
-/// appear) and the shared networks.
+/// appear) with their `ids`, and the shared networks.
 pub(crate) fn subnets_and_networks(
     env: &SubnetEnv,
     g: &wire::Dhcp4,
+    ids: &SubnetIds,
     networks_first: bool,
 ) -> Result<(Vec<Subnet4>, Vec<SharedNetwork4>), ConfigError> {
     let ctx = env.ctx;
@@ -424,9 +433,9 @@ pub(crate) fn subnets_and_networks(
     let mut networks = Vec::new();
     let mut names = HashSet::new();
     let plain = |subnets: &mut Vec<Subnet4>, paths: &mut Vec<String>| -> Result<(), ConfigError> {
-        for (i, w) in g.subnet4.iter().enumerate() {
+        for ((i, w), &id) in g.subnet4.iter().enumerate().zip(&ids.plain) {
             let path = index("Dhcp4", "subnet4", i);
-            subnets.push(subnet(env, w, &path, &global, None)?);
+            subnets.push(subnet(env, w, id, &path, &global, None)?);
             paths.push(path);
         }
         Ok(())
@@ -434,7 +443,7 @@ pub(crate) fn subnets_and_networks(
     if !networks_first {
         plain(&mut subnets, &mut paths)?;
     }
-    for (n, w) in g.shared_networks.iter().enumerate() {
+    for ((n, w), member_ids) in g.shared_networks.iter().enumerate().zip(&ids.members) {
         let path = index("Dhcp4", "shared-networks", n);
         let name = w
             .name
@@ -446,15 +455,20 @@ pub(crate) fn subnets_and_networks(
         let level = NetworkLevel {
             index: networks.len(),
             wire: w,
-            relay: relay(ctx, &path, w.relay.as_ref())?,
+            relay: relay(
+                ctx,
+                &path,
+                &format!("shared network '{name}'"),
+                w.relay.as_ref(),
+            )?,
         };
         let scope = normalized(w.scope()).or(&global);
         effective(ctx, &path, &scope).map_err(|e| relabel_network(e, &name))?;
         let mut members = Vec::with_capacity(w.subnet4.len());
-        for (i, sw) in w.subnet4.iter().enumerate() {
+        for ((i, sw), &id) in w.subnet4.iter().enumerate().zip(member_ids) {
             let sub_path = index(&path, "subnet4", i);
             members.push(subnets.len());
-            subnets.push(subnet(env, sw, &sub_path, &scope, Some(&level))?);
+            subnets.push(subnet(env, sw, id, &sub_path, &scope, Some(&level))?);
             paths.push(sub_path);
         }
         check_members_agree(ctx, &path, &name, &subnets, &members)?;
@@ -469,7 +483,7 @@ pub(crate) fn subnets_and_networks(
     if networks_first {
         plain(&mut subnets, &mut paths)?;
     }
-    check_unique_subnets(ctx, &subnets, &paths)?;
+    check_unique_prefixes(ctx, &subnets, &paths)?;
     Ok((subnets, networks))
 }
 
@@ -524,21 +538,15 @@ fn check_members_agree(
     Ok(())
 }
 
-/// Subnet ids unique across all subnets (V4-004); the same prefix text twice is an error (V4-005).
-fn check_unique_subnets(
+/// The same prefix text twice is an error (V4-005); ids are checked by
+/// `subnet_ids` (V4-004).
+fn check_unique_prefixes(
     ctx: &Ctx,
     subnets: &[Subnet4],
     paths: &[String],
 ) -> Result<(), ConfigError> {
-    let mut ids: HashMap<u32, &str> = HashMap::new();
     let mut texts: HashMap<&str, &str> = HashMap::new();
     for (s, path) in subnets.iter().zip(paths) {
-        if let Some(prev) = ids.insert(s.id, path) {
-            return Err(ctx.invalid(
-                path,
-                format!("subnet {}: id {} is already used by {prev}", s.text, s.id),
-            ));
-        }
         if let Some(prev) = texts.insert(s.text.as_str(), path) {
             return Err(ctx.invalid(
                 path,

@@ -53,9 +53,18 @@ fn v4_003_narrower_scope_wins() {
     assert_eq!(c.shared_networks[0].subnets, vec![0, 1]);
 }
 
+/// `(prefix, id)` of every subnet, plain ones and network members.
+fn ids(c: &Dhcp4Config) -> Vec<(&str, u32)> {
+    c.subnets.iter().map(|s| (s.text.as_str(), s.id)).collect()
+}
+
 #[test]
-fn v4_004_subnet_id_is_mandatory_in_range_and_unique() {
-    assert!(err(r#""subnet4": [{"subnet": "10.0.0.0/24"}]"#).contains("has no 'id'"));
+fn v4_004_subnet_id_range_uniqueness_and_kea_2_2_numbering() {
+    // V4-004 and spec §26 #4 make `id` mandatory, as Kea 2.7.3 does. Ruru
+    // deliberately follows Kea 2.2 and the 2.7.3 ARM §8.4.3 text instead
+    // (missing ids are numbered from 1), for drop-in use with Kea 2.2
+    // configurations; each assigned id is a warning. The range and
+    // uniqueness rules are unchanged.
     assert!(err(r#""subnet4": [{"id": 0, "subnet": "10.0.0.0/24"}]"#).contains("out of range"));
     assert!(
         err(r#""subnet4": [{"id": 4294967295, "subnet": "10.0.0.0/24"}]"#).contains("out of range")
@@ -64,6 +73,80 @@ fn v4_004_subnet_id_is_mandatory_in_range_and_unique() {
     let e = err(r#""subnet4": [{"id": 7, "subnet": "10.0.0.0/24"}],
         "shared-networks": [{"name": "n", "subnet4": [{"id": 7, "subnet": "10.0.1.0/24"}]}]"#);
     assert!(e.contains("id 7 is already used"), "{e}");
+
+    let c = load(r#""subnet4": [{"subnet": "192.0.2.0/24"}]"#).unwrap();
+    assert_eq!(ids(&c), [("192.0.2.0/24", 1)]);
+    assert_eq!(
+        c.warnings,
+        [
+            r#"t.json:1:24: Dhcp4/subnet4[0]: subnet 192.0.2.0/24 has no "id"; assigned 1 as Kea 2.2 does (Kea 2.7 requires "id")"#
+        ]
+    );
+    // config-get shows the ids in use, as Kea 2.2's does.
+    assert_eq!(c.raw["subnet4"][0]["id"], 1);
+
+    // The cases below were run on Kea 2.2.0 and read back with config-get:
+    // one counter from 1, explicit ids neither skipped nor counted, network
+    // members numbered before `subnet4` whichever is written first.
+    let c = load(
+        r#""subnet4": [{"subnet": "10.1.0.0/24"}, {"id": 10, "subnet": "10.2.0.0/24"},
+            {"subnet": "10.3.0.0/24"}, {"id": 7, "subnet": "10.4.0.0/24"}, {"subnet": "10.5.0.0/24"}],
+        "shared-networks": [{"name": "n", "subnet4": [{"subnet": "10.6.0.0/24"}, {"subnet": "10.7.0.0/24"}]}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        ids(&c),
+        [
+            ("10.1.0.0/24", 3),
+            ("10.2.0.0/24", 10),
+            ("10.3.0.0/24", 4),
+            ("10.4.0.0/24", 7),
+            ("10.5.0.0/24", 5),
+            ("10.6.0.0/24", 1),
+            ("10.7.0.0/24", 2)
+        ]
+    );
+    assert_eq!(c.warnings.len(), 5);
+    assert_eq!(c.raw["shared-networks"][0]["subnet4"][1]["id"], 2);
+    assert_eq!(c.raw["subnet4"][1]["id"], 10);
+    let c = load(
+        r#""shared-networks": [{"name": "a", "subnet4": [{"subnet": "10.1.0.0/24"}]},
+            {"name": "b", "subnet4": [{"id": 7, "subnet": "10.2.0.0/24"}, {"subnet": "10.3.0.0/24"}]}],
+        "subnet4": [{"subnet": "10.4.0.0/24"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        ids(&c),
+        [
+            ("10.1.0.0/24", 1),
+            ("10.2.0.0/24", 7),
+            ("10.3.0.0/24", 2),
+            ("10.4.0.0/24", 3)
+        ]
+    );
+
+    // Conflicts with an assigned id are errors in Kea 2.2, reported on the
+    // later subnet in its order (Kea 2.2.0: "ID of the new IPv4 subnet '1'
+    // is already in use", at the same positions as here).
+    let e = err(
+        r#""subnet4": [{"subnet": "10.1.0.0/24"}, {"id": 1, "subnet": "10.2.0.0/24"},
+            {"subnet": "10.3.0.0/24"}, {"id": 5, "subnet": "10.4.0.0/24"}, {"subnet": "10.5.0.0/24"}]"#,
+    );
+    assert!(
+        e.contains("Dhcp4/subnet4[1]: subnet 10.2.0.0/24: id 1 is already used by Dhcp4/subnet4[0] (assigned there"),
+        "{e}"
+    );
+    let e = err(r#""subnet4": [{"id": 1, "subnet": "10.1.0.0/24"}, {"subnet": "10.2.0.0/24"}]"#);
+    assert!(
+        e.contains("Dhcp4/subnet4[1]: subnet 10.2.0.0/24 has no \"id\" and gets 1"),
+        "{e}"
+    );
+    let e = err(r#""subnet4": [{"id": 1, "subnet": "10.1.0.0/24"}],
+        "shared-networks": [{"name": "n", "subnet4": [{"subnet": "10.2.0.0/24"}]}]"#);
+    assert!(
+        e.contains("Dhcp4/subnet4[0]: subnet 10.1.0.0/24: id 1 is already used by Dhcp4/shared-networks[0]/subnet4[0]"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -118,6 +201,40 @@ fn v4_047_relay_needs_ip_addresses() {
         "{NET}, \"relay\": {{\"ip-addresses\": [\"x\"]}}}}]"
     ))
     .contains("invalid IPv4"));
+    // Kea 2.2's single `ip-address`, at subnet and network level: read as a
+    // one-address list with a warning; both keys at once is an error (Kea
+    // 2.2's grammar takes exactly one of them).
+    let c = load(
+        r#""shared-networks": [{"name": "n", "relay": {"ip-address": "10.9.9.9"},
+            "subnet4": [{"id": 1, "subnet": "10.0.0.0/24"},
+                        {"id": 2, "subnet": "10.0.1.0/24", "relay": {"ip-address": "10.8.8.8"}}]}]"#,
+    )
+    .unwrap();
+    assert_eq!(c.subnets[0].relay_addresses, [ip("10.9.9.9")]);
+    assert_eq!(c.subnets[1].relay_addresses, [ip("10.8.8.8")]);
+    assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+    assert!(
+        c.warnings[0].ends_with(r#"Dhcp4/shared-networks[0]/relay: shared network 'n': relay "ip-address" is Kea 2.2's form; read as "ip-addresses": ["10.9.9.9"] as Kea 2.2 does (Kea 2.7 requires "ip-addresses")"#),
+        "{:?}",
+        c.warnings
+    );
+    assert!(c.warnings[1].contains("subnet 10.0.1.0/24: relay \"ip-address\""));
+    assert_eq!(
+        c.raw["shared-networks"][0]["relay"],
+        serde_json::json!({"ip-addresses": ["10.9.9.9"]})
+    );
+    assert_eq!(
+        c.raw["shared-networks"][0]["subnet4"][1]["relay"],
+        serde_json::json!({"ip-addresses": ["10.8.8.8"]})
+    );
+    let e = err(&format!(
+        "{NET}, \"relay\": {{\"ip-address\": \"10.1.1.1\", \"ip-addresses\": [\"10.1.1.2\"]}}}}]"
+    ));
+    assert!(e.contains("both"), "{e}");
+    assert!(
+        err(&format!("{NET}, \"relay\": {{\"ip-address\": \"::1\"}}}}]"))
+            .contains("invalid IPv4 address '::1' for ip-address")
+    );
 }
 
 #[test]
@@ -656,6 +773,83 @@ fn v4_152_dhcp_ddns_link() {
         (None, 53001)
     );
     assert!(err(r#""dhcp-ddns": {"ncr-protocol": "TCP"}"#).contains("only UDP"));
+}
+
+#[test]
+fn v4_152_kea_2_2_ddns_keys_in_dhcp_ddns_move_to_global() {
+    // Kea 2.2.0 moves these keys to their global form unless that is set,
+    // which then wins (checked with config-get); 2.7.3 has only the global form.
+    let c = load(
+        r#""ddns-generated-prefix": "global",
+        "dhcp-ddns": {"generated-prefix": "old", "qualifying-suffix": "example.org.",
+            "override-no-update": true, "override-client-update": true,
+            "replace-client-name": "always", "hostname-char-set": "[^a-z]",
+            "hostname-char-replacement": "y"},
+        "subnet4": [{"id": 1, "subnet": "10.0.0.0/24"}]"#,
+    )
+    .unwrap();
+    let d = &c.subnets[0].ddns;
+    assert_eq!(d.generated_prefix, "global");
+    assert_eq!(d.qualifying_suffix, "example.org.");
+    assert!(d.override_no_update && d.override_client_update);
+    assert_eq!(d.replace_client_name, ReplaceClientName::Always);
+    assert_eq!(
+        (
+            d.hostname_char_set.as_str(),
+            d.hostname_char_replacement.as_str()
+        ),
+        ("[^a-z]", "y")
+    );
+    assert_eq!(c.warnings.len(), 7, "{:?}", c.warnings);
+    assert!(c.warnings[0].contains(
+        r#"Dhcp4/dhcp-ddns/generated-prefix: "generated-prefix" here is Kea 2.2's form; ignored"#
+    ));
+    assert!(
+        c.warnings[1].contains(r#"used as the global "ddns-qualifying-suffix" as Kea 2.2 does"#)
+    );
+    // config-get shows them where Kea 2.2's does.
+    assert_eq!(c.raw["ddns-qualifying-suffix"], "example.org.");
+    assert_eq!(c.raw["ddns-generated-prefix"], "global");
+    assert_eq!(c.raw["hostname-char-set"], "[^a-z]");
+    assert_eq!(c.raw["dhcp-ddns"], serde_json::json!({}));
+    // A boolean replace-client-name is refused as at the global level (V4-144).
+    assert!(err(r#""dhcp-ddns": {"replace-client-name": true}"#).contains("boolean"));
+}
+
+#[test]
+fn v4_105_v4_122_kea_2_2_option_names_and_docsis3_space() {
+    // Option 85 is `nds-servers` in Kea 2.2, `nds-server` in 2.7.3.
+    let c = load(
+        r#""option-data": [{"name": "nds-servers", "data": "192.0.2.61"},
+            {"code": 85, "name": "nds-servers", "data": "192.0.2.62"}]"#,
+    )
+    .unwrap();
+    assert_eq!(c.options.items[0].code, 85);
+    assert_eq!(c.options.items[1].data, [192, 0, 2, 62]);
+    assert_eq!(c.warnings.len(), 2);
+    assert!(
+        c.warnings[0].contains(r#"option "nds-servers" is Kea 2.2's name; read as "nds-server""#)
+    );
+    // Kea 2.2's `docsis3-v4` space shares vendor-4491's definitions but is
+    // never sent from (Kea 2.2.0 checked on the wire): kept in its own space.
+    let c = load(&format!(
+        r#"{NET}, "option-data": [{{"name": "tftp-servers", "space": "docsis3-v4", "data": "10.0.0.9"}},
+            {{"code": 1, "space": "docsis3-v4", "data": "2"}}]}}]"#
+    ))
+    .unwrap();
+    let o = &c.subnets[0].options.items;
+    assert_eq!((o[0].space.as_str(), o[0].code), ("docsis3-v4", 2));
+    assert_eq!(o[0].data, [10, 0, 0, 9]);
+    assert_eq!(
+        (o[1].space.as_str(), o[1].data.as_slice()),
+        ("docsis3-v4", &[2][..])
+    );
+    assert_eq!(c.warnings.len(), 2);
+    assert!(c.warnings[0].contains("never sends"), "{:?}", c.warnings);
+    assert!(err(&format!(
+        r#"{NET}, "option-data": [{{"name": "no-such", "space": "docsis3-v4", "data": "1"}}]}}]"#
+    ))
+    .contains("does not exist"));
 }
 
 #[test]

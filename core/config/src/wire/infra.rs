@@ -187,7 +187,8 @@ pub enum NcrFormat {
     Json,
 }
 
-/// `dhcp-ddns` (Kea 2.7.3 no longer has the old in-map DDNS behaviour keys).
+/// `dhcp-ddns`, with Kea 2.2's in-map DDNS behaviour keys (2.7.3 has only
+/// their global forms; the model moves them there, as 2.2 does).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DhcpDdns {
@@ -215,6 +216,27 @@ pub struct DhcpDdns {
     /// `ncr-format`.
     #[serde(default)]
     pub ncr_format: Option<NcrFormat>,
+    /// `generated-prefix`: Kea 2.2 only, moved to global `ddns-generated-prefix`.
+    #[serde(default)]
+    pub generated_prefix: Option<String>,
+    /// `qualifying-suffix`: Kea 2.2 only, moved to global `ddns-qualifying-suffix`.
+    #[serde(default)]
+    pub qualifying_suffix: Option<String>,
+    /// `override-no-update`: Kea 2.2 only, moved to global `ddns-override-no-update`.
+    #[serde(default)]
+    pub override_no_update: Option<bool>,
+    /// `override-client-update`: Kea 2.2 only, moved to global `ddns-override-client-update`.
+    #[serde(default)]
+    pub override_client_update: Option<bool>,
+    /// `replace-client-name`: Kea 2.2 only, moved to global `ddns-replace-client-name`.
+    #[serde(default)]
+    pub replace_client_name: Option<crate::wire::ReplaceName>,
+    /// `hostname-char-set`: Kea 2.2 only here, moved to the global key.
+    #[serde(default)]
+    pub hostname_char_set: Option<String>,
+    /// `hostname-char-replacement`: Kea 2.2 only here, moved to the global key.
+    #[serde(default)]
+    pub hostname_char_replacement: Option<String>,
     /// `user-context`.
     #[serde(default)]
     pub user_context: Option<Map>,

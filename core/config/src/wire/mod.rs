@@ -1,4 +1,7 @@
-//! Stage 2: serde structs mirroring Kea 2.7.3's `Dhcp4` grammar (ARM §29.1).
+//! Stage 2: serde structs mirroring Kea 2.7.3's `Dhcp4` grammar (ARM §29.1),
+//! plus the few Kea 2.2 keys that 2.7.3 renamed or moved (relay
+//! `ip-address`, the DDNS behaviour keys of `dhcp-ddns`), which the model
+//! stage accepts with a deprecation warning so 2.2 files load unchanged.
 //!
 //! Every map denies unknown keys, so a typo fails with the key and its
 //! position (V4-002). Only three maps are open, as in Kea: `user-context`,
@@ -266,6 +269,9 @@ pub struct Relay {
     /// `ip-addresses` (mandatory, V4-047).
     #[serde(default)]
     pub ip_addresses: Option<Vec<String>>,
+    /// `ip-address`: Kea 2.2's single-address form, accepted with a warning.
+    #[serde(default)]
+    pub ip_address: Option<String>,
 }
 
 /// One `pools` entry.

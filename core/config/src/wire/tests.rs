@@ -103,21 +103,29 @@ fn grammar_tokens_are_checked_with_positions() {
 
 #[test]
 fn removed_2_2_keys_are_unknown() {
-    // Kea 2.7.3 dropped `reservation-mode` and the DDNS behaviour keys inside `dhcp-ddns`.
+    // Kea 2.7.3 dropped `reservation-mode` (no one-to-one replacement).
     let err = parse(r#"{"Dhcp4": {"reservation-mode": "all"}}"#).unwrap_err();
     assert!(matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "reservation-mode"));
-    let err = parse(r#"{"Dhcp4": {"dhcp-ddns": {"qualifying-suffix": ""}}}"#).unwrap_err();
-    assert!(matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "qualifying-suffix"));
-    assert!(
-        err.to_string()
-            .ends_with("as \"ddns-qualifying-suffix\" at global, shared-network or subnet level"),
-        "{err}"
-    );
-    let err =
-        parse(r#"{"Dhcp4": {"subnet4": [{"relay": {"ip-address": "10.0.0.1"}}]}}"#).unwrap_err();
-    assert!(err.to_string().contains("use \"ip-addresses\""), "{err}");
+    assert!(err.to_string().contains("reservations-global"), "{err}");
     let err = parse(r#"{"Dhcp4": {}, "Logging": {}}"#).unwrap_err();
     assert!(err.to_string().contains("loggers go inside"), "{err}");
+}
+
+#[test]
+fn renamed_or_moved_2_2_keys_are_read() {
+    // The model accepts them with a warning; here they only need to parse.
+    let t = parse(
+        r#"{"Dhcp4": {"dhcp-ddns": {"qualifying-suffix": "x.", "replace-client-name": "never"},
+            "subnet4": [{"relay": {"ip-address": "10.0.0.1"}}]}}"#,
+    )
+    .unwrap();
+    let d = t.dhcp4.unwrap();
+    let ddns = d.dhcp_ddns.unwrap();
+    assert_eq!(ddns.qualifying_suffix.as_deref(), Some("x."));
+    assert!(ddns.replace_client_name.is_some());
+    let relay = d.subnet4[0].relay.as_ref().unwrap();
+    assert_eq!(relay.ip_address.as_deref(), Some("10.0.0.1"));
+    assert!(parse(r#"{"Dhcp4": {"dhcp-ddns": {"qualifying-sufix": "x."}}}"#).is_err());
 }
 
 #[test]
