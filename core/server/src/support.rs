@@ -49,8 +49,10 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
         .host_reservation_identifiers
         .contains(&ruru_config::HostIdType::FlexId)
     {
-        refuse(
-            "host-reservation-identifiers: flex-id needs the flex_id plugin, not built yet".into(),
+        // As in Kea without its flex_id hook: accepted, but no query carries a flex-id to match.
+        s.warnings.push(
+            "host-reservation-identifiers: flex-id reservations are never matched until the flex_id plugin exists"
+                .into(),
         );
     }
     if cfg.dhcp_ddns.enable_updates {
