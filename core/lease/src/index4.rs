@@ -1,11 +1,14 @@
-//! In-memory DHCPv4 lease indexes: by address (ordered, for paging), by hardware address, by client
-//! identifier and by expiration. Every query and mutation is O(log n).
+//! In-memory DHCPv4 lease indexes: by address (ordered, for paging), by expiration (ordered), and
+//! by hardware address and client identifier (hashed: one probe per lookup, as every DISCOVER and
+//! REQUEST does both). Queries and mutations are O(log n), plus O(k) for the k leases sharing one
+//! identifier.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, RandomState};
 use std::net::Ipv4Addr;
 
+use crate::key_index::KeyIndex;
 use crate::{ClientId, HwAddr, Lease4, LeaseState};
 
 /// The lease set and its secondary indexes, kept consistent by routing every change through
@@ -16,15 +19,18 @@ pub(crate) struct Index4 {
     keys: Secondary,
 }
 
-/// The secondary indexes: (key, address) pairs, so several leases may share a key.
+/// The secondary indexes. Several leases may share a key.
+///
+/// The identifier indexes are keyed by a hash of the identifier's bytes so they hold no copy of
+/// it; hits are checked against the lease. The hasher is seeded per store so clients cannot aim
+/// collisions.
 #[derive(Default)]
 struct Secondary {
-    /// Keyed by the address bytes alone (type 0), as Kea matches: a lease file does not record the
-    /// hardware type, so a reloaded lease must still match a packet's `htype`.
-    by_hw: BTreeSet<(HwAddr, Ipv4Addr)>,
-    /// Keyed by a hash of the identifier so the index holds no copy of it; hits are checked against
-    /// the lease. The hasher is seeded per store so clients cannot aim collisions.
-    by_client: BTreeSet<(u64, Ipv4Addr)>,
+    /// Keyed by the address bytes alone, as Kea matches: a lease file does not record the hardware
+    /// type, so a reloaded lease must still match a packet's `htype`.
+    by_hw: KeyIndex,
+    /// Keyed by the identifier's bytes.
+    by_client: KeyIndex,
     /// Leases not yet reclaimed (states Default, Declined, Released) by expiration time.
     unreclaimed: BTreeSet<(u64, Ipv4Addr)>,
     /// Leases in state ExpiredReclaimed by expiration time.
@@ -35,7 +41,7 @@ struct Secondary {
 /// The secondary keys of one lease.
 #[derive(PartialEq)]
 struct Keys {
-    hw: Option<HwAddr>,
+    hw: Option<u64>,
     client: Option<u64>,
     expire: u64,
     reclaimed: bool,
@@ -44,15 +50,20 @@ struct Keys {
 impl Secondary {
     fn keys(&self, lease: &Lease4) -> Keys {
         Keys {
-            hw: lease.hwaddr.as_ref().map(hw_key),
-            client: lease.client_id.as_ref().map(|id| self.client_key(id)),
+            hw: lease.hwaddr.as_ref().map(|hw| self.id_key(hw.as_bytes())),
+            client: lease
+                .client_id
+                .as_ref()
+                .map(|id| self.id_key(id.as_bytes())),
             expire: lease.expire(),
             reclaimed: lease.state == LeaseState::ExpiredReclaimed,
         }
     }
 
-    fn client_key(&self, id: &ClientId) -> u64 {
-        self.hasher.hash_one(id.as_bytes())
+    /// The index key of an identifier: a hash of its bytes (for a hardware address, without the
+    /// type).
+    fn id_key(&self, bytes: &[u8]) -> u64 {
+        self.hasher.hash_one(bytes)
     }
 
     fn expiry_set(&mut self, reclaimed: bool) -> &mut BTreeSet<(u64, Ipv4Addr)> {
@@ -65,20 +76,20 @@ impl Secondary {
 
     fn link(&mut self, addr: Ipv4Addr, k: &Keys) {
         if let Some(hw) = k.hw {
-            self.by_hw.insert((hw, addr));
+            self.by_hw.insert(hw, addr);
         }
         if let Some(c) = k.client {
-            self.by_client.insert((c, addr));
+            self.by_client.insert(c, addr);
         }
         self.expiry_set(k.reclaimed).insert((k.expire, addr));
     }
 
     fn unlink(&mut self, addr: Ipv4Addr, k: &Keys) {
         if let Some(hw) = k.hw {
-            self.by_hw.remove(&(hw, addr));
+            self.by_hw.remove(hw, addr);
         }
         if let Some(c) = k.client {
-            self.by_client.remove(&(c, addr));
+            self.by_client.remove(c, addr);
         }
         self.expiry_set(k.reclaimed).remove(&(k.expire, addr));
     }
@@ -88,18 +99,18 @@ impl Secondary {
     fn relink(&mut self, addr: Ipv4Addr, old: &Keys, new: &Keys) {
         if old.hw != new.hw {
             if let Some(hw) = old.hw {
-                self.by_hw.remove(&(hw, addr));
+                self.by_hw.remove(hw, addr);
             }
             if let Some(hw) = new.hw {
-                self.by_hw.insert((hw, addr));
+                self.by_hw.insert(hw, addr);
             }
         }
         if old.client != new.client {
             if let Some(c) = old.client {
-                self.by_client.remove(&(c, addr));
+                self.by_client.remove(c, addr);
             }
             if let Some(c) = new.client {
-                self.by_client.insert((c, addr));
+                self.by_client.insert(c, addr);
             }
         }
         if (old.expire, old.reclaimed) != (new.expire, new.reclaimed) {
@@ -109,21 +120,20 @@ impl Secondary {
     }
 }
 
-fn hw_key(hw: &HwAddr) -> HwAddr {
-    HwAddr::new(0, hw.as_bytes())
-}
-
 impl Index4 {
-    /// Indexes `leases` (keyed by their addresses), building each index in one sorted pass.
+    /// Indexes `leases` (keyed by their addresses), building each ordered index in one sorted pass.
     pub(crate) fn from_map(by_addr: BTreeMap<Ipv4Addr, Lease4>) -> Self {
         let mut keys = Secondary::default();
-        let mut hw = Vec::with_capacity(by_addr.len());
-        let mut client = Vec::with_capacity(by_addr.len());
         let (mut unreclaimed, mut reclaimed) = (Vec::with_capacity(by_addr.len()), Vec::new());
         for (addr, lease) in &by_addr {
             let k = keys.keys(lease);
-            hw.extend(k.hw.map(|h| (h, *addr)));
-            client.extend(k.client.map(|c| (c, *addr)));
+            // Addresses arrive ascending, so each lands at the end of its key's list.
+            if let Some(h) = k.hw {
+                keys.by_hw.insert(h, *addr);
+            }
+            if let Some(c) = k.client {
+                keys.by_client.insert(c, *addr);
+            }
             if k.reclaimed {
                 &mut reclaimed
             } else {
@@ -131,8 +141,6 @@ impl Index4 {
             }
             .push((k.expire, *addr));
         }
-        keys.by_hw = hw.into_iter().collect();
-        keys.by_client = client.into_iter().collect();
         keys.unreclaimed = unreclaimed.into_iter().collect();
         keys.reclaimed = reclaimed.into_iter().collect();
         Self { by_addr, keys }
@@ -175,26 +183,39 @@ impl Index4 {
         Some(lease)
     }
 
-    /// Leases of hardware address `hw`, in address order.
+    /// Leases of hardware address `hw` (matched by bytes, whatever the type), in address order.
     pub(crate) fn by_hwaddr(&self, hw: &HwAddr) -> Vec<Lease4> {
-        let key = hw_key(hw);
-        self.keys
-            .by_hw
-            .range((key, Ipv4Addr::UNSPECIFIED)..=(key, Ipv4Addr::BROADCAST))
-            .filter_map(|(_, addr)| self.by_addr.get(addr).cloned())
-            .collect()
+        let bytes = hw.as_bytes();
+        self.holders(&self.keys.by_hw, bytes, |l| {
+            l.hwaddr.is_some_and(|h| h.as_bytes() == bytes)
+        })
     }
 
     /// Leases of client identifier `id`, in address order.
     pub(crate) fn by_client_id(&self, id: &ClientId) -> Vec<Lease4> {
-        let key = self.keys.client_key(id);
-        self.keys
-            .by_client
-            .range((key, Ipv4Addr::UNSPECIFIED)..=(key, Ipv4Addr::BROADCAST))
-            .filter_map(|(_, addr)| self.by_addr.get(addr))
-            .filter(|l| l.client_id.as_ref() == Some(id))
-            .cloned()
-            .collect()
+        self.holders(&self.keys.by_client, id.as_bytes(), |l| {
+            l.client_id.as_ref() == Some(id)
+        })
+    }
+
+    /// Leases that `index` lists under identifier `bytes` and that `holds` confirms (keys are
+    /// hashes, so two identifiers may share one). A miss allocates nothing.
+    fn holders(
+        &self,
+        index: &KeyIndex,
+        bytes: &[u8],
+        holds: impl Fn(&Lease4) -> bool,
+    ) -> Vec<Lease4> {
+        let addrs = index.get(self.keys.id_key(bytes));
+        let mut out = Vec::with_capacity(addrs.len());
+        out.extend(
+            addrs
+                .iter()
+                .filter_map(|addr| self.by_addr.get(addr))
+                .filter(|l| holds(l))
+                .cloned(),
+        );
+        out
     }
 
     /// Unreclaimed leases with `expire <= now`, oldest first, at most `limit` (0 = all).
@@ -266,7 +287,27 @@ mod tests {
         }
     }
 
-    // Every index answers what a scan of all leases answers, after any sequence of changes.
+    /// What a secondary index must hold for `leases`: each key with its addresses, ascending.
+    fn expected(
+        leases: &BTreeMap<Ipv4Addr, Lease4>,
+        key: impl Fn(&Lease4) -> Option<u64>,
+    ) -> BTreeMap<u64, Vec<Ipv4Addr>> {
+        let mut want: BTreeMap<u64, Vec<Ipv4Addr>> = BTreeMap::new();
+        for lease in leases.values() {
+            if let Some(k) = key(lease) {
+                want.entry(k).or_default().push(lease.address);
+            }
+        }
+        want
+    }
+
+    fn contents(index: &KeyIndex) -> BTreeMap<u64, Vec<Ipv4Addr>> {
+        index.entries().map(|(k, a)| (k, a.to_vec())).collect()
+    }
+
+    // Every index answers what a scan of all leases answers, after any sequence of changes. The
+    // identifier indexes are also compared entry by entry, since lookups filter their hits and
+    // would hide a stale entry.
     #[test]
     fn indexes_agree_with_a_scan() {
         let mut r = Lcg(7);
@@ -287,7 +328,8 @@ mod tests {
             }
             let rebuilt = Index4::from_map(model.clone());
             for idx in [&index, &rebuilt] {
-                for b in 0..5u8 {
+                // b = 5 is never leased: the miss path.
+                for b in 0..6u8 {
                     let hw = HwAddr::new(9, &[0, 1, b]);
                     let want: Vec<_> = model
                         .values()
@@ -322,7 +364,43 @@ mod tests {
                     want.into_iter().map(|w| w.1).collect::<Vec<_>>()
                 );
                 assert_eq!(idx.len(), model.len());
+                let k = &idx.keys;
+                let by_hw = expected(&model, |l| k.keys(l).hw);
+                assert_eq!(contents(&k.by_hw), by_hw, "step {step}");
+                let by_client = expected(&model, |l| k.keys(l).client);
+                assert_eq!(contents(&k.by_client), by_client, "step {step}");
             }
         }
+        // Emptying the store leaves no key behind.
+        for addr in model.keys() {
+            index.remove(*addr);
+        }
+        assert_eq!(index.keys.by_hw.entries().count(), 0);
+        assert_eq!(index.keys.by_client.entries().count(), 0);
+        assert_eq!(index.expired(u64::MAX, 0), []);
+        assert!(index.reclaimed_until(u64::MAX).is_empty());
+    }
+
+    // Keys are hashes: a lease listed under another identifier's key is not returned for it.
+    #[test]
+    fn lookups_check_hits_against_the_lease() {
+        let mine = HwAddr::new(1, &[1; 6]);
+        let id = ClientId::new(&[1, 2, 3]);
+        let mut index = Index4::default();
+        index.insert(Lease4 {
+            hwaddr: Some(HwAddr::new(1, &[2; 6])),
+            client_id: Some(ClientId::new(&[4, 5])),
+            ..Lease4::new(Ipv4Addr::new(10, 0, 0, 1), 1, 100, 0)
+        });
+        let hw_key = index.keys.id_key(mine.as_bytes());
+        let id_key = index.keys.id_key(id.as_bytes());
+        // Stand-ins for colliding hashes.
+        index.keys.by_hw.insert(hw_key, Ipv4Addr::new(10, 0, 0, 1));
+        index
+            .keys
+            .by_client
+            .insert(id_key, Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(index.by_hwaddr(&mine), []);
+        assert_eq!(index.by_client_id(&id), []);
     }
 }

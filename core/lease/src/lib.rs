@@ -16,6 +16,7 @@ mod ids;
 mod index4;
 mod journal;
 mod kea_json;
+mod key_index;
 mod lease4;
 mod load;
 mod memfile4;
