@@ -215,6 +215,18 @@ fn fake_cleanup(pid_file: &Path) -> std::process::Child {
         .spawn()
         .unwrap();
     std::fs::write(pid_file, format!("{}\n", child.id())).unwrap();
+    // `spawn` returns while the child is still inside execve, when /proc shows an empty command
+    // line; a real cleanup writes its PID file only once running, so wait for the same state.
+    let cmdline = format!("/proc/{}/cmdline", child.id());
+    let name = pid_file.as_os_str().as_encoded_bytes();
+    for _ in 0..1000 {
+        match std::fs::read(&cmdline) {
+            Ok(args) if !args.split(|&b| b == 0).any(|a| a == name) => {
+                std::thread::sleep(std::time::Duration::from_millis(1))
+            }
+            _ => break,
+        }
+    }
     child
 }
 
