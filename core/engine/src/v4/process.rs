@@ -554,28 +554,26 @@ impl<'a> Query<'a> {
         let valid = self.lifetime(si, &scopes);
         let name = self.name_for(si, host, addr);
         let subnet = &self.snap.config.subnets[si];
-        if let Avail::Ours(old) = &avail {
-            if let Some(remaining) = self.reusable(old, valid, name.as_deref()) {
-                // V4-065: the cached lease is reused, nothing is written.
+        let reused = match &avail {
+            Avail::Ours(old) => self.reusable(old, valid, name.as_deref()),
+            _ => None,
+        };
+        let (lifetime, committed) = match reused {
+            Some(remaining) => {
+                // V4-065: the cached lease is reused, nothing is written; times count what remains.
                 self.snap.stats.lease_reuses.inc();
                 self.snap.subnets[si].stats.lease_reuses.inc();
-                let times = reply::times(subnet, remaining);
-                let r = self.answer(
-                    MessageType::Ack,
-                    si,
-                    host,
-                    addr,
-                    Some(times),
-                    name.as_deref(),
-                );
-                return Ok(self.send(r, Vec::new()));
+                (remaining, Vec::new())
             }
-        }
-        let lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
-        let Some(lease) = self.commit(store, lease, avail).await? else {
-            return Ok(self.nak(Some(si)));
+            None => {
+                let lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+                let Some(lease) = self.commit(store, lease, avail).await? else {
+                    return Ok(self.nak(Some(si)));
+                };
+                (valid, vec![lease])
+            }
         };
-        let times = reply::times(subnet, valid);
+        let times = reply::times(subnet, lifetime);
         let r = self.answer(
             MessageType::Ack,
             si,
@@ -584,7 +582,7 @@ impl<'a> Query<'a> {
             Some(times),
             name.as_deref(),
         );
-        Ok(self.send(r, vec![lease]))
+        Ok(self.send(r, committed))
     }
 
     /// Remaining lifetime if the lease may be reused from cache instead of rewritten (V4-065).

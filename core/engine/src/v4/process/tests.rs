@@ -554,3 +554,41 @@ fn non_queries_dropped() {
     assert_eq!(b.stat("pkt4-offer-received"), 1);
     assert_eq!(b.stat("pkt4-receive-drop"), 2);
 }
+
+// V4-065: within cache-threshold a renewal reuses the lease (no write, remaining time in 51);
+// past it the lease is rewritten.
+#[test]
+fn cache_threshold_reuses_then_rewrites() {
+    let mut cfg = basic();
+    cfg["valid-lifetime"] = json!(2000);
+    cfg["renew-timer"] = json!(500);
+    cfg["rebind-timer"] = json!(1000);
+    cfg["cache-threshold"] = json!(0.25);
+    let mut b = Bench::new(cfg);
+    let a = b.dora(1);
+    let renew = || {
+        let mut r = query(MessageType::Request, 1);
+        r.ciaddr = a;
+        r
+    };
+    b.now += 100;
+    let ack = b.reply(&renew(), None);
+    assert_eq!(
+        ack.options.get(code::LEASE_TIME),
+        Some(&1900u32.to_be_bytes()[..])
+    );
+    assert_eq!(b.lease(a).unwrap().cltt, T0, "reused: nothing written");
+    assert_eq!(b.stat("v4-lease-reuses"), 1);
+    assert_eq!(b.stat("subnet[1].v4-lease-reuses"), 1);
+    b.now += 500;
+    let ack = b.reply(&renew(), None);
+    assert_eq!(
+        ack.options.get(code::LEASE_TIME),
+        Some(&2000u32.to_be_bytes()[..])
+    );
+    assert_eq!(
+        b.lease(a).unwrap().cltt,
+        T0 + 600,
+        "past the threshold: rewritten"
+    );
+}
