@@ -276,7 +276,7 @@ fn subnet(
         .ok_or_else(|| ctx.invalid(path, format!("invalid subnet prefix '{text}'")))?;
     let label = format!("id {id} ({text})");
     let s = normalized(w.scope()).or(parent);
-    let eff = effective(ctx, path, &s).map_err(|e| relabel(e, &label))?;
+    let eff = effective(ctx, path, &s).map_err(|e| relabel(e, &format!("subnet {label}")))?;
     let mask = prefix_mask(prefix_len);
     let contains = move |a: Ipv4Addr| u32::from(a) & mask == u32::from(prefix) & mask;
     let pools = pools(env, w, path, &contains, &label)?;
@@ -336,8 +336,9 @@ fn subnet(
     })
 }
 
-/// Adds the subnet label to an `Invalid` message so the user sees which subnet.
-fn relabel(e: ConfigError, label: &str) -> ConfigError {
+/// Prefixes an `Invalid` message with what it concerns (`subnet 10.0.0.0/8`, `shared network 'x'`),
+/// so the user sees which one.
+fn relabel(e: ConfigError, what: &str) -> ConfigError {
     match e {
         ConfigError::Invalid {
             path,
@@ -345,7 +346,7 @@ fn relabel(e: ConfigError, label: &str) -> ConfigError {
             location,
         } => ConfigError::Invalid {
             path,
-            msg: format!("subnet {label}: {msg}"),
+            msg: format!("{what}: {msg}"),
             location,
         },
         other => other,
@@ -463,7 +464,8 @@ pub(crate) fn subnets_and_networks(
             )?,
         };
         let scope = normalized(w.scope()).or(&global);
-        effective(ctx, &path, &scope).map_err(|e| relabel_network(e, &name))?;
+        effective(ctx, &path, &scope)
+            .map_err(|e| relabel(e, &format!("shared network '{name}'")))?;
         let mut members = Vec::with_capacity(w.subnet4.len());
         for ((i, sw), &id) in w.subnet4.iter().enumerate().zip(member_ids) {
             let sub_path = index(&path, "subnet4", i);
@@ -485,21 +487,6 @@ pub(crate) fn subnets_and_networks(
     }
     check_unique_prefixes(ctx, &subnets, &paths)?;
     Ok((subnets, networks))
-}
-
-fn relabel_network(e: ConfigError, name: &str) -> ConfigError {
-    match e {
-        ConfigError::Invalid {
-            path,
-            msg,
-            location,
-        } => ConfigError::Invalid {
-            path,
-            msg: format!("shared network '{name}': {msg}"),
-            location,
-        },
-        other => other,
-    }
 }
 
 /// Members of a network share one `interface` (V4-101) and one `authoritative` (V4-074).
