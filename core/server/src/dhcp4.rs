@@ -147,6 +147,10 @@ fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String>
     let (store, report) = Memfile4::open(opts)
         .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
     tracing::info!(target: "kea-dhcp4.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
+    let (fixed, dropped) = store.check_leases(|l| ruru_engine::v4::lease_check(cfg, l));
+    if fixed + dropped > 0 {
+        tracing::warn!(target: "kea-dhcp4.dhcpsrv", fixed, dropped, "sanity-checks changed loaded leases (in memory only)");
+    }
     Ok(store)
 }
 

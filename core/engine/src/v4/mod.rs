@@ -12,12 +12,14 @@ mod options;
 mod process;
 mod reclaim;
 mod reply;
+mod sanity;
 mod select;
 mod snapshot;
 mod stats;
 
 pub use process::process;
 pub use reclaim::{reclaim, ReclaimLimits, ReclaimReport};
+pub use sanity::lease_check;
 pub use snapshot::{Snapshot4, Transport4};
 pub use stats::{GlobalStats4, PoolStats4, SubnetStats4};
 
