@@ -44,7 +44,8 @@ impl<'a> ClientIds<'a> {
 /// Reservations of one scope (a subnet, or the global list), indexed by identifier and by address.
 #[derive(Debug, Default)]
 pub(crate) struct HostIndex {
-    by_id: HashMap<(HostIdType, Vec<u8>), usize>,
+    /// Per identifier type, so a lookup borrows the packet's bytes instead of building a key.
+    by_id: HashMap<HostIdType, HashMap<Vec<u8>, usize>>,
     by_addr: HashMap<Ipv4Addr, usize>,
 }
 
@@ -52,7 +53,11 @@ impl HostIndex {
     pub(crate) fn build(hosts: &[Host4]) -> Self {
         let mut idx = HostIndex::default();
         for (i, h) in hosts.iter().enumerate() {
-            idx.by_id.entry((h.id_type, h.id.clone())).or_insert(i);
+            idx.by_id
+                .entry(h.id_type)
+                .or_default()
+                .entry(h.id.clone())
+                .or_insert(i);
             if let Some(a) = h.ip_address {
                 idx.by_addr.entry(a).or_insert(i);
             }
@@ -65,11 +70,9 @@ impl HostIndex {
         if self.by_id.is_empty() {
             return None;
         }
-        order.iter().find_map(|&t| {
-            let bytes = ids.get(t)?;
-            // The tuple key needs an owned Vec; lookups are rare enough (only with reservations configured).
-            self.by_id.get(&(t, bytes.to_vec())).copied()
-        })
+        order
+            .iter()
+            .find_map(|&t| self.by_id.get(&t)?.get(ids.get(t)?).copied())
     }
 
     /// The reservation holding `addr`, if any.

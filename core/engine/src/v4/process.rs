@@ -458,7 +458,7 @@ impl<'a> Query<'a> {
                 return Ok(Outcome4::Drop(DropReason::NoAddress));
             }
         };
-        let host = p.host.filter(|_| client.reserved == Some(addr)).or(p.host);
+        let host = p.host;
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
         let name = self.name_for(si, host, addr);
@@ -476,16 +476,15 @@ impl<'a> Query<'a> {
                 None => return Ok(Outcome4::Drop(DropReason::NoAddress)),
             }
         }
-        let times = reply::times(&self.snap.config.subnets[si], valid);
-        let r = self.answer(
+        Ok(self.grant(
             MessageType::Offer,
             si,
             host,
             addr,
-            Some(times),
+            valid,
             name.as_deref(),
-        );
-        Ok(self.send(r, committed))
+            committed,
+        ))
     }
 
     async fn request<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
@@ -553,7 +552,6 @@ impl<'a> Query<'a> {
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
         let name = self.name_for(si, host, addr);
-        let subnet = &self.snap.config.subnets[si];
         let reused = match &avail {
             Avail::Ours(old) => self.reusable(old, valid, name.as_deref()),
             _ => None,
@@ -573,16 +571,32 @@ impl<'a> Query<'a> {
                 (valid, vec![lease])
             }
         };
-        let times = reply::times(subnet, lifetime);
-        let r = self.answer(
+        Ok(self.grant(
             MessageType::Ack,
             si,
             host,
             addr,
-            Some(times),
+            lifetime,
             name.as_deref(),
-        );
-        Ok(self.send(r, committed))
+            committed,
+        ))
+    }
+
+    /// An OFFER or ACK of `addr` for `lifetime` seconds (T1/T2 derived from it), sent where RFC 2131 says.
+    #[allow(clippy::too_many_arguments)]
+    fn grant(
+        &self,
+        msg: MessageType,
+        si: usize,
+        host: Option<&'a Host4>,
+        addr: Ipv4Addr,
+        lifetime: u32,
+        name: Option<&str>,
+        committed: Vec<Lease4>,
+    ) -> Outcome4 {
+        let times = reply::times(&self.snap.config.subnets[si], lifetime);
+        let r = self.answer(msg, si, host, addr, Some(times), name);
+        self.send(r, committed)
     }
 
     /// Remaining lifetime if the lease may be reused from cache instead of rewritten (V4-065).

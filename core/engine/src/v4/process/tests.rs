@@ -84,6 +84,21 @@ impl Bench {
         }
     }
 
+    /// One reclamation cycle without limits, keeping reclaimed rows (affinity).
+    fn reclaim(&self, now: u64) -> crate::v4::ReclaimReport {
+        let limits = ReclaimLimits {
+            max_leases: 0,
+            max_time: Duration::ZERO,
+            remove: false,
+        };
+        let fut = reclaim(&self.snap, &self.store, now, limits);
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(fut)
+            .expect("store ok")
+    }
+
     fn lease(&self, a: Ipv4Addr) -> Option<ruru_lease::Lease4> {
         self.store.get4_sync(a)
     }
@@ -319,16 +334,7 @@ fn release_with_affinity_keeps_row() {
     assert_eq!(b.lease(a).unwrap().state, LeaseState::Released);
     assert_eq!(b.stat("subnet[1].assigned-addresses"), 0);
     // Reclaiming the released lease does not count it out a second time.
-    let limits = ReclaimLimits {
-        max_leases: 0,
-        max_time: Duration::ZERO,
-        remove: false,
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    rt.block_on(reclaim(&b.snap, &b.store, b.now + 1, limits))
-        .unwrap();
+    b.reclaim(b.now + 1);
     assert_eq!(b.lease(a).unwrap().state, LeaseState::ExpiredReclaimed);
     assert_eq!(b.stat("subnet[1].assigned-addresses"), 0);
     // The returning client gets its address back.
@@ -363,17 +369,7 @@ fn reclamation_moves_counters() {
     dec.options.insert(code::REQUESTED_ADDRESS, &d.octets());
     b.run(&dec, None);
     b.now += 86_401;
-    let limits = ReclaimLimits {
-        max_leases: 0,
-        max_time: Duration::ZERO,
-        remove: false,
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let r = rt
-        .block_on(reclaim(&b.snap, &b.store, b.now, limits))
-        .unwrap();
+    let r = b.reclaim(b.now);
     assert_eq!(r.reclaimed, 2);
     assert_eq!(b.lease(a).unwrap().state, LeaseState::ExpiredReclaimed);
     assert!(b.lease(d).is_none(), "a declined address is freed");
