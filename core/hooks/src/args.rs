@@ -1,0 +1,225 @@
+//! The named arguments of one callout invocation (HK-052): what each name holds and whether plugins may
+//! change it. The engine builds an [`Args`] per invocation and reads changed values back afterwards.
+
+use crate::object::{Arena, Target};
+use crate::value::{self, Input};
+use ruru_config::Subnet4;
+use ruru_hook_api::abi::*;
+use ruru_lease::Lease4;
+use ruru_proto::v4::Packet4;
+
+/// One argument's value and direction.
+#[derive(Debug)]
+pub enum Slot<'a> {
+    /// A packet plugins may read.
+    Pkt4(&'a Packet4),
+    /// A packet plugins may change.
+    Pkt4Mut(&'a mut Packet4),
+    /// A wire buffer plugins may rewrite (`buffer4_receive`, `buffer4_send`).
+    Wire(&'a mut Vec<u8>),
+    /// A lease plugins may read.
+    Lease4(&'a Lease4),
+    /// A lease plugins may change.
+    Lease4Mut(&'a mut Lease4),
+    /// An optional lease (`old_lease`).
+    OptLease4(Option<&'a Lease4>),
+    /// A list of leases.
+    Leases4(&'a [Lease4]),
+    /// A subnet, or none.
+    Subnet4(Option<&'a Subnet4>),
+    /// The selected subnet, replaceable by any of `all` or none (`subnet4_select`).
+    SubnetChoice {
+        /// Index into `all`.
+        chosen: Option<usize>,
+        /// The subnets a plugin may choose from.
+        all: &'a [Subnet4],
+    },
+    /// A list of subnets.
+    Subnets4(&'a [Subnet4]),
+    /// A boolean; `writable` when plugins may change it.
+    Bool(bool, bool),
+    /// An unsigned integer; `writable` when plugins may change it.
+    U64(u64, bool),
+    /// Bytes plugins may read.
+    Bytes(&'a [u8]),
+    /// Text; `writable` when plugins may change it.
+    Text(Option<String>, bool),
+    /// A JSON document; `writable` when plugins may change it.
+    Json(Option<String>, bool),
+}
+
+/// The arguments of one invocation, in the point's order.
+#[derive(Debug, Default)]
+pub struct Args<'a> {
+    slots: Vec<(&'static str, Slot<'a>)>,
+}
+
+impl<'a> Args<'a> {
+    /// No arguments.
+    pub fn new() -> Self {
+        Args { slots: Vec::new() }
+    }
+
+    /// Adds an argument.
+    pub fn with(mut self, name: &'static str, slot: Slot<'a>) -> Self {
+        self.slots.push((name, slot));
+        self
+    }
+
+    /// The argument `name`.
+    pub fn slot(&self, name: &str) -> Option<&Slot<'a>> {
+        self.slots.iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+    }
+
+    /// A boolean argument as left by the callouts.
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.slot(name)? {
+            Slot::Bool(b, _) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// An integer argument as left by the callouts.
+    pub fn u64(&self, name: &str) -> Option<u64> {
+        match self.slot(name)? {
+            Slot::U64(n, _) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A text or JSON argument as left by the callouts.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.slot(name)? {
+            Slot::Text(t, _) | Slot::Json(t, _) => t.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The subnet chosen in a [`Slot::SubnetChoice`] as left by the callouts.
+    pub fn chosen_subnet(&self, name: &str) -> Option<Option<usize>> {
+        match self.slot(name)? {
+            Slot::SubnetChoice { chosen, .. } => Some(*chosen),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub(crate) fn name(&self, i: usize) -> Option<&'static str> {
+        self.slots.get(i).map(|(n, _)| *n)
+    }
+
+    pub(crate) fn get(&mut self, name: &str, arena: &mut Arena) -> Result<RuruValue, i32> {
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s)
+            .ok_or(RURU_ERR_NOT_FOUND)?;
+        Ok(match slot {
+            Slot::Pkt4(p) => arena.value(
+                Target::Pkt4 {
+                    p: std::ptr::from_ref::<Packet4>(*p).cast_mut(),
+                    writable: false,
+                },
+                RURU_OBJECT_PKT4,
+            ),
+            Slot::Pkt4Mut(p) => arena.value(
+                Target::Pkt4 {
+                    p: &mut **p,
+                    writable: true,
+                },
+                RURU_OBJECT_PKT4,
+            ),
+            Slot::Wire(b) => arena.value(
+                Target::Wire {
+                    buf: &mut **b,
+                    writable: true,
+                },
+                RURU_OBJECT_PKT4,
+            ),
+            Slot::Lease4(l) | Slot::OptLease4(Some(l)) => arena.value(
+                Target::Lease4 {
+                    l: std::ptr::from_ref::<Lease4>(*l).cast_mut(),
+                    writable: false,
+                },
+                RURU_OBJECT_LEASE4,
+            ),
+            Slot::Lease4Mut(l) => arena.value(
+                Target::Lease4 {
+                    l: &mut **l,
+                    writable: true,
+                },
+                RURU_OBJECT_LEASE4,
+            ),
+            Slot::OptLease4(None) | Slot::Subnet4(None) => value::NONE,
+            Slot::Leases4(ls) => arena.leases4(ls),
+            Slot::Subnet4(Some(s)) => arena.value(Target::Subnet4 { s: *s }, RURU_OBJECT_SUBNET4),
+            Slot::SubnetChoice { chosen, all } => match chosen.and_then(|i| all.get(i)) {
+                Some(s) => arena.value(Target::Subnet4 { s }, RURU_OBJECT_SUBNET4),
+                None => value::NONE,
+            },
+            Slot::Subnets4(all) => arena.subnets4(all),
+            Slot::Bool(b, _) => value::boolean(*b),
+            Slot::U64(n, _) => value::num(RURU_VALUE_U64, *n),
+            Slot::Bytes(b) => value::bytes(RURU_VALUE_BYTES, b),
+            Slot::Text(t, _) => t.as_deref().map_or(value::NONE, |t| {
+                value::bytes(RURU_VALUE_STRING, t.as_bytes())
+            }),
+            Slot::Json(t, _) => t
+                .as_deref()
+                .map_or(value::NONE, |t| value::bytes(RURU_VALUE_JSON, t.as_bytes())),
+        })
+    }
+
+    pub(crate) fn set(&mut self, name: &str, v: &RuruValue) -> Result<(), i32> {
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s)
+            .ok_or(RURU_ERR_NOT_FOUND)?;
+        let input = Input(v);
+        match slot {
+            Slot::Bool(b, true) => *b = input.boolean()?,
+            Slot::U64(n, true) => *n = input.u64()?,
+            Slot::Text(t, true) => *t = Some(input.text()?.to_owned()),
+            Slot::Json(t, true) => {
+                let text = input.text()?;
+                serde_json::from_str::<serde_json::Value>(text).map_err(|_| RURU_ERR_INVALID)?;
+                *t = Some(text.to_owned());
+            }
+            Slot::SubnetChoice { chosen, all } => {
+                *chosen = choose_subnet(all, v)?;
+            }
+            _ => return Err(RURU_ERR_READ_ONLY),
+        }
+        Ok(())
+    }
+}
+
+/// A plugin's choice of subnet: a subnet object of the collection, a subnet id, or none.
+fn choose_subnet(all: &[Subnet4], v: &RuruValue) -> Result<Option<usize>, i32> {
+    match v.kind {
+        RURU_VALUE_NONE => Ok(None),
+        RURU_VALUE_U64 => all
+            .iter()
+            .position(|s| u64::from(s.id) == v.num)
+            .map(Some)
+            .ok_or(RURU_ERR_INVALID),
+        RURU_VALUE_OBJECT if v.object_kind == RURU_OBJECT_SUBNET4 => {
+            // SAFETY: objects handed to plugins live in the invocation's arena until it ends.
+            let obj = unsafe { &*v.object.cast::<crate::object::Obj>() };
+            let Target::Subnet4 { s } = obj.target else {
+                return Err(RURU_ERR_TYPE);
+            };
+            all.iter()
+                .position(|x| std::ptr::eq(x, s))
+                .map(Some)
+                .ok_or(RURU_ERR_INVALID)
+        }
+        _ => Err(RURU_ERR_TYPE),
+    }
+}

@@ -1,0 +1,22 @@
+//! The server side of the plugin interface (`hook-api` is the plugin side).
+//!
+//! [`check`] opens and verifies a `hooks-libraries` list without running plugin code beyond the entry
+//! point; [`HookSet::load`] loads it; the engine asks [`HookSet::has`] before building [`Args`] for a
+//! point and calls [`HookSet::call`]. Parked packets are futures ([`ParkWait`]).
+
+mod args;
+mod context;
+mod host;
+mod loader;
+mod object;
+mod park;
+mod point;
+mod set;
+mod value;
+
+pub use args::{Args, Slot};
+pub use context::RequestContext;
+pub use loader::{check, Checked, Family, LoadError};
+pub use park::{ParkWait, Unparked};
+pub use point::Point;
+pub use set::{Called, HookSet};

@@ -1,0 +1,67 @@
+//! The server's function table, kept by the plugin for the life of the process.
+
+use crate::abi::{
+    RuruHostApi, RuruStr, RURU_LOG_DEBUG, RURU_LOG_ERROR, RURU_LOG_INFO, RURU_LOG_WARN,
+};
+use crate::sdk::value::str_of;
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+static HOST: AtomicPtr<RuruHostApi> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Remembers the host table. Called by the entry point [`crate::ruru_plugin!`] generates.
+///
+/// # Safety
+/// `host` must be null or point to a table that lives for the rest of the process.
+#[doc(hidden)]
+pub unsafe fn set_host(host: *const RuruHostApi) {
+    HOST.store(host.cast_mut(), Ordering::Release);
+}
+
+/// The host table. Every SDK call happens inside a server call into the plugin, after the entry point ran.
+pub(crate) fn host() -> &'static RuruHostApi {
+    let p = HOST.load(Ordering::Acquire);
+    assert!(!p.is_null(), "ruru plugin used before the server loaded it");
+    // SAFETY: set from the server's static table, which outlives the plugin.
+    unsafe { &*p }
+}
+
+/// Log severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Errors.
+    Error,
+    /// Warnings.
+    Warn,
+    /// Information.
+    Info,
+    /// Debugging.
+    Debug,
+}
+
+/// Logs `message` through the server's logging under `<process>.<logger>`.
+pub fn log(logger: &str, severity: Severity, message: &str) {
+    let level = match severity {
+        Severity::Error => RURU_LOG_ERROR,
+        Severity::Warn => RURU_LOG_WARN,
+        Severity::Info => RURU_LOG_INFO,
+        Severity::Debug => RURU_LOG_DEBUG,
+    };
+    // SAFETY: both strings outlive the call.
+    unsafe { (host().log)(str_of(logger), level, str_of(message)) }
+}
+
+/// The server's family: 4 or 6.
+pub fn family() -> u32 {
+    host().family
+}
+
+/// The server's process name as Kea spells it (`kea-dhcp4`, `kea-dhcp6`).
+pub fn process_name() -> &'static str {
+    // SAFETY: the host's static name.
+    let b = unsafe { crate::sdk::value::bytes_of(host().process_name) };
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+pub(crate) fn raw_str(s: &str) -> RuruStr {
+    str_of(s)
+}
