@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # End-to-end tests start the real binaries; build them first (release: the harness prefers it).
-cargo build --release --workspace --bins
+cargo build --release --workspace --bins --lib
 cargo test --release --workspace "$@"

@@ -168,6 +168,20 @@ pub mod arg {
     pub const JSON_CONFIG: &str = "json_config";
     /// The server configuration (`dhcp*_srv_configured`), JSON.
     pub const SERVER_CONFIG: &str = "server_config";
+    /// Deprecated I/O service handle (`dhcp*_srv_configured`): always absent here.
+    pub const IO_CONTEXT: &str = "io_context";
+    /// Host name (`ddns*_update`).
+    pub const HOSTNAME: &str = "hostname";
+    /// Forward DNS update flag (`ddns*_update`).
+    pub const FWD_UPDATE: &str = "fwd-update";
+    /// Reverse DNS update flag (`ddns*_update`).
+    pub const REV_UPDATE: &str = "rev-update";
+    /// DDNS parameters of the subnet (`ddns*_update`).
+    pub const DDNS_PARAMS: &str = "ddns-params";
+    /// The IA_NA of the lease (`lease6_renew`, `lease6_rebind`).
+    pub const IA_NA: &str = "ia_na";
+    /// The IA_PD of the lease (`lease6_renew`, `lease6_rebind`).
+    pub const IA_PD: &str = "ia_pd";
     /// The service state (`dhcp*_srv_configured`), JSON.
     pub const NETWORK_STATE: &str = "network_state";
     /// Set by a `dhcp*_srv_configured` callout that refuses the configuration.

@@ -374,7 +374,7 @@ unsafe extern "C" fn park(h: *mut RuruCalloutHandle) -> *mut RuruParkToken {
     match &i.parcel {
         Some(p) => {
             p.take_ref();
-            Box::into_raw(Box::new(p.clone())).cast()
+            Arc::into_raw(p.clone()).cast_mut().cast()
         }
         None => std::ptr::null_mut(),
     }
@@ -382,9 +382,9 @@ unsafe extern "C" fn park(h: *mut RuruCalloutHandle) -> *mut RuruParkToken {
 
 /// # Safety
 /// `t` must be a token from `park`, used once.
-unsafe fn take_token(t: *mut RuruParkToken) -> Option<Box<Arc<Parcel>>> {
-    // SAFETY: tokens are boxed `Arc<Parcel>`s handed out by `park`.
-    (!t.is_null()).then(|| unsafe { Box::from_raw(t.cast::<Arc<Parcel>>()) })
+unsafe fn take_token(t: *mut RuruParkToken) -> Option<Arc<Parcel>> {
+    // SAFETY: tokens are `Arc<Parcel>` references handed out by `park`.
+    (!t.is_null()).then(|| unsafe { Arc::from_raw(t.cast_const().cast::<Parcel>()) })
 }
 
 unsafe extern "C" fn unpark(t: *mut RuruParkToken, force: bool) -> i32 {

@@ -30,6 +30,8 @@ pub(crate) struct Obj {
 /// The objects of one callout invocation; boxed so their addresses stay put while the arena grows.
 #[derive(Debug, Default)]
 pub(crate) struct Arena {
+    // Boxed on purpose: plugins hold pointers to objects while later ones are added.
+    #[allow(clippy::vec_box)]
     objs: Vec<Box<Obj>>,
 }
 

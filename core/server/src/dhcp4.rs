@@ -3,9 +3,10 @@
 use crate::cli::Args;
 use crate::logging::{self, Logging};
 use crate::shared::Shared;
-use crate::{service4, sockets4, support, timers};
+use crate::{hooks4, service4, sockets4, support, timers};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{Snapshot4, Transport4};
+use ruru_hooks::HookSet;
 use ruru_lease::{LeaseStore4, Memfile4, MemfileOptions};
 use ruru_stats::Registry;
 use std::path::{Path, PathBuf};
@@ -85,9 +86,16 @@ fn check_only(path: &Path, open_backends: bool) -> ExitCode {
     match load(path) {
         Ok(cfg) => {
             if open_backends {
-                if let Err(e) = open_store(&cfg, path) {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
+                // -T also loads the plugins (HK-042), then unloads them.
+                let loaded = open_store(&cfg, path)
+                    .and_then(|_| hooks4::check(&cfg))
+                    .and_then(|checked| hooks4::load(checked, &cfg));
+                match loaded {
+                    Ok(hooks) => hooks.unload(),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::FAILURE;
+                    }
                 }
             }
             for w in support::check(&cfg).warnings {
@@ -175,6 +183,7 @@ async fn start_generation(
     args: &Args,
     cfg: Dhcp4Config,
     store: Arc<Memfile4>,
+    hooks: Arc<HookSet>,
     registry: &Arc<Registry>,
     shared: Option<&Arc<Shared<Memfile4>>>,
 ) -> Result<(Generation, Option<Arc<Shared<Memfile4>>>), String> {
@@ -197,7 +206,8 @@ async fn start_generation(
         client_port: args.client_port,
         direct_send: listeners.iter().any(|l| l.raw.is_some()),
     };
-    let snapshot = Snapshot4::build(Arc::new(cfg), transport, registry);
+    let mut snapshot = Snapshot4::build(Arc::new(cfg), transport, registry);
+    snapshot.hooks = hooks;
     snapshot
         .recount(&*store)
         .await
@@ -243,8 +253,10 @@ async fn serve(
 ) -> Result<(), String> {
     let registry = Arc::new(Registry::new());
     let store = Arc::new(open_store(&cfg, &path)?);
+    let hooks = hooks4::load(hooks4::check(&cfg)?, &cfg)?;
     let mut db = cfg.lease_database.clone();
-    let (mut generation, created) = start_generation(&args, cfg, store, &registry, None).await?;
+    let (mut generation, created) =
+        start_generation(&args, cfg, store, hooks, &registry, None).await?;
     let shared = created.ok_or("internal: no shared state")?;
     let background = [
         tokio::spawn(timers::reclaim_loop(shared.clone())),
@@ -262,7 +274,7 @@ async fn serve(
         tokio::select! {
             _ = hup.recv() => {
                 tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF", file = %path.display(), "reloading configuration");
-                let (cfg, store) = match prepare_reload(&path, &shared, &db).await {
+                let (cfg, store, checked) = match prepare_reload(&path, &shared, &db).await {
                     Ok(prepared) => prepared,
                     Err(msg) => {
                         tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "configuration rejected, the running one stays: {msg}");
@@ -272,10 +284,16 @@ async fn serve(
                 let previous = (*shared.snapshot().config).clone();
                 let previous_store = shared.store();
                 logging.apply(&cfg.loggers);
-                // The old sockets close before the new ones bind the same ports.
+                // The old sockets close before the new ones bind the same ports; the old plugins are
+                // unloaded before the new list loads, even when it is unchanged (HK-043, HK-044).
                 drop(generation);
+                shared.snapshot().hooks.unload();
                 let new_db = cfg.lease_database.clone();
-                generation = match start_generation(&args, cfg, store, &registry, Some(&shared)).await {
+                let started = match hooks4::load(checked, &cfg) {
+                    Ok(hooks) => start_generation(&args, cfg, store, hooks, &registry, Some(&shared)).await,
+                    Err(e) => Err(e),
+                };
+                generation = match started {
                     Ok((g, _)) => {
                         db = new_db;
                         tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_CONFIG_COMPLETE", "configuration reloaded");
@@ -284,7 +302,9 @@ async fn serve(
                     Err(msg) => {
                         tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_DYNRECONF_FAIL", "new configuration could not start ({msg}); restoring the previous one");
                         logging.apply(&previous.loggers);
-                        start_generation(&args, previous, previous_store, &registry, Some(&shared)).await?.0
+                        // HK-046: the previous plugins come back with the previous configuration.
+                        let hooks = hooks4::load(hooks4::check(&previous)?, &previous)?;
+                        start_generation(&args, previous, previous_store, hooks, &registry, Some(&shared)).await?.0
                     }
                 };
             }
@@ -293,6 +313,7 @@ async fn serve(
         }
     }
     drop(generation);
+    shared.snapshot().hooks.unload();
     background.iter().for_each(JoinHandle::abort);
     let flushed = shared.store().flush().await;
     tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_SHUTDOWN", "ruru-dhcp4 shut down");
@@ -305,13 +326,14 @@ async fn prepare_reload(
     path: &Path,
     shared: &Arc<Shared<Memfile4>>,
     db: &LeaseDatabase,
-) -> Result<(Dhcp4Config, Arc<Memfile4>), String> {
+) -> Result<(Dhcp4Config, Arc<Memfile4>, Vec<ruru_hooks::Checked>), String> {
     let cfg = load(path)?;
+    let checked = hooks4::check(&cfg)?;
     let store = if cfg.lease_database == *db {
         shared.store()
     } else {
         shared.store().flush().await.map_err(|e| e.to_string())?;
         Arc::new(open_store(&cfg, path)?)
     };
-    Ok((cfg, store))
+    Ok((cfg, store, checked))
 }

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod dhcp4;
+mod hooks4;
 mod logging;
 mod service4;
 mod shared;

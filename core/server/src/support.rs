@@ -19,9 +19,6 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
         ..Support::default()
     };
     let mut refuse = |what: String| s.refused.push(what);
-    if !cfg.hooks_libraries.is_empty() {
-        refuse("hooks-libraries: the plugin runtime is not built yet".into());
-    }
     if !matches!(cfg.lease_database, LeaseDatabase::Memfile { .. }) {
         refuse(
             "lease-database: only the memfile backend is built yet (MySQL and PostgreSQL are not)"

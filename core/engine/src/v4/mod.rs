@@ -5,6 +5,7 @@
 
 mod account;
 mod alloc;
+mod callouts;
 mod classes;
 mod hostname;
 mod hosts;
@@ -82,6 +83,10 @@ pub enum DropReason {
     DropClass,
     /// A non-authoritative server stays silent to an INIT-REBOOT client it doesn't know (V4-029).
     UnknownInitReboot,
+    /// A plugin asked for the drop (SKIP or DROP at a callout point); not counted as a receive drop (HK-060).
+    Hook(&'static str),
+    /// The parking lot of a callout point was full (HK-065).
+    ParkingLotFull(&'static str),
 }
 
 impl DropReason {
@@ -97,6 +102,7 @@ impl DropReason {
             DropReason::MissingRequestedAddress => "DHCP4_PACKET_DROP_0007",
             DropReason::DropClass => "DHCP4_PACKET_DROP_0010",
             DropReason::UnknownInitReboot => "DHCP4_PACKET_DROP_0006",
+            DropReason::Hook(id) | DropReason::ParkingLotFull(id) => id,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Message handling: DISCOVER, REQUEST (SELECTING, INIT-REBOOT, RENEWING/REBINDING), RELEASE, DECLINE, INFORM.
 
 use super::alloc::{self, AllocFail, Avail};
+use super::callouts::{self, Step};
 use super::classes::Classes;
 use super::hosts::ClientIds;
 use super::options::Scopes;
@@ -9,9 +10,12 @@ use super::select::select_subnet;
 use super::snapshot::Snapshot4;
 use super::{hostname, Client, DropReason, Ingress4, Outcome4};
 use ruru_config::Host4;
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Point, RequestContext, Slot};
 use ruru_lease::{ClientId, HwAddr, Lease4, LeaseState, LeaseStore4, StoreError};
 use ruru_proto::v4::{code, rai, MessageType, Packet4};
 use std::net::Ipv4Addr;
+use std::sync::Mutex;
 
 /// Handles one parsed query at time `now` (Unix seconds). Counts the per-type statistics and drops;
 /// `pkt4-received`, parse failures and sent counters belong to the transport.
@@ -22,12 +26,167 @@ pub async fn process<S: LeaseStore4>(
     ing: &Ingress4,
     now: u64,
 ) -> Result<Outcome4, StoreError> {
-    let out = dispatch(snap, store, pkt, ing, now).await?;
+    let ctx = Mutex::new(RequestContext::new());
+    let mut deleted = Vec::new();
+    let received;
+    let pkt = if snap.hooks.has(Point::Pkt4Receive) {
+        let mut q = pkt.clone();
+        let mut args = Args::new().with(arg::QUERY4, Slot::Pkt4Mut(&mut q));
+        if callouts::run(snap, Point::Pkt4Receive, &mut args, &ctx).await != Step::Continue {
+            return Ok(Outcome4::Drop(DropReason::Hook(
+                "DHCP4_HOOK_PACKET_RCVD_SKIP",
+            )));
+        }
+        drop(args);
+        received = q;
+        &received
+    } else {
+        pkt
+    };
+    let mut out = dispatch(snap, store, pkt, ing, now, &ctx, &mut deleted).await?;
+    if !snap.hooks.is_empty() {
+        out = after_processing(snap, store, pkt, out, &deleted, &ctx, now).await?;
+    }
     if let Outcome4::Drop(reason) = out {
-        snap.stats.receive_drop.inc();
+        if !matches!(reason, DropReason::Hook(_)) {
+            snap.stats.receive_drop.inc();
+        }
         tracing::debug!(target: "kea-dhcp4.bad-packets", id = reason.message_id(), xid = pkt.xid, ?reason, "dropped query");
     }
     Ok(out)
+}
+
+/// The points after the reply is built: `lease4_offer` or `leases4_committed`, then `pkt4_send`.
+async fn after_processing<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    pkt: &Packet4,
+    mut out: Outcome4,
+    deleted: &[Lease4],
+    ctx: &Mutex<RequestContext>,
+    now: u64,
+) -> Result<Outcome4, StoreError> {
+    let msg = pkt.message_type();
+    let hooks = &snap.hooks;
+    let full = |p: Point| Outcome4::Drop(DropReason::ParkingLotFull(lot_full_id(p)));
+    if msg == Some(MessageType::Discover) && hooks.has(Point::Lease4Offer) {
+        if let Outcome4::Reply {
+            packet, committed, ..
+        } = &out
+        {
+            let offered = match committed.first() {
+                Some(l) => l.clone(),
+                None => Lease4::new(packet.yiaddr, 0, 0, now),
+            };
+            let lifetime = snap
+                .subnet_by_id(offered.subnet_id)
+                .map_or(0, |si| snap.config.subnets[si].offer_lifetime);
+            let leases = [offered];
+            let mut args = Args::new()
+                .with(arg::QUERY4, Slot::Pkt4(pkt))
+                .with(arg::LEASES4, Slot::Leases4(&leases))
+                .with(arg::OFFER_LIFETIME, Slot::U64(u64::from(lifetime), false))
+                .with(arg::OLD_LEASE, Slot::OptLease4(None))
+                .with(arg::OFFER_ADDRESS_IN_USE, Slot::Bool(false, true));
+            match callouts::run(snap, Point::Lease4Offer, &mut args, ctx).await {
+                Step::Drop => {
+                    return Ok(Outcome4::Drop(DropReason::Hook(
+                        "DHCP4_HOOK_LEASE4_OFFER_DROP",
+                    )))
+                }
+                Step::LotFull => return Ok(full(Point::Lease4Offer)),
+                Step::Continue | Step::Skip => {}
+            }
+            if args.bool(arg::OFFER_ADDRESS_IN_USE) == Some(true) {
+                drop(args);
+                let [lease] = leases;
+                withdraw_offer(snap, store, pkt, lease, ctx, !committed.is_empty()).await?;
+                return Ok(Outcome4::Drop(DropReason::Hook(
+                    "DHCP4_HOOK_LEASE4_OFFER_ADDRESS_IN_USE",
+                )));
+            }
+        }
+    }
+    let commits = matches!(
+        msg,
+        Some(MessageType::Request | MessageType::Release | MessageType::Decline)
+    );
+    if commits && hooks.has(Point::Leases4Committed) && !matches!(out, Outcome4::Drop(_)) {
+        let none = Vec::new();
+        let leases = match &out {
+            Outcome4::Reply { committed, .. } => committed,
+            _ => &none,
+        };
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(pkt))
+            .with(arg::LEASES4, Slot::Leases4(leases))
+            .with(arg::DELETED_LEASES4, Slot::Leases4(deleted));
+        match callouts::run(snap, Point::Leases4Committed, &mut args, ctx).await {
+            Step::Drop => {
+                return Ok(Outcome4::Drop(DropReason::Hook(
+                    "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
+                )))
+            }
+            Step::LotFull => return Ok(full(Point::Leases4Committed)),
+            Step::Continue | Step::Skip => {}
+        }
+    }
+    if let Outcome4::Reply {
+        packet, committed, ..
+    } = &mut out
+    {
+        if hooks.has(Point::Pkt4Send) {
+            let subnet = committed
+                .first()
+                .and_then(|l| snap.subnet_by_id(l.subnet_id))
+                .map(|si| &snap.config.subnets[si]);
+            let mut args = Args::new()
+                .with(arg::QUERY4, Slot::Pkt4(pkt))
+                .with(arg::RESPONSE4, Slot::Pkt4Mut(packet))
+                .with(arg::SUBNET4, Slot::Subnet4(subnet));
+            if callouts::run(snap, Point::Pkt4Send, &mut args, ctx).await == Step::Drop {
+                return Ok(Outcome4::Drop(DropReason::Hook(
+                    "DHCP4_HOOK_PACKET_SEND_DROP",
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A `lease4_offer` callout found the offered address in use (HK-110): the lease goes into probation
+/// and `lease4_server_decline` runs once.
+async fn withdraw_offer<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    pkt: &Packet4,
+    mut lease: Lease4,
+    ctx: &Mutex<RequestContext>,
+    stored: bool,
+) -> Result<(), StoreError> {
+    lease.state = LeaseState::Declined;
+    lease.hwaddr = None;
+    lease.client_id = None;
+    lease.valid_lifetime = snap.config.decline_probation_period;
+    if stored {
+        store.update4(&lease).await?;
+    } else if snap.subnet_by_id(lease.subnet_id).is_some() {
+        store.add4(&lease).await?;
+    }
+    snap.count_declined(&lease);
+    let mut args = Args::new()
+        .with(arg::QUERY4, Slot::Pkt4(pkt))
+        .with(arg::LEASE4, Slot::Lease4(&lease));
+    callouts::run(snap, Point::Lease4ServerDecline, &mut args, ctx).await;
+    Ok(())
+}
+
+fn lot_full_id(p: Point) -> &'static str {
+    match p {
+        Point::Subnet4Select => "DHCP4_HOOK_SUBNET4_SELECT_PARKING_LOT_FULL",
+        Point::Lease4Offer => "DHCP4_HOOK_LEASE4_OFFER_PARKING_LOT_FULL",
+        _ => "DHCP4_HOOK_LEASES4_COMMITTED_PARKING_LOT_FULL",
+    }
 }
 
 async fn dispatch<S: LeaseStore4>(
@@ -36,6 +195,8 @@ async fn dispatch<S: LeaseStore4>(
     pkt: &Packet4,
     ing: &Ingress4,
     now: u64,
+    ctx: &Mutex<RequestContext>,
+    deleted: &mut Vec<Lease4>,
 ) -> Result<Outcome4, StoreError> {
     let st = &snap.stats;
     let Some(msg) = pkt.message_type() else {
@@ -76,14 +237,16 @@ async fn dispatch<S: LeaseStore4>(
             return Ok(Outcome4::Drop(DropReason::NotOurServerId));
         }
     }
-    let mut q = Query::new(snap, pkt, ing, now);
-    match msg {
+    let mut q = Query::new(snap, pkt, ing, now, ctx);
+    let out = match msg {
         MessageType::Discover => q.discover(store).await,
         MessageType::Request => q.request(store).await,
         MessageType::Release => q.release(store).await,
         MessageType::Decline => q.decline(store).await,
-        _ => Ok(q.inform()),
-    }
+        _ => q.inform().await,
+    };
+    *deleted = std::mem::take(&mut q.deleted);
+    out
 }
 
 /// V4-018: option 54 must name one of our addresses, the relay's server-id-override, or a configured identifier.
@@ -113,6 +276,10 @@ struct Query<'a> {
     now: u64,
     ids: ClientIds<'a>,
     classes: Classes<'a>,
+    /// The plugins' per-request context.
+    ctx: &'a Mutex<RequestContext>,
+    /// Leases this query removed or released (`deleted_leases4`).
+    deleted: Vec<Lease4>,
 }
 
 /// The subnet and reservation a client is served from.
@@ -123,7 +290,13 @@ struct Placement<'a> {
 }
 
 impl<'a> Query<'a> {
-    fn new(snap: &'a Snapshot4, pkt: &'a Packet4, ing: &'a Ingress4, now: u64) -> Self {
+    fn new(
+        snap: &'a Snapshot4,
+        pkt: &'a Packet4,
+        ing: &'a Ingress4,
+        now: u64,
+        ctx: &'a Mutex<RequestContext>,
+    ) -> Self {
         Query {
             snap,
             pkt,
@@ -131,14 +304,71 @@ impl<'a> Query<'a> {
             now,
             ids: ClientIds::of(pkt),
             classes: Classes::new(pkt.options.get(code::VENDOR_CLASS_ID)),
+            ctx,
+            deleted: Vec::new(),
         }
+    }
+
+    /// `subnet4_select` (HK-102): plugins may replace the subnet, remove it (SKIP), drop or park.
+    async fn subnet_hook(&self, selected: Option<usize>) -> Result<Option<usize>, DropReason> {
+        let snap = self.snap;
+        if !snap.hooks.has(Point::Subnet4Select) {
+            return Ok(selected);
+        }
+        let all = &snap.config.subnets;
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(
+                arg::SUBNET4,
+                Slot::SubnetChoice {
+                    chosen: selected,
+                    all,
+                },
+            )
+            .with(arg::SUBNET4_COLLECTION, Slot::Subnets4(all));
+        match callouts::run(snap, Point::Subnet4Select, &mut args, self.ctx).await {
+            Step::Continue => Ok(args.chosen_subnet(arg::SUBNET4).flatten()),
+            Step::Skip => Ok(None),
+            Step::Drop => Err(DropReason::Hook("DHCP4_HOOK_SUBNET4_SELECT_DROP")),
+            Step::LotFull => Err(DropReason::ParkingLotFull(lot_full_id(
+                Point::Subnet4Select,
+            ))),
+        }
+    }
+
+    /// `lease4_select` (HK-104): plugins may change the lease or refuse it (SKIP → `false`).
+    async fn lease_hook(&self, lease: &mut Lease4, si: usize, fake: bool) -> bool {
+        let snap = self.snap;
+        if !snap.hooks.has(Point::Lease4Select) {
+            return true;
+        }
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(arg::SUBNET4, Slot::Subnet4(Some(&snap.config.subnets[si])))
+            .with(arg::FAKE_ALLOCATION, Slot::Bool(fake, false))
+            .with(arg::LEASE4, Slot::Lease4Mut(lease));
+        callouts::run(snap, Point::Lease4Select, &mut args, self.ctx).await != Step::Skip
+    }
+
+    /// `lease4_release` / `lease4_decline`: whether plugins let the change happen.
+    async fn change_hook(&self, p: Point, lease: &Lease4) -> Step {
+        if !self.snap.hooks.has(p) {
+            return Step::Continue;
+        }
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(arg::LEASE4, Slot::Lease4(lease));
+        callouts::run(self.snap, p, &mut args, self.ctx).await
     }
 
     /// Selects the subnet and looks up the client's reservation: in-subnet reservations across the
     /// shared network (the member holding it wins, V4-104), then global ones (V4-091).
-    fn place(&mut self) -> Option<Placement<'a>> {
+    async fn place(&mut self) -> Result<Option<Placement<'a>>, DropReason> {
         let snap = self.snap;
-        let selected = select_subnet(snap, self.pkt, self.ing, &self.classes)?;
+        let selected = select_subnet(snap, self.pkt, self.ing, &self.classes);
+        let Some(selected) = self.subnet_hook(selected).await? else {
+            return Ok(None);
+        };
         let family = snap.subnets[selected].family.as_slice();
         let order = &snap.config.host_reservation_identifiers;
         let mut found = None;
@@ -163,11 +393,11 @@ impl<'a> Query<'a> {
             None => (selected, None),
         };
         self.classes.set_host(host);
-        Some(Placement {
+        Ok(Some(Placement {
             subnet,
             family,
             host,
-        })
+        }))
     }
 
     fn client(&'a self, p: &Placement<'a>) -> Client<'a> {
@@ -444,8 +674,10 @@ impl<'a> Query<'a> {
     }
 
     async fn discover<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
-        let Some(p) = self.place() else {
-            return Ok(Outcome4::Drop(DropReason::NoSubnet));
+        let p = match self.place().await {
+            Ok(Some(p)) => p,
+            Ok(None) => return Ok(Outcome4::Drop(DropReason::NoSubnet)),
+            Err(r) => return Ok(Outcome4::Drop(r)),
         };
         if self.is_dropped_by_class() {
             return Ok(Outcome4::Drop(DropReason::DropClass));
@@ -468,6 +700,14 @@ impl<'a> Query<'a> {
             .iter()
             .find_map(|c| c.offer_lifetime)
             .unwrap_or(self.snap.config.subnets[si].offer_lifetime);
+        if self.snap.hooks.has(Point::Lease4Select) {
+            let mut lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+            if !self.lease_hook(&mut lease, si, true).await {
+                return Ok(Outcome4::Drop(DropReason::Hook(
+                    "DHCPSRV_HOOK_LEASE4_SELECT_SKIP",
+                )));
+            }
+        }
         if offer_lifetime > 0 {
             // V4-066: the offer itself holds the address for a short while.
             let lease = self.new_lease(si, addr, offer_lifetime, name.as_deref(), &client);
@@ -491,7 +731,11 @@ impl<'a> Query<'a> {
         let selecting = self.pkt.options.contains(code::SERVER_ID);
         let requested = self.requested_address();
         let init_reboot = !selecting && requested.is_some() && self.pkt.ciaddr.is_unspecified();
-        let Some(p) = self.place() else {
+        let placed = match self.place().await {
+            Ok(placed) => placed,
+            Err(r) => return Ok(Outcome4::Drop(r)),
+        };
+        let Some(p) = placed else {
             // V4-048: no subnet → NAK, except a non-authoritative server stays silent to INIT-REBOOT.
             let authoritative = self
                 .snap
@@ -564,7 +808,10 @@ impl<'a> Query<'a> {
                 (remaining, Vec::new())
             }
             None => {
-                let lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+                let mut lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+                if !self.lease_hook(&mut lease, si, false).await {
+                    return Ok(self.nak(Some(si)));
+                }
                 let Some(lease) = self.commit(store, lease, avail).await? else {
                     return Ok(self.nak(Some(si)));
                 };
@@ -723,6 +970,10 @@ impl<'a> Query<'a> {
         if lease.state != LeaseState::Default || !client.owns(&lease) {
             return Ok(Outcome4::Done);
         }
+        if self.change_hook(Point::Lease4Release, &lease).await != Step::Continue {
+            tracing::debug!(target: "kea-dhcp4.hooks", id = "DHCP4_HOOK_LEASE4_RELEASE_SKIP", address = %lease.address, "release skipped by a plugin");
+            return Ok(Outcome4::Done);
+        }
         let exp = &self.snap.config.expired_leases;
         let affinity = exp.hold_reclaimed_time > 0
             && exp.flush_reclaimed_timer_wait_time > 0
@@ -737,6 +988,7 @@ impl<'a> Query<'a> {
             store.delete4(lease.address).await?;
         }
         self.snap.count_unassigned(&lease);
+        self.deleted.push(lease.clone());
         tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE", address = %lease.address, "address released");
         Ok(Outcome4::Done)
     }
@@ -761,6 +1013,14 @@ impl<'a> Query<'a> {
             tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_LEASE_MISMATCH", address = %addr, "declined address leased to another client");
             return Ok(Outcome4::Done);
         }
+        match self.change_hook(Point::Lease4Decline, &lease).await {
+            Step::Continue => {}
+            Step::Drop => return Ok(Outcome4::Drop(DropReason::Hook("DHCP4_HOOK_DECLINE_DROP"))),
+            Step::Skip | Step::LotFull => {
+                tracing::debug!(target: "kea-dhcp4.hooks", id = "DHCP4_HOOK_DECLINE_SKIP", address = %addr, "decline skipped by a plugin");
+                return Ok(Outcome4::Done);
+            }
+        }
         // V4-034: the address goes into probation and forgets its client.
         lease.state = LeaseState::Declined;
         lease.hwaddr = None;
@@ -776,12 +1036,14 @@ impl<'a> Query<'a> {
         Ok(Outcome4::Done)
     }
 
-    fn inform(&mut self) -> Outcome4 {
-        let Some(p) = self.place() else {
-            return Outcome4::Drop(DropReason::NoSubnet);
+    async fn inform<S>(&mut self) -> Result<Outcome4, S> {
+        let p = match self.place().await {
+            Ok(Some(p)) => p,
+            Ok(None) => return Ok(Outcome4::Drop(DropReason::NoSubnet)),
+            Err(r) => return Ok(Outcome4::Drop(r)),
         };
         if self.is_dropped_by_class() {
-            return Outcome4::Drop(DropReason::DropClass);
+            return Ok(Outcome4::Drop(DropReason::DropClass));
         }
         // V4-035: configuration only; no lease, no lease times.
         let r = self.answer(
@@ -792,7 +1054,7 @@ impl<'a> Query<'a> {
             None,
             None,
         );
-        self.send(r, Vec::new())
+        Ok(self.send(r, Vec::new()))
     }
 }
 

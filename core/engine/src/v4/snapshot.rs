@@ -82,6 +82,8 @@ pub struct Snapshot4 {
     pub(crate) configured_server_ids: Vec<Ipv4Addr>,
     /// Server-wide counters.
     pub stats: GlobalStats4,
+    /// The plugins loaded for this configuration (none until the server sets them).
+    pub hooks: Arc<ruru_hooks::HookSet>,
 }
 
 impl Snapshot4 {
@@ -163,6 +165,7 @@ impl Snapshot4 {
             transport,
             subnets,
             configured_server_ids,
+            hooks: Arc::new(ruru_hooks::HookSet::empty()),
         }
     }
 

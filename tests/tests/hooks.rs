@@ -1,0 +1,266 @@
+//! The plugin runtime end to end: real plugins built by cargo, loaded by a running `ruru-dhcp4` from
+//! `hooks-libraries`, driven by real relayed DHCP traffic (issue 3; spec hooks.md).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use ruru_e2e::clients::perfdhcp::run_perfdhcp;
+use ruru_e2e::config::{persistent_memfile, stdout_loggers};
+use ruru_e2e::process::wait_until;
+use ruru_e2e::subject::target_dirs;
+use ruru_e2e::topology::loopback_relay;
+use ruru_e2e::{Netns, Server, Subject};
+use serde_json::{json, Value};
+
+/// A plugin built by the workspace (`scripts/test.sh` builds every library before the tests).
+fn plugin(file: &str) -> PathBuf {
+    let tried: Vec<PathBuf> = target_dirs()
+        .iter()
+        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join(file)))
+        .collect();
+    tried
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!("plugin {file} not built (cargo build --workspace --lib); tried {tried:?}")
+        })
+}
+
+fn probe(tag: &str, log: &Path, actions: Value) -> Value {
+    json!({"library": plugin("libruru_test_probe.so"),
+           "parameters": {"tag": tag, "log": log, "actions": actions}})
+}
+
+fn config(hooks: Value) -> Value {
+    json!({"Dhcp4": {
+        "interfaces-config": {"interfaces": ["lo/127.0.0.1"], "dhcp-socket-type": "udp"},
+        "lease-database": persistent_memfile(),
+        "valid-lifetime": 4000,
+        "subnet4": [{"id": 1, "subnet": "10.0.0.0/8", "pools": [{"pool": "10.0.0.10 - 10.0.0.250"}],
+                     "relay": {"ip-addresses": ["127.0.0.2"]}}],
+        "hooks-libraries": hooks,
+        "loggers": stdout_loggers("DEBUG")
+    }})
+}
+
+/// Relayed DORAs; returns how many were ACKed (perfdhcp exits non-zero when nothing is answered: 0).
+fn dora(ns: &Netns, n: u32, mac_base: &str) -> u64 {
+    let args = format!("-4 -l 127.0.0.2 -b mac={mac_base} -r 20 -n {n} -R {n} -p 4 127.0.0.1");
+    run_perfdhcp(
+        ns,
+        &args.split_whitespace().collect::<Vec<_>>(),
+        Duration::from_secs(30),
+    )
+    .ok()
+    .and_then(|r| r.request_ack.map(|a| a.received))
+    .unwrap_or(0)
+}
+
+fn lines(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn hup(server: &Server<'_>) {
+    let pid = server.pid().expect("server runs");
+    assert!(Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .expect("kill")
+        .success());
+}
+
+// HK-013, HK-016, HK-017, HK-032/033, HK-100..HK-112 (arguments), HK-139: two plugins on every point run
+// in list order with Kea's argument names, each with its own request context.
+#[test]
+fn callouts_run_in_list_order_with_kea_arguments() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let hooks = json!([probe("A", &log, json!({})), probe("B", &log, json!({}))]);
+    let server = Server::start(&ns, config(hooks)).expect("server starts");
+    assert!(dora(&ns, 3, "00:0d:01:00:00:00") > 0, "{}", server.logs());
+    let got = lines(&log);
+    let pos = |l: &str| got.iter().position(|x| x.starts_with(l));
+    assert!(pos("A load").unwrap() < pos("B load").unwrap(), "{got:#?}");
+    for point in [
+        "buffer4_receive",
+        "pkt4_receive",
+        "subnet4_select",
+        "lease4_select",
+        "lease4_offer",
+        "leases4_committed",
+        "pkt4_send",
+        "buffer4_send",
+    ] {
+        let a = pos(&format!("A {point} ")).unwrap_or_else(|| panic!("A {point}: {got:#?}"));
+        let b = pos(&format!("B {point} ")).unwrap_or_else(|| panic!("B {point}: {got:#?}"));
+        assert!(a < b, "A before B at {point}");
+    }
+    let args_of = |point: &str| {
+        got.iter()
+            .find(|l| l.starts_with(&format!("A {point} ")))
+            .and_then(|l| l.split(' ').nth(3))
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert_eq!(args_of("pkt4_receive"), "query4");
+    assert_eq!(
+        args_of("subnet4_select"),
+        "query4,subnet4,subnet4collection"
+    );
+    assert_eq!(
+        args_of("lease4_select"),
+        "query4,subnet4,fake_allocation,lease4"
+    );
+    assert_eq!(
+        args_of("leases4_committed"),
+        "query4,leases4,deleted_leases4"
+    );
+    assert_eq!(args_of("pkt4_send"), "query4,response4,subnet4");
+    assert_eq!(
+        args_of("lease4_offer"),
+        "query4,leases4,offer_lifetime,old_lease,offer_address_in_use"
+    );
+    assert!(got.iter().any(|l| l == "A context A"), "{got:#?}");
+    assert!(got.iter().any(|l| l == "B context B"), "{got:#?}");
+}
+
+// HK-051, HK-055/056, HK-043/044: a panicking callout drops the packet without stopping the server; a
+// reload unloads the old plugins before loading the new list, which takes effect.
+#[test]
+fn panicking_callout_drops_and_reload_replaces_plugins() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut server = Server::start(
+        &ns,
+        config(json!([probe("A", &log, json!({"pkt4_receive": "panic"}))])),
+    )
+    .expect("server starts");
+    assert_eq!(dora(&ns, 3, "00:0d:02:00:00:00"), 0, "{}", server.logs());
+    assert!(server.pid().is_some(), "server survives the panic");
+
+    let mut reloaded = config(json!([probe("C", &log, json!({}))]));
+    reloaded["Dhcp4"]["lease-database"] =
+        json!({"type": "memfile", "persist": true, "name": server.lease_file()});
+    std::fs::write(server.config_file(), reloaded.to_string()).unwrap();
+    hup(&server);
+    wait_until("the new plugin serves", Duration::from_secs(15), || {
+        dora(&ns, 2, "00:0d:03:00:00:00") > 0
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.logs()));
+    let got = lines(&log);
+    let pos = |l: &str| got.iter().position(|x| x == l);
+    assert!(
+        pos("A unload").unwrap() < pos("C load").unwrap(),
+        "{got:#?}"
+    );
+
+    // A missing library: the reload is refused, C keeps running (HK-040).
+    let mut broken = reloaded.clone();
+    broken["Dhcp4"]["hooks-libraries"] = json!([{"library": dir.path().join("missing.so")}]);
+    std::fs::write(server.config_file(), broken.to_string()).unwrap();
+    hup(&server);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !lines(&log).iter().any(|l| l == "C unload"),
+        "C stays loaded"
+    );
+    assert!(dora(&ns, 2, "00:0d:04:00:00:00") > 0, "{}", server.logs());
+    server.stop().expect("clean stop");
+    assert!(
+        lines(&log).iter().any(|l| l == "C unload"),
+        "unloaded at shutdown (HK-048)"
+    );
+}
+
+// HK-061, HK-062, HK-101: a packet parked at leases4_committed is answered once the plugin unparks it; a
+// DROP at pkt4_receive leaves the query unanswered.
+#[test]
+fn parked_packets_resume_and_drops_are_silent() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let server = Server::start(
+        &ns,
+        config(json!([probe(
+            "P",
+            &log,
+            json!({"leases4_committed": "park:100"})
+        )])),
+    )
+    .expect("server starts");
+    assert!(dora(&ns, 3, "00:0d:05:00:00:00") > 0, "{}", server.logs());
+    drop(server);
+
+    let server = Server::start(
+        &ns,
+        config(json!([probe("D", &log, json!({"pkt4_receive": "drop"}))])),
+    )
+    .expect("server starts");
+    assert_eq!(dora(&ns, 2, "00:0d:06:00:00:00"), 0, "{}", server.logs());
+}
+
+fn check_full(hooks: Value, mt: bool) -> (bool, String) {
+    let bin = Subject::from_env()
+        .and_then(Subject::dhcp4_binary)
+        .expect("server binary");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kea.json");
+    let mut cfg = config(hooks);
+    cfg["Dhcp4"]["lease-database"] = json!({"type": "memfile", "persist": false});
+    cfg["Dhcp4"]["multi-threading"] = json!({"enable-multi-threading": mt});
+    std::fs::write(&file, cfg.to_string()).unwrap();
+    let out = Command::new(bin).arg("-T").arg(&file).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+// HK-021, HK-009, HK-024, HK-026, HK-027, HK-042: refused plugins name the file and the reason.
+#[test]
+fn refused_plugins_name_file_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("x.log");
+    let (ok, text) = check_full(
+        json!([{"library": plugin("libruru_test_bad_abi.so")}]),
+        true,
+    );
+    assert!(
+        !ok && text.contains("HOOKS_INCORRECT_VERSION") && text.contains("bad_abi"),
+        "{text}"
+    );
+    let (ok, text) = check_full(json!([{"library": "/nonexistent/libx.so"}]), true);
+    assert!(!ok && text.contains("/nonexistent/libx.so"), "{text}");
+    let not_mt = json!([{"library": plugin("libruru_test_not_mt.so"), "parameters": {"log": log}}]);
+    let (ok, text) = check_full(not_mt.clone(), true);
+    assert!(
+        !ok && text.contains("HOOKS_LIBRARY_MULTI_THREADING_NOT_COMPATIBLE"),
+        "{text}"
+    );
+    let (ok, text) = check_full(not_mt, false);
+    assert!(ok, "{text}");
+    for (mode, id) in [
+        ("fail", "HOOKS_LOAD_ERROR"),
+        ("panic", "HOOKS_LOAD_EXCEPTION"),
+    ] {
+        let mut p = probe("L", &log, json!({}));
+        p["parameters"]["load"] = json!(mode);
+        let (ok, text) = check_full(json!([p]), true);
+        assert!(!ok && text.contains(id), "{mode}: {text}");
+    }
+    let got = lines(&log);
+    assert!(
+        got.iter().filter(|l| *l == "L unload").count() >= 2,
+        "unload after a failed load (HK-028): {got:#?}"
+    );
+}
