@@ -264,3 +264,57 @@ fn refused_plugins_name_file_and_reason() {
         "unload after a failed load (HK-028): {got:#?}"
     );
 }
+
+// HK-062, HK-069: packets parked for a second at leases4_committed do not hold up the others: the socket
+// keeps serving while they wait, and each resumes on a server worker.
+#[test]
+fn parked_packets_do_not_block_the_socket() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let server = Server::start(
+        &ns,
+        config(json!([probe(
+            "P",
+            &log,
+            json!({"leases4_committed": "park:1000"})
+        )])),
+    )
+    .expect("server starts");
+    let args = "-4 -l 127.0.0.2 -b mac=00:0d:07:00:00:00 -r 20 -p 4 127.0.0.1";
+    let acked = run_perfdhcp(
+        &ns,
+        &args.split_whitespace().collect::<Vec<_>>(),
+        Duration::from_secs(30),
+    )
+    .ok()
+    .and_then(|r| r.request_ack.map(|a| a.received))
+    .unwrap_or(0);
+    // Parked one after the other, one-second parks would allow at most four ACKs in four seconds.
+    assert!(acked >= 20, "only {acked} ACKs\n{}", server.logs());
+}
+
+// HK-114, HK-018/HK-138: reclamation runs lease4_expire with the lease and remove_lease; every request
+// has one context_create and one context_destroy.
+#[test]
+fn expire_and_context_points_fire() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut cfg = config(json!([probe("E", &log, json!({}))]));
+    cfg["Dhcp4"]["valid-lifetime"] = json!(2);
+    cfg["Dhcp4"]["expired-leases-processing"] = json!({"reclaim-timer-wait-time": 1});
+    let server = Server::start(&ns, cfg).expect("server starts");
+    assert!(dora(&ns, 2, "00:0d:08:00:00:00") > 0, "{}", server.logs());
+    wait_until("a lease expires", Duration::from_secs(15), || {
+        lines(&log)
+            .iter()
+            .any(|l| l.starts_with("E lease4_expire ") && l.ends_with(" lease4,remove_lease"))
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{:#?}", lines(&log)));
+    let got = lines(&log);
+    let count = |p: &str| got.iter().filter(|l| l.starts_with(p)).count();
+    assert!(count("E context_create ") > 0);
+    assert_eq!(count("E context_create "), count("E context_destroy "));
+    assert_eq!(count("E context_create "), count("E pkt4_receive "));
+}

@@ -231,11 +231,12 @@ async fn start_generation(
     let mut threads = Vec::new();
     for l in listeners {
         let (shared, stopped) = (shared.clone(), stop.clone());
+        let waiting = tokio::runtime::Handle::current();
         let name = l.ifname.clone();
         let thread = std::thread::Builder::new()
             .name(format!("dhcp4-{name}"))
             .spawn(move || {
-                if let Err(e) = service4::serve(shared, l, stopped) {
+                if let Err(e) = service4::serve(shared, l, stopped, waiting) {
                     tracing::error!(target: "kea-dhcp4.dhcpsrv", "packet service on {name} stopped: {e}");
                 }
             })

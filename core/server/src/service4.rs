@@ -12,10 +12,12 @@ use ruru_hooks::{Args, Called, Point, RequestContext, Slot};
 use ruru_lease::LeaseStore4;
 use ruru_net::{RecvMeta4, SendTarget4, Socket4};
 use ruru_proto::v4::{MessageType, Packet4};
+use std::future::Future;
 use std::io;
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 /// Datagrams read per system call and handled per durability barrier.
@@ -42,7 +44,9 @@ pub(crate) fn serve<S: LeaseStore4 + 'static>(
     shared: Arc<Shared<S>>,
     l: Listener4,
     stop: Arc<AtomicBool>,
+    waiting: tokio::runtime::Handle,
 ) -> io::Result<()> {
+    let l = Arc::new(l);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -65,6 +69,7 @@ pub(crate) fn serve<S: LeaseStore4 + 'static>(
             rt.block_on(handle_batch(
                 &shared,
                 &l,
+                &waiting,
                 &bufs[..n],
                 &metas[..n],
                 &mut outs,
@@ -76,9 +81,10 @@ pub(crate) fn serve<S: LeaseStore4 + 'static>(
 }
 
 /// Processes one received batch: parse, engine, durability barrier, send.
-async fn handle_batch<S: LeaseStore4>(
+async fn handle_batch<S: LeaseStore4 + 'static>(
     shared: &Shared<S>,
-    l: &Listener4,
+    l: &Arc<Listener4>,
+    waiting: &tokio::runtime::Handle,
     bufs: &[Vec<u8>],
     metas: &[RecvMeta4],
     outs: &mut [Vec<u8>],
@@ -116,30 +122,32 @@ async fn handle_batch<S: LeaseStore4>(
             }
         };
         let ing = ingress(l, meta);
-        match process(&snap, &*store, &pkt, &ing, now).await {
-            Ok(Outcome4::Reply { packet, to, .. }) => {
-                let out = pending.len();
-                outs[out].clear();
-                packet.encode(&mut outs[out]);
-                if snap.hooks.has(Point::Buffer4Send) {
-                    // HK-113: SKIP or DROP here withholds the reply; the lease change stays.
-                    match buffer_hook(&snap, Point::Buffer4Send, std::mem::take(&mut outs[out])) {
-                        Some(b) => outs[out] = b,
-                        None => continue,
-                    }
+        let (snap2, store2) = (snap.clone(), store.clone());
+        let mut exchange =
+            Box::pin(async move { process(&snap2, &*store2, &pkt, &ing, now).await });
+        // Memfile exchanges complete on the first poll. One that waits (a parked packet, HK-062; a
+        // database round trip) finishes on the shared runtime, so this socket keeps serving meanwhile.
+        let done = exchange
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        let Poll::Ready(done) = done else {
+            let (l, snap, store) = (l.clone(), snap.clone(), store.clone());
+            waiting.spawn(async move {
+                let done = exchange.await;
+                if let Err(e) = store.flush().await {
+                    tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, reply withheld: {e}");
+                    return;
                 }
-                pending.push(Pending {
-                    out,
-                    to,
-                    msg: packet.message_type(),
-                });
-            }
-            Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
-            Err(e) => {
-                snap.stats.receive_drop.inc();
-                tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
-            }
-        }
+                let mut outs = vec![Vec::with_capacity(1024)];
+                let mut pending = Vec::with_capacity(1);
+                queue_reply(&snap, done, &mut outs, &mut pending);
+                if !pending.is_empty() {
+                    send(&l, &snap, &outs, &pending);
+                }
+            });
+            continue;
+        };
+        queue_reply(&snap, done, outs, pending);
     }
     // The durability barrier: no reply leaves before the leases it announces are written, and changes
     // without a reply (RELEASE, DECLINE) reach the file with the same batch.
@@ -150,6 +158,39 @@ async fn handle_batch<S: LeaseStore4>(
     }
     if !pending.is_empty() {
         send(l, &snap, outs, pending);
+    }
+}
+
+/// Encodes the engine's reply into the next free buffer (through `buffer4_send`) and queues it.
+fn queue_reply(
+    snap: &Snapshot4,
+    done: Result<Outcome4, ruru_lease::StoreError>,
+    outs: &mut [Vec<u8>],
+    pending: &mut Vec<Pending>,
+) {
+    match done {
+        Ok(Outcome4::Reply { packet, to, .. }) => {
+            let out = pending.len();
+            outs[out].clear();
+            packet.encode(&mut outs[out]);
+            if snap.hooks.has(Point::Buffer4Send) {
+                // HK-113: SKIP or DROP here withholds the reply; the lease change stays.
+                match buffer_hook(snap, Point::Buffer4Send, std::mem::take(&mut outs[out])) {
+                    Some(b) => outs[out] = b,
+                    None => return,
+                }
+            }
+            pending.push(Pending {
+                out,
+                to,
+                msg: packet.message_type(),
+            });
+        }
+        Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
+        Err(e) => {
+            snap.stats.receive_drop.inc();
+            tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
+        }
     }
 }
 

@@ -27,12 +27,31 @@ pub async fn process<S: LeaseStore4>(
     now: u64,
 ) -> Result<Outcome4, StoreError> {
     let ctx = Mutex::new(RequestContext::new());
+    // HK-018, HK-138: plugins may set up and tear down their per-request state.
+    if snap.hooks.has(Point::ContextCreate) {
+        callouts::run(snap, Point::ContextCreate, &mut Args::new(), &ctx).await;
+    }
+    let out = handle(snap, store, pkt, ing, now, &ctx).await;
+    if snap.hooks.has(Point::ContextDestroy) {
+        callouts::run(snap, Point::ContextDestroy, &mut Args::new(), &ctx).await;
+    }
+    out
+}
+
+async fn handle<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    pkt: &Packet4,
+    ing: &Ingress4,
+    now: u64,
+    ctx: &Mutex<RequestContext>,
+) -> Result<Outcome4, StoreError> {
     let mut deleted = Vec::new();
     let received;
     let pkt = if snap.hooks.has(Point::Pkt4Receive) {
         let mut q = pkt.clone();
         let mut args = Args::new().with(arg::QUERY4, Slot::Pkt4Mut(&mut q));
-        if callouts::run(snap, Point::Pkt4Receive, &mut args, &ctx).await != Step::Continue {
+        if callouts::run(snap, Point::Pkt4Receive, &mut args, ctx).await != Step::Continue {
             return Ok(Outcome4::Drop(DropReason::Hook(
                 "DHCP4_HOOK_PACKET_RCVD_SKIP",
             )));
@@ -43,9 +62,9 @@ pub async fn process<S: LeaseStore4>(
     } else {
         pkt
     };
-    let mut out = dispatch(snap, store, pkt, ing, now, &ctx, &mut deleted).await?;
+    let mut out = dispatch(snap, store, pkt, ing, now, ctx, &mut deleted).await?;
     if !snap.hooks.is_empty() {
-        out = after_processing(snap, store, pkt, out, &deleted, &ctx, now).await?;
+        out = after_processing(snap, store, pkt, out, &deleted, ctx, now).await?;
     }
     if let Outcome4::Drop(reason) = out {
         if !matches!(reason, DropReason::Hook(_)) {
@@ -348,6 +367,29 @@ impl<'a> Query<'a> {
             .with(arg::FAKE_ALLOCATION, Slot::Bool(fake, false))
             .with(arg::LEASE4, Slot::Lease4Mut(lease));
         callouts::run(snap, Point::Lease4Select, &mut args, self.ctx).await != Step::Skip
+    }
+
+    /// `lease4_renew` (HK-105) for an active lease about to be extended: `false` when a plugin said SKIP.
+    async fn renew_hook(&self, old: &Lease4, si: usize, valid: u32, client: &Client<'_>) -> bool {
+        if !self.snap.hooks.has(Point::Lease4Renew) {
+            return true;
+        }
+        let mut lease = old.clone();
+        lease.valid_lifetime = valid;
+        lease.cltt = self.now;
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(
+                arg::SUBNET4,
+                Slot::Subnet4(Some(&self.snap.config.subnets[si])),
+            )
+            .with(
+                arg::CLIENTID,
+                Slot::Bytes(client.client_id.unwrap_or_default()),
+            )
+            .with(arg::HWADDR, Slot::Bytes(client.hw))
+            .with(arg::LEASE4, Slot::Lease4Mut(&mut lease));
+        callouts::run(self.snap, Point::Lease4Renew, &mut args, self.ctx).await != Step::Skip
     }
 
     /// `lease4_release` / `lease4_decline`: whether plugins let the change happen.
@@ -796,10 +838,18 @@ impl<'a> Query<'a> {
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
         let name = self.name_for(si, host, addr);
-        let reused = match &avail {
+        let mut reused = match &avail {
             Avail::Ours(old) => self.reusable(old, valid, name.as_deref()),
             _ => None,
         };
+        if reused.is_none() {
+            if let Avail::Ours(old) = &avail {
+                if !old.is_expired(self.now) && !self.renew_hook(old, si, valid, &client).await {
+                    // HK-105: SKIP keeps the lease as it was; the client hears what remains of it.
+                    reused = u32::try_from(old.expire().saturating_sub(self.now)).ok();
+                }
+            }
+        }
         let (lifetime, committed) = match reused {
             Some(remaining) => {
                 // V4-065: the cached lease is reused, nothing is written; times count what remains.

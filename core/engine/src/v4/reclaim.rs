@@ -1,7 +1,9 @@
 //! Lease reclamation (V4-077..V4-081): expired and declined leases return to the pool.
 
 use super::snapshot::Snapshot4;
-use ruru_lease::{LeaseState, LeaseStore4, StoreError};
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Called, Point, RequestContext, Slot};
+use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
 use std::time::{Duration, Instant};
 
 /// Bounds of one reclamation cycle (`max-reclaim-leases`, `max-reclaim-time`; 0 = unlimited).
@@ -46,11 +48,15 @@ pub async fn reclaim<S: LeaseStore4>(
             report.unfinished = true;
             break;
         }
+        let declined = lease.state == LeaseState::Declined;
+        if !reclaim_hook(snap, &mut lease, declined, limits.remove || declined) {
+            // A plugin reclaimed it itself (lease4_expire) or keeps it declined (lease4_recover).
+            continue;
+        }
         // A released lease left the assigned count when it was released; it only changes state here.
         if lease.state != LeaseState::Released {
             snap.count_reclaimed(&lease);
         }
-        let declined = lease.state == LeaseState::Declined;
         if limits.remove || declined {
             store.delete4(lease.address).await?;
         } else {
@@ -62,4 +68,38 @@ pub async fn reclaim<S: LeaseStore4>(
         report.reclaimed += 1;
     }
     Ok(report)
+}
+
+/// `lease4_expire` (HK-114) or, for a declined lease leaving probation, `lease4_recover` (HK-115):
+/// `false` when a plugin said SKIP, so the server leaves the lease alone.
+fn reclaim_hook(snap: &Snapshot4, lease: &mut Lease4, declined: bool, remove: bool) -> bool {
+    let point = if declined {
+        Point::Lease4Recover
+    } else {
+        Point::Lease4Expire
+    };
+    if !snap.hooks.has(point) {
+        return true;
+    }
+    let mut args = if declined {
+        Args::new().with(arg::LEASE4, Slot::Lease4(lease))
+    } else {
+        Args::new()
+            .with(arg::LEASE4, Slot::Lease4Mut(lease))
+            .with(arg::REMOVE_LEASE, Slot::Bool(remove, false))
+    };
+    let skipped = matches!(
+        snap.hooks
+            .call(point, &mut args, &mut RequestContext::new()),
+        Called::Skip
+    );
+    if skipped {
+        let id = if declined {
+            "DHCPSRV_HOOK_LEASE4_RECOVER_SKIP"
+        } else {
+            "DHCPSRV_HOOK_LEASE4_EXPIRE_SKIP"
+        };
+        tracing::debug!(target: "kea-dhcp4.hooks", id, "reclamation skipped by a plugin");
+    }
+    !skipped
 }
