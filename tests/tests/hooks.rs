@@ -318,3 +318,31 @@ fn expire_and_context_points_fire() {
     assert_eq!(count("E context_create "), count("E context_destroy "));
     assert_eq!(count("E context_create "), count("E pkt4_receive "));
 }
+
+// HK-064, HK-065: with parked-packet-limit 1 and a plugin that keeps packets parked, further packets at
+// that point are dropped without calling the callouts and logged as parking-lot-full.
+#[test]
+fn full_parking_lot_drops() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut cfg = config(json!([probe(
+        "F",
+        &log,
+        json!({"leases4_committed": "park:20000"})
+    )]));
+    cfg["Dhcp4"]["parked-packet-limit"] = json!(1);
+    let server = Server::start(&ns, cfg).expect("server starts");
+    assert_eq!(dora(&ns, 4, "00:0d:09:00:00:00"), 0);
+    wait_until("a parking-lot-full drop", Duration::from_secs(10), || {
+        server
+            .logs()
+            .contains("DHCP4_HOOK_LEASES4_COMMITTED_PARKING_LOT_FULL")
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.logs()));
+    let committed = lines(&log)
+        .iter()
+        .filter(|l| l.starts_with("F leases4_committed "))
+        .count();
+    assert_eq!(committed, 1, "callouts not called when the lot is full");
+}
