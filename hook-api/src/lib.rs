@@ -20,3 +20,18 @@ pub const fn abi_str(s: &'static str) -> abi::RuruStr {
         len: s.len(),
     }
 }
+
+/// A value of kind `RURU_VALUE_NONE`: the starting point for out-parameters on both sides.
+#[doc(hidden)]
+pub const fn empty_value() -> abi::RuruValue {
+    abi::RuruValue {
+        kind: abi::RURU_VALUE_NONE,
+        object_kind: 0,
+        num: 0,
+        bytes: abi::RuruStr {
+            ptr: core::ptr::null(),
+            len: 0,
+        },
+        object: core::ptr::null_mut(),
+    }
+}

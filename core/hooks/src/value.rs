@@ -3,16 +3,7 @@
 use ruru_hook_api::abi::*;
 use std::net::Ipv4Addr;
 
-pub(crate) const NONE: RuruValue = RuruValue {
-    kind: RURU_VALUE_NONE,
-    object_kind: 0,
-    num: 0,
-    bytes: RuruStr {
-        ptr: std::ptr::null(),
-        len: 0,
-    },
-    object: std::ptr::null_mut(),
-};
+pub(crate) const NONE: RuruValue = ruru_hook_api::empty_value();
 
 pub(crate) fn raw_str(b: &[u8]) -> RuruStr {
     RuruStr {

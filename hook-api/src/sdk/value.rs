@@ -99,16 +99,7 @@ pub(crate) const fn str_of(s: &str) -> RuruStr {
     }
 }
 
-pub(crate) const EMPTY: RuruValue = RuruValue {
-    kind: RURU_VALUE_NONE,
-    object_kind: 0,
-    num: 0,
-    bytes: RuruStr {
-        ptr: std::ptr::null(),
-        len: 0,
-    },
-    object: std::ptr::null_mut(),
-};
+pub(crate) const EMPTY: RuruValue = crate::empty_value();
 
 /// # Safety
 /// `s` must point to `len` readable bytes that live for `'a`.

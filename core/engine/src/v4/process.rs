@@ -87,7 +87,6 @@ async fn after_processing<S: LeaseStore4>(
 ) -> Result<Outcome4, StoreError> {
     let msg = pkt.message_type();
     let hooks = &snap.hooks;
-    let full = |p: Point| Outcome4::Drop(DropReason::ParkingLotFull(lot_full_id(p)));
     if msg == Some(MessageType::Discover) && hooks.has(Point::Lease4Offer) {
         if let Outcome4::Reply {
             packet, committed, ..
@@ -107,14 +106,11 @@ async fn after_processing<S: LeaseStore4>(
                 .with(arg::OFFER_LIFETIME, Slot::U64(u64::from(lifetime), false))
                 .with(arg::OLD_LEASE, Slot::OptLease4(None))
                 .with(arg::OFFER_ADDRESS_IN_USE, Slot::Bool(false, true));
-            match callouts::run(snap, Point::Lease4Offer, &mut args, ctx).await {
-                Step::Drop => {
-                    return Ok(Outcome4::Drop(DropReason::Hook(
-                        "DHCP4_HOOK_LEASE4_OFFER_DROP",
-                    )))
-                }
-                Step::LotFull => return Ok(full(Point::Lease4Offer)),
-                Step::Continue | Step::Skip => {}
+            let step = callouts::run(snap, Point::Lease4Offer, &mut args, ctx).await;
+            if let Some(dropped) =
+                dropped_at(step, Point::Lease4Offer, "DHCP4_HOOK_LEASE4_OFFER_DROP")
+            {
+                return Ok(dropped);
             }
             if args.bool(arg::OFFER_ADDRESS_IN_USE) == Some(true) {
                 drop(args);
@@ -140,14 +136,10 @@ async fn after_processing<S: LeaseStore4>(
             .with(arg::QUERY4, Slot::Pkt4(pkt))
             .with(arg::LEASES4, Slot::Leases4(leases))
             .with(arg::DELETED_LEASES4, Slot::Leases4(deleted));
-        match callouts::run(snap, Point::Leases4Committed, &mut args, ctx).await {
-            Step::Drop => {
-                return Ok(Outcome4::Drop(DropReason::Hook(
-                    "DHCP4_HOOK_LEASES4_COMMITTED_DROP",
-                )))
-            }
-            Step::LotFull => return Ok(full(Point::Leases4Committed)),
-            Step::Continue | Step::Skip => {}
+        let step = callouts::run(snap, Point::Leases4Committed, &mut args, ctx).await;
+        let drop_id = "DHCP4_HOOK_LEASES4_COMMITTED_DROP";
+        if let Some(dropped) = dropped_at(step, Point::Leases4Committed, drop_id) {
+            return Ok(dropped);
         }
     }
     if let Outcome4::Reply {
@@ -198,6 +190,15 @@ async fn withdraw_offer<S: LeaseStore4>(
         .with(arg::LEASE4, Slot::Lease4(&lease));
     callouts::run(snap, Point::Lease4ServerDecline, &mut args, ctx).await;
     Ok(())
+}
+
+/// The drop a park-capable point's DROP or full parking lot imposes, if any.
+fn dropped_at(step: Step, p: Point, drop_id: &'static str) -> Option<Outcome4> {
+    match step {
+        Step::Drop => Some(Outcome4::Drop(DropReason::Hook(drop_id))),
+        Step::LotFull => Some(Outcome4::Drop(DropReason::ParkingLotFull(lot_full_id(p)))),
+        Step::Continue | Step::Skip => None,
+    }
 }
 
 fn lot_full_id(p: Point) -> &'static str {
