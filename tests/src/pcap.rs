@@ -60,6 +60,19 @@ pub struct Dhcp4Packet {
     pub chaddr: [u8; 6],
     /// Option 53, when present in the options field.
     pub message_type: Option<u8>,
+    /// The options field as (code, payload), in wire order, pad and end left out; parsing stops at the
+    /// first malformed option (overloaded sname/file are not read, and the capture keeps 1024 bytes).
+    pub options: Vec<(u8, Vec<u8>)>,
+}
+
+impl Dhcp4Packet {
+    /// The payload of the first instance of option `code`.
+    pub fn option(&self, code: u8) -> Option<&[u8]> {
+        self.options
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, v)| v.as_slice())
+    }
 }
 
 /// Reads every DHCPv4 message (UDP, valid BOOTP header and magic cookie) in a pcap file.
@@ -156,6 +169,7 @@ fn parse_ipv4_udp_dhcp(ip: &[u8]) -> Option<Dhcp4Packet> {
     if bootp.get(236..240)? != [99, 130, 83, 99] {
         return None;
     }
+    let options = parse_options(bootp.get(240..)?);
     Some(Dhcp4Packet {
         src: addr(ip, 12)?,
         dst: addr(ip, 16)?,
@@ -167,26 +181,39 @@ fn parse_ipv4_udp_dhcp(ip: &[u8]) -> Option<Dhcp4Packet> {
         yiaddr: addr(bootp, 16)?,
         giaddr: addr(bootp, 24)?,
         chaddr: bootp.get(28..34)?.try_into().ok()?,
-        message_type: message_type(bootp.get(240..)?),
+        message_type: message_type(&options),
+        options,
     })
 }
 
-/// Option 53 from the options field (overloaded sname/file are not searched).
-fn message_type(mut options: &[u8]) -> Option<u8> {
-    loop {
-        match *options.first()? {
-            0 => options = options.get(1..)?,
-            255 => return None,
-            code => {
-                let len = usize::from(*options.get(1)?);
-                let value = options.get(2..2 + len)?;
-                if code == 53 && len == 1 {
-                    return value.first().copied();
-                }
-                options = options.get(2 + len..)?;
+/// Option 53 (the first instance of length 1).
+fn message_type(options: &[(u8, Vec<u8>)]) -> Option<u8> {
+    options
+        .iter()
+        .find(|(code, value)| *code == 53 && value.len() == 1)
+        .map(|(_, value)| value[0])
+}
+
+/// The options field, up to the end option, the end of the data or the first option cut short.
+fn parse_options(mut field: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    while let Some(&code) = field.first() {
+        match code {
+            0 => field = &field[1..],
+            255 => break,
+            _ => {
+                let Some(value) = field
+                    .get(1)
+                    .and_then(|&len| field.get(2..2 + usize::from(len)))
+                else {
+                    break;
+                };
+                out.push((code, value.to_vec()));
+                field = &field[2 + value.len()..];
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -268,6 +295,29 @@ mod tests {
         let raw = pcap(LINKTYPE_RAW, &[ack_ip([10, 0, 0, 9], DHCPACK)], false);
         let packets = dhcp4_packets(&raw).expect("valid");
         assert_eq!(packets[0].yiaddr, Ipv4Addr::new(10, 0, 0, 9));
+    }
+
+    #[test]
+    fn options_are_listed_in_wire_order() {
+        let mut ip = ack_ip([10, 0, 0, 1], DHCPACK);
+        // Replace the trailing end option by two more options, a pad, and the end.
+        ip.pop();
+        ip.extend_from_slice(&[
+            252, 5, b'h', b'e', b'l', b'l', b'o', 0, 1, 4, 255, 0, 0, 0, 255,
+        ]);
+        let packets = dhcp4_packets(&pcap(LINKTYPE_RAW, &[ip], false)).expect("valid");
+        let p = &packets[0];
+        assert_eq!(p.message_type, Some(DHCPACK));
+        assert_eq!(p.option(252), Some(b"hello".as_slice()));
+        assert_eq!(p.option(1), Some([255, 0, 0, 0].as_slice()));
+        assert_eq!(p.option(3), None);
+        assert_eq!(p.options.len(), 3);
+        assert_eq!(parse_options(&[252, 9, 1]), vec![], "cut short");
+        assert_eq!(
+            parse_options(&[0, 53, 1, 2]),
+            vec![(53, vec![2])],
+            "no end option"
+        );
     }
 
     #[test]
