@@ -348,3 +348,27 @@ fn full_parking_lot_drops() {
         .count();
     assert_eq!(committed, 1, "callouts not called when the lot is full");
 }
+
+// HK-103, V4-088 (flex-id): the flex-id example plugin derives the identifier from option 224 of the
+// query at host4_identifier, and the reservation keyed by it is applied.
+#[test]
+fn flex_id_plugin_selects_the_reservation() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let mut cfg = config(json!([{"library": plugin("libruru_example_flex_id.so"),
+                                  "parameters": {"option": 224}}]));
+    cfg["Dhcp4"]["host-reservation-identifiers"] = json!(["flex-id", "hw-address"]);
+    cfg["Dhcp4"]["subnet4"][0]["reservations"] =
+        json!([{"flex-id": "'ab'", "ip-address": "10.0.0.99"}]);
+    let server = Server::start(&ns, cfg).expect("server starts");
+    let acked = acks(
+        &ns,
+        "-4 -l 127.0.0.2 -b mac=00:0d:0a:00:00:00 -o 224,6162 -r 5 -R 1 -p 2 127.0.0.1",
+    );
+    assert!(acked > 0, "{}", server.logs());
+    let leased = server.leases().expect("lease file").leased();
+    assert!(
+        leased.contains(&"10.0.0.99".parse().unwrap()),
+        "{leased:?}\n{}",
+        server.logs()
+    );
+}

@@ -42,6 +42,8 @@ pub enum Slot<'a> {
     U64(u64, bool),
     /// Bytes plugins may read.
     Bytes(&'a [u8]),
+    /// Bytes plugins set (`id_value`).
+    BytesOut(Vec<u8>),
     /// Text; `writable` when plugins may change it.
     Text(Option<String>, bool),
     /// A JSON document; `writable` when plugins may change it.
@@ -83,6 +85,15 @@ impl<'a> Args<'a> {
     pub fn u64(&self, name: &str) -> Option<u64> {
         match self.slot(name)? {
             Slot::U64(n, _) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A bytes argument as left by the callouts.
+    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+        match self.slot(name)? {
+            Slot::BytesOut(b) => Some(b),
+            Slot::Bytes(b) => Some(b),
             _ => None,
         }
     }
@@ -165,6 +176,7 @@ impl<'a> Args<'a> {
             Slot::Bool(b, _) => value::boolean(*b),
             Slot::U64(n, _) => value::num(RURU_VALUE_U64, *n),
             Slot::Bytes(b) => value::bytes(RURU_VALUE_BYTES, b),
+            Slot::BytesOut(b) => value::bytes(RURU_VALUE_BYTES, b),
             Slot::Text(t, _) => t.as_deref().map_or(value::NONE, |t| {
                 value::bytes(RURU_VALUE_STRING, t.as_bytes())
             }),
@@ -186,6 +198,7 @@ impl<'a> Args<'a> {
             Slot::Bool(b, true) => *b = input.boolean()?,
             Slot::U64(n, true) => *n = input.u64()?,
             Slot::Text(t, true) => *t = Some(input.text()?.to_owned()),
+            Slot::BytesOut(b) => *b = input.bytes()?.to_vec(),
             Slot::Json(t, true) => {
                 let text = input.text()?;
                 serde_json::from_str::<serde_json::Value>(text).map_err(|_| RURU_ERR_INVALID)?;

@@ -45,10 +45,11 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
     if cfg
         .host_reservation_identifiers
         .contains(&ruru_config::HostIdType::FlexId)
+        && cfg.hooks_libraries.is_empty()
     {
-        // As in Kea without its flex_id hook: accepted, but no query carries a flex-id to match.
+        // As in Kea without a flex-id plugin: accepted, but no query carries a flex-id to match.
         s.warnings.push(
-            "host-reservation-identifiers: flex-id reservations are never matched until the flex_id plugin exists"
+            "host-reservation-identifiers: flex-id reservations match only when a plugin provides the identifier (host4_identifier)"
                 .into(),
         );
     }

@@ -65,14 +65,24 @@ impl HostIndex {
         idx
     }
 
-    /// The first reservation matching the identifiers, trying types in `order` (V4-090).
-    pub(crate) fn find(&self, ids: &ClientIds<'_>, order: &[HostIdType]) -> Option<usize> {
+    /// The first reservation matching the identifiers, trying types in `order` (V4-090); `flex` is the
+    /// flex-id a plugin computed (`host4_identifier`), if any.
+    pub(crate) fn find(
+        &self,
+        ids: &ClientIds<'_>,
+        order: &[HostIdType],
+        flex: Option<&[u8]>,
+    ) -> Option<usize> {
         if self.by_id.is_empty() {
             return None;
         }
-        order
-            .iter()
-            .find_map(|&t| self.by_id.get(&t)?.get(ids.get(t)?).copied())
+        order.iter().find_map(|&t| {
+            let id = match t {
+                HostIdType::FlexId => flex?,
+                _ => ids.get(t)?,
+            };
+            self.by_id.get(&t)?.get(id).copied()
+        })
     }
 
     /// The reservation holding `addr`, if any.
@@ -115,11 +125,11 @@ mod tests {
             circuit_id: None,
         };
         assert_eq!(
-            idx.find(&ids, &[HostIdType::HwAddress, HostIdType::ClientId]),
+            idx.find(&ids, &[HostIdType::HwAddress, HostIdType::ClientId], None),
             Some(0)
         );
         assert_eq!(
-            idx.find(&ids, &[HostIdType::ClientId, HostIdType::HwAddress]),
+            idx.find(&ids, &[HostIdType::ClientId, HostIdType::HwAddress], None),
             Some(1)
         );
         assert_eq!(idx.by_address(Ipv4Addr::new(10, 0, 0, 6)), Some(1));
@@ -136,6 +146,6 @@ mod tests {
             client_id: Some(&cid),
             circuit_id: None,
         };
-        assert_eq!(idx.find(&ids, &[HostIdType::Duid]), Some(0));
+        assert_eq!(idx.find(&ids, &[HostIdType::Duid], None), Some(0));
     }
 }

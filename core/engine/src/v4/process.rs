@@ -356,6 +356,25 @@ impl<'a> Query<'a> {
         }
     }
 
+    /// `host4_identifier` (HK-103): the flex-id a plugin derives from the query, when `flex-id` is among
+    /// the reservation identifiers; a plugin that does not CONTINUE leaves the query without one.
+    async fn flex_id_hook(&self, order: &[ruru_config::HostIdType]) -> Option<Vec<u8>> {
+        if !order.contains(&ruru_config::HostIdType::FlexId)
+            || !self.snap.hooks.has(Point::Host4Identifier)
+        {
+            return None;
+        }
+        // Kea's identifier type code for flex-id.
+        const FLEX_ID: u64 = 4;
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(arg::ID_TYPE, Slot::U64(FLEX_ID, true))
+            .with(arg::ID_VALUE, Slot::BytesOut(Vec::new()));
+        let step = callouts::run(self.snap, Point::Host4Identifier, &mut args, self.ctx).await;
+        let id = args.bytes(arg::ID_VALUE).filter(|v| !v.is_empty())?;
+        (step == Step::Continue && args.u64(arg::ID_TYPE) == Some(FLEX_ID)).then(|| id.to_vec())
+    }
+
     /// `lease4_select` (HK-104): plugins may change the lease or refuse it (SKIP → `false`).
     async fn lease_hook(&self, lease: &mut Lease4, si: usize, fake: bool) -> bool {
         let snap = self.snap;
@@ -414,13 +433,15 @@ impl<'a> Query<'a> {
         };
         let family = snap.subnets[selected].family.as_slice();
         let order = &snap.config.host_reservation_identifiers;
+        let flex = self.flex_id_hook(order).await;
+        let flex = flex.as_deref();
         let mut found = None;
         for &si in family {
             let s = &snap.config.subnets[si];
             if !s.reservations_in_subnet {
                 continue;
             }
-            if let Some(h) = snap.subnets[si].hosts.find(&self.ids, order) {
+            if let Some(h) = snap.subnets[si].hosts.find(&self.ids, order, flex) {
                 found = Some((si, &s.reservations[h]));
                 break;
             }
@@ -428,7 +449,7 @@ impl<'a> Query<'a> {
         if found.is_none() && snap.config.subnets[selected].reservations_global {
             found = snap
                 .global_hosts
-                .find(&self.ids, order)
+                .find(&self.ids, order, flex)
                 .map(|h| (selected, &snap.config.global_reservations[h]));
         }
         let (subnet, host) = match found {
