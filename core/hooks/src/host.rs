@@ -153,24 +153,27 @@ unsafe extern "C" fn register_command(
     }
 }
 
-fn log_as(process: &str, logger: RuruStr, severity: u32, message: RuruStr) {
-    let logger = text(logger).unwrap_or("hooks");
-    let msg = text(message).unwrap_or("<invalid UTF-8>");
-    let logger = format!("{process}.{logger}");
-    match severity {
-        RURU_LOG_ERROR => tracing::error!(target: "kea-hooks", logger, "{msg}"),
-        RURU_LOG_WARN => tracing::warn!(target: "kea-hooks", logger, "{msg}"),
-        RURU_LOG_INFO => tracing::info!(target: "kea-hooks", logger, "{msg}"),
-        _ => tracing::debug!(target: "kea-hooks", logger, "{msg}"),
-    }
+/// Plugin messages go to `<process>.hooks` so the `loggers` entries for the process govern them; the
+/// plugin's own logger name travels as a field.
+macro_rules! plugin_log {
+    ($target:literal, $logger:expr, $severity:expr, $message:expr) => {{
+        let logger = text($logger).unwrap_or("hooks");
+        let msg = text($message).unwrap_or("<invalid UTF-8>");
+        match $severity {
+            RURU_LOG_ERROR => tracing::error!(target: $target, logger, "{msg}"),
+            RURU_LOG_WARN => tracing::warn!(target: $target, logger, "{msg}"),
+            RURU_LOG_INFO => tracing::info!(target: $target, logger, "{msg}"),
+            _ => tracing::debug!(target: $target, logger, "{msg}"),
+        }
+    }};
 }
 
 unsafe extern "C" fn log4(logger: RuruStr, severity: u32, message: RuruStr) {
-    log_as("kea-dhcp4", logger, severity, message);
+    plugin_log!("kea-dhcp4.hooks", logger, severity, message);
 }
 
 unsafe extern "C" fn log6(logger: RuruStr, severity: u32, message: RuruStr) {
-    log_as("kea-dhcp6", logger, severity, message);
+    plugin_log!("kea-dhcp6.hooks", logger, severity, message);
 }
 
 unsafe extern "C" fn point_name(h: *mut RuruCalloutHandle) -> RuruStr {

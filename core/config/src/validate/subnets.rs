@@ -175,6 +175,14 @@ pub(crate) fn effective(ctx: &Ctx, path: &str, s: &ScopeParams) -> Result<Effect
             ))
         }
     };
+    if let Some(set) = s.hostname_char_set.as_deref() {
+        if let Err(e) = regex::Regex::new(set) {
+            return Err(ctx.invalid(
+                path,
+                format!("hostname-char-set '{set}' is not a valid regular expression: {e}"),
+            ));
+        }
+    }
     if let Some(p) = s.ddns_ttl_percent {
         if p.is_nan() || p <= 0.0 {
             return Err(ctx.invalid(

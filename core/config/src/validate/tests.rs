@@ -1018,3 +1018,11 @@ fn queue_control_keys_are_typed() {
     assert!(load(r#""dhcp-queue-control": {"enable-queue": true, "queue-type": "kea-ring4", "capacity": 64, "x": 1}"#).is_ok());
     assert!(err(r#""dhcp-queue-control": {"capacity": "big"}"#).contains("capacity"));
 }
+
+// V4-146: `hostname-char-set` must be a valid regular expression; an invalid one rejects the config.
+#[test]
+fn v4_146_invalid_hostname_char_set_rejected() {
+    let err = load(r#""hostname-char-set": "[^a-z""#).unwrap_err().to_string();
+    assert!(err.contains("hostname-char-set"), "{err}");
+    assert!(load(r#""hostname-char-set": "[^a-z0-9-]""#).is_ok());
+}

@@ -4,9 +4,35 @@
 use ruru_config::{DdnsParams, ReplaceClientName};
 use std::net::Ipv4Addr;
 
+/// Kea's built-in `hostname-char-set`, scrubbed without a regex engine.
+const DEFAULT_CHAR_SET: &str = "[^A-Za-z0-9.-]";
+
+/// A subnet's `hostname-char-set`, ready to apply (compiled once per configuration).
+#[derive(Debug)]
+pub(crate) enum CharSet {
+    /// Empty set: names are kept as sent.
+    Keep,
+    /// Kea's default set.
+    Default,
+    /// Any other regular expression of invalid characters.
+    Custom(regex::Regex),
+}
+
+impl CharSet {
+    pub(crate) fn of(ddns: &DdnsParams) -> CharSet {
+        match ddns.hostname_char_set.as_str() {
+            "" => CharSet::Keep,
+            DEFAULT_CHAR_SET => CharSet::Default,
+            // Validated when the configuration was read; a failure here keeps names as the default does.
+            set => regex::Regex::new(set).map_or(CharSet::Default, CharSet::Custom),
+        }
+    }
+}
+
 /// The name to store in the lease and return in option 12/81.
 pub(crate) fn choose(
     ddns: &DdnsParams,
+    set: &CharSet,
     reserved: Option<&str>,
     client: Option<&str>,
     addr: Ipv4Addr,
@@ -29,26 +55,36 @@ pub(crate) fn choose(
         );
         return Some(qualify(&name, &ddns.qualifying_suffix));
     }
-    let name = scrub(client?, ddns);
+    let name = scrub(client?, set, &ddns.hostname_char_replacement);
     (!name.is_empty()).then(|| qualify(&name.to_ascii_lowercase(), &ddns.qualifying_suffix))
 }
 
-/// Replaces characters outside Kea's default set `[^A-Za-z0-9.-]` (V4-146). A custom set other than the
-/// default is applied the same way; the full regex form arrives with the expression engine.
-fn scrub(name: &str, ddns: &DdnsParams) -> String {
+/// Replaces the characters `set` matches with `replacement`, label by label so dots survive (V4-146);
+/// NUL is always invalid.
+fn scrub(name: &str, set: &CharSet, replacement: &str) -> String {
     let name = name.trim_end_matches('\0');
-    if ddns.hostname_char_set.is_empty() {
-        return name.to_owned();
-    }
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-            out.push(c);
-        } else {
-            out.push_str(&ddns.hostname_char_replacement);
+    match set {
+        CharSet::Keep => name.replace('\0', replacement),
+        CharSet::Default => {
+            let mut out = String::with_capacity(name.len());
+            for c in name.chars() {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    out.push(c);
+                } else {
+                    out.push_str(replacement);
+                }
+            }
+            out
         }
+        CharSet::Custom(re) => name
+            .split('.')
+            .map(|label| {
+                re.replace_all(&label.replace('\0', replacement), replacement)
+                    .into_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("."),
     }
-    out
 }
 
 /// Appends the qualifying suffix to a single-label name (V4-145); no trailing dot (V4-147).
@@ -127,7 +163,14 @@ mod tests {
     fn generated_name() {
         let d = ddns(ReplaceClientName::Always, "example.com");
         assert_eq!(
-            choose(&d, None, Some("pc"), Ipv4Addr::new(172, 16, 1, 10)).as_deref(),
+            choose(
+                &d,
+                &CharSet::of(&d),
+                None,
+                Some("pc"),
+                Ipv4Addr::new(172, 16, 1, 10)
+            )
+            .as_deref(),
             Some("myhost-172-16-1-10.example.com")
         );
     }
@@ -138,15 +181,15 @@ mod tests {
         let d = ddns(ReplaceClientName::Never, "example.com");
         let a = Ipv4Addr::new(10, 0, 0, 1);
         assert_eq!(
-            choose(&d, None, Some("PC1"), a).as_deref(),
+            choose(&d, &CharSet::of(&d), None, Some("PC1"), a).as_deref(),
             Some("pc1.example.com")
         );
         assert_eq!(
-            choose(&d, Some("alice-laptop"), Some("PC1"), a).as_deref(),
+            choose(&d, &CharSet::of(&d), Some("alice-laptop"), Some("PC1"), a).as_deref(),
             Some("alice-laptop.example.com")
         );
         assert_eq!(
-            choose(&d, None, Some("my$host"), a).as_deref(),
+            choose(&d, &CharSet::of(&d), None, Some("my$host"), a).as_deref(),
             Some("myhost.example.com")
         );
     }
@@ -156,5 +199,18 @@ mod tests {
         let reply = fqdn_reply(&[0x05, 0, 0], "a.example.com");
         assert_eq!(reply[0], 0x08 | 0x04 | 0x02);
         assert_eq!(fqdn_name(&reply).as_deref(), Some("a.example.com"));
+    }
+
+    // V4-146: a custom set is a regular expression of invalid characters, applied label by label.
+    #[test]
+    fn v4_146_custom_char_set_regex() {
+        let mut d = ddns(ReplaceClientName::Never, "");
+        d.hostname_char_set = "[^A-Za-z0-9-]".into();
+        d.hostname_char_replacement = "x".into();
+        let set = CharSet::of(&d);
+        assert!(matches!(set, CharSet::Custom(_)));
+        assert_eq!(scrub("myhost-$[123.org", &set, "x"), "myhost-xx123.org");
+        d.hostname_char_set = String::new();
+        assert_eq!(scrub("a$b", &CharSet::of(&d), "x"), "a$b");
     }
 }

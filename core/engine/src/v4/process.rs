@@ -727,6 +727,7 @@ impl<'a> Query<'a> {
     fn name_for(&self, si: usize, host: Option<&Host4>, addr: Ipv4Addr) -> Option<String> {
         hostname::choose(
             &self.snap.config.subnets[si].ddns,
+            &self.snap.subnets[si].char_set,
             host.and_then(|h| h.hostname.as_deref()),
             self.client_hostname().as_deref(),
             addr,

@@ -42,6 +42,8 @@ pub(crate) struct SubnetState {
     /// Iterative allocator position: offset into the concatenated pools.
     pub(crate) cursor: AtomicU64,
     pub(crate) stats: SubnetStats4,
+    /// `hostname-char-set`, compiled.
+    pub(crate) char_set: super::hostname::CharSet,
 }
 
 impl SubnetState {
@@ -132,6 +134,7 @@ impl Snapshot4 {
                     hosts: HostIndex::build(&s.reservations),
                     family,
                     cursor: AtomicU64::new(0),
+                    char_set: super::hostname::CharSet::of(&s.ddns),
                     stats,
                     pools,
                 }
