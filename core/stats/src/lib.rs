@@ -3,43 +3,123 @@
 //! The hot path holds [`Counter`] handles resolved once per configuration, so counting a packet is one
 //! atomic add, never a map lookup. The [`Registry`] maps Kea's statistic names (`pkt4-received`,
 //! `subnet[1].assigned-addresses`, …) to those counters for the management API.
+//!
+//! Kea keeps a list of timestamped samples per statistic, bounded by a count or an age. Ruru keeps one
+//! sample per clock tick (the coarse real-time clock, a few milliseconds): the first update in a new
+//! tick takes a lock and opens a sample; later updates in the same tick are only the atomic add, and
+//! the newest sample is read as the current value. Updates further apart than a tick give one sample
+//! each, as in Kea; bursts within a tick collapse into their final value.
 
-use parking_lot::RwLock;
+mod clock;
+mod samples;
+
+pub use clock::{format_timestamp, now_micros};
+pub use samples::{Limit, Sample};
+
+use parking_lot::{Mutex, RwLock};
+use samples::Samples;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// One integer statistic. Relaxed atomics: statistics order nothing else.
-#[derive(Debug, Default)]
-pub struct Counter(AtomicI64);
+#[derive(Debug)]
+pub struct Counter {
+    value: AtomicI64,
+    /// Timestamp (µs) of the newest sample; 0 forces the next update through the slow path.
+    tick: AtomicI64,
+    samples: Mutex<Samples>,
+}
 
 impl Counter {
+    fn new(limit: Limit) -> Self {
+        Self {
+            value: AtomicI64::new(0),
+            tick: AtomicI64::new(0),
+            samples: Mutex::new(Samples::new(limit)),
+        }
+    }
+
     /// Adds one.
     pub fn inc(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.add(1);
     }
     /// Subtracts one.
     pub fn dec(&self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.add(-1);
     }
     /// Adds `n` (may be negative).
     pub fn add(&self, n: i64) {
-        self.0.fetch_add(n, Ordering::Relaxed);
+        let before = self.value.fetch_add(n, Ordering::Relaxed);
+        self.record(before, before.wrapping_add(n));
     }
     /// Overwrites the value (used when totals are recomputed at reconfiguration).
     pub fn set(&self, v: i64) {
-        self.0.store(v, Ordering::Relaxed);
+        let before = self.value.swap(v, Ordering::Relaxed);
+        self.record(before, v);
     }
     /// Current value.
     pub fn get(&self) -> i64 {
-        self.0.load(Ordering::Relaxed)
+        self.value.load(Ordering::Relaxed)
+    }
+
+    /// Opens a sample when the clock has moved to a new tick since the newest one.
+    fn record(&self, before: i64, after: i64) {
+        let now = now_micros();
+        if self.tick.load(Ordering::Relaxed) == now {
+            return;
+        }
+        let mut s = self.samples.lock();
+        s.open(now, before, after);
+        self.tick.store(now, Ordering::Relaxed);
+    }
+
+    /// Samples, newest first; the newest carries the current value.
+    pub fn samples(&self) -> Vec<Sample> {
+        self.samples.lock().list(self.get(), now_micros())
+    }
+
+    /// Back to 0 with one fresh sample (`statistic-reset`).
+    pub fn reset(&self) {
+        let mut s = self.samples.lock();
+        self.value.store(0, Ordering::Relaxed);
+        s.restart(now_micros(), 0);
+        self.tick.store(0, Ordering::Relaxed);
+    }
+
+    /// Replaces the bound on samples and trims at once.
+    pub fn set_limit(&self, limit: Limit) {
+        self.samples.lock().set_limit(limit, now_micros());
+    }
+
+    /// Hides the statistic until its next update (`statistic-remove`: Kea drops it, and the server's
+    /// next record creates it again).
+    fn hide(&self) {
+        let mut s = self.samples.lock();
+        self.value.store(0, Ordering::Relaxed);
+        s.hide();
+        self.tick.store(0, Ordering::Relaxed);
+    }
+
+    fn hidden(&self) -> bool {
+        self.samples.lock().hidden()
     }
 }
 
 /// Name → counter map shared by the server and the management API.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Registry {
     stats: RwLock<BTreeMap<String, Arc<Counter>>>,
+    default_limit: Mutex<Limit>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self {
+            stats: RwLock::default(),
+            default_limit: Mutex::new(Limit::DEFAULT),
+        }
+    }
 }
 
 impl Registry {
@@ -53,25 +133,90 @@ impl Registry {
         if let Some(c) = self.stats.read().get(name) {
             return c.clone();
         }
-        self.stats
+        let limit = *self.default_limit.lock();
+        let created = self
+            .stats
             .write()
             .entry(name.to_owned())
-            .or_default()
-            .clone()
+            .or_insert_with(|| Arc::new(Counter::new(limit)))
+            .clone();
+        created
+    }
+
+    fn listed(&self, name: &str) -> Option<Arc<Counter>> {
+        self.stats.read().get(name).filter(|c| !c.hidden()).cloned()
     }
 
     /// The current value of `name`, if it exists.
     pub fn get(&self, name: &str) -> Option<i64> {
-        self.stats.read().get(name).map(|c| c.get())
+        self.listed(name).map(|c| c.get())
+    }
+
+    /// The samples of `name`, newest first, if it exists.
+    pub fn samples(&self, name: &str) -> Option<Vec<Sample>> {
+        self.listed(name).map(|c| c.samples())
     }
 
     /// Every statistic and its value, in name order.
     pub fn snapshot(&self) -> Vec<(String, i64)> {
-        self.stats
+        self.each(|c| c.get())
+    }
+
+    /// Every statistic and its samples, in name order.
+    pub fn all_samples(&self) -> Vec<(String, Vec<Sample>)> {
+        self.each(Counter::samples)
+    }
+
+    fn each<T>(&self, f: impl Fn(&Counter) -> T) -> Vec<(String, T)> {
+        let counters: Vec<(String, Arc<Counter>)> = self
+            .stats
             .read()
             .iter()
-            .map(|(k, v)| (k.clone(), v.get()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Read outside the map lock so the hot path's first-in-tick updates never wait on a long walk.
+        counters
+            .into_iter()
+            .filter(|(_, c)| !c.hidden())
+            .map(|(k, c)| (k, f(&c)))
             .collect()
+    }
+
+    /// Resets `name` to 0; false when it does not exist.
+    pub fn reset(&self, name: &str) -> bool {
+        self.listed(name).map(|c| c.reset()).is_some()
+    }
+
+    /// Resets every statistic.
+    pub fn reset_all(&self) {
+        self.for_all(Counter::reset);
+    }
+
+    /// Removes `name` until the server records it again; false when it does not exist.
+    pub fn remove(&self, name: &str) -> bool {
+        self.listed(name).map(|c| c.hide()).is_some()
+    }
+
+    /// Removes every statistic until each is recorded again.
+    pub fn remove_all(&self) {
+        self.for_all(Counter::hide);
+    }
+
+    /// Bounds the samples of `name`; false when it does not exist.
+    pub fn set_limit(&self, name: &str, limit: Limit) -> bool {
+        self.listed(name).map(|c| c.set_limit(limit)).is_some()
+    }
+
+    /// Bounds every statistic's samples, and those created later (`statistic-sample-*-set-all`,
+    /// `statistic-default-sample-count`/`-age`).
+    pub fn set_limit_all(&self, limit: Limit) {
+        *self.default_limit.lock() = limit;
+        self.for_all(|c| c.set_limit(limit));
+    }
+
+    fn for_all(&self, f: impl Fn(&Counter)) {
+        let counters: Vec<Arc<Counter>> = self.stats.read().values().cloned().collect();
+        counters.iter().for_each(|c| f(c));
     }
 
     /// Removes every statistic whose name starts with `prefix` (e.g. `subnet[` at reconfiguration).
@@ -81,30 +226,4 @@ impl Registry {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counter_handles_share_the_registered_value() {
-        let r = Registry::new();
-        let a = r.counter("pkt4-received");
-        let b = r.counter("pkt4-received");
-        a.inc();
-        b.add(2);
-        assert_eq!(r.get("pkt4-received"), Some(3));
-        assert_eq!(r.get("missing"), None);
-    }
-
-    #[test]
-    fn remove_prefixed_keeps_globals() {
-        let r = Registry::new();
-        r.counter("subnet[1].assigned-addresses").inc();
-        r.counter("pkt4-sent").inc();
-        r.remove_prefixed("subnet[");
-        assert_eq!(
-            r.snapshot(),
-            vec![("pkt4-sent".to_string(), 1)],
-            "only the global survives"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,113 @@
+//! The bounded sample history of one statistic.
+
+use std::collections::VecDeque;
+
+/// One observation: the value and when it was recorded (µs since the Unix epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    /// Value.
+    pub value: i64,
+    /// Microseconds since the Unix epoch.
+    pub at_micros: i64,
+}
+
+/// How a statistic's samples are bounded: by count or by age, never both (Kea's rule, CTL-062).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Keep at most this many samples (at least 1).
+    Count(u32),
+    /// Keep samples younger than this many seconds (the newest is always kept).
+    AgeSecs(u32),
+}
+
+impl Limit {
+    /// Kea's default: 20 samples.
+    pub const DEFAULT: Limit = Limit::Count(20);
+}
+
+/// Samples newest first, the bound they follow, and whether the statistic is hidden (removed until its
+/// next update).
+#[derive(Debug)]
+pub(crate) struct Samples {
+    ring: VecDeque<Sample>,
+    limit: Limit,
+    hidden: bool,
+}
+
+impl Samples {
+    pub(crate) fn new(limit: Limit) -> Self {
+        Self {
+            ring: VecDeque::new(),
+            limit,
+            hidden: false,
+        }
+    }
+
+    /// Closes the newest sample at `before` (the value its tick ended with) and opens one at `after`.
+    pub(crate) fn open(&mut self, now: i64, before: i64, after: i64) {
+        self.hidden = false;
+        match self.ring.front_mut() {
+            Some(newest) if newest.at_micros == now => newest.value = after,
+            Some(newest) => {
+                newest.value = before;
+                self.ring.push_front(Sample {
+                    value: after,
+                    at_micros: now,
+                });
+            }
+            None => self.ring.push_front(Sample {
+                value: after,
+                at_micros: now,
+            }),
+        }
+        self.trim(now);
+    }
+
+    /// Forgets the history and starts again at `value`.
+    pub(crate) fn restart(&mut self, now: i64, value: i64) {
+        self.ring.clear();
+        self.open(now, value, value);
+    }
+
+    pub(crate) fn hide(&mut self) {
+        self.ring.clear();
+        self.hidden = true;
+    }
+
+    pub(crate) fn hidden(&self) -> bool {
+        self.hidden
+    }
+
+    pub(crate) fn set_limit(&mut self, limit: Limit, now: i64) {
+        self.limit = limit;
+        self.trim(now);
+    }
+
+    /// The samples, newest first, the newest showing `current` (updates within its tick changed only
+    /// the atomic value). A statistic never updated shows one sample of its current value.
+    pub(crate) fn list(&mut self, current: i64, now: i64) -> Vec<Sample> {
+        self.trim(now);
+        let mut out: Vec<Sample> = self.ring.iter().copied().collect();
+        match out.first_mut() {
+            Some(newest) => newest.value = current,
+            None => out.push(Sample {
+                value: current,
+                at_micros: now,
+            }),
+        }
+        out
+    }
+
+    fn trim(&mut self, now: i64) {
+        match self.limit {
+            Limit::Count(n) => self.ring.truncate(n.max(1) as usize),
+            Limit::AgeSecs(secs) => {
+                let oldest = now - i64::from(secs) * 1_000_000;
+                while self.ring.len() > 1 && self.ring.back().is_some_and(|s| s.at_micros < oldest)
+                {
+                    self.ring.pop_back();
+                }
+            }
+        }
+    }
+}

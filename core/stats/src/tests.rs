@@ -1,0 +1,139 @@
+use super::*;
+use std::time::Duration;
+
+/// Waits until the coarse clock has moved on, so the next update opens a new sample.
+fn next_tick() {
+    let t = now_micros();
+    while now_micros() == t {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn counter_handles_share_the_registered_value() {
+    let r = Registry::new();
+    let a = r.counter("pkt4-received");
+    let b = r.counter("pkt4-received");
+    a.inc();
+    b.add(2);
+    assert_eq!(r.get("pkt4-received"), Some(3));
+    assert_eq!(r.get("missing"), None);
+}
+
+#[test]
+fn remove_prefixed_keeps_globals() {
+    let r = Registry::new();
+    r.counter("subnet[1].assigned-addresses").inc();
+    r.counter("pkt4-sent").inc();
+    r.remove_prefixed("subnet[");
+    assert_eq!(
+        r.snapshot(),
+        vec![("pkt4-sent".to_string(), 1)],
+        "only the global survives"
+    );
+}
+
+/// CTL-058: updates apart in time are separate samples, newest first.
+#[test]
+fn updates_in_separate_ticks_are_separate_samples_newest_first() {
+    let r = Registry::new();
+    let c = r.counter("pkt4-received");
+    for _ in 0..3 {
+        next_tick();
+        c.inc();
+    }
+    let s = r.samples("pkt4-received").unwrap();
+    let values: Vec<i64> = s.iter().map(|s| s.value).collect();
+    assert_eq!(values, vec![3, 2, 1]);
+    assert!(s.windows(2).all(|w| w[0].at_micros > w[1].at_micros));
+}
+
+#[test]
+fn a_burst_within_one_tick_reads_as_its_final_value() {
+    let r = Registry::new();
+    let c = r.counter("x");
+    next_tick();
+    c.add(5);
+    c.add(5);
+    c.add(5);
+    let s = r.samples("x").unwrap();
+    assert_eq!(s[0].value, 15);
+}
+
+/// CTL-062: a count limit trims at once and bounds later samples.
+#[test]
+fn count_limit_keeps_the_newest() {
+    let r = Registry::new();
+    let c = r.counter("x");
+    for _ in 0..5 {
+        next_tick();
+        c.inc();
+    }
+    assert!(r.set_limit("x", Limit::Count(3)));
+    assert_eq!(r.samples("x").unwrap().len(), 3);
+    for _ in 0..4 {
+        next_tick();
+        c.inc();
+    }
+    let v: Vec<i64> = r.samples("x").unwrap().iter().map(|s| s.value).collect();
+    assert_eq!(v, vec![9, 8, 7]);
+    assert!(!r.set_limit("missing", Limit::Count(3)));
+}
+
+/// CTL-062: an age limit drops old samples but keeps the newest.
+#[test]
+fn age_limit_drops_old_samples() {
+    let r = Registry::new();
+    let c = r.counter("x");
+    c.inc();
+    next_tick();
+    c.inc();
+    r.set_limit("x", Limit::AgeSecs(1));
+    std::thread::sleep(Duration::from_millis(1100));
+    let s = r.samples("x").unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].value, 2);
+}
+
+/// CTL-060, CTL-061: reset keeps the statistic at 0; remove hides it until the next update.
+#[test]
+fn reset_and_remove() {
+    let r = Registry::new();
+    let c = r.counter("pkt4-received");
+    c.add(7);
+    assert!(r.reset("pkt4-received"));
+    assert_eq!(r.get("pkt4-received"), Some(0));
+    assert_eq!(r.samples("pkt4-received").unwrap().len(), 1);
+    assert!(r.remove("pkt4-received"));
+    assert_eq!(r.get("pkt4-received"), None);
+    assert!(!r.remove("pkt4-received"), "already removed");
+    assert!(r.snapshot().is_empty());
+    c.inc();
+    assert_eq!(r.get("pkt4-received"), Some(1), "reappears when recorded");
+    r.remove_all();
+    assert!(r.all_samples().is_empty());
+}
+
+/// CTL-063: the all-statistics limit also applies to statistics created later.
+#[test]
+fn set_limit_all_becomes_the_default() {
+    let r = Registry::new();
+    r.set_limit_all(Limit::Count(1));
+    let c = r.counter("later");
+    for _ in 0..3 {
+        next_tick();
+        c.inc();
+    }
+    assert_eq!(r.samples("later").unwrap().len(), 1);
+}
+
+#[test]
+fn timestamps_have_keas_shape() {
+    let t = format_timestamp(now_micros());
+    let b = t.as_bytes();
+    assert_eq!(t.len(), 26, "{t}");
+    assert_eq!(
+        (b[4], b[7], b[10], b[13], b[16], b[19]),
+        (b'-', b'-', b' ', b':', b':', b'.')
+    );
+}
