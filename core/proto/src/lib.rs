@@ -5,5 +5,6 @@
 //! shared by DHCPv4 and (later) DHCPv6.
 #![warn(missing_docs)]
 
+mod arena;
 pub mod defs;
 pub mod v4;

@@ -1,12 +1,14 @@
-//! Family-neutral option definitions: data types, the definition registry (standard and custom
+//! Option definitions for both families: data types, the definition registry (standard and custom
 //! `option-def`, option spaces) and the `option-data` value codec in [`value`].
 //!
-//! Codes are `u16` and spaces are strings so DHCPv6 can share these types.
+//! Codes are `u16` and spaces are strings, so one implementation serves DHCPv4 and DHCPv6; a registry
+//! knows its [`Family`], which decides the main space, the code range, the built-in tables and the
+//! width of length fields inside values.
 
+mod builtin;
 mod data_type;
 mod error;
 mod registry;
-mod std_v4;
 pub mod value;
 
 pub use data_type::{DataType, UnknownDataType};

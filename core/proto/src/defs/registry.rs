@@ -1,7 +1,7 @@
 //! The option definition registry: standard definitions plus custom `option-def` entries, keyed by
 //! (space, code) and (space, name).
 
-use super::{std_v4, DataType, DefError};
+use super::{builtin, DataType, DefError};
 use std::collections::HashMap;
 
 /// Address family of a registry: decides the main option space and the valid code range.
@@ -22,11 +22,18 @@ impl Family {
         }
     }
 
-    fn max_code(self) -> u16 {
+    /// Width in bytes of option codes and of length fields, in option headers and inside option data
+    /// (tuples, DNR names and address lists): 1 in DHCPv4, 2 in DHCPv6.
+    pub(crate) fn len_width(self) -> usize {
         match self {
-            Family::V4 => 255,
-            Family::V6 => u16::MAX,
+            Family::V4 => 1,
+            Family::V6 => 2,
         }
+    }
+
+    /// The largest value such a field holds: the highest option code, the longest tuple.
+    pub(crate) fn max_len(self) -> usize {
+        (1 << (8 * self.len_width())) - 1
     }
 }
 
@@ -191,11 +198,13 @@ impl OptionDefs {
         }
     }
 
-    /// The built-in DHCPv4 definitions: spaces `dhcp4`, `dhcp-agent-options-space`, `vendor-4491` and
-    /// `vendor-encapsulated-options-space` (V4-112, V4-113, V4-114, V4-119, V4-122).
-    pub fn standard_v4() -> OptionDefs {
-        let mut defs = Self::empty(Family::V4);
-        for (def, replaceable) in std_v4::definitions() {
+    /// The built-in definitions of `family`: for DHCPv4 the spaces `dhcp4`, `dhcp-agent-options-space`,
+    /// `vendor-4491` and `vendor-encapsulated-options-space` (V4-112, V4-113, V4-114, V4-119, V4-122);
+    /// for DHCPv6 `dhcp6`, the Softwire46 spaces, `vendor-2495` and `vendor-4491` (V6-137, V6-138,
+    /// V6-142, V6-149, V6-198).
+    pub fn standard(family: Family) -> OptionDefs {
+        let mut defs = Self::empty(family);
+        for (def, replaceable) in builtin::definitions(family) {
             let origin = if replaceable {
                 Origin::Replaceable
             } else {
@@ -203,11 +212,28 @@ impl OptionDefs {
             };
             defs.insert(def, origin);
         }
-        // Option 43's sub-options live here; it has no built-in definition but exists.
-        defs.spaces
-            .entry(std_v4::VENDOR_ENCAPSULATED_SPACE.to_owned())
-            .or_default();
+        // A space a built-in option encapsulates exists even with no definition in it (option 43's
+        // `vendor-encapsulated-options-space`, `rsoo-opts`).
+        let encapsulated: Vec<String> = defs
+            .defs
+            .iter()
+            .map(|(d, _)| d.encapsulate.clone())
+            .filter(|s| !s.is_empty())
+            .collect();
+        for space in encapsulated {
+            defs.spaces.entry(space).or_default();
+        }
         defs
+    }
+
+    /// The built-in DHCPv4 definitions ([`OptionDefs::standard`] of [`Family::V4`]).
+    pub fn standard_v4() -> OptionDefs {
+        Self::standard(Family::V4)
+    }
+
+    /// The built-in DHCPv6 definitions ([`OptionDefs::standard`] of [`Family::V6`]).
+    pub fn standard_v6() -> OptionDefs {
+        Self::standard(Family::V6)
     }
 
     /// The registry's address family.
@@ -278,7 +304,7 @@ impl OptionDefs {
             space: def.space.clone(),
             reason,
         };
-        if def.code > self.family.max_code() {
+        if usize::from(def.code) > self.family.max_len() {
             return Err(bad("the code is larger than 255"));
         }
         if def.space == self.family.main_space() {
@@ -493,5 +519,87 @@ mod tests {
             let err = defs.add(def.clone()).unwrap_err();
             assert!(matches!(err, DefError::Invalid { .. }), "{def:?}: {err}");
         }
+    }
+
+    // V6-137, V6-138, V6-139, V6-142, V6-149, V6-198: the DHCPv6 built-ins with Kea's names.
+    #[test]
+    fn v6_137_standard_v6_spaces() {
+        let defs = OptionDefs::standard_v6();
+        assert_eq!(defs.family(), Family::V6);
+        let dns = defs.by_name("dhcp6", "dns-servers").unwrap();
+        assert_eq!(
+            (dns.code, dns.data_type, dns.array),
+            (23, DataType::Ipv6Address, true)
+        );
+        for (code, name) in [
+            (1, "clientid"),
+            (2, "serverid"),
+            (3, "ia-na"),
+            (14, "rapid-commit"),
+            (26, "iaprefix"),
+            (39, "client-fqdn"),
+            (62, "nii"),
+            (135, "relay-source-port"),
+            (144, "v6-dnr"),
+        ] {
+            assert_eq!(defs.by_code("dhcp6", code).unwrap().name, name);
+        }
+        let mape = defs.by_name("dhcp6", "s46-cont-mape").unwrap();
+        assert_eq!(
+            (mape.code, mape.data_type, mape.encapsulate.as_str()),
+            (94, DataType::Empty, "s46-cont-mape-options")
+        );
+        let rule = defs.by_code("s46-cont-mapt-options", 89).unwrap();
+        assert_eq!(rule.encapsulate, "s46-rule-options");
+        assert!(defs.by_code("s46-cont-mapt-options", 90).is_none());
+        assert_eq!(
+            defs.by_code("s46-cont-lw-options", 90).unwrap().name,
+            "s46-br"
+        );
+        assert_eq!(
+            defs.by_code("s46-v4v6bind-options", 93).unwrap().name,
+            "s46-portparams"
+        );
+        let oro = defs.by_name("vendor-4491", "oro").unwrap();
+        assert_eq!((oro.code, oro.data_type), (1, DataType::Uint16));
+        assert_eq!(
+            defs.by_code("vendor-4491", 32).unwrap().name,
+            "tftp-servers"
+        );
+        assert_eq!(
+            defs.by_code("vendor-4491", 1026).unwrap().name,
+            "cmts-cm-mac"
+        );
+        assert_eq!(
+            defs.by_code("vendor-2495", 60001).unwrap().name,
+            "4o6-source-address"
+        );
+        assert!(
+            defs.has_space("rsoo-opts") && !defs.has_space("vendor-encapsulated-options-space")
+        );
+        assert!(defs.by_name("dhcp4", "routers").is_none());
+    }
+
+    // V6-137: standard dhcp6 options cannot be redefined; codes Kea leaves undefined can be.
+    #[test]
+    fn v6_137_refuses_standard_redefinition() {
+        let mut defs = OptionDefs::standard_v6();
+        let err = defs.add(custom("my-dns", 23, "dhcp6")).unwrap_err();
+        assert!(matches!(err, DefError::Standard { .. }), "{err}");
+        assert!(err.to_string().contains("dns-servers"), "{err}");
+        assert!(defs.add(custom("clientid", 222, "dhcp6")).is_err());
+        // Code 35 is unassigned by Kea, 1000 is beyond every DHCPv4 code.
+        defs.add(custom("foo", 35, "dhcp6")).unwrap();
+        defs.add(custom("big", 1000, "dhcp6")).unwrap();
+        let err = defs.add(custom("zero", 0, "dhcp6")).unwrap_err();
+        assert!(matches!(err, DefError::BadCode { .. }), "{err}");
+        // The Softwire46 options Table 1 lists in dhcp6 may be replaced there, as Kea accepts.
+        defs.add(custom("my-rule", 89, "dhcp6")).unwrap();
+        assert_eq!(defs.by_code("dhcp6", 89).unwrap().name, "my-rule");
+        // Sub-option spaces work as in DHCPv4 (V6-144, V6-146).
+        defs.add(custom("foo", 1, "vendor-12345")).unwrap();
+        defs.add(custom("my-tftp", 32, "vendor-4491")).unwrap();
+        assert!(!defs.is_standard("vendor-4491", 32) && defs.is_standard("dhcp6", 23));
+        assert_eq!(defs.custom().count(), 5);
     }
 }

@@ -1,15 +1,31 @@
-//! `v4-dnr` (option 162, RFC 9463 §5.1): `|`-separated DNR instances, each
-//! `priority, adn[, ipv4 ipv4 ...[, key=value key=value ...]]` (V4-111).
+//! The DNR options, `v4-dnr` (option 162, RFC 9463 §5.1) and `v6-dnr` (option 144, §4.1): text
+//! `priority, adn[, address address ...[, key=value key=value ...]]`, `|`-separated instances in
+//! DHCPv4 (V4-111, V6-141).
+//!
+//! The families differ only in framing: DHCPv4 packs several instances, each behind a 16-bit length,
+//! and uses 8-bit ADN and address-list lengths with IPv4 addresses; a DHCPv6 option is one instance
+//! with 16-bit lengths and IPv6 addresses. The service parameters are the same.
 
 use super::{csv, field};
-use crate::defs::{DataType, ValueError};
-use std::net::Ipv4Addr;
+use crate::defs::{DataType, Family, ValueError};
 
-fn bad(value: &str, reason: impl std::fmt::Display) -> ValueError {
+fn bad(family: Family, value: &str, reason: impl std::fmt::Display) -> ValueError {
+    let option = match family {
+        Family::V4 => "v4-dnr",
+        Family::V6 => "v6-dnr",
+    };
     ValueError::BadField {
         ty: DataType::Record,
         value: value.to_owned(),
-        reason: format!("v4-dnr: {reason}"),
+        reason: format!("{option}: {reason}"),
+    }
+}
+
+/// The type of the addresses in an instance.
+fn address_type(family: Family) -> DataType {
+    match family {
+        Family::V4 => DataType::Ipv4Address,
+        Family::V6 => DataType::Ipv6Address,
     }
 }
 
@@ -32,76 +48,100 @@ fn key_name(code: u16) -> Option<&'static str> {
     KEYS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
-/// Encodes every instance (V4-111).
-pub(super) fn encode(text: &str) -> Result<Vec<u8>, ValueError> {
+/// Encodes every instance (V4-111, V6-141).
+pub(super) fn encode(family: Family, text: &str) -> Result<Vec<u8>, ValueError> {
     let instances = csv::split(text, '|');
     if instances.is_empty() {
-        return Err(bad(text, "at least one DNR instance is needed"));
+        return Err(bad(family, text, "at least one DNR instance is needed"));
     }
     let mut out = Vec::new();
+    if family == Family::V6 {
+        let [instance] = instances.as_slice() else {
+            return Err(bad(
+                family,
+                text,
+                "one instance per option (configure one option for each)",
+            ));
+        };
+        encode_instance(family, instance, &mut out)?;
+        return Ok(out);
+    }
     for instance in &instances {
         let start = out.len();
         out.extend([0, 0]);
-        encode_instance(instance, &mut out)?;
+        encode_instance(family, instance, &mut out)?;
         let len = u16::try_from(out.len() - start - 2)
-            .map_err(|_| bad(instance, "instance longer than 65535 bytes"))?;
+            .map_err(|_| bad(family, instance, "instance longer than 65535 bytes"))?;
         out[start..start + 2].copy_from_slice(&len.to_be_bytes());
     }
     Ok(out)
 }
 
-fn encode_instance(instance: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
+/// Appends `field` behind a length field of the family's width.
+fn put_sized(
+    family: Family,
+    field: &[u8],
+    what: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), ValueError> {
+    field::put_len(family, field.len(), out)
+        .ok_or_else(|| bad(family, what, "too long for its length field"))?;
+    out.extend_from_slice(field);
+    Ok(())
+}
+
+fn encode_instance(family: Family, instance: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
     let fields = csv::split(instance, ',');
     let [priority, adn, rest @ ..] = fields.as_slice() else {
         return Err(bad(
+            family,
             instance,
             "an instance needs at least a priority and an ADN",
         ));
     };
     if rest.len() > 2 {
         return Err(bad(
+            family,
             instance,
             "too many fields (priority, ADN, addresses, SvcParams)",
         ));
     }
-    field::encode(DataType::Uint16, priority, out)?;
-    let adn_at = out.len();
-    out.push(0);
-    field::encode_fqdn(adn, out)?;
-    out[adn_at] =
-        u8::try_from(out.len() - adn_at - 1).map_err(|_| bad(adn, "ADN longer than 255 bytes"))?;
+    field::encode(family, DataType::Uint16, priority, out)?;
+    let mut wire = Vec::new();
+    field::encode_fqdn(adn, &mut wire)?;
+    put_sized(family, &wire, adn, out)?;
     let Some(addrs) = rest.first() else {
         return Ok(()); // ADN-only mode (RFC 9463 §3.1.6).
     };
-    let addrs: Vec<&str> = addrs.split_whitespace().collect();
-    if addrs.is_empty() {
-        return Err(bad(instance, "the address field is empty"));
+    wire.clear();
+    for a in addrs.split_whitespace() {
+        field::encode(family, address_type(family), a, &mut wire)?;
     }
-    let len = u8::try_from(addrs.len() * 4).map_err(|_| bad(instance, "too many addresses"))?;
-    out.push(len);
-    for a in addrs {
-        field::encode(DataType::Ipv4Address, a, out)?;
+    if wire.is_empty() {
+        return Err(bad(family, instance, "the address field is empty"));
     }
+    put_sized(family, &wire, addrs, out)?;
     if let Some(params) = rest.get(1) {
-        encode_params(params, out)?;
+        encode_params(family, params, out)?;
     }
     Ok(())
 }
 
 /// SvcParams in wire form (RFC 9460 §2.2), in ascending key order, each key at most once.
-fn encode_params(text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
+fn encode_params(family: Family, text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
     let mut params: Vec<(u16, Vec<u8>)> = Vec::new();
     for param in text.split_whitespace() {
         let (name, value) = param.split_once('=').unwrap_or((param, ""));
-        let key = key_code(name).ok_or_else(|| bad(param, "unsupported SvcParam key"))?;
+        let key = key_code(name).ok_or_else(|| bad(family, param, "unsupported SvcParam key"))?;
         if params.iter().any(|(k, _)| *k == key) {
-            return Err(bad(param, "SvcParam key given twice"));
+            return Err(bad(family, param, "SvcParam key given twice"));
         }
         let mut wire = Vec::new();
         match key {
             0 => {
                 for k in value.split(',') {
-                    let code = key_code(k).ok_or_else(|| bad(param, "unknown mandatory key"))?;
+                    let code =
+                        key_code(k).ok_or_else(|| bad(family, param, "unknown mandatory key"))?;
                     wire.extend(code.to_be_bytes());
                 }
             }
@@ -110,22 +150,22 @@ fn encode_params(text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
                     let len = u8::try_from(id.len())
                         .ok()
                         .filter(|l| *l > 0)
-                        .ok_or_else(|| bad(param, "an alpn id must be 1..255 bytes"))?;
+                        .ok_or_else(|| bad(family, param, "an alpn id must be 1..255 bytes"))?;
                     wire.push(len);
                     wire.extend_from_slice(id.as_bytes());
                 }
             }
-            3 => field::encode(DataType::Uint16, value, &mut wire)?,
-            7 if value.is_empty() => return Err(bad(param, "dohpath needs a value")),
+            3 => field::encode(family, DataType::Uint16, value, &mut wire)?,
+            7 if value.is_empty() => return Err(bad(family, param, "dohpath needs a value")),
             7 => wire.extend_from_slice(value.as_bytes()),
-            _ if !value.is_empty() => return Err(bad(param, "this key takes no value")),
+            _ if !value.is_empty() => return Err(bad(family, param, "this key takes no value")),
             _ => {}
         }
         params.push((key, wire));
     }
     params.sort_by_key(|(k, _)| *k);
     for (key, wire) in params {
-        let len = u16::try_from(wire.len()).map_err(|_| bad(text, "SvcParam too long"))?;
+        let len = u16::try_from(wire.len()).map_err(|_| bad(family, text, "SvcParam too long"))?;
         out.extend(key.to_be_bytes());
         out.extend(len.to_be_bytes());
         out.extend(wire);
@@ -146,41 +186,63 @@ fn be16(b: &[u8]) -> u16 {
     u16::from_be_bytes([b[0], b[1]])
 }
 
+/// Splits a length field of the family's width, then that many bytes, off the front of `bytes`.
+fn take_sized<'a>(family: Family, bytes: &mut &'a [u8], what: &str) -> Result<&'a [u8], String> {
+    let (len, width) =
+        field::take_len(family, bytes).ok_or_else(|| format!("{what} length runs past the end"))?;
+    take(bytes, width, what)?;
+    take(bytes, len, what)
+}
+
 /// Decodes every instance back to the text form.
-pub(super) fn decode(mut bytes: &[u8]) -> Result<String, String> {
+pub(super) fn decode(family: Family, mut bytes: &[u8]) -> Result<String, String> {
+    if family == Family::V6 {
+        return decode_instance(family, bytes);
+    }
     let mut instances = Vec::new();
     while !bytes.is_empty() {
         let len = usize::from(be16(take(&mut bytes, 2, "instance length")?));
-        let mut inst = take(&mut bytes, len, "DNR instance")?;
-        let priority = be16(take(&mut inst, 2, "service priority")?);
-        let adn_len = usize::from(take(&mut inst, 1, "ADN length")?[0]);
-        let adn = take(&mut inst, adn_len, "ADN")?;
-        let (name, used) = field::decode_fqdn(adn)?;
-        if used != adn.len() {
-            return Err("ADN length does not match the name".into());
-        }
-        let mut text = format!("{priority}, {name}");
-        if !inst.is_empty() {
-            let addr_len = usize::from(take(&mut inst, 1, "address length")?[0]);
-            if addr_len == 0 || addr_len % 4 != 0 {
-                return Err(format!(
-                    "address length {addr_len} is not a positive multiple of 4"
-                ));
-            }
-            let addrs: Vec<String> = take(&mut inst, addr_len, "addresses")?
-                .chunks(4)
-                .map(|a| Ipv4Addr::new(a[0], a[1], a[2], a[3]).to_string())
-                .collect();
-            text.push_str(", ");
-            text.push_str(&addrs.join(" "));
-            if !inst.is_empty() {
-                text.push_str(", ");
-                text.push_str(&decode_params(inst)?);
-            }
-        }
-        instances.push(text);
+        instances.push(decode_instance(
+            family,
+            take(&mut bytes, len, "DNR instance")?,
+        )?);
     }
     Ok(instances.join(" | "))
+}
+
+fn decode_instance(family: Family, mut inst: &[u8]) -> Result<String, String> {
+    let priority = be16(take(&mut inst, 2, "service priority")?);
+    let adn = take_sized(family, &mut inst, "ADN")?;
+    let (name, used) = field::decode_fqdn(adn)?;
+    if used != adn.len() {
+        return Err("ADN length does not match the name".into());
+    }
+    let mut text = format!("{priority}, {name}");
+    if inst.is_empty() {
+        return Ok(text);
+    }
+    let addrs = take_sized(family, &mut inst, "address list")?;
+    let size = match family {
+        Family::V4 => 4,
+        Family::V6 => 16,
+    };
+    if addrs.is_empty() || addrs.len() % size != 0 {
+        let len = addrs.len();
+        return Err(format!(
+            "address length {len} is not a positive multiple of {size}"
+        ));
+    }
+    let addrs = addrs
+        .chunks(size)
+        .map(|a| field::decode(family, address_type(family), a).map(|(text, _)| text))
+        .collect::<Result<Vec<_>, _>>()?;
+    text.push_str(", ");
+    text.push_str(&addrs.join(" "));
+    if !inst.is_empty() {
+        text.push_str(", ");
+        text.push_str(&decode_params(inst)?);
+    }
+    Ok(text)
 }
 
 fn decode_params(mut bytes: &[u8]) -> Result<String, String> {
@@ -226,6 +288,16 @@ fn decode_params(mut bytes: &[u8]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The DHCPv4 encoder, which these tests were written for.
+    fn encode(text: &str) -> Result<Vec<u8>, ValueError> {
+        super::encode(Family::V4, text)
+    }
+
+    /// The DHCPv4 decoder.
+    fn decode(bytes: &[u8]) -> Result<String, String> {
+        super::decode(Family::V4, bytes)
+    }
 
     // V4-111: the ARM example gives two RFC 9463 instances.
     #[test]

@@ -1,7 +1,8 @@
-//! Encoding and decoding of one typed field (DHCPv4 wire rules: 8-bit tuple length).
+//! Encoding and decoding of one typed field. Only the width of length fields depends on the family
+//! (a tuple has an 8-bit length in DHCPv4 and a 16-bit one in DHCPv6).
 
 use super::{csv, hex};
-use crate::defs::{DataType, ValueError};
+use crate::defs::{DataType, Family, ValueError};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 fn bad(ty: DataType, value: &str, reason: impl Into<String>) -> ValueError {
@@ -34,8 +35,33 @@ fn integer(ty: DataType, text: &str, min: i64, max: i64) -> Result<i64, ValueErr
     Ok(n)
 }
 
+/// Appends `len` as a length field of `family`'s width ([`Family::len_width`]); `None` when it does not
+/// fit.
+pub(super) fn put_len(family: Family, len: usize, out: &mut Vec<u8>) -> Option<()> {
+    match family.len_width() {
+        1 => out.push(u8::try_from(len).ok()?),
+        _ => out.extend(u16::try_from(len).ok()?.to_be_bytes()),
+    }
+    Some(())
+}
+
+/// Reads a length field of `family`'s width from the front of `bytes`: `(length, width)`.
+pub(super) fn take_len(family: Family, bytes: &[u8]) -> Option<(usize, usize)> {
+    let width = family.len_width();
+    let field = bytes.get(..width)?;
+    let len = field
+        .iter()
+        .fold(0usize, |acc, &b| acc << 8 | usize::from(b));
+    Some((len, width))
+}
+
 /// Appends the wire form of `text` as a field of type `ty`.
-pub(super) fn encode(ty: DataType, text: &str, out: &mut Vec<u8>) -> Result<(), ValueError> {
+pub(super) fn encode(
+    family: Family,
+    ty: DataType,
+    text: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), ValueError> {
     match ty {
         DataType::Binary => out.extend(hex::parse_csv_field(text)?),
         DataType::Boolean => {
@@ -79,9 +105,14 @@ pub(super) fn encode(ty: DataType, text: &str, out: &mut Vec<u8>) -> Result<(), 
         DataType::Fqdn => encode_fqdn(text, out)?,
         DataType::String => out.extend_from_slice(text.as_bytes()),
         DataType::Tuple => {
-            let len = u8::try_from(text.len())
-                .map_err(|_| bad(ty, text, "longer than 255 bytes, the tuple length limit"))?;
-            out.push(len);
+            put_len(family, text.len(), out).ok_or_else(|| {
+                let max = family.max_len();
+                bad(
+                    ty,
+                    text,
+                    format!("longer than {max} bytes, the tuple length limit"),
+                )
+            })?;
             out.extend_from_slice(text.as_bytes());
         }
         DataType::Empty | DataType::Record | DataType::Internal => {
@@ -197,7 +228,11 @@ pub(super) fn encode_fqdn(text: &str, out: &mut Vec<u8>) -> Result<(), ValueErro
 
 /// Decodes one field of type `ty` from the front of `bytes`; returns its text and the bytes used.
 /// Types without their own length (binary, string) take everything.
-pub(super) fn decode(ty: DataType, bytes: &[u8]) -> Result<(String, usize), String> {
+pub(super) fn decode(
+    family: Family,
+    ty: DataType,
+    bytes: &[u8],
+) -> Result<(String, usize), String> {
     let take = |n: usize| {
         bytes
             .get(..n)
@@ -256,10 +291,10 @@ pub(super) fn decode(ty: DataType, bytes: &[u8]) -> Result<(String, usize), Stri
             (csv::escape(&text, &[',']), bytes.len())
         }
         DataType::Tuple => {
-            let len = usize::from(*take(1)?.first().unwrap_or(&0));
-            let data = &take(1 + len)?[1..];
+            let (len, width) = take_len(family, bytes).ok_or("tuple length runs past the end")?;
+            let data = &take(width + len)?[width..];
             let text = String::from_utf8_lossy(data);
-            (csv::escape(&text, &[',']), 1 + len)
+            (csv::escape(&text, &[',']), width + len)
         }
         DataType::Empty | DataType::Record | DataType::Internal => {
             return Err(format!("type {ty} cannot be a field"));
@@ -313,7 +348,12 @@ mod tests {
 
     fn enc(ty: DataType, text: &str) -> Result<Vec<u8>, ValueError> {
         let mut out = Vec::new();
-        encode(ty, text, &mut out).map(|()| out)
+        encode(Family::V4, ty, text, &mut out).map(|()| out)
+    }
+
+    /// The DHCPv4 decoder, which these tests were written for.
+    fn decode(ty: DataType, bytes: &[u8]) -> Result<(String, usize), String> {
+        super::decode(Family::V4, ty, bytes)
     }
 
     // V4-115: integers decimal or hex, range-checked.

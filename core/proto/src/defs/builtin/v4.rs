@@ -1,30 +1,16 @@
 //! The built-in DHCPv4 option definitions (Kea 2.7.3 ARM §8.2.x tables, spec §15.1, V4-113, V4-114,
 //! V4-122).
 
-use super::{DataType, OptionDef};
-use DataType::{
-    Binary as BIN, Boolean as BOOL, Empty as EMPTY, Fqdn as FQDN, Internal as INTERNAL,
+use super::{Row, Table, NONE};
+use crate::defs::DataType::{
+    self, Binary as BIN, Boolean as BOOL, Empty as EMPTY, Fqdn as FQDN, Internal as INTERNAL,
     Ipv4Address as V4, Ipv6Address as V6, Psid as PSID, Record as REC, String as STR,
     Tuple as TUPLE, Uint16 as U16, Uint32 as U32, Uint8 as U8,
 };
 
-/// Space of the sub-options of option 43 (no built-in definition lives there).
-pub(super) const VENDOR_ENCAPSULATED_SPACE: &str = "vendor-encapsulated-options-space";
 const DHCP4: &str = "dhcp4";
 const AGENT: &str = "dhcp-agent-options-space";
 const DOCSIS: &str = "vendor-4491";
-
-/// One table row: name, code, type, array, record fields, encapsulated space.
-type Row = (
-    &'static str,
-    u16,
-    DataType,
-    bool,
-    &'static [DataType],
-    &'static str,
-);
-
-const NONE: &[DataType] = &[];
 
 /// Space `dhcp4`: the administrator-configurable table, the server-managed options and the leasequery
 /// options Kea also defines (their codes cannot be redefined either).
@@ -170,7 +156,7 @@ const LAST_RESORT_ROWS: &[Row] = &[(
     EMPTY,
     false,
     NONE,
-    VENDOR_ENCAPSULATED_SPACE,
+    "vendor-encapsulated-options-space",
 )];
 
 /// Relay agent information sub-options (V4-114).
@@ -203,28 +189,27 @@ const DOCSIS_ROWS: &[Row] = &[
     ("tftp-servers", 2, V4, true, NONE, ""),
 ];
 
-fn def((name, code, data_type, array, records, encapsulate): Row, space: &str) -> OptionDef {
-    OptionDef {
-        name: name.to_owned(),
-        code,
-        space: space.to_owned(),
-        data_type,
-        array,
-        record_types: records.to_vec(),
-        encapsulate: encapsulate.to_owned(),
-    }
-}
-
-/// Every built-in definition with whether an `option-def` may replace it: option 43 and the
-/// sub-option spaces (Kea 2.2 accepts redefinitions there); the `dhcp4` options are fixed.
-pub(super) fn definitions() -> impl Iterator<Item = (OptionDef, bool)> {
-    let fixed = DHCP4_ROWS.iter().map(|&r| (def(r, DHCP4), false));
-    let replaceable = [
-        (LAST_RESORT_ROWS, DHCP4),
-        (AGENT_ROWS, AGENT),
-        (DOCSIS_ROWS, DOCSIS),
-    ]
-    .into_iter()
-    .flat_map(|(rows, space)| rows.iter().map(move |&r| (def(r, space), true)));
-    fixed.chain(replaceable)
-}
+/// Every DHCPv4 table. The `dhcp4` options are fixed; option 43 and the sub-option spaces may be
+/// replaced by an `option-def` (Kea 2.2 accepts redefinitions there).
+pub(super) const TABLES: &[Table] = &[
+    Table {
+        space: DHCP4,
+        rows: DHCP4_ROWS,
+        replaceable: false,
+    },
+    Table {
+        space: DHCP4,
+        rows: LAST_RESORT_ROWS,
+        replaceable: true,
+    },
+    Table {
+        space: AGENT,
+        rows: AGENT_ROWS,
+        replaceable: true,
+    },
+    Table {
+        space: DOCSIS,
+        rows: DOCSIS_ROWS,
+        replaceable: true,
+    },
+];
