@@ -1,0 +1,65 @@
+//! Writing JSON the way Kea writes it on its control channels (CTL-009): one line, map keys in
+//! lexicographic order (Kea's maps are sorted maps), `{ "a": 1, "b": [ 2, 3 ] }` spacing.
+//! Scripts that compare or grep raw responses then see the same text as from Kea.
+
+use serde_json::Value;
+
+/// `value` as Kea prints it.
+pub fn to_kea_bytes(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_value(value, &mut out);
+    out
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Array(items) => {
+            out.extend_from_slice(b"[ ");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                write_value(item, out);
+            }
+            out.extend_from_slice(b" ]");
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.extend_from_slice(b"{ ");
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                // Writing a string or a scalar into memory cannot fail.
+                let _ = serde_json::to_writer(&mut *out, key);
+                out.extend_from_slice(b": ");
+                write_value(item, out);
+            }
+            out.extend_from_slice(b" }");
+        }
+        scalar => {
+            let _ = serde_json::to_writer(out, scalar);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ctl009_sorted_keys_one_line_kea_spacing() {
+        let v =
+            json!({"text": "a\"b\n", "result": 0, "arguments": {"z": [1, 2], "a": {}, "e": []}});
+        assert_eq!(
+            String::from_utf8(to_kea_bytes(&v)).unwrap(),
+            r#"{ "arguments": { "a": {  }, "e": [  ], "z": [ 1, 2 ] }, "result": 0, "text": "a\"b\n" }"#
+        );
+        assert_eq!(
+            to_kea_bytes(&json!(18446744073709551615u64)),
+            b"18446744073709551615"
+        );
+    }
+}
