@@ -87,6 +87,19 @@ pub struct HttpClientOptions {
 
 /// POSTs `body` and returns the HTTP status and the JSON body of the reply.
 pub async fn http(opts: &HttpClientOptions, body: Vec<u8>) -> Result<(u16, Value), ControlError> {
+    let (status, body) = http_raw(opts, body).await?;
+    let value = serde_json::from_slice(&body).map_err(|e| {
+        ControlError::InvalidResponse(format!("HTTP {status} with a body that is not JSON: {e}"))
+    })?;
+    Ok((status, value))
+}
+
+/// POSTs `body` and returns the HTTP status and the body of the reply as sent, for callers
+/// that pass it on unchanged (kea-shell prints it verbatim).
+pub async fn http_raw(
+    opts: &HttpClientOptions,
+    body: Vec<u8>,
+) -> Result<(u16, Vec<u8>), ControlError> {
     tokio::time::timeout(opts.timeout, http_exchange(opts, body))
         .await
         .map_err(|_| ControlError::Timeout(opts.timeout))?
@@ -95,7 +108,7 @@ pub async fn http(opts: &HttpClientOptions, body: Vec<u8>) -> Result<(u16, Value
 async fn http_exchange(
     opts: &HttpClientOptions,
     body: Vec<u8>,
-) -> Result<(u16, Value), ControlError> {
+) -> Result<(u16, Vec<u8>), ControlError> {
     // `[::1]` is how an IPv6 address is written in a URL.
     let host = opts.host.trim_start_matches('[').trim_end_matches(']');
     let tcp = TcpStream::connect((host, opts.port))
@@ -150,7 +163,7 @@ fn request_bytes(opts: &HttpClientOptions, body: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-async fn exchange<S>(mut io: S, request: &[u8]) -> Result<(u16, Value), ControlError>
+async fn exchange<S>(mut io: S, request: &[u8]) -> Result<(u16, Vec<u8>), ControlError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -215,10 +228,7 @@ where
             }
         }
     }
-    let value = serde_json::from_slice(&body).map_err(|e| {
-        ControlError::InvalidResponse(format!("HTTP {status} with a body that is not JSON: {e}"))
-    })?;
-    Ok((status, value))
+    Ok((status, body))
 }
 
 /// Status and body length of a complete response head at the start of `buf`.

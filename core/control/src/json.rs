@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// `value` as Kea prints it.
-pub fn to_kea_bytes(value: &Value) -> Vec<u8> {
+pub(crate) fn to_kea_bytes(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     write_value(value, &mut out);
     out

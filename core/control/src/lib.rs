@@ -16,7 +16,7 @@ mod command;
 mod error;
 mod frame;
 mod http;
-pub mod json;
+mod json;
 mod log;
 mod sockets;
 mod tls;

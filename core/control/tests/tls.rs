@@ -140,6 +140,7 @@ async fn ctl120_tls_1_2_accepted_tls_1_1_refused() {
             let mut child = tokio::process::Command::new("openssl")
                 .args([
                     "s_client",
+                    "-ign_eof",
                     version,
                     "-cipher",
                     "DEFAULT:@SECLEVEL=0",

@@ -118,14 +118,19 @@ fn run(args: Args) -> Result<ExitCode, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let (status, response) = runtime
-        .block_on(client::http(&opts, body))
+    let (status, mut out) = runtime
+        .block_on(client::http_raw(&opts, body))
         .map_err(|e| e.to_string())?;
     if !(200..300).contains(&status) {
-        let reason = response.get("text").and_then(|t| t.as_str()).unwrap_or("");
+        // Kea's refusals carry the reason phrase as `text`.
+        let refusal: Option<serde_json::Value> = serde_json::from_slice(&out).ok();
+        let reason = refusal
+            .as_ref()
+            .and_then(|r| r.get("text"))
+            .and_then(|t| t.as_str())
+            .unwrap_or("");
         return Err(format!("HTTP Error {status}: {reason}"));
     }
-    let mut out = ruru_control::json::to_kea_bytes(&response);
     out.push(b'\n');
     std::io::stdout()
         .write_all(&out)
