@@ -203,7 +203,7 @@ enum ReadError {
 
 /// An answer about to be written.
 struct Reply {
-    status: u16,
+    status: Status,
     minor: u8,
     body: Vec<u8>,
     keep_alive: bool,
@@ -212,8 +212,8 @@ struct Reply {
 
 impl Reply {
     /// A refusal: the status and its reason phrase as a map, Kea's body for HTTP-level errors.
-    fn refusal(status: u16, minor: u8, keep_alive: bool) -> Self {
-        let body = json::to_kea_bytes(&json!({"result": status, "text": reason(status)}));
+    fn refusal(status: Status, minor: u8, keep_alive: bool) -> Self {
+        let body = json::to_kea_bytes(&json!({"result": status.code(), "text": status.reason()}));
         Self {
             status,
             minor,
@@ -224,13 +224,32 @@ impl Reply {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        408 => "Request Timeout",
-        _ => "Error",
+/// The statuses this server answers with.
+#[derive(Debug, Clone, Copy)]
+enum Status {
+    Ok,
+    BadRequest,
+    Unauthorized,
+    RequestTimeout,
+}
+
+impl Status {
+    fn code(self) -> u16 {
+        match self {
+            Self::Ok => 200,
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::RequestTimeout => 408,
+        }
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::BadRequest => "Bad Request",
+            Self::Unauthorized => "Unauthorized",
+            Self::RequestTimeout => "Request Timeout",
+        }
     }
 }
 
@@ -257,9 +276,9 @@ where
         }
         let deadline = Instant::now() + REQUEST_TIMEOUT;
         let reply = match tokio::time::timeout_at(deadline, read_request(&mut io, &mut buf)).await {
-            Err(_) => Reply::refusal(408, 1, false),
+            Err(_) => Reply::refusal(Status::RequestTimeout, 1, false),
             Ok(Err(ReadError::Closed)) => return,
-            Ok(Err(ReadError::Bad)) => Reply::refusal(400, 1, false),
+            Ok(Err(ReadError::Bad)) => Reply::refusal(Status::BadRequest, 1, false),
             Ok(Ok(request)) => respond(request, peer, settings, ctx).await,
         };
         if write_reply(&mut io, &reply).await.is_err() || !reply.keep_alive {
@@ -406,7 +425,7 @@ async fn respond(
     let (minor, keep_alive) = (request.minor, request.keep_alive);
     if request.method != "POST" || !request.has_length || !is_json(request.content_type.as_deref())
     {
-        return Reply::refusal(400, minor, keep_alive);
+        return Reply::refusal(Status::BadRequest, minor, keep_alive);
     }
     if let Some(basic) = &settings.auth {
         match basic.check(request.authorization.as_deref()) {
@@ -423,7 +442,7 @@ async fn respond(
                     id = "HTTP_CLIENT_REQUEST_NOT_AUTHORIZED",
                     "received HTTP request from {peer} not authorized: {denied}"
                 );
-                let mut reply = Reply::refusal(401, minor, keep_alive);
+                let mut reply = Reply::refusal(Status::Unauthorized, minor, keep_alive);
                 reply.challenge = Some(basic.challenge());
                 return reply;
             }
@@ -437,7 +456,7 @@ async fn respond(
         Err(refusal) => refusal,
     };
     Reply {
-        status: 200,
+        status: Status::Ok,
         minor,
         body: json::to_kea_bytes(&Value::Array(vec![response.to_json()])),
         keep_alive,
@@ -449,8 +468,8 @@ async fn write_reply<S: AsyncWrite + Unpin>(io: &mut S, reply: &Reply) -> std::i
     let mut head = format!(
         "HTTP/1.{} {} {}\r\nContent-Length: {}\r\nContent-Type: application/json\r\n",
         reply.minor,
-        reply.status,
-        reason(reply.status),
+        reply.status.code(),
+        reply.status.reason(),
         reply.body.len()
     );
     if let Some(challenge) = &reply.challenge {

@@ -7,8 +7,10 @@
 //! The handler decides how commands are serialized (CTL-015); connections never wait for one
 //! another here.
 //!
-//! Logging goes to Kea's `<daemon>.commands` and `<daemon>.auth` loggers (see [`log`]'s daemon
-//! mapping), with a Kea message id in the `id` field (`COMMAND_RECEIVED`, ...).
+//! Logging goes to Kea's `<daemon>.commands` and `<daemon>.auth` loggers (`kea-dhcp4.commands`,
+//! ...; the daemon is told by the default realm given to [`ControlSockets::new`]), with a Kea
+//! message id in the `id` field (`COMMAND_RECEIVED`, `COMMAND_ACCEPTOR_START`,
+//! `HTTP_CLIENT_REQUEST_AUTHORIZED`, ...).
 
 mod auth;
 pub mod client;
