@@ -14,6 +14,7 @@
 //! - [`Server`]: the subject started in a namespace with a config, a private lease file and logs.
 //! - [`clients`]: `dhclient`, `udhcpc` and `perfdhcp` drivers.
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
+//! - [`control`]: the management API over UNIX sockets and HTTP (curl).
 //! - [`leases`]: Kea's memfile CSV reader (including lease-file-cleanup files).
 //! - [`topology`] and [`config`]: the usual layouts and config fragments.
 //!
@@ -24,6 +25,7 @@
 mod capture;
 pub mod clients;
 pub mod config;
+pub mod control;
 mod error;
 pub mod leases;
 mod netns;

@@ -218,6 +218,21 @@ impl<'ns> Server<'ns> {
         }
     }
 
+    /// Waits (bounded) for the server to exit by itself, e.g. after a `shutdown` command.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus> {
+        let child = self.child.as_mut().ok_or(HarnessError::NotRunning)?;
+        match wait_timeout(child, timeout)? {
+            Some(status) => {
+                self.child = None;
+                Ok(status)
+            }
+            None => Err(HarnessError::Timeout {
+                what: format!("{} to exit by itself", self.subject.name()),
+                secs: timeout.as_secs_f64(),
+            }),
+        }
+    }
+
     /// Kills the server with SIGKILL (no chance to flush anything) and reaps it.
     pub fn kill9(&mut self) -> Result<()> {
         let mut child = self.child.take().ok_or(HarnessError::NotRunning)?;

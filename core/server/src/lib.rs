@@ -1,14 +1,18 @@
-//! Ruru's server processes: configuration loading, sockets, the packet service, timers and signals.
+//! Ruru's server processes: configuration loading, sockets, the packet service, timers,
+//! signals and the management API.
 
 pub mod cli;
+mod control;
 pub mod dhcp4;
 mod hooks4;
 mod logging;
+mod server4;
 mod service4;
 mod shared;
 mod sockets4;
 mod support;
 mod timers;
+mod version;
 
 /// Seconds since the Unix epoch: the engine's notion of `now`, read once per batch.
 pub(crate) fn unix_now() -> u64 {

@@ -1,24 +1,24 @@
-//! State shared by the packet tasks, the timers and (later) the control channel.
+//! State shared by the packet tasks, the timers and the control channel.
 
+use crate::control::DhcpState;
 use parking_lot::RwLock;
 use ruru_engine::v4::Snapshot4;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The current configuration snapshot and lease store, each swapped whole on reconfiguration.
 pub(crate) struct Shared<S> {
     snapshot: RwLock<Arc<Snapshot4>>,
     store: RwLock<Arc<S>>,
-    enabled: AtomicBool,
+    state: Arc<DhcpState>,
 }
 
 impl<S> Shared<S> {
     /// Shared state serving `snapshot` from `store`.
-    pub(crate) fn new(snapshot: Snapshot4, store: Arc<S>) -> Self {
+    pub(crate) fn new(snapshot: Snapshot4, store: Arc<S>, state: Arc<DhcpState>) -> Self {
         Shared {
             snapshot: RwLock::new(Arc::new(snapshot)),
             store: RwLock::new(store),
-            enabled: AtomicBool::new(true),
+            state,
         }
     }
     /// The snapshot in force; taken once per batch.
@@ -36,6 +36,6 @@ impl<S> Shared<S> {
     }
     /// Whether DHCP service is on (`dhcp-disable`/`dhcp-enable`, V4-021).
     pub(crate) fn service_enabled(&self) -> bool {
-        self.enabled.load(Ordering::Relaxed)
+        self.state.enabled()
     }
 }

@@ -67,11 +67,5 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
                 .into(),
         );
     }
-    if !cfg.control_sockets.is_empty() {
-        s.warnings.push(
-            "control-socket(s): the management API is not built yet; no control socket is opened"
-                .into(),
-        );
-    }
     s
 }

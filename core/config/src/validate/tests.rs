@@ -1022,7 +1022,9 @@ fn queue_control_keys_are_typed() {
 // V4-146: `hostname-char-set` must be a valid regular expression; an invalid one rejects the config.
 #[test]
 fn v4_146_invalid_hostname_char_set_rejected() {
-    let err = load(r#""hostname-char-set": "[^a-z""#).unwrap_err().to_string();
+    let err = load(r#""hostname-char-set": "[^a-z""#)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("hostname-char-set"), "{err}");
     assert!(load(r#""hostname-char-set": "[^a-z0-9-]""#).is_ok());
 }

@@ -17,7 +17,8 @@
 //!   `<tag> context <seen or none>`.
 //! - `load` appends `<tag> load`, registers its callouts and the commands `probe-<tag>` (lower case; echoes
 //!   the command's `arguments` back) and `probe-panic` (panics), then fails for `"load": "fail"` or panics
-//!   for `"load": "panic"`. `unload` appends `<tag> unload` and fails for `"unload": "fail"`.
+//!   for `"load": "panic"`; the names listed in `"commands"` are registered with the echo handler too
+//!   (to shadow built-in commands). `unload` appends `<tag> unload` and fails for `"unload": "fail"`.
 //! - `mt` is accepted and ignored: the descriptor is static (always multi-threading compatible);
 //!   `ruru-test-not-mt` is the incompatible plugin.
 //!
@@ -99,6 +100,7 @@ struct Instance {
     actions: HashMap<String, Action>,
     load: LoadMode,
     unload_fails: bool,
+    commands: Vec<String>,
 }
 
 impl Instance {
@@ -144,6 +146,15 @@ impl Instance {
             Some("fail") => true,
             Some(other) => return Err(format!("parameter 'unload': unknown mode '{other}'")),
         };
+        let commands = match p.get("commands") {
+            None => Vec::new(),
+            Some(serde_json::Value::Array(names)) => names
+                .iter()
+                .map(|n| n.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| "parameter 'commands' must list strings".to_owned())?,
+            Some(_) => return Err("parameter 'commands' must be a list".to_owned()),
+        };
         if p.get("mt").is_some_and(|v| !v.is_boolean()) {
             return Err("parameter 'mt' must be a boolean".to_owned());
         }
@@ -153,6 +164,7 @@ impl Instance {
             actions,
             load,
             unload_fails,
+            commands,
         })
     }
 
@@ -246,6 +258,7 @@ fn load(lib: &mut Library) -> HookResult {
         actions: HashMap::new(),
         load: LoadMode::Fail,
         unload_fails: false,
+        commands: Vec::new(),
     }));
     *slot(i) = Some(instance.clone());
     loaded.push(i);
@@ -259,6 +272,9 @@ fn load(lib: &mut Library) -> HookResult {
     let echo = format!("probe-{}", instance.tag.to_lowercase());
     lib.register_command(&echo, ruru_hook_api::command!(echo_command))?;
     lib.register_command("probe-panic", ruru_hook_api::command!(panic_command))?;
+    for name in &instance.commands {
+        lib.register_command(name, ruru_hook_api::command!(echo_command))?;
+    }
     match instance.load {
         LoadMode::Ok => Ok(()),
         LoadMode::Fail => Err(HookError::Plugin(format!(
