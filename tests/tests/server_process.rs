@@ -214,3 +214,47 @@ fn lease_file_cleanup_runs_on_interval_and_keeps_leases() {
     );
     assert!(dora(&ns, 2, "00:0c:06:00:00:00") > 0, "{}", server.logs());
 }
+
+// CTL-081: a second start with the same configuration finds the PID file of the live first one and
+// exits non-zero; the file is removed on an orderly stop.
+#[test]
+fn second_instance_with_the_same_config_refuses_to_start() {
+    let ns = ruru_e2e::topology::loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let mut server = Server::start(
+        &ns,
+        relayed_config(
+            json!({"type": "memfile", "persist": false}),
+            "10.0.0.10 - 10.0.0.20",
+        ),
+    )
+    .expect("server starts");
+    let pid_file = server.dir().join("dhcp4.kea-dhcp4.pid");
+    if server.subject() == Subject::Ruru {
+        let text = std::fs::read_to_string(&pid_file).expect("PID file written");
+        assert_eq!(text.trim(), server.pid().unwrap().to_string());
+    }
+    let bin = server.subject().dhcp4_binary().expect("binary");
+    let second = ns
+        .command(&bin)
+        .arg("-c")
+        .arg(server.config_file())
+        .env("KEA_PIDFILE_DIR", server.dir())
+        .env("KEA_LOCKFILE_DIR", server.dir())
+        .output()
+        .expect("second instance runs");
+    assert!(
+        !second.status.success(),
+        "second instance must exit non-zero"
+    );
+    let said = String::from_utf8_lossy(&second.stderr).to_string()
+        + &String::from_utf8_lossy(&second.stdout);
+    assert!(
+        said.contains("already running") || said.contains("ALREADY_RUNNING"),
+        "{said}"
+    );
+    assert!(server.pid().is_some());
+    server.stop().expect("stops");
+    if server.subject() == Subject::Ruru {
+        assert!(!pid_file.exists(), "PID file removed on exit");
+    }
+}

@@ -6,6 +6,7 @@ mod control;
 pub mod dhcp4;
 mod hooks4;
 mod logging;
+mod pidfile;
 mod server4;
 mod service4;
 mod shared;

@@ -187,6 +187,10 @@ pub(crate) async fn serve(
     cfg: Dhcp4Config,
     logging: Logging,
 ) -> Result<i32, String> {
+    let _pid_file = crate::pidfile::claim(&path, "kea-dhcp4").map_err(|e| {
+        tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_ALREADY_RUNNING", "{e}");
+        e
+    })?;
     let registry = Arc::new(Registry::new());
     registry.set_limit_all(sample_limit(&cfg));
     let state = Arc::new(DhcpState::default());
