@@ -3,26 +3,7 @@
 
 use super::packet::tests::discover_with;
 use super::Packet4;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-}
+use crate::test_rng::Rng;
 
 /// Random option bytes: mostly well-formed TLVs with repeated codes, sometimes PAD, END, overload
 /// and lengths that overrun.
