@@ -372,3 +372,32 @@ fn flex_id_plugin_selects_the_reservation() {
         server.logs()
     );
 }
+
+// HK-010: the same library listed twice is two plugin instances, each with its own parameters, both
+// called on every point in list order.
+#[test]
+fn a_library_listed_twice_is_two_instances_in_order() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let hooks = json!([
+        probe("FIRST", &log, json!({})),
+        probe("SECOND", &log, json!({}))
+    ]);
+    let _server = Server::start(&ns, config(hooks)).expect("server starts");
+    assert!(dora(&ns, 3, "00:0a:10:00:00:00") > 0);
+    let seen: Vec<String> = lines(&log)
+        .into_iter()
+        .filter(|l| l.contains(" pkt4_receive "))
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_owned())
+        .collect();
+    assert!(seen.len() >= 4, "{seen:?}");
+    for pair in seen.chunks(2) {
+        assert_eq!(pair, ["FIRST", "SECOND"], "{seen:?}");
+    }
+    let loads: Vec<String> = lines(&log)
+        .into_iter()
+        .filter(|l| l.ends_with(" load"))
+        .collect();
+    assert_eq!(loads, ["FIRST load", "SECOND load"]);
+}
