@@ -811,7 +811,10 @@ fn kea_examples_round_trip_through_config_set_and_get() {
         assert_eq!(c.config(), got, "{}", f.display());
         round_tripped += 1;
     }
-    eprintln!("{round_tripped} examples round-tripped, {} refused", refused.len());
+    eprintln!(
+        "{round_tripped} examples round-tripped, {} refused",
+        refused.len()
+    );
     let only_unbuilt = refused.iter().all(|r| r.contains("does not have yet"));
     assert!(
         only_unbuilt,
