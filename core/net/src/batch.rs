@@ -6,16 +6,16 @@
 
 use std::io;
 use std::mem::size_of;
-use std::net::SocketAddrV4;
 use std::os::fd::RawFd;
 use std::ptr;
 
 use crate::sys::{self, Zeroable};
+use crate::IpFamily;
 
 /// Messages per system call.
 pub(crate) const MAX_BATCH: usize = 64;
 
-/// Room for one control message with a packet-info payload (IPv4 or, later, IPv6).
+/// Room for one control message with a packet-info payload (`in_pktinfo` or `in6_pktinfo`).
 const CTRL_WORDS: usize = 8;
 /// Room for hand-built link, network and transport headers sent in front of a payload.
 pub(crate) const HEAD_MAX: usize = 64;
@@ -177,9 +177,9 @@ impl SendSlot {
         }
     }
 
-    /// Sends to this IPv4 address (unconnected sockets).
-    pub(crate) fn set_dest_v4(&mut self, addr: SocketAddrV4) {
-        self.addr_len = sys::v4_to_storage(addr, &mut self.addr);
+    /// Sends to this address of family `F` (unconnected sockets).
+    pub(crate) fn set_dest<F: IpFamily>(&mut self, addr: F::SockAddr) {
+        self.addr_len = F::to_storage(addr, &mut self.addr);
     }
 
     /// Attaches one control message; `data` must fit the control buffer (packet-info sized).

@@ -9,7 +9,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::batch::Wait;
 use crate::frame4::{self, BuildError, FrameAddrs, HEADERS_LEN};
-use crate::{batch, sys, Interface, RecvMeta4, SendTarget4, Socket4};
+use crate::{batch, sys, DatagramSocket, Interface, RecvMeta4, SendTarget4, V4};
 
 /// A raw socket on one Ethernet interface that receives UDP/IPv4 datagrams to one port and
 /// sends complete Ethernet + IPv4 + UDP frames.
@@ -99,7 +99,7 @@ impl RawSocket4 {
     }
 }
 
-impl Socket4 for RawSocket4 {
+impl DatagramSocket<V4> for RawSocket4 {
     fn recv_batch(&self, bufs: &mut [Vec<u8>], metas: &mut [RecvMeta4]) -> io::Result<usize> {
         self.recv_with(bufs, metas, Wait::No)
     }
@@ -132,7 +132,7 @@ impl RawSocket4 {
             if dg.truncated {
                 return None;
             }
-            let ll = sys::storage_to_ll(dg.addr)?;
+            let ll = sys::storage_read::<libc::sockaddr_ll>(dg.addr)?;
             if matches!(
                 ll.sll_pkttype,
                 libc::PACKET_OUTGOING | libc::PACKET_OTHERHOST

@@ -1,7 +1,6 @@
 //! Small wrappers around libc calls and kernel structures shared by the socket types.
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::RawFd;
 use std::time::Duration;
 
@@ -89,53 +88,60 @@ pub(crate) fn wait_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<
     }
 }
 
-/// Reads an IPv4 socket address out of a kernel-filled `sockaddr_storage`.
-pub(crate) fn storage_to_v4(ss: &libc::sockaddr_storage) -> Option<SocketAddrV4> {
-    if libc::c_int::from(ss.ss_family) != libc::AF_INET {
-        return None;
-    }
-    // SAFETY: the family says the storage holds a sockaddr_in; sockaddr_storage is larger than
-    // and at least as aligned as sockaddr_in.
-    let sin = unsafe { &*(ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
-    Some(SocketAddrV4::new(
-        Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)),
-        u16::from_be(sin.sin_port),
-    ))
+/// A kernel socket address structure of one family that fits in a `sockaddr_storage`.
+///
+/// # Safety
+/// Implement only for `repr(C)` sockaddr types whose first field is the `sa_family_t` family,
+/// that are no larger and no more aligned than `sockaddr_storage`, and for which any bytes the
+/// kernel writes for `FAMILY` are a valid value.
+pub(crate) unsafe trait SockaddrRepr: Copy {
+    /// The `AF_*` constant stored in the family field.
+    const FAMILY: libc::c_int;
 }
 
-/// Writes an IPv4 socket address into a `sockaddr_storage`; returns the length to pass on.
-pub(crate) fn v4_to_storage(
-    addr: SocketAddrV4,
+// SAFETY: sockaddr_in is a repr(C) struct of integers starting with sin_family, 16 bytes.
+unsafe impl SockaddrRepr for libc::sockaddr_in {
+    const FAMILY: libc::c_int = libc::AF_INET;
+}
+// SAFETY: sockaddr_in6 is a repr(C) struct of integers starting with sin6_family, 28 bytes.
+unsafe impl SockaddrRepr for libc::sockaddr_in6 {
+    const FAMILY: libc::c_int = libc::AF_INET6;
+}
+// SAFETY: sockaddr_ll is a repr(C) struct of integers starting with sll_family, 20 bytes.
+unsafe impl SockaddrRepr for libc::sockaddr_ll {
+    const FAMILY: libc::c_int = libc::AF_PACKET;
+}
+
+const _: () = {
+    use std::mem::{align_of, size_of};
+    let (size, align) = (
+        size_of::<libc::sockaddr_storage>(),
+        align_of::<libc::sockaddr_storage>(),
+    );
+    assert!(size_of::<libc::sockaddr_in6>() <= size && align_of::<libc::sockaddr_in6>() <= align);
+    assert!(size_of::<libc::sockaddr_in>() <= size && align_of::<libc::sockaddr_in>() <= align);
+    assert!(size_of::<libc::sockaddr_ll>() <= size && align_of::<libc::sockaddr_ll>() <= align);
+};
+
+/// Reads a socket address of type `T` out of a kernel-filled `sockaddr_storage`, or `None`
+/// when the storage holds another family.
+pub(crate) fn storage_read<T: SockaddrRepr>(ss: &libc::sockaddr_storage) -> Option<T> {
+    if libc::c_int::from(ss.ss_family) != T::FAMILY {
+        return None;
+    }
+    // SAFETY: the family says the storage holds a `T`; the storage is larger than and at least
+    // as aligned as `T` (`SockaddrRepr` contract, checked at compile time above).
+    Some(unsafe { std::ptr::read((ss as *const libc::sockaddr_storage).cast::<T>()) })
+}
+
+/// Writes socket address `sa` into a `sockaddr_storage`; returns the length to pass on.
+pub(crate) fn storage_write<T: SockaddrRepr>(
+    sa: T,
     ss: &mut libc::sockaddr_storage,
 ) -> libc::socklen_t {
-    let sin = libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: addr.port().to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from(*addr.ip()).to_be(),
-        },
-        sin_zero: [0; 8],
-    };
-    // SAFETY: sockaddr_storage is larger than and at least as aligned as sockaddr_in.
-    unsafe {
-        std::ptr::write(
-            (ss as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>(),
-            sin,
-        )
-    };
-    std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t
-}
-
-/// Reads a link-layer socket address out of a kernel-filled `sockaddr_storage`.
-pub(crate) fn storage_to_ll(ss: &libc::sockaddr_storage) -> Option<libc::sockaddr_ll> {
-    if libc::c_int::from(ss.ss_family) != libc::AF_PACKET {
-        return None;
-    }
-    // SAFETY: the family says the storage holds a sockaddr_ll; sockaddr_storage is larger than
-    // and at least as aligned as sockaddr_ll.
-    Some(unsafe {
-        std::ptr::read((ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_ll>())
-    })
+    // SAFETY: the storage is larger than and at least as aligned as `T` (`SockaddrRepr`).
+    unsafe { std::ptr::write((ss as *mut libc::sockaddr_storage).cast::<T>(), sa) };
+    std::mem::size_of::<T>() as libc::socklen_t
 }
 
 /// Binds an `AF_PACKET` socket to one interface and EtherType (host byte order).
