@@ -12,6 +12,7 @@
 //! gives them and reported in [`Dhcp4Config::warnings`].
 #![warn(missing_docs)]
 
+mod addr;
 mod de;
 mod error;
 pub mod model;
@@ -56,7 +57,7 @@ pub fn load_document(doc: &reader::Document) -> Result<Dhcp4Config, ConfigError>
     let wire = wire_dhcp4(doc)?;
     let node = doc.root.get("Dhcp4");
     let raw = node.map(reader::Node::to_value).unwrap_or_default();
-    let mut config = validate::build(&wire, node, raw)?;
+    let mut config = validate::build4(&wire, node, raw)?;
     // Reading warnings first: they come from an earlier stage.
     let mut warnings = doc.warnings.clone();
     warnings.append(&mut config.warnings);

@@ -1,27 +1,47 @@
-//! `client-classes` (V4-073, V4-121, V4-127). Test expressions are kept as
-//! text: compiling them is the engine's job.
+//! `client-classes` of both servers (V4-073, V4-127; V6-155): names unique,
+//! `test` and `template-test` exclusive, the keys both families have. Test
+//! expressions are kept as text: compiling them is the engine's job.
 
 use std::collections::HashSet;
 
-use ruru_proto::defs::OptionDefs;
-
-use super::ctx::{index, Ctx};
-use super::options::{class_defs, option_set, Defs, Level};
-use super::subnets::triplet;
-use super::{fold_comment, opt_ipv4};
-use crate::model::ClientClass;
+use super::ctx::Ctx;
+use super::fold_comment;
+use super::lifetimes::optional_triplet;
+use super::options::{option_set, Defs, Level};
+use crate::model::{Map, OptionSet, Triplet};
 use crate::{wire, ConfigError};
 
-/// All classes in config order; names unique, `test` and `template-test` exclusive.
-pub(crate) fn client_classes(
+/// The parts of a class both families have.
+pub(crate) struct ClassBase {
+    /// `name`.
+    pub(crate) name: String,
+    /// `test`.
+    pub(crate) test: Option<String>,
+    /// `template-test`.
+    pub(crate) template_test: Option<String>,
+    /// `only-if-required`.
+    pub(crate) only_if_required: bool,
+    /// `option-data`.
+    pub(crate) options: OptionSet,
+    /// The valid-lifetime triplet, if the class sets any of its keys.
+    pub(crate) valid_lifetime: Option<Triplet>,
+    /// `user-context` with `comment` folded in.
+    pub(crate) user_context: Option<Map>,
+}
+
+/// All classes in config order: each entry's common keys checked through
+/// `view`, then built by `build` from the entry, its path and its name.
+pub(crate) fn client_classes<W, C>(
     ctx: &Ctx,
-    list: &[wire::ClientClass],
-    registry: &OptionDefs,
-) -> Result<Vec<ClientClass>, ConfigError> {
+    list: &[W],
+    view: impl Fn(&W) -> wire::ClassView<'_>,
+    build: impl Fn(&W, &str, String) -> Result<C, ConfigError>,
+) -> Result<Vec<C>, ConfigError> {
     let mut names = HashSet::new();
     let mut out = Vec::with_capacity(list.len());
-    for (i, c) in list.iter().enumerate() {
-        let path = index("Dhcp4", "client-classes", i);
+    for (i, w) in list.iter().enumerate() {
+        let path = ctx.index("client-classes", i);
+        let c = view(w);
         let name = c
             .name
             .clone()
@@ -36,52 +56,42 @@ pub(crate) fn client_classes(
                 format!("client class '{name}': 'test' and 'template-test' are exclusive"),
             ));
         }
-        let only_if_required = c.only_if_required.unwrap_or(false);
-        let local = class_defs(ctx, &c.option_def, &path)?;
-        let defs = Defs {
-            registry,
-            local: &local,
-        };
-        let level = if only_if_required {
-            Level::RequiredClass
-        } else {
-            Level::Normal
-        };
-        let lifetimes = [c.valid_lifetime, c.min_valid_lifetime, c.max_valid_lifetime];
-        let valid_lifetime = if lifetimes.iter().any(Option::is_some) {
-            let default = c
-                .valid_lifetime
-                .or(c.min_valid_lifetime)
-                .or(c.max_valid_lifetime);
-            Some(triplet(
-                ctx,
-                &path,
-                default,
-                c.min_valid_lifetime,
-                c.max_valid_lifetime,
-            )?)
-        } else {
-            None
-        };
-        out.push(ClientClass {
-            options: option_set(ctx, &c.option_data, &defs, level, &path)?,
-            test: c.test.clone(),
-            template_test: c.template_test.clone(),
-            only_if_required,
-            next_server: opt_ipv4(
-                ctx,
-                &path,
-                "next-server",
-                c.next_server.as_deref().filter(|s| !s.is_empty()),
-            )?,
-            server_hostname: c.server_hostname.clone().filter(|s| !s.is_empty()),
-            boot_file_name: c.boot_file_name.clone().filter(|s| !s.is_empty()),
-            valid_lifetime,
-            offer_lifetime: c.offer_lifetime,
-            option_defs: local,
-            user_context: fold_comment(c.user_context.clone(), c.comment.clone()),
-            name,
-        });
+        out.push(build(w, &path, name)?);
     }
     Ok(out)
+}
+
+/// The common parts of one class; `defs` are the definitions its
+/// `option-data` resolves against.
+pub(crate) fn class_base(
+    ctx: &Ctx,
+    path: &str,
+    name: String,
+    c: wire::ClassView,
+    defs: &Defs,
+) -> Result<ClassBase, ConfigError> {
+    let only_if_required = c.only_if_required.unwrap_or(false);
+    let level = if only_if_required {
+        Level::RequiredClass
+    } else {
+        Level::Normal
+    };
+    Ok(ClassBase {
+        options: option_set(ctx, c.option_data, defs, level, path)?,
+        test: c.test.clone(),
+        template_test: c.template_test.clone(),
+        only_if_required,
+        valid_lifetime: optional_triplet(
+            ctx,
+            path,
+            "valid-lifetime",
+            [
+                *c.valid_lifetime,
+                *c.min_valid_lifetime,
+                *c.max_valid_lifetime,
+            ],
+        )?,
+        user_context: fold_comment(c.user_context.clone(), c.comment.clone()),
+        name,
+    })
 }

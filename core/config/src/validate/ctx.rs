@@ -3,24 +3,43 @@
 
 use std::cell::RefCell;
 
+use super::profile::Profile;
 use crate::reader::{Node, NodeValue};
 use crate::{ConfigError, Location};
 
-/// Validation context: the positioned `Dhcp4` tree, for error positions, and
-/// the warnings gathered so far (validation is single-threaded; a `RefCell`
-/// spares every builder a `&mut` parameter).
+/// Validation context: which server's map is validated, its positioned tree
+/// for error positions, and the warnings gathered so far (validation is
+/// single-threaded; a `RefCell` spares every builder a `&mut` parameter).
 pub(crate) struct Ctx<'a> {
-    dhcp4: Option<&'a Node>,
+    profile: &'static Profile,
+    root: Option<&'a Node>,
     warnings: RefCell<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
-    /// A context locating paths under `dhcp4` (None: no positions known).
-    pub(crate) fn new(dhcp4: Option<&'a Node>) -> Self {
+    /// A context for `profile`'s map, locating paths under `root` (None: no
+    /// positions known).
+    pub(crate) fn new(profile: &'static Profile, root: Option<&'a Node>) -> Self {
         Ctx {
-            dhcp4,
+            profile,
+            root,
             warnings: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What differs between the two servers.
+    pub(crate) fn profile(&self) -> &'static Profile {
+        self.profile
+    }
+
+    /// The path of a key of the top-level map (`Dhcp4/key`, `Dhcp6/key`).
+    pub(crate) fn path(&self, key: &str) -> String {
+        join(self.profile.root, key)
+    }
+
+    /// The path of entry `i` of a list of the top-level map.
+    pub(crate) fn index(&self, key: &str, i: usize) -> String {
+        index(self.profile.root, key, i)
     }
 
     /// Records a warning about the item at `path`, written like an `Invalid`
@@ -40,7 +59,7 @@ impl<'a> Ctx<'a> {
         self.warnings.take()
     }
 
-    /// An `Invalid` error for the item at `path` (`Dhcp4/subnet4[1]/pools[0]`).
+    /// An `Invalid` error for the item at `path` (`Dhcp6/subnet6[1]/pools[0]`).
     pub(crate) fn invalid(&self, path: &str, msg: impl Into<String>) -> ConfigError {
         ConfigError::Invalid {
             path: path.to_string(),
@@ -51,8 +70,8 @@ impl<'a> Ctx<'a> {
 
     /// The position of the item at `path`, if the tree has it.
     fn locate(&self, path: &str) -> Option<Location> {
-        let mut node = self.dhcp4?;
-        let rest = path.strip_prefix("Dhcp4")?;
+        let mut node = self.root?;
+        let rest = path.strip_prefix(self.profile.root)?;
         for part in rest.split('/').filter(|p| !p.is_empty()) {
             let (key, indexes) = match part.find('[') {
                 Some(i) => (&part[..i], &part[i..]),

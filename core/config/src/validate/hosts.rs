@@ -1,12 +1,16 @@
-//! Host reservations (V4-088, V4-089, V4-073).
+//! Host reservations of both servers: identifiers, the parts both families
+//! have, placement inside the subnet and uniqueness (V4-088, V4-089,
+//! V4-073; V6-108..V6-110, V6-113).
 
-use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::net::IpAddr;
 
 use super::ctx::{index, Ctx};
+use super::fold_comment;
 use super::options::{option_set, Defs, Level};
-use super::{fold_comment, opt_ipv4};
-use crate::model::{Host4, HostIdType};
+use crate::addr::{IpAddress, Prefix};
+use crate::model::{HostIdType, Map, OptionSet};
 use crate::{wire, ConfigError};
 
 /// An identifier as written: colon (or space) separated hex, plain hex, or
@@ -39,24 +43,42 @@ pub(crate) fn parse_identifier(text: &str) -> Option<Vec<u8>> {
     bytes.filter(|b| !b.is_empty())
 }
 
-/// One reservation; `subnet` is `(prefix, len, label)` for subnet reservations.
-fn host(
+/// The parts of a reservation both families have.
+pub(crate) struct HostBase {
+    /// Which identifier the reservation uses.
+    pub(crate) id_type: HostIdType,
+    /// The identifier bytes.
+    pub(crate) id: Vec<u8>,
+    /// `hostname`.
+    pub(crate) hostname: Option<String>,
+    /// `option-data`.
+    pub(crate) options: OptionSet,
+    /// `client-classes`.
+    pub(crate) client_classes: Vec<String>,
+    /// `user-context` with `comment` folded in.
+    pub(crate) user_context: Option<Map>,
+}
+
+/// The common parts of one reservation; `ids` are the family's identifier
+/// keys in the order messages name them, exactly one of which must be written.
+pub(crate) fn host_base(
     ctx: &Ctx,
-    w: &wire::Reservation,
     path: &str,
+    w: wire::ReservationView,
+    ids: &[(HostIdType, &Option<String>)],
     defs: &Defs,
-    subnet: Option<(&dyn Fn(Ipv4Addr) -> bool, &str)>,
-) -> Result<Host4, ConfigError> {
-    let ids = [
-        (HostIdType::HwAddress, &w.hw_address),
-        (HostIdType::Duid, &w.duid),
-        (HostIdType::ClientId, &w.client_id),
-        (HostIdType::CircuitId, &w.circuit_id),
-        (HostIdType::FlexId, &w.flex_id),
-    ];
+) -> Result<HostBase, ConfigError> {
     let mut given = ids.iter().filter_map(|(t, v)| v.as_ref().map(|v| (*t, v)));
     let (id_type, text) = given.next().ok_or_else(|| {
-        ctx.invalid(path, "a reservation needs one identifier: hw-address, duid, client-id, circuit-id or flex-id")
+        let names: Vec<&str> = ids.iter().map(|(t, _)| t.as_str()).collect();
+        let (last, first) = names.split_last().unwrap_or((&"", &[]));
+        ctx.invalid(
+            path,
+            format!(
+                "a reservation needs one identifier: {} or {last}",
+                first.join(", ")
+            ),
+        )
     })?;
     if let Some((other, _)) = given.next() {
         return Err(ctx.invalid(
@@ -70,64 +92,98 @@ fn host(
     }
     let id = parse_identifier(text)
         .ok_or_else(|| ctx.invalid(path, format!("invalid {} value '{text}'", id_type.as_str())))?;
-    let ip_address = opt_ipv4(ctx, path, "ip-address", w.ip_address.as_deref())?;
-    if let (Some(ip), Some((contains, label))) = (ip_address, subnet) {
-        if !contains(ip) {
-            return Err(ctx.invalid(
-                path,
-                format!("reserved address {ip} is not within subnet {label}"),
-            ));
-        }
-    }
-    Ok(Host4 {
+    Ok(HostBase {
         id_type,
         id,
-        ip_address,
         hostname: w.hostname.clone(),
-        options: option_set(ctx, &w.option_data, defs, Level::Reservation, path)?,
+        options: option_set(ctx, w.option_data, defs, Level::Reservation, path)?,
         client_classes: w.client_classes.clone(),
-        next_server: opt_ipv4(
-            ctx,
-            path,
-            "next-server",
-            w.next_server.as_deref().filter(|s| !s.is_empty()),
-        )?,
-        server_hostname: w.server_hostname.clone().filter(|s| !s.is_empty()),
-        boot_file_name: w.boot_file_name.clone().filter(|s| !s.is_empty()),
         user_context: fold_comment(w.user_context.clone(), w.comment.clone()),
     })
 }
 
-/// A scope's reservation list: identifiers unique, and addresses unique
-/// unless `ip_unique` is off (V4-089).
-pub(crate) fn hosts(
+/// The subnet a reservation belongs to: its prefix and its label for messages.
+pub(crate) type HostSubnet<'a, A> = Option<(Prefix<A>, &'a str)>;
+
+/// Checks that a reserved address lies in the reservation's subnet (V4-089,
+/// V6-110); global reservations have none.
+pub(crate) fn within<A: IpAddress>(
     ctx: &Ctx,
-    list: &[wire::Reservation],
+    path: &str,
+    addr: A,
+    subnet: HostSubnet<A>,
+) -> Result<(), ConfigError> {
+    match subnet {
+        Some((prefix, label)) if !prefix.contains(addr) => Err(ctx.invalid(
+            path,
+            format!("reserved address {addr} is not within subnet {label}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One resource a reservation holds, for uniqueness checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Resource {
+    /// A reserved address.
+    Address(IpAddr),
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resource::Address(a) => write!(f, "address {a}"),
+        }
+    }
+}
+
+/// What the list checks need of a built reservation.
+pub(crate) trait Reserved {
+    /// The identifier type and bytes.
+    fn key(&self) -> (HostIdType, &[u8]);
+    /// The addresses and prefixes it reserves.
+    fn resources(&self) -> Vec<Resource>;
+}
+
+/// A scope's reservation list, each entry built by `build` from its wire
+/// map and path: identifiers unique, no resource listed twice in one
+/// reservation, and resources unique across the list unless `ip_unique` is
+/// off (V4-089, V6-113).
+pub(crate) fn hosts<W, H: Reserved>(
+    ctx: &Ctx,
+    list: &[W],
     parent: &str,
-    defs: &Defs,
-    subnet: Option<(&dyn Fn(Ipv4Addr) -> bool, &str)>,
     ip_unique: bool,
-) -> Result<Vec<Host4>, ConfigError> {
-    let mut out: Vec<Host4> = Vec::with_capacity(list.len());
+    build: impl Fn(&W, &str) -> Result<H, ConfigError>,
+) -> Result<Vec<H>, ConfigError> {
+    let mut out: Vec<H> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<(HostIdType, Vec<u8>), usize> = HashMap::new();
-    let mut by_ip: HashMap<Ipv4Addr, usize> = HashMap::new();
+    let mut by_resource: HashMap<Resource, usize> = HashMap::new();
     for (i, w) in list.iter().enumerate() {
         let path = index(parent, "reservations", i);
-        let h = host(ctx, w, &path, defs, subnet)?;
-        if let Some(prev) = by_id.insert((h.id_type, h.id.clone()), i) {
+        let h = build(w, &path)?;
+        let (id_type, id) = h.key();
+        if let Some(prev) = by_id.insert((id_type, id.to_vec()), i) {
             return Err(ctx.invalid(
                 &path,
                 format!(
                     "duplicate reservation for {} (also reservations[{prev}])",
-                    h.id_type.as_str()
+                    id_type.as_str()
                 ),
             ));
         }
-        if let Some(ip) = h.ip_address.filter(|_| ip_unique) {
-            if let Some(prev) = by_ip.insert(ip, i) {
+        let mut own = HashSet::new();
+        for r in h.resources() {
+            if !own.insert(r) {
+                return Err(ctx.invalid(&path, format!("the reservation lists {r} twice")));
+            }
+            if !ip_unique {
+                continue;
+            }
+            if let Some(prev) = by_resource.insert(r, i) {
                 return Err(ctx.invalid(
                     &path,
-                    format!("address {ip} is already reserved by reservations[{prev}] (ip-reservations-unique is true)"),
+                    format!("{r} is already reserved by reservations[{prev}] (ip-reservations-unique is true)"),
                 ));
             }
         }

@@ -4,11 +4,12 @@
 //! - the DDNS behaviour keys inside `dhcp-ddns`, moved to their global form
 //!   unless that is set (2.2 then ignores them);
 //! - option 85's 2.2 name `nds-servers` (2.7.3: `nds-server`);
-//! - option space `docsis3-v4`, which Kea 2.2 defines like `vendor-4491` but
-//!   never sends from (checked on 2.2.0 with a DOCSIS INFORM asking for
-//!   `tftp-servers`: configured in `vendor-4491` it is sent in option 125,
-//!   in `docsis3-v4` it is not); Ruru keeps such options in that space,
-//!   which nothing sends from either.
+//! - option spaces `docsis3-v4` and `docsis3-v6`, which Kea 2.2 defines like
+//!   `vendor-4491` but never sends from (checked on 2.2.0 with a DOCSIS
+//!   INFORM asking for `tftp-servers`: configured in `vendor-4491` it is sent
+//!   in option 125, in `docsis3-v4` it is not; Kea 2.2's DHCPv6 server keeps
+//!   `docsis3-v6` options the same way, out of its vendor option store); Ruru
+//!   keeps such options in that space, which nothing sends from either.
 //!
 //! Subnets without `id` and relay `ip-address` are handled where subnets
 //! are built (`subnet_ids`, `subnets`).
@@ -16,15 +17,10 @@
 use serde_json::Value;
 
 use super::ctx::{join, Ctx};
-use crate::wire::{self, ScopeParams};
+use crate::wire::{self, CommonScope};
 
-/// Where Kea 2.2 had the DDNS behaviour keys.
-const DDNS_PATH: &str = "Dhcp4/dhcp-ddns";
-
-/// Kea 2.2's DHCPv4 space of DOCSIS3 definitions, never sent from.
-const DOCSIS3_V4: &str = "docsis3-v4";
-
-/// The space whose standard definitions Kea 2.2's `docsis3-v4` shares.
+/// The space whose standard definitions Kea 2.2's `docsis3-v4` and
+/// `docsis3-v6` share.
 const DOCSIS3_DEFINITIONS: &str = "vendor-4491";
 
 /// Standard options Kea 2.7.3 renamed: (space, Kea 2.2 name, Kea 2.7 name).
@@ -32,12 +28,12 @@ const RENAMED_OPTIONS: &[(&str, &str, &str)] = &[("dhcp4", "nds-servers", "nds-s
 
 /// Moves Kea 2.2's DDNS keys from `dhcp-ddns` into the `global` scope, as
 /// Kea 2.2 does: a global key already written wins and the old one is
-/// ignored. `raw` (the `Dhcp4` map) is changed the same way, as Kea 2.2's
+/// ignored. `raw` (the top-level map) is changed the same way, as Kea 2.2's
 /// `config-get` shows it.
 pub(crate) fn ddns_into_global(
     ctx: &Ctx,
     ddns: Option<&wire::DhcpDdns>,
-    global: &mut ScopeParams,
+    global: &mut CommonScope,
     raw: &mut Value,
 ) {
     let Some(d) = ddns else { return };
@@ -101,7 +97,7 @@ impl Mover<'_, '_> {
         to: &mut Option<T>,
     ) {
         let Some(v) = from else { return };
-        let path = join(DDNS_PATH, key);
+        let path = join(&self.ctx.path("dhcp-ddns"), key);
         let moved = self
             .raw
             .get_mut("dhcp-ddns")
@@ -144,21 +140,24 @@ pub(crate) fn option_name<'n>(ctx: &Ctx, path: &str, space: &str, name: &'n str)
 }
 
 /// The space whose standard definitions also serve `space`: Kea 2.2's
-/// `docsis3-v4` shares those of `vendor-4491` (with a warning that its
-/// options are never sent, as in Kea 2.2).
+/// `docsis3-v4` (`docsis3-v6`) shares those of `vendor-4491` (with a warning
+/// that its options are never sent, as in Kea 2.2).
 pub(crate) fn definition_fallback(ctx: &Ctx, path: &str, space: &str) -> Option<&'static str> {
-    (space == DOCSIS3_V4).then(|| {
+    let profile = ctx.profile();
+    let old = profile.kea22_docsis_space;
+    (space == old).then(|| {
         ctx.warn(
             path,
-            format!("option space \"{DOCSIS3_V4}\" is Kea 2.2's; accepted, and like Kea 2.2 Ruru never sends its options (Kea 2.7 names the DOCSIS3 space \"{DOCSIS3_DEFINITIONS}\", whose options are sent in option 125)"),
+            format!("option space \"{old}\" is Kea 2.2's; accepted, and like Kea 2.2 Ruru never sends its options (Kea 2.7 names the DOCSIS3 space \"{DOCSIS3_DEFINITIONS}\", whose options are sent in option {})", profile.vendor_option),
         );
         DOCSIS3_DEFINITIONS
     })
 }
 
-/// Rewrites relay `ip-address` as `ip-addresses` in the raw `Dhcp4` map (of
-/// a configuration already validated), as Kea 2.2's `config-get` shows it.
-pub(crate) fn relay_in_raw(raw: &mut Value) {
+/// Rewrites relay `ip-address` as `ip-addresses` in the raw top-level map
+/// (of a configuration already validated), as Kea 2.2's `config-get` shows it.
+pub(crate) fn relay_in_raw(ctx: &Ctx, raw: &mut Value) {
+    let key = ctx.profile().subnets;
     let networks = raw
         .get_mut("shared-networks")
         .and_then(Value::as_array_mut)
@@ -166,15 +165,15 @@ pub(crate) fn relay_in_raw(raw: &mut Value) {
         .flatten();
     for net in networks {
         one_relay(net);
-        subnets_relay(net);
+        subnets_relay(net, key);
     }
-    subnets_relay(raw);
+    subnets_relay(raw, key);
 }
 
-/// Each subnet of `parent`'s `subnet4` list.
-fn subnets_relay(parent: &mut Value) {
+/// Each subnet of `parent`'s subnet list `key`.
+fn subnets_relay(parent: &mut Value, key: &str) {
     let subnets = parent
-        .get_mut("subnet4")
+        .get_mut(key)
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten();

@@ -1,10 +1,13 @@
-//! `option-def` and `option-data`: definitions into the registry, entries
-//! resolved against it and encoded to wire payloads (V4-105..V4-109,
-//! V4-116..V4-119, V4-121).
+//! `option-def` and `option-data` of both servers: definitions into the
+//! registry, entries resolved against it and encoded to wire payloads
+//! (V4-105..V4-109, V4-116..V4-119, V4-121; V6-133, V6-134, V6-137,
+//! V6-140, V6-144..V6-147). The family decides the main space, the code
+//! range and the sub-option header (one byte of code and length in DHCPv4,
+//! two in DHCPv6).
 
 use std::str::FromStr;
 
-use ruru_proto::defs::{value, DataType, OptionDef, OptionDefs};
+use ruru_proto::defs::{value, DataType, Family, OptionDef, OptionDefs};
 
 use super::ctx::{index, Ctx};
 use super::{fold_comment, kea22};
@@ -12,11 +15,9 @@ use crate::model::{ConfiguredOption, OptionSet};
 use crate::{wire, ConfigError};
 
 /// The main DHCPv4 option space.
-pub(crate) const DHCP4: &str = "dhcp4";
+const DHCP4: &str = "dhcp4";
 /// `dhcp-server-identifier`.
-pub(crate) const SERVER_ID: u16 = 54;
-/// `vivso-suboptions`: its value is an enterprise id whose sub-options live in `vendor-<id>`.
-const VIVSO: u16 = 125;
+const SERVER_ID: u16 = 54;
 /// Nesting bound for spaces encapsulating spaces.
 const MAX_ENCAPSULATION_DEPTH: usize = 8;
 
@@ -50,19 +51,20 @@ fn definition(ctx: &Ctx, w: &wire::OptionDef, path: &str) -> Result<OptionDef, C
             .collect::<Result<_, _>>()
             .map_err(|e| ctx.invalid(path, format!("option-def '{name}' record-types: {e}")))?,
     };
-    let mut def = OptionDef::new(name, code, w.space.as_deref().unwrap_or(DHCP4), data_type);
+    let space = w.space.as_deref().unwrap_or(ctx.profile().main_space());
+    let mut def = OptionDef::new(name, code, space, data_type);
     def.array = w.array.unwrap_or(false);
     def.record_types = record_types;
     def.encapsulate = w.encapsulate.clone().unwrap_or_default();
     Ok(def)
 }
 
-/// The standard definitions plus the global `option-def` list (V4-109: a
-/// standard option cannot be redefined).
+/// The standard definitions plus the global `option-def` list (V4-109,
+/// V6-137: a standard option cannot be redefined).
 pub(crate) fn global_defs(ctx: &Ctx, list: &[wire::OptionDef]) -> Result<OptionDefs, ConfigError> {
-    let mut defs = OptionDefs::standard_v4();
+    let mut defs = OptionDefs::standard(ctx.profile().family);
     for (i, w) in list.iter().enumerate() {
-        let path = index("Dhcp4", "option-def", i);
+        let path = ctx.index("option-def", i);
         let def = definition(ctx, w, &path)?;
         defs.add(def)
             .map_err(|e| ctx.invalid(&path, e.to_string()))?;
@@ -70,8 +72,9 @@ pub(crate) fn global_defs(ctx: &Ctx, list: &[wire::OptionDef]) -> Result<OptionD
     Ok(defs)
 }
 
-/// A client class's `option-def` list: only option 43 and the private codes
-/// 224-254 of space `dhcp4` (V4-121), each valid on its own.
+/// A DHCPv4 client class's `option-def` list: only option 43 and the
+/// private codes 224-254 of space `dhcp4` (V4-121), each valid on its own
+/// (DHCPv6 classes have no `option-def`, V6-151).
 pub(crate) fn class_defs(
     ctx: &Ctx,
     list: &[wire::OptionDef],
@@ -105,9 +108,9 @@ pub(crate) fn class_defs(
 pub(crate) enum Level {
     /// Global, shared network, subnet, pool or an ordinary class.
     Normal,
-    /// A host reservation: `dhcp-server-identifier` is refused there (V4-073).
+    /// A host reservation: DHCPv4's `dhcp-server-identifier` is refused there (V4-073).
     Reservation,
-    /// An `only-if-required` class: `dhcp-server-identifier` is refused there (V4-073).
+    /// An `only-if-required` class: DHCPv4's `dhcp-server-identifier` is refused there (V4-073).
     RequiredClass,
 }
 
@@ -184,20 +187,25 @@ fn resolve<'d>(
     defs: &'d Defs,
     path: &str,
 ) -> Result<Resolved<'d>, ConfigError> {
-    let space = w.space.clone().unwrap_or_else(|| DHCP4.to_string());
+    let family = ctx.profile().family;
+    let main = family.main_space();
+    let space = w.space.clone().unwrap_or_else(|| main.to_string());
+    let max = ctx.profile().max_code;
     let code = match w.code {
-        Some(c) if c > 255 => {
+        Some(c) if c > max => {
             return Err(ctx.invalid(
                 path,
-                format!("option code {c} is out of range: it must not be greater than 255"),
+                format!("option code {c} is out of range: it must not be greater than {max}"),
             ))
         }
-        Some(c) if space == DHCP4 && (c == 0 || c == 255) => {
-            let what = if c == 0 { "PAD" } else { "END" };
-            return Err(ctx.invalid(path, format!("option code {c} is reserved for {what}")));
+        Some(c) => {
+            // Range checked just above, so the conversion cannot fail.
+            let code = c as u16;
+            if let Some(what) = reserved(family, code).filter(|_| space == main) {
+                return Err(ctx.invalid(path, format!("option code {c} is {what}")));
+            }
+            Some(code)
         }
-        // Range checked just above, so the conversion cannot fail.
-        Some(c) => Some(c as u16),
         None => None,
     };
     let label = |code: Option<u16>| match (&w.name, code) {
@@ -254,7 +262,7 @@ fn resolve<'d>(
         Some(d) if csv && d.array && d.data_type != DataType::Record && data.trim().is_empty() => {
             Vec::new()
         }
-        _ => value::encode(def, csv, data)
+        _ => value::encode_for(family, def, csv, data)
             .map_err(|e| ctx.invalid(path, format!("option {}: {e}", label(code))))?,
     };
     let code = match (code, def) {
@@ -275,6 +283,16 @@ fn resolve<'d>(
     })
 }
 
+/// Why a code of the family's main space cannot be configured.
+fn reserved(family: Family, code: u16) -> Option<&'static str> {
+    match (family, code) {
+        (Family::V4, 0) => Some("reserved for PAD"),
+        (Family::V4, 255) => Some("reserved for END"),
+        (Family::V6, 0) => Some("reserved"),
+        _ => None,
+    }
+}
+
 fn undefined(ctx: &Ctx, path: &str, label: &str) -> ConfigError {
     ctx.invalid(
         path,
@@ -283,7 +301,8 @@ fn undefined(ctx: &Ctx, path: &str, label: &str) -> ConfigError {
 }
 
 /// The payload of entry `i` with the same scope's sub-options appended
-/// (V4-118, V4-119; V4-122 for option 125's vendor blocks).
+/// (V4-118, V4-119, V6-146; V4-122 and V6-147 for the vendor option, whose
+/// value names the space `vendor-<enterprise>` of its sub-options).
 fn with_suboptions(
     ctx: &Ctx,
     all: &[Resolved],
@@ -296,11 +315,15 @@ fn with_suboptions(
     if depth > MAX_ENCAPSULATION_DEPTH {
         return Err(ctx.invalid(path, "option spaces encapsulate each other too deeply"));
     }
+    let profile = ctx.profile();
+    let family = profile.family;
+    let vendor = r.option.space == profile.main_space() && r.option.code == profile.vendor_option;
     let vendor_space;
     let sub_space = match r.def {
-        _ if r.option.space == DHCP4 && r.option.code == VIVSO => {
+        _ if vendor => {
             let id = <[u8; 4]>::try_from(data.as_slice()).map_err(|_| {
-                ctx.invalid(path, "vivso-suboptions data must be one enterprise id")
+                let name = r.def.map_or("the vendor option", |d| d.name.as_str());
+                ctx.invalid(path, format!("{name} data must be one enterprise id"))
             })?;
             vendor_space = format!("vendor-{}", u32::from_be_bytes(id));
             vendor_space.as_str()
@@ -315,26 +338,11 @@ fn with_suboptions(
         .filter(|(_, s)| s.option.space == sub_space)
     {
         let payload = with_suboptions(ctx, all, j, depth + 1, path)?;
-        // RFC 3396: a long sub-option is sent as consecutive same-code chunks.
-        let code = u8::try_from(sub.option.code).map_err(|_| {
-            ctx.invalid(
-                path,
-                format!(
-                    "sub-option code {} does not fit a DHCPv4 option",
-                    sub.option.code
-                ),
-            )
-        })?;
-        if payload.is_empty() {
-            subs.extend([code, 0]);
-        }
-        for chunk in payload.chunks(255) {
-            subs.push(code);
-            subs.push(chunk.len() as u8);
-            subs.extend_from_slice(chunk);
-        }
+        push_suboption(family, sub.option.code, &payload, &mut subs)
+            .map_err(|e| ctx.invalid(path, e))?;
     }
-    if r.option.space == DHCP4 && r.option.code == VIVSO {
+    // DHCPv4's vendor block carries its own length (RFC 3925); DHCPv6's does not (RFC 8415).
+    if vendor && family == Family::V4 {
         let len = u8::try_from(subs.len()).map_err(|_| {
             ctx.invalid(
                 path,
@@ -345,4 +353,38 @@ fn with_suboptions(
     }
     data.extend(subs);
     Ok(data)
+}
+
+/// Appends one sub-option with the family's header: DHCPv4 one byte of code
+/// and length, a long payload sent as consecutive same-code chunks (RFC
+/// 3396); DHCPv6 two bytes each.
+fn push_suboption(
+    family: Family,
+    code: u16,
+    payload: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    match family {
+        Family::V4 => {
+            let code = u8::try_from(code)
+                .map_err(|_| format!("sub-option code {code} does not fit a DHCPv4 option"))?;
+            if payload.is_empty() {
+                out.extend([code, 0]);
+            }
+            for chunk in payload.chunks(255) {
+                out.push(code);
+                // Chunks are at most 255 bytes long.
+                out.push(chunk.len() as u8);
+                out.extend_from_slice(chunk);
+            }
+        }
+        Family::V6 => {
+            let len = u16::try_from(payload.len())
+                .map_err(|_| format!("sub-option {code} exceeds 65535 bytes"))?;
+            out.extend(code.to_be_bytes());
+            out.extend(len.to_be_bytes());
+            out.extend_from_slice(payload);
+        }
+    }
+    Ok(())
 }

@@ -1,24 +1,29 @@
-//! Global service maps: interfaces, databases, reclamation, threading, the
-//! DDNS link, control sockets, hooks, loggers, checks (V4-009..V4-014,
-//! V4-079, V4-082, V4-086, V4-087, V4-152, V4-156, V4-157, V4-174).
+//! Global service maps of both servers: interfaces, databases, reclamation,
+//! threading, the DDNS link, control sockets, hooks, loggers, checks
+//! (V4-009..V4-014, V4-079, V4-082, V4-086, V4-087, V4-152, V4-156, V4-157,
+//! V4-174; V6-009, V6-010, V6-012, V6-015, V6-100, V6-105..V6-107, V6-176,
+//! V6-192).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 use super::ctx::{index, join, Ctx};
 use super::fold_comment;
+use crate::addr::IpAddress;
 use crate::model::*;
 use crate::wire::{self, AuthType, ControlSocketType, DbType, NcrProtocol};
 use crate::ConfigError;
 
-/// `interfaces-config` (defaults §25).
-pub(crate) fn interfaces(
+/// `interfaces-config` (defaults §25); `socket_type` and `outbound` are the
+/// DHCPv4-only keys' values, fixed for DHCPv6 (V6-013).
+pub(crate) fn interfaces<A: IpAddress>(
     ctx: &Ctx,
-    w: Option<&wire::InterfacesConfig>,
-) -> Result<InterfacesConfig, ConfigError> {
-    let path = "Dhcp4/interfaces-config";
-    let default = wire::InterfacesConfig::default();
-    let w = w.unwrap_or(&default);
+    w: wire::InterfacesView,
+    socket_type: SocketType,
+    outbound: OutboundInterface,
+) -> Result<InterfacesConfig<A>, ConfigError> {
+    let path = ctx.path("interfaces-config");
+    let path = path.as_str();
     let interfaces = w
         .interfaces
         .iter()
@@ -36,10 +41,8 @@ pub(crate) fn interfaces(
         .collect::<Result<_, _>>()?;
     Ok(InterfacesConfig {
         interfaces,
-        socket_type: w.dhcp_socket_type.unwrap_or(SocketType::Raw),
-        outbound: w
-            .outbound_interface
-            .unwrap_or(OutboundInterface::SameAsInbound),
+        socket_type,
+        outbound,
         re_detect: w.re_detect.unwrap_or(true),
         service_sockets_require_all: w.service_sockets_require_all.unwrap_or(false),
         service_sockets_max_retries: w.service_sockets_max_retries.unwrap_or(0),
@@ -119,7 +122,8 @@ pub(crate) fn lease_database(
     ctx: &Ctx,
     w: Option<&wire::Database>,
 ) -> Result<LeaseDatabase, ConfigError> {
-    let path = "Dhcp4/lease-database";
+    let path = ctx.path("lease-database");
+    let path = path.as_str();
     let Some(w) = w else {
         return Ok(LeaseDatabase::Memfile {
             persist: true,
@@ -156,11 +160,11 @@ pub(crate) fn hosts_databases(
     single: Option<&wire::Database>,
     list: &[wire::Database],
 ) -> Result<Vec<SqlDatabase>, ConfigError> {
-    let single = single.map(|w| ("Dhcp4/hosts-database".to_string(), w));
+    let single = single.map(|w| (ctx.path("hosts-database"), w));
     let many = list
         .iter()
         .enumerate()
-        .map(|(i, w)| (index("Dhcp4", "hosts-databases", i), w));
+        .map(|(i, w)| (ctx.index("hosts-databases", i), w));
     single
         .into_iter()
         .chain(many)
@@ -204,7 +208,7 @@ pub(crate) fn queue_control(
     w: Option<&wire::Map>,
 ) -> Result<Option<serde_json::Value>, ConfigError> {
     let Some(m) = w else { return Ok(None) };
-    let path = "Dhcp4/dhcp-queue-control";
+    let path = ctx.path("dhcp-queue-control");
     type Check = fn(&serde_json::Value) -> bool;
     let typed: [(&str, Check, &str); 3] = [
         ("enable-queue", |v| v.is_boolean(), "a boolean"),
@@ -217,7 +221,7 @@ pub(crate) fn queue_control(
     ];
     for (key, ok, what) in typed {
         if m.get(key).is_some_and(|v| !ok(v)) {
-            return Err(ctx.invalid(&join(path, key), format!("'{key}' must be {what}")));
+            return Err(ctx.invalid(&join(&path, key), format!("'{key}' must be {what}")));
         }
     }
     Ok(Some(serde_json::Value::Object(m.clone())))
@@ -225,7 +229,8 @@ pub(crate) fn queue_control(
 
 /// `dhcp-ddns` with §25 defaults; only UDP/JSON (V4-152).
 pub(crate) fn dhcp_ddns(ctx: &Ctx, w: Option<&wire::DhcpDdns>) -> Result<DhcpDdns, ConfigError> {
-    let path = "Dhcp4/dhcp-ddns";
+    let path = ctx.path("dhcp-ddns");
+    let path = path.as_str();
     let d = wire::DhcpDdns::default();
     let w = w.unwrap_or(&d);
     if w.ncr_protocol == Some(NcrProtocol::Tcp) {
@@ -259,7 +264,8 @@ pub(crate) fn sanity_checks(
     ctx: &Ctx,
     w: Option<&wire::SanityChecks>,
 ) -> Result<SanityChecks, ConfigError> {
-    let path = "Dhcp4/sanity-checks";
+    let path = ctx.path("sanity-checks");
+    let path = path.as_str();
     let lease_checks = match w.and_then(|w| w.lease_checks.as_deref()) {
         None | Some("warn") => LeaseChecks::Warn,
         Some("none") => LeaseChecks::None,
@@ -291,17 +297,6 @@ pub(crate) fn sanity_checks(
     })
 }
 
-/// `compatibility` (all flags default false).
-pub(crate) fn compatibility(w: Option<&wire::Compatibility>) -> Compatibility {
-    let flag = |f: fn(&wire::Compatibility) -> Option<bool>| w.and_then(f).unwrap_or(false);
-    Compatibility {
-        lenient_option_parsing: flag(|w| w.lenient_option_parsing),
-        ignore_dhcp_server_identifier: flag(|w| w.ignore_dhcp_server_identifier),
-        ignore_rai_link_selection: flag(|w| w.ignore_rai_link_selection),
-        exclude_first_last_24: flag(|w| w.exclude_first_last_24),
-    }
-}
-
 /// `hooks-libraries`: `library` is mandatory; the file is not opened here.
 pub(crate) fn hooks(
     ctx: &Ctx,
@@ -310,7 +305,7 @@ pub(crate) fn hooks(
     list.iter()
         .enumerate()
         .map(|(i, h)| {
-            let path = index("Dhcp4", "hooks-libraries", i);
+            let path = ctx.index("hooks-libraries", i);
             let library = h
                 .library
                 .as_deref()
@@ -324,17 +319,17 @@ pub(crate) fn hooks(
         .collect()
 }
 
-/// `control-socket` then `control-sockets` (V4-008).
+/// `control-socket` then `control-sockets` (V4-008, V6-009).
 pub(crate) fn control_sockets(
     ctx: &Ctx,
     single: Option<&wire::ControlSocket>,
     list: &[wire::ControlSocket],
 ) -> Result<Vec<ControlSocket>, ConfigError> {
-    let single = single.map(|w| ("Dhcp4/control-socket".to_string(), w));
+    let single = single.map(|w| (ctx.path("control-socket"), w));
     let many = list
         .iter()
         .enumerate()
-        .map(|(i, w)| (index("Dhcp4", "control-sockets", i), w));
+        .map(|(i, w)| (ctx.index("control-sockets", i), w));
     single
         .into_iter()
         .chain(many)
@@ -382,7 +377,7 @@ fn control_socket(
         }
     };
     let address = match w.socket_address.as_deref() {
-        None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        None => ctx.profile().control_address,
         Some(a) => a
             .parse()
             .map_err(|_| ctx.invalid(path, format!("invalid socket-address '{a}'")))?,
@@ -432,7 +427,7 @@ fn auth(ctx: &Ctx, path: &str, a: &wire::Authentication) -> Result<HttpAuth, Con
         realm: a
             .realm
             .clone()
-            .unwrap_or_else(|| "kea-dhcpv4-server".into()),
+            .unwrap_or_else(|| ctx.profile().realm.into()),
         directory: a.directory.as_ref().map(PathBuf::from),
         clients,
     })
@@ -443,7 +438,7 @@ pub(crate) fn loggers(ctx: &Ctx, list: &[wire::Logger]) -> Result<Vec<Logger>, C
     list.iter()
         .enumerate()
         .map(|(i, l)| {
-            let path = index("Dhcp4", "loggers", i);
+            let path = ctx.index("loggers", i);
             let name = l
                 .name
                 .clone()

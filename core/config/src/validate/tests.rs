@@ -529,6 +529,24 @@ fn v4_101_network_members_share_interface() {
 }
 
 #[test]
+fn v4_101_members_without_interface_agree_with_any() {
+    // Kea 2.2.0 accepts this (checked with kea-dhcp4 -t): unset members are ignored.
+    let c = load(
+        r#""shared-networks": [{"name": "n", "subnet4": [
+            {"id": 1, "subnet": "10.0.0.0/24", "interface": "eth0"},
+            {"id": 2, "subnet": "10.0.1.0/24"}]}]"#,
+    )
+    .unwrap();
+    assert_eq!(c.subnets[1].interface, None);
+}
+
+#[test]
+fn v4_090_empty_host_identifier_list_refused() {
+    // Kea's grammar refuses an empty list.
+    assert!(err(r#""host-reservation-identifiers": []"#).contains("must not be empty"));
+}
+
+#[test]
 fn v4_105_option_data_resolution() {
     let c = load(
         r#""option-data": [{"name": "domain-name-servers", "data": "192.0.2.1, 192.0.2.2"},

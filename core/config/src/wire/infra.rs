@@ -1,43 +1,11 @@
-//! Wire structs of the global service maps: interfaces, databases, timers,
-//! threading, DDNS link, control sockets, hooks, loggers, checks.
+//! Wire structs of the global service maps both servers share key for key:
+//! databases, timers, threading, DDNS link, control sockets, hooks, loggers,
+//! checks and configuration backends.
 
 use serde::Deserialize;
 
 use super::Map;
-use crate::model::{OnFail, OutboundInterface, SocketType};
-
-/// `interfaces-config`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct InterfacesConfig {
-    /// `interfaces`.
-    #[serde(default)]
-    pub interfaces: Vec<String>,
-    /// `dhcp-socket-type`.
-    #[serde(default)]
-    pub dhcp_socket_type: Option<SocketType>,
-    /// `outbound-interface`.
-    #[serde(default)]
-    pub outbound_interface: Option<OutboundInterface>,
-    /// `re-detect`.
-    #[serde(default)]
-    pub re_detect: Option<bool>,
-    /// `service-sockets-require-all`.
-    #[serde(default)]
-    pub service_sockets_require_all: Option<bool>,
-    /// `service-sockets-retry-wait-time` (ms).
-    #[serde(default)]
-    pub service_sockets_retry_wait_time: Option<u32>,
-    /// `service-sockets-max-retries`.
-    #[serde(default)]
-    pub service_sockets_max_retries: Option<u32>,
-    /// `user-context`.
-    #[serde(default)]
-    pub user_context: Option<Map>,
-    /// `comment`.
-    #[serde(default)]
-    pub comment: Option<String>,
-}
+use crate::model::OnFail;
 
 /// Database backend type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -419,24 +387,6 @@ pub struct SanityChecks {
     /// `extended-info-checks`.
     #[serde(default)]
     pub extended_info_checks: Option<String>,
-}
-
-/// `compatibility`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Compatibility {
-    /// `lenient-option-parsing`.
-    #[serde(default)]
-    pub lenient_option_parsing: Option<bool>,
-    /// `ignore-dhcp-server-identifier`.
-    #[serde(default)]
-    pub ignore_dhcp_server_identifier: Option<bool>,
-    /// `ignore-rai-link-selection`.
-    #[serde(default)]
-    pub ignore_rai_link_selection: Option<bool>,
-    /// `exclude-first-last-24`.
-    #[serde(default)]
-    pub exclude_first_last_24: Option<bool>,
 }
 
 /// `config-control`.

@@ -1,5 +1,6 @@
 use super::*;
 use crate::de::from_node;
+use crate::model::ReplaceClientName;
 use crate::reader::read_str;
 use crate::ConfigError;
 
@@ -59,10 +60,10 @@ fn scope_params_fall_back_field_by_field() {
     let d = t.dhcp4.unwrap();
     let net = &d.shared_networks[0];
     let eff = net.subnet4[0].scope().or(&net.scope()).or(&d.scope());
-    assert_eq!(eff.valid_lifetime, Some(1200));
-    assert_eq!(eff.renew_timer, Some(100));
-    assert_eq!(eff.authoritative, Some(true));
-    assert_eq!(eff.rebind_timer, None);
+    assert_eq!(eff.common.valid_lifetime, Some(1200));
+    assert_eq!(eff.common.renew_timer, Some(100));
+    assert_eq!(eff.family.authoritative, Some(true));
+    assert_eq!(eff.common.rebind_timer, None);
 }
 
 #[test]
