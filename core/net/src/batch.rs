@@ -10,7 +10,7 @@ use std::os::fd::RawFd;
 use std::ptr;
 
 use crate::sys::{self, Zeroable};
-use crate::IpFamily;
+use crate::{family, IpFamily};
 
 /// Messages per system call.
 pub(crate) const MAX_BATCH: usize = 64;
@@ -179,7 +179,7 @@ impl SendSlot {
 
     /// Sends to this address of family `F` (unconnected sockets).
     pub(crate) fn set_dest<F: IpFamily>(&mut self, addr: F::SockAddr) {
-        self.addr_len = F::to_storage(addr, &mut self.addr);
+        self.addr_len = family::to_storage::<F>(addr, &mut self.addr);
     }
 
     /// Attaches one control message; `data` must fit the control buffer (packet-info sized).

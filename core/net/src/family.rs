@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use socket2::Domain;
 
-use crate::sys;
+use sealed::Pktinfo;
 
 /// IPv4 (`AF_INET`): addresses are [`Ipv4Addr`], socket addresses [`SocketAddrV4`], packet info
 /// is `IP_PKTINFO`.
@@ -30,7 +30,7 @@ pub trait IpFamily:
     /// An address of the family.
     type Addr: Copy + Debug + PartialEq + Eq + Hash + Send + Sync + 'static;
     /// An address and port (and, for IPv6, flow info and scope id).
-    type SockAddr: Copy + Debug + PartialEq + Eq + Hash + Send + Sync + 'static;
+    type SockAddr: Copy + Debug + PartialEq + Eq + Hash + Send + Sync + 'static + Into<SocketAddr>;
     /// The unspecified address (`0.0.0.0`, `::`).
     const UNSPECIFIED: Self::Addr;
     /// The unspecified address with port 0.
@@ -60,46 +60,45 @@ const _: () = assert!(std::mem::size_of::<libc::in6_pktinfo>() == 20);
 pub(crate) mod sealed {
     use super::IpFamily;
 
+    /// How a family asks for and carries packet info.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pktinfo {
+        /// Protocol level of the option and of the control message.
+        pub level: libc::c_int,
+        /// Socket option that turns packet info on for received datagrams.
+        pub recv_option: libc::c_int,
+        /// Control message type carrying packet info, received and sent.
+        pub cmsg: libc::c_int,
+    }
+
+    impl Pktinfo {
+        /// Level, option, control message type.
+        pub(crate) const fn new(
+            level: libc::c_int,
+            recv_option: libc::c_int,
+            cmsg: libc::c_int,
+        ) -> Self {
+            Self {
+                level,
+                recv_option,
+                cmsg,
+            }
+        }
+    }
+
     /// What the generic socket code asks of a family. Not nameable outside the crate, which
     /// seals [`IpFamily`].
     #[allow(unreachable_pub)] // must be `pub` to bound the public IpFamily; the module is private
     pub trait Ops {
         /// `socket(2)` domain.
         const DOMAIN: socket2::Domain;
-        /// Protocol level of the packet-info option and control message.
-        const PKTINFO_LEVEL: libc::c_int;
-        /// Socket option that turns packet info on for received datagrams.
-        const PKTINFO_RECV_OPTION: libc::c_int;
-        /// Control message type carrying packet info, received and sent.
-        const PKTINFO_CMSG: libc::c_int;
+        /// The packet-info socket option and control message.
+        const PKTINFO: Pktinfo;
         /// The packet-info payload written for a send.
         type PktInfo: AsRef<[u8]>;
 
-        /// The socket address in a kernel-filled `sockaddr_storage`, if it is of this family.
-        fn from_storage(ss: &libc::sockaddr_storage) -> Option<<Self as IpFamily>::SockAddr>
-        where
-            Self: IpFamily;
-
-        /// Writes a socket address into `ss`; returns its length.
-        fn to_storage(
-            addr: <Self as IpFamily>::SockAddr,
-            ss: &mut libc::sockaddr_storage,
-        ) -> libc::socklen_t
-        where
-            Self: IpFamily;
-
-        /// The standard library's view of a socket address, and back.
-        fn to_std(addr: <Self as IpFamily>::SockAddr) -> std::net::SocketAddr
-        where
-            Self: IpFamily;
-
-        /// `None` for an address of the other family.
-        fn from_std(addr: std::net::SocketAddr) -> Option<<Self as IpFamily>::SockAddr>
-        where
-            Self: IpFamily;
-
-        /// Whether this is the unspecified address.
-        fn is_unspecified(addr: <Self as IpFamily>::Addr) -> bool
+        /// socket2's reading of a socket address, if it is of this family.
+        fn narrow(addr: &socket2::SockAddr) -> Option<<Self as IpFamily>::SockAddr>
         where
             Self: IpFamily;
 
@@ -119,44 +118,11 @@ pub(crate) mod sealed {
 
 impl sealed::Ops for V4 {
     const DOMAIN: Domain = Domain::IPV4;
-    const PKTINFO_LEVEL: libc::c_int = libc::IPPROTO_IP;
-    const PKTINFO_RECV_OPTION: libc::c_int = libc::IP_PKTINFO;
-    const PKTINFO_CMSG: libc::c_int = libc::IP_PKTINFO;
+    const PKTINFO: Pktinfo = Pktinfo::new(libc::IPPROTO_IP, libc::IP_PKTINFO, libc::IP_PKTINFO);
     type PktInfo = [u8; 12];
 
-    fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddrV4> {
-        let sin = sys::storage_read::<libc::sockaddr_in>(ss)?;
-        Some(SocketAddrV4::new(
-            Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)),
-            u16::from_be(sin.sin_port),
-        ))
-    }
-
-    fn to_storage(addr: SocketAddrV4, ss: &mut libc::sockaddr_storage) -> libc::socklen_t {
-        let sin = libc::sockaddr_in {
-            sin_family: libc::AF_INET as libc::sa_family_t,
-            sin_port: addr.port().to_be(),
-            sin_addr: libc::in_addr {
-                s_addr: u32::from(*addr.ip()).to_be(),
-            },
-            sin_zero: [0; 8],
-        };
-        sys::storage_write(sin, ss)
-    }
-
-    fn to_std(addr: SocketAddrV4) -> SocketAddr {
-        SocketAddr::V4(addr)
-    }
-
-    fn from_std(addr: SocketAddr) -> Option<SocketAddrV4> {
-        match addr {
-            SocketAddr::V4(a) => Some(a),
-            SocketAddr::V6(_) => None,
-        }
-    }
-
-    fn is_unspecified(addr: Ipv4Addr) -> bool {
-        addr.is_unspecified()
+    fn narrow(addr: &socket2::SockAddr) -> Option<SocketAddrV4> {
+        addr.as_socket_ipv4()
     }
 
     fn parse_pktinfo(data: &[u8]) -> Option<(Ipv4Addr, u32)> {
@@ -175,47 +141,16 @@ impl sealed::Ops for V4 {
 
 impl sealed::Ops for V6 {
     const DOMAIN: Domain = Domain::IPV6;
-    const PKTINFO_LEVEL: libc::c_int = libc::IPPROTO_IPV6;
-    const PKTINFO_RECV_OPTION: libc::c_int = libc::IPV6_RECVPKTINFO;
-    const PKTINFO_CMSG: libc::c_int = libc::IPV6_PKTINFO;
+    // Asked for with IPV6_RECVPKTINFO (RFC 3542); the message is IPV6_PKTINFO both ways.
+    const PKTINFO: Pktinfo = Pktinfo::new(
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVPKTINFO,
+        libc::IPV6_PKTINFO,
+    );
     type PktInfo = [u8; 20];
 
-    fn from_storage(ss: &libc::sockaddr_storage) -> Option<SocketAddrV6> {
-        let sin6 = sys::storage_read::<libc::sockaddr_in6>(ss)?;
-        Some(SocketAddrV6::new(
-            Ipv6Addr::from(sin6.sin6_addr.s6_addr),
-            u16::from_be(sin6.sin6_port),
-            u32::from_be(sin6.sin6_flowinfo),
-            sin6.sin6_scope_id,
-        ))
-    }
-
-    fn to_storage(addr: SocketAddrV6, ss: &mut libc::sockaddr_storage) -> libc::socklen_t {
-        let sin6 = libc::sockaddr_in6 {
-            sin6_family: libc::AF_INET6 as libc::sa_family_t,
-            sin6_port: addr.port().to_be(),
-            sin6_flowinfo: addr.flowinfo().to_be(),
-            sin6_addr: libc::in6_addr {
-                s6_addr: addr.ip().octets(),
-            },
-            sin6_scope_id: addr.scope_id(),
-        };
-        sys::storage_write(sin6, ss)
-    }
-
-    fn to_std(addr: SocketAddrV6) -> SocketAddr {
-        SocketAddr::V6(addr)
-    }
-
-    fn from_std(addr: SocketAddr) -> Option<SocketAddrV6> {
-        match addr {
-            SocketAddr::V6(a) => Some(a),
-            SocketAddr::V4(_) => None,
-        }
-    }
-
-    fn is_unspecified(addr: Ipv6Addr) -> bool {
-        addr.is_unspecified()
+    fn narrow(addr: &socket2::SockAddr) -> Option<SocketAddrV6> {
+        addr.as_socket_ipv6()
     }
 
     fn parse_pktinfo(data: &[u8]) -> Option<(Ipv6Addr, u32)> {
@@ -230,4 +165,24 @@ impl sealed::Ops for V6 {
         info[16..20].copy_from_slice(&ifindex.to_ne_bytes());
         info
     }
+}
+
+/// The socket address of family `F` in a kernel-filled `sockaddr_storage`, if it is of that family.
+pub(crate) fn from_storage<F: IpFamily>(ss: &libc::sockaddr_storage) -> Option<F::SockAddr> {
+    let len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: `ss` is a whole, initialized sockaddr_storage (zeroed, then filled by the kernel),
+    // so its full size is a valid length; socket2 reads only what the family field announces.
+    let addr = unsafe { socket2::SockAddr::new(*ss, len) };
+    F::narrow(&addr)
+}
+
+/// Writes a socket address of family `F` into `ss`; returns the length to pass to the kernel.
+pub(crate) fn to_storage<F: IpFamily>(
+    addr: F::SockAddr,
+    ss: &mut libc::sockaddr_storage,
+) -> libc::socklen_t {
+    let addr = socket2::SockAddr::from(addr.into());
+    let len = addr.len();
+    *ss = addr.as_storage();
+    len
 }

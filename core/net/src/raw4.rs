@@ -132,7 +132,7 @@ impl RawSocket4 {
             if dg.truncated {
                 return None;
             }
-            let ll = sys::storage_read::<libc::sockaddr_ll>(dg.addr)?;
+            let ll = sys::storage_to_ll(dg.addr)?;
             if matches!(
                 ll.sll_pkttype,
                 libc::PACKET_OUTGOING | libc::PACKET_OTHERHOST

@@ -88,60 +88,16 @@ pub(crate) fn wait_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<
     }
 }
 
-/// A kernel socket address structure of one family that fits in a `sockaddr_storage`.
-///
-/// # Safety
-/// Implement only for `repr(C)` sockaddr types whose first field is the `sa_family_t` family,
-/// that are no larger and no more aligned than `sockaddr_storage`, and for which any bytes the
-/// kernel writes for `FAMILY` are a valid value.
-pub(crate) unsafe trait SockaddrRepr: Copy {
-    /// The `AF_*` constant stored in the family field.
-    const FAMILY: libc::c_int;
-}
-
-// SAFETY: sockaddr_in is a repr(C) struct of integers starting with sin_family, 16 bytes.
-unsafe impl SockaddrRepr for libc::sockaddr_in {
-    const FAMILY: libc::c_int = libc::AF_INET;
-}
-// SAFETY: sockaddr_in6 is a repr(C) struct of integers starting with sin6_family, 28 bytes.
-unsafe impl SockaddrRepr for libc::sockaddr_in6 {
-    const FAMILY: libc::c_int = libc::AF_INET6;
-}
-// SAFETY: sockaddr_ll is a repr(C) struct of integers starting with sll_family, 20 bytes.
-unsafe impl SockaddrRepr for libc::sockaddr_ll {
-    const FAMILY: libc::c_int = libc::AF_PACKET;
-}
-
-const _: () = {
-    use std::mem::{align_of, size_of};
-    let (size, align) = (
-        size_of::<libc::sockaddr_storage>(),
-        align_of::<libc::sockaddr_storage>(),
-    );
-    assert!(size_of::<libc::sockaddr_in6>() <= size && align_of::<libc::sockaddr_in6>() <= align);
-    assert!(size_of::<libc::sockaddr_in>() <= size && align_of::<libc::sockaddr_in>() <= align);
-    assert!(size_of::<libc::sockaddr_ll>() <= size && align_of::<libc::sockaddr_ll>() <= align);
-};
-
-/// Reads a socket address of type `T` out of a kernel-filled `sockaddr_storage`, or `None`
-/// when the storage holds another family.
-pub(crate) fn storage_read<T: SockaddrRepr>(ss: &libc::sockaddr_storage) -> Option<T> {
-    if libc::c_int::from(ss.ss_family) != T::FAMILY {
+/// Reads a link-layer socket address out of a kernel-filled `sockaddr_storage`.
+pub(crate) fn storage_to_ll(ss: &libc::sockaddr_storage) -> Option<libc::sockaddr_ll> {
+    if libc::c_int::from(ss.ss_family) != libc::AF_PACKET {
         return None;
     }
-    // SAFETY: the family says the storage holds a `T`; the storage is larger than and at least
-    // as aligned as `T` (`SockaddrRepr` contract, checked at compile time above).
-    Some(unsafe { std::ptr::read((ss as *const libc::sockaddr_storage).cast::<T>()) })
-}
-
-/// Writes socket address `sa` into a `sockaddr_storage`; returns the length to pass on.
-pub(crate) fn storage_write<T: SockaddrRepr>(
-    sa: T,
-    ss: &mut libc::sockaddr_storage,
-) -> libc::socklen_t {
-    // SAFETY: the storage is larger than and at least as aligned as `T` (`SockaddrRepr`).
-    unsafe { std::ptr::write((ss as *mut libc::sockaddr_storage).cast::<T>(), sa) };
-    std::mem::size_of::<T>() as libc::socklen_t
+    // SAFETY: the family says the storage holds a sockaddr_ll; sockaddr_storage is larger than
+    // and at least as aligned as sockaddr_ll.
+    Some(unsafe {
+        std::ptr::read((ss as *const libc::sockaddr_storage).cast::<libc::sockaddr_ll>())
+    })
 }
 
 /// Binds an `AF_PACKET` socket to one interface and EtherType (host byte order).

@@ -10,7 +10,7 @@ use std::time::Duration;
 use socket2::{Protocol, Socket, Type};
 
 use crate::batch::{self, Wait};
-use crate::sys;
+use crate::{family, sys};
 use crate::{DatagramSocket, IpFamily, RecvMeta, SendTarget, V4, V6};
 
 /// `ff02::1:2`, All_DHCP_Relay_Agents_and_Servers (RFC 8415 section 7.1): link-scoped, the group
@@ -52,10 +52,11 @@ impl<F: IpFamily> UdpSocket<F> {
         }
         configure(&sock)?;
         let fd = sock.as_raw_fd();
-        sys::setsockopt_int(fd, F::PKTINFO_LEVEL, F::PKTINFO_RECV_OPTION, 1)?;
+        let info = F::PKTINFO;
+        sys::setsockopt_int(fd, info.level, info.recv_option, 1)?;
         sys::enlarge_buffers(fd);
         sock.set_nonblocking(true)?;
-        sock.bind(&F::to_std(addr).into())?;
+        sock.bind(&addr.into().into())?;
         Ok(Self {
             sock,
             family: PhantomData,
@@ -64,8 +65,7 @@ impl<F: IpFamily> UdpSocket<F> {
 
     /// The address the socket is bound to (with the kernel-chosen port after binding port 0).
     pub fn local_addr(&self) -> io::Result<F::SockAddr> {
-        let addr = self.sock.local_addr()?.as_socket();
-        addr.and_then(F::from_std)
+        F::narrow(&self.sock.local_addr()?)
             .ok_or_else(|| io::Error::other("UDP socket has a local address of another family"))
     }
 
@@ -79,11 +79,11 @@ impl<F: IpFamily> UdpSocket<F> {
             if dg.truncated {
                 return None;
             }
-            let src = F::from_storage(dg.addr)?;
+            let src = family::from_storage::<F>(dg.addr)?;
             // The kernel always adds the message once packet info is on; without it the
             // datagram is still worth handing on.
             let (dst, ifindex) = dg
-                .control(F::PKTINFO_LEVEL, F::PKTINFO_CMSG)
+                .control(F::PKTINFO.level, F::PKTINFO.cmsg)
                 .and_then(F::parse_pktinfo)
                 .unwrap_or((F::UNSPECIFIED, 0));
             Some(RecvMeta {
@@ -166,12 +166,12 @@ impl<F: IpFamily> DatagramSocket<F> for UdpSocket<F> {
     fn send_batch(&self, msgs: &[(&[u8], SendTarget<F>)]) -> io::Result<usize> {
         batch::send(self.as_raw_fd(), msgs, |_, t, slot| {
             slot.set_dest::<F>(t.dst);
-            if t.ifindex != 0 || !F::is_unspecified(t.src) {
+            if t.ifindex != 0 || t.src != F::UNSPECIFIED {
                 let ifindex = libc::c_int::try_from(t.ifindex).map_err(|_| {
                     io::Error::new(io::ErrorKind::InvalidInput, "interface index out of range")
                 })?;
                 let info = F::pktinfo(t.src, ifindex);
-                slot.set_control(F::PKTINFO_LEVEL, F::PKTINFO_CMSG, info.as_ref());
+                slot.set_control(F::PKTINFO.level, F::PKTINFO.cmsg, info.as_ref());
             }
             Ok(())
         })
@@ -265,7 +265,7 @@ mod tests {
     }
 
     fn std_addr<F: IpFamily>(addr: F::SockAddr) -> SocketAddr {
-        F::to_std(addr)
+        addr.into()
     }
 
     fn target<F: IpFamily>(dst: F::SockAddr) -> SendTarget<F> {
