@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::auth::BasicAuth;
 use crate::log::{auth, commands};
-use crate::{json, parse_command, tls, Context, OpenError};
+use crate::{json, parse_command, tls, Context, OpenError, Response};
 
 /// A request must be complete this long after its first byte (CTL-022).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -448,17 +448,19 @@ async fn respond(
             }
         }
     }
-    let response = match parse_command(&request.body) {
+    let responses = match parse_command(&request.body) {
         Ok(mut command) => {
             command.remote_address = Some(peer.ip().to_string());
-            ctx.execute(command).await
+            ctx.execute_list(command).await
         }
-        Err(refusal) => refusal,
+        Err(refusal) => vec![refusal],
     };
     Reply {
         status: Status::Ok,
         minor,
-        body: json::to_kea_bytes(&Value::Array(vec![response.to_json()])),
+        body: json::to_kea_bytes(&Value::Array(
+            responses.iter().map(Response::to_json).collect(),
+        )),
         keep_alive,
         challenge: None,
     }
