@@ -25,6 +25,31 @@ pub struct Interface {
     pub loopback: bool,
     /// Supports broadcast (`IFF_BROADCAST`).
     pub broadcast_capable: bool,
+    /// Supports multicast (`IFF_MULTICAST`), which a DHCPv6 server needs to join its groups.
+    pub multicast: bool,
+}
+
+impl Interface {
+    /// The IPv6 link-local addresses (`fe80::/10`), in the kernel's order. The first is the
+    /// usual source of a DHCPv6 reply on this link; as a socket address it takes
+    /// [`index`](Self::index) as its scope id.
+    pub fn ipv6_link_local(&self) -> impl Iterator<Item = Ipv6Addr> + '_ {
+        self.ipv6
+            .iter()
+            .map(|&(a, _)| a)
+            .filter(Ipv6Addr::is_unicast_link_local)
+    }
+
+    /// The IPv6 unicast addresses that reach beyond the link (global and unique-local), in the
+    /// kernel's order.
+    pub fn ipv6_global(&self) -> impl Iterator<Item = Ipv6Addr> + '_ {
+        self.ipv6.iter().map(|&(a, _)| a).filter(|a| {
+            !(a.is_unicast_link_local()
+                || a.is_loopback()
+                || a.is_multicast()
+                || a.is_unspecified())
+        })
+    }
 }
 
 /// Frees the list `getifaddrs` returned.
@@ -137,6 +162,7 @@ pub fn interfaces() -> io::Result<Vec<Interface>> {
                     flags_up: flags & libc::IFF_UP != 0,
                     loopback: flags & libc::IFF_LOOPBACK != 0,
                     broadcast_capable: flags & libc::IFF_BROADCAST != 0,
+                    multicast: flags & libc::IFF_MULTICAST != 0,
                 });
                 out.len() - 1
             }
@@ -158,6 +184,15 @@ pub fn interfaces() -> io::Result<Vec<Interface>> {
         iface.index = index_by_name(&iface.name)?;
     }
     Ok(out)
+}
+
+/// The interface named `name` in the calling thread's network namespace, with its addresses;
+/// `NotFound` when there is none.
+pub fn interface_by_name(name: &str) -> io::Result<Interface> {
+    interfaces()?
+        .into_iter()
+        .find(|i| i.name == name)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no interface {name}")))
 }
 
 /// `if_nametoindex`.
@@ -189,7 +224,36 @@ mod tests {
     }
 
     #[test]
+    fn loopback_v6_is_neither_link_local_nor_global() {
+        let lo = interfaces()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.loopback)
+            .unwrap();
+        assert_eq!(interface_by_name(&lo.name).unwrap(), lo);
+        if lo.ipv6.iter().any(|a| a.0 == Ipv6Addr::LOCALHOST) {
+            assert_eq!(lo.ipv6_link_local().count(), 0, "{lo:?}");
+            assert_eq!(lo.ipv6_global().count(), 0, "{lo:?}");
+        }
+        let mut fake = lo.clone();
+        fake.ipv6 = vec![
+            ("fe80::1".parse().unwrap(), 64),
+            ("2001:db8::1".parse().unwrap(), 64),
+            ("fd00::1".parse().unwrap(), 48),
+            ("fe80::2".parse().unwrap(), 64),
+        ];
+        let ll: Vec<_> = fake.ipv6_link_local().map(|a| a.to_string()).collect();
+        assert_eq!(ll, ["fe80::1", "fe80::2"]);
+        let global: Vec<_> = fake.ipv6_global().map(|a| a.to_string()).collect();
+        assert_eq!(global, ["2001:db8::1", "fd00::1"]);
+    }
+
+    #[test]
     fn unknown_name_has_no_index() {
+        assert_eq!(
+            interface_by_name("ruru-nonesuch").unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
         assert!(index_by_name("ruru-nonesuch").is_err());
         assert_eq!(
             index_by_name("a\0b").unwrap_err().kind(),

@@ -1,7 +1,8 @@
 //! Linux socket layer for the Ruru DHCP servers.
 //!
 //! This crate knows nothing about DHCP beyond the ports a caller passes in. It provides:
-//! - [`interfaces`]: interface discovery (`getifaddrs`).
+//! - [`interfaces`]: interface discovery (`getifaddrs`), IPv4 and IPv6 addresses (link-local and
+//!   global) per interface.
 //! - [`UdpSocket4`] and [`UdpSocket6`] (one generic [`UdpSocket`] over [`IpFamily`]): UDP sockets
 //!   that report, per datagram, the destination address and the interface it arrived on
 //!   (`IP_PKTINFO`, `IPV6_PKTINFO`), and pick the source address and interface per reply. The
@@ -35,7 +36,7 @@ mod sys;
 mod udp;
 
 pub use family::{IpFamily, V4, V6};
-pub use iface::{interfaces, Interface};
+pub use iface::{interface_by_name, interfaces, Interface};
 pub use raw4::RawSocket4;
 pub use udp::{
     UdpSocket, UdpSocket4, UdpSocket6, ALL_DHCP_RELAY_AGENTS_AND_SERVERS, ALL_DHCP_SERVERS,

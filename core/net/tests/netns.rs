@@ -1,23 +1,39 @@
-//! Raw-socket tests across a veth pair between two network namespaces made for the test.
+//! Raw-socket and UDP/IPv6 (multicast, link-local, packet info) tests across a veth pair between
+//! two network namespaces made for the test.
 //!
 //! Needs root (namespaces, `CAP_NET_RAW`) and iproute2; fails loudly without them. Names carry
 //! the process id and a counter, so parallel runs and parallel tests do not collide, and a drop
 //! guard deletes the namespaces (and with them the veth pair) even when a test fails.
 
 use std::fs::File;
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ruru_net::{interfaces, Interface, RawSocket4, RecvMeta4, SendTarget4, Socket4, UdpSocket4};
+use ruru_net::{
+    interface_by_name, interfaces, DatagramSocket, Interface, IpFamily, RawSocket4, RecvMeta,
+    SendTarget4, SendTarget6, UdpSocket4, UdpSocket6, ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
+    ALL_DHCP_SERVERS,
+};
 
 const SERVER_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
 const CLIENT_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 2);
 const SERVER_PORT: u16 = 67;
 const CLIENT_PORT: u16 = 68;
 const WAIT: Duration = Duration::from_secs(3);
+/// Link-local and global IPv6 addresses of each end (the server has a second global one to
+/// choose a source among). High ports stand in for 547/546.
+const SERVER_LL: Ipv6Addr = Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1);
+const CLIENT_LL: Ipv6Addr = Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 2);
+const SERVER_GLOBAL: [Ipv6Addr; 2] = [
+    Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+    Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 3),
+];
+const CLIENT_GLOBAL: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
+const SERVER_PORT6: u16 = 10547;
+const CLIENT_PORT6: u16 = 10546;
 
 fn ip(args: &[&str]) {
     let out = Command::new("ip")
@@ -32,7 +48,8 @@ fn ip(args: &[&str]) {
 }
 
 /// Two namespaces joined by a veth pair, each end named `veth0`: 192.0.2.1/24 on the server
-/// side, 192.0.2.2/24 on the client side.
+/// side, 192.0.2.2/24 on the client side, and the IPv6 addresses above (no kernel-made
+/// link-local address, no duplicate address detection, so all are usable at once).
 struct NetnsPair {
     server: String,
     client: String,
@@ -77,8 +94,22 @@ impl NetnsPair {
                 "dev",
                 "veth0",
             ]);
+            ip(&["-n", ns, "link", "set", "veth0", "addrgenmode", "none"]);
             ip(&["-n", ns, "link", "set", "lo", "up"]);
             ip(&["-n", ns, "link", "set", "veth0", "up"]);
+        }
+        let v6 = [
+            (&pair.server, SERVER_LL),
+            (&pair.server, SERVER_GLOBAL[0]),
+            (&pair.server, SERVER_GLOBAL[1]),
+            (&pair.client, CLIENT_LL),
+            (&pair.client, CLIENT_GLOBAL),
+        ];
+        for (ns, addr) in v6 {
+            let addr = format!("{addr}/64");
+            ip(&[
+                "-n", ns, "-6", "addr", "add", &addr, "dev", "veth0", "nodad",
+            ]);
         }
         pair
     }
@@ -96,6 +127,21 @@ impl NetnsPair {
             .join()
             .expect("namespace thread panicked")
         })
+    }
+
+    /// The `veth0` ends as seen from inside the server and the client namespaces.
+    fn ends(&self) -> (Interface, Interface) {
+        (Self::veth(&self.server), Self::veth(&self.client))
+    }
+
+    /// Runs `f` in the server namespace.
+    fn in_server<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        Self::run_in(&self.server, f)
+    }
+
+    /// Runs `f` in the client namespace.
+    fn in_client<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        Self::run_in(&self.client, f)
     }
 
     /// The `veth0` interface as seen from inside `ns`.
@@ -119,9 +165,9 @@ impl Drop for NetnsPair {
 }
 
 /// Receives until at least one datagram arrives or WAIT passes; returns what came.
-fn recv_some(sock: &dyn Socket4) -> Vec<(Vec<u8>, RecvMeta4)> {
+fn recv_some<F: IpFamily>(sock: &dyn DatagramSocket<F>) -> Vec<(Vec<u8>, RecvMeta<F>)> {
     let mut bufs = vec![vec![0u8; 1600]; 8];
-    let mut metas = [RecvMeta4::default(); 8];
+    let mut metas = [RecvMeta::<F>::default(); 8];
     let deadline = Instant::now() + WAIT;
     while Instant::now() < deadline {
         let n = sock
@@ -157,12 +203,9 @@ fn veth_interface_is_discovered_inside_the_namespace() {
 #[test]
 fn raw_socket_receives_a_broadcast_and_nothing_for_other_ports() {
     let pair = NetnsPair::new();
-    let server_if = NetnsPair::veth(&pair.server);
-    let client_if = NetnsPair::veth(&pair.client);
-    let raw = NetnsPair::run_in(&pair.server, || {
-        RawSocket4::open(&server_if, SERVER_PORT).unwrap()
-    });
-    let client = NetnsPair::run_in(&pair.client, || {
+    let (server_if, client_if) = pair.ends();
+    let raw = pair.in_server(|| RawSocket4::open(&server_if, SERVER_PORT).unwrap());
+    let client = pair.in_client(|| {
         UdpSocket4::bind(
             SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, CLIENT_PORT),
             Some("veth0"),
@@ -203,12 +246,9 @@ fn raw_socket_receives_a_broadcast_and_nothing_for_other_ports() {
 #[test]
 fn raw_socket_sends_unicast_and_broadcast_frames_a_udp_socket_accepts() {
     let pair = NetnsPair::new();
-    let server_if = NetnsPair::veth(&pair.server);
-    let client_if = NetnsPair::veth(&pair.client);
-    let raw = NetnsPair::run_in(&pair.server, || {
-        RawSocket4::open(&server_if, SERVER_PORT).unwrap()
-    });
-    let client = NetnsPair::run_in(&pair.client, || {
+    let (server_if, client_if) = pair.ends();
+    let raw = pair.in_server(|| RawSocket4::open(&server_if, SERVER_PORT).unwrap());
+    let client = pair.in_client(|| {
         UdpSocket4::bind(
             SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, CLIENT_PORT),
             None,
@@ -256,9 +296,7 @@ fn raw_socket_sends_unicast_and_broadcast_frames_a_udp_socket_accepts() {
 fn raw_socket_refuses_targets_it_cannot_frame() {
     let pair = NetnsPair::new();
     let server_if = NetnsPair::veth(&pair.server);
-    let raw = NetnsPair::run_in(&pair.server, || {
-        RawSocket4::open(&server_if, SERVER_PORT).unwrap()
-    });
+    let raw = pair.in_server(|| RawSocket4::open(&server_if, SERVER_PORT).unwrap());
     let ok = SendTarget4 {
         dst: SocketAddrV4::new(Ipv4Addr::BROADCAST, CLIENT_PORT),
         ifindex: 0,
@@ -286,4 +324,161 @@ fn raw_socket_refuses_targets_it_cannot_frame() {
         RawSocket4::open(&no_link, SERVER_PORT).unwrap_err().kind(),
         std::io::ErrorKind::InvalidInput
     );
+}
+
+/// Receives until `want` datagrams arrived or WAIT passes.
+fn recv_n<F: IpFamily>(sock: &dyn DatagramSocket<F>, want: usize) -> Vec<(Vec<u8>, RecvMeta<F>)> {
+    let deadline = Instant::now() + WAIT;
+    let mut got = Vec::new();
+    while got.len() < want && Instant::now() < deadline {
+        got.extend(recv_some(sock));
+    }
+    assert_eq!(got.len(), want, "{got:?}");
+    got
+}
+
+#[test]
+fn veth_ipv6_addresses_are_discovered_link_local_and_global() {
+    let pair = NetnsPair::new();
+    let veth = pair.in_server(|| interface_by_name("veth0").unwrap());
+    assert!(veth.multicast, "{veth:?}");
+    assert_eq!(veth.ipv6_link_local().collect::<Vec<_>>(), [SERVER_LL]);
+    let mut global: Vec<_> = veth.ipv6_global().collect();
+    global.sort();
+    assert_eq!(global, SERVER_GLOBAL);
+    assert!(veth.ipv6.contains(&(SERVER_LL, 64)), "{veth:?}");
+}
+
+/// A DHCPv6-style exchange: the client multicasts to All_DHCP_Relay_Agents_and_Servers (by
+/// scope id) and to All_DHCP_Servers (by packet-info interface); the server's wildcard socket,
+/// with both groups joined on its veth, sees each with the group as destination and the
+/// arrival interface, and answers unicast to the client's link-local address from its own.
+#[test]
+fn v6_multicast_query_is_received_with_group_and_interface_and_answered_link_local() {
+    let pair = NetnsPair::new();
+    let (server_if, client_if) = pair.ends();
+    let server = pair.in_server(|| {
+        let any = SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, SERVER_PORT6, 0, 0);
+        let sock = UdpSocket6::bind(any, None).unwrap();
+        for group in [ALL_DHCP_RELAY_AGENTS_AND_SERVERS, ALL_DHCP_SERVERS] {
+            sock.join_multicast(group, server_if.index).unwrap();
+        }
+        sock
+    });
+    let client = pair.in_client(|| {
+        let any = SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, CLIENT_PORT6, 0, 0);
+        let sock = UdpSocket6::bind(any, Some("veth0")).unwrap();
+        sock.set_multicast_hops(1).unwrap();
+        sock.set_multicast_loop(false).unwrap();
+        sock
+    });
+    let by_scope = SendTarget6 {
+        dst: SocketAddrV6::new(
+            ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
+            SERVER_PORT6,
+            0,
+            client_if.index,
+        ),
+        ifindex: 0,
+        src: Ipv6Addr::UNSPECIFIED,
+        dst_mac: None,
+    };
+    let by_pktinfo = SendTarget6 {
+        dst: SocketAddrV6::new(ALL_DHCP_SERVERS, SERVER_PORT6, 0, 0),
+        ifindex: client_if.index,
+        ..by_scope
+    };
+    let queries = [
+        (&b"SOLICIT"[..], by_scope),
+        (&b"RELAY-FORW"[..], by_pktinfo),
+    ];
+    assert_eq!(client.send_batch(&queries).unwrap(), 2);
+
+    let got = recv_n(&server, 2);
+    // The link-scoped group is sent from the link-local address (with the arrival interface as
+    // scope id); the site-scoped one from the global address, by source address selection.
+    let expect = [
+        (
+            &b"SOLICIT"[..],
+            ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
+            SocketAddrV6::new(CLIENT_LL, CLIENT_PORT6, 0, server_if.index),
+        ),
+        (
+            &b"RELAY-FORW"[..],
+            ALL_DHCP_SERVERS,
+            SocketAddrV6::new(CLIENT_GLOBAL, CLIENT_PORT6, 0, 0),
+        ),
+    ];
+    for ((payload, meta), (want, group, src)) in got.iter().zip(expect) {
+        assert_eq!(&payload[..], want);
+        assert_eq!(meta.dst, group, "{meta:?}");
+        assert_eq!(meta.ifindex, server_if.index, "{meta:?}");
+        assert_eq!(meta.src, src, "{meta:?}");
+        assert_eq!(meta.src_mac, None);
+    }
+
+    let source = server_if.ipv6_link_local().next().unwrap();
+    let reply = SendTarget6 {
+        dst: got[0].1.src,
+        ifindex: got[0].1.ifindex,
+        src: source,
+        dst_mac: None,
+    };
+    assert_eq!(server.send_batch(&[(b"ADVERTISE", reply)]).unwrap(), 1);
+    let answer = recv_n(&client, 1);
+    let (payload, meta) = &answer[0];
+    assert_eq!(payload, b"ADVERTISE");
+    assert_eq!(
+        meta.src,
+        SocketAddrV6::new(SERVER_LL, SERVER_PORT6, 0, client_if.index)
+    );
+    assert_eq!(meta.dst, CLIENT_LL);
+    assert_eq!(meta.ifindex, client_if.index);
+}
+
+/// On a wildcard-bound socket, packet info picks each reply's source among the interface's
+/// addresses, and its interface index alone is enough to reach a link-local destination.
+#[test]
+fn v6_pktinfo_picks_the_source_and_the_interface() {
+    let pair = NetnsPair::new();
+    let (server_if, client_if) = pair.ends();
+    let any = SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0);
+    let server = pair.in_server(|| UdpSocket6::bind(any, None).unwrap());
+    let client = pair.in_client(|| {
+        UdpSocket6::bind(
+            SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, CLIENT_PORT6, 0, 0),
+            None,
+        )
+        .unwrap()
+    });
+    let to_global = |src| SendTarget6 {
+        dst: SocketAddrV6::new(CLIENT_GLOBAL, CLIENT_PORT6, 0, 0),
+        ifindex: server_if.index,
+        src,
+        dst_mac: None,
+    };
+    let to_link_local = SendTarget6 {
+        dst: SocketAddrV6::new(CLIENT_LL, CLIENT_PORT6, 0, 0), // no scope id: ifindex decides
+        src: SERVER_LL,
+        ..to_global(Ipv6Addr::UNSPECIFIED)
+    };
+    let msgs = [
+        (&b"from 1"[..], to_global(SERVER_GLOBAL[0])),
+        (&b"from 3"[..], to_global(SERVER_GLOBAL[1])),
+        (&b"link-local"[..], to_link_local),
+    ];
+    assert_eq!(server.send_batch(&msgs).unwrap(), 3);
+    let got = recv_n(&client, 3);
+    let port = server.local_addr().unwrap().port();
+    let expect = [
+        (SERVER_GLOBAL[0], CLIENT_GLOBAL, 0),
+        (SERVER_GLOBAL[1], CLIENT_GLOBAL, 0),
+        (SERVER_LL, CLIENT_LL, client_if.index),
+    ];
+    for ((payload, meta), (msg, (src, dst, scope))) in got.iter().zip(msgs.iter().zip(expect)) {
+        assert_eq!(&payload[..], msg.0);
+        assert_eq!(meta.src, SocketAddrV6::new(src, port, 0, scope), "{meta:?}");
+        assert_eq!(meta.dst, dst);
+        assert_eq!(meta.ifindex, client_if.index);
+    }
 }
