@@ -249,6 +249,27 @@ impl Index4 {
             .collect()
     }
 
+    /// Leases whose host name is `name` ignoring ASCII case, in address order. A scan: host names
+    /// are looked up only by administrators, so the packet path does not pay for an index.
+    pub(crate) fn by_hostname(&self, name: &str) -> Vec<Lease4> {
+        self.by_addr
+            .values()
+            .filter(|l| l.hostname.eq_ignore_ascii_case(name))
+            .cloned()
+            .collect()
+    }
+
+    /// Removes and returns every lease of the subnets `ids`, in address order.
+    pub(crate) fn remove_subnets(&mut self, ids: &[u32]) -> Vec<Lease4> {
+        let doomed: Vec<Ipv4Addr> = self
+            .by_addr
+            .values()
+            .filter(|l| ids.contains(&l.subnet_id))
+            .map(|l| l.address)
+            .collect();
+        doomed.into_iter().filter_map(|a| self.remove(a)).collect()
+    }
+
     /// All leases in address order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Lease4> {
         self.by_addr.values()
@@ -379,6 +400,31 @@ mod tests {
         assert_eq!(index.keys.by_client.entries().count(), 0);
         assert_eq!(index.expired(u64::MAX, 0), []);
         assert!(index.reclaimed_until(u64::MAX).is_empty());
+    }
+
+    #[test]
+    fn hostname_lookup_and_subnet_removal() {
+        let mut index = Index4::default();
+        for (n, host, subnet) in [
+            (1, "Host.Example", 1),
+            (2, "host.example", 2),
+            (3, "other", 1),
+        ] {
+            index.insert(Lease4 {
+                hostname: host.into(),
+                ..Lease4::new(Ipv4Addr::new(10, 0, 0, n), subnet, 100, 0)
+            });
+        }
+        let addrs = |v: Vec<Lease4>| v.iter().map(|l| l.address.octets()[3]).collect::<Vec<_>>();
+        assert_eq!(addrs(index.by_hostname("HOST.EXAMPLE")), [1, 2]);
+        assert_eq!(addrs(index.by_hostname("nope")), [] as [u8; 0]);
+        assert_eq!(addrs(index.remove_subnets(&[1, 7])), [1, 3]);
+        assert_eq!(index.len(), 1);
+        assert_eq!(
+            index.expired(u64::MAX, 0).len(),
+            1,
+            "secondary indexes follow"
+        );
     }
 
     // Keys are hashes: a lease listed under another identifier's key is not returned for it.

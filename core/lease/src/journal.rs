@@ -105,14 +105,34 @@ impl Journal {
         to: &Path,
         take: impl FnOnce(&mut Vec<u8>),
     ) -> Result<(), StoreError> {
+        self.replace(to, |pending| {
+            take(pending);
+            Vec::new()
+        })
+    }
+
+    /// Moves the live file to `to` after writing every buffered row to it, and continues in a fresh
+    /// file holding the header and the rows `take` returns (`lease4-write` of the live file). `take`
+    /// hands over the buffered rows and produces the new rows under the journal lock, so no row is
+    /// lost or written twice. On failure the live file is left in place.
+    pub(crate) fn replace(
+        &self,
+        to: &Path,
+        take: impl FnOnce(&mut Vec<u8>) -> Vec<u8>,
+    ) -> Result<(), StoreError> {
         let mut io = self.io.lock();
-        self.write_pending(&mut io, take)?;
+        let mut rows = Vec::new();
+        self.write_pending(&mut io, |pending| rows = take(pending))?;
         std::fs::rename(&self.path, to).map_err(|e| StoreError::io(&self.path, e))?;
         let fresh = OpenOptions::new()
             .append(true)
             .create_new(true)
             .open(&self.path)
-            .and_then(|mut f| f.write_all(&self.header).map(|()| f));
+            .and_then(|mut f| {
+                f.write_all(&self.header)?;
+                f.write_all(&rows)?;
+                Ok(f)
+            });
         match fresh {
             Ok(file) => {
                 io.file = file;
@@ -127,6 +147,11 @@ impl Journal {
                 Err(StoreError::io(&self.path, e))
             }
         }
+    }
+
+    /// The live file.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
     }
 }
 
@@ -173,6 +198,23 @@ mod tests {
         let j = Journal::open(&path, "a,b").unwrap();
         j.flush(|dst| dst.extend_from_slice(b"3,4\n")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n1,\n3,4\n");
+    }
+
+    // lease4-write of the live file: buffered rows end the old file, the new one starts with the
+    // header and the rows given, and appends go on there.
+    #[test]
+    fn replace_keeps_every_row_once() {
+        let path = tmp("replace");
+        let j = Journal::open(&path, "a,b").unwrap();
+        let bak = path.with_extension("csv.bak1");
+        j.replace(&bak, |dst| {
+            dst.extend_from_slice(b"1,2\n");
+            b"9,9\n".to_vec()
+        })
+        .unwrap();
+        j.flush(|dst| dst.extend_from_slice(b"3,4\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&bak).unwrap(), "a,b\n1,2\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n9,9\n3,4\n");
     }
 
     // CTL-090: rotation flushes to the old file and continues in a fresh one with the header.

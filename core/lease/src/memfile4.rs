@@ -1,12 +1,13 @@
 //! The memfile DHCPv4 backend: leases in memory, every change appended to a CSV file (V4-083).
 
 use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 
 use parking_lot::Mutex;
 
 use crate::codec4::Codec4;
-use crate::csv::Codec;
+use crate::csv::{header_line, Codec};
 use crate::index4::Index4;
 use crate::journal::move_rows;
 use crate::persist::Persistence;
@@ -132,6 +133,11 @@ impl Memfile4 {
         self.state.lock().index.by_client_id(id)
     }
 
+    /// See [`LeaseStore4::get4_by_hostname`].
+    pub fn get4_by_hostname_sync(&self, name: &str) -> Vec<Lease4> {
+        self.state.lock().index.by_hostname(name)
+    }
+
     /// See [`LeaseStore4::add4`].
     pub fn add4_sync(&self, lease: &Lease4) -> bool {
         let mut state = self.state.lock();
@@ -167,6 +173,57 @@ impl Memfile4 {
             }
             None => false,
         }
+    }
+
+    /// See [`LeaseStore4::wipe4`].
+    pub fn wipe4_sync(&self, ids: &[u32]) -> Vec<Lease4> {
+        let mut state = self.state.lock();
+        let state = &mut *state;
+        let gone = state.index.remove_subnets(ids);
+        for old in &gone {
+            self.log(&mut state.rows, old, true);
+        }
+        gone
+    }
+
+    /// The live lease file; `None` when persistence is off.
+    pub fn lease_file(&self) -> Option<&Path> {
+        self.files.as_ref().map(Persistence::live_file)
+    }
+
+    /// Writes every lease to `path` as a lease file (`lease4-write`), as Kea does: a file already
+    /// there is first renamed `<path>.bak<pid>`; when `path` is the live lease file, the store goes on
+    /// appending to the new one, so file and memory agree again (the recovery this command is for).
+    pub fn write_leases(&self, path: &Path) -> Result<(), StoreError> {
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(format!(".bak{}", std::process::id()));
+        let backup = PathBuf::from(backup);
+        let encode_all = |index: &Index4| {
+            let mut rows = Vec::new();
+            for lease in index.iter() {
+                Codec4::encode(lease, false, &mut rows);
+            }
+            rows
+        };
+        if let Some(files) = self
+            .files
+            .as_ref()
+            .filter(|f| same_file(f.live_file(), path))
+        {
+            return files.rewrite(&backup, |pending| {
+                let mut state = self.state.lock();
+                move_rows(&mut state.rows, pending);
+                encode_all(&state.index)
+            });
+        }
+        let mut contents = header_line::<Codec4>().into_bytes();
+        contents.push(b'\n');
+        contents.extend(encode_all(&self.state.lock().index));
+        let io = |e| StoreError::io(path, e);
+        if path.exists() {
+            std::fs::rename(path, &backup).map_err(io)?;
+        }
+        std::fs::write(path, contents).map_err(io)
     }
 
     /// See [`LeaseStore4::expired4`].
@@ -209,6 +266,14 @@ impl Memfile4 {
     }
 }
 
+/// Whether `a` and `b` name the same file: by their canonical forms when both exist.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 impl Drop for Memfile4 {
     fn drop(&mut self) {
         if let Err(e) = self.flush_sync() {
@@ -228,6 +293,14 @@ impl LeaseStore4 for Memfile4 {
 
     async fn get4_by_client_id(&self, id: &ClientId) -> Result<Vec<Lease4>, StoreError> {
         Ok(self.get4_by_client_id_sync(id))
+    }
+
+    async fn get4_by_hostname(&self, name: &str) -> Result<Vec<Lease4>, StoreError> {
+        Ok(self.get4_by_hostname_sync(name))
+    }
+
+    async fn wipe4(&self, ids: &[u32]) -> Result<Vec<Lease4>, StoreError> {
+        Ok(self.wipe4_sync(ids))
     }
 
     async fn add4(&self, lease: &Lease4) -> Result<bool, StoreError> {
@@ -501,6 +574,60 @@ mod tests {
             m2.page4_sync(None, usize::MAX),
             m.page4_sync(None, usize::MAX)
         );
+    }
+
+    // lease4-wipe: the subnet's leases leave memory and the file.
+    #[test]
+    fn wipe_is_persisted() {
+        let path = dir("wipe").join("leases4.csv");
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
+        m.add4_sync(&lease(1, 0));
+        m.add4_sync(&Lease4 {
+            subnet_id: 2,
+            ..lease(2, 0)
+        });
+        let gone: Vec<_> = m.wipe4_sync(&[1]).iter().map(|l| l.address).collect();
+        assert_eq!(gone, [addr(1)]);
+        assert!(m.wipe4_sync(&[1]).is_empty());
+        drop(m);
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
+        assert_eq!(m.page4_sync(None, 10).len(), 1);
+        assert_eq!(m.get4_by_hostname_sync(""), m.page4_sync(None, 10));
+    }
+
+    // lease4-write (LC-142, LC-143): another file gets every lease and an existing one is kept as
+    // .bak<pid>; the live file is replaced in place and appends go on in the new one.
+    #[test]
+    fn write_leases_to_another_file_and_to_the_live_one() {
+        let d = dir("write");
+        let live = d.join("leases4.csv");
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&live)).unwrap();
+        assert_eq!(m.lease_file(), Some(live.as_path()));
+        m.add4_sync(&lease(1, 0));
+        m.add4_sync(&lease(2, 0));
+        m.delete4_sync(addr(2));
+        let other = d.join("copy.csv");
+        std::fs::write(&other, "old").unwrap();
+        m.write_leases(&other).unwrap();
+        let bak = d.join(format!("copy.csv.bak{}", std::process::id()));
+        assert_eq!(std::fs::read_to_string(&bak).unwrap(), "old");
+        let (copy, report) = Memfile4::open(MemfileOptions::persistent(&other)).unwrap();
+        assert_eq!(
+            (report.rows, copy.page4_sync(None, 10)),
+            (1, m.page4_sync(None, 10))
+        );
+        drop(copy);
+
+        m.write_leases(&live).unwrap();
+        m.add4_sync(&lease(3, 0));
+        m.flush_sync().unwrap();
+        let text = std::fs::read_to_string(&live).unwrap();
+        assert_eq!(text.lines().count(), 3, "header, lease 1, lease 3: {text}");
+        let bak = d.join(format!("leases4.csv.bak{}", std::process::id()));
+        assert_eq!(std::fs::read_to_string(&bak).unwrap().lines().count(), 4);
+        drop(m);
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&live)).unwrap();
+        assert_eq!(m.count4_sync(), 2);
     }
 
     // V4-156: a memory-only check can move or drop leases; the file keeps them.

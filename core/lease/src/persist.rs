@@ -152,6 +152,21 @@ impl Persistence {
         self.journal.flush(take)
     }
 
+    /// The live lease file.
+    pub(crate) fn live_file(&self) -> &std::path::Path {
+        self.journal.path()
+    }
+
+    /// Replaces the live file by a fresh one holding the rows `take` returns, keeping the old one as
+    /// `backup`; see [`Journal::replace`].
+    pub(crate) fn rewrite(
+        &self,
+        backup: &std::path::Path,
+        take: impl FnOnce(&mut Vec<u8>) -> Vec<u8>,
+    ) -> Result<(), StoreError> {
+        self.journal.replace(backup, take)
+    }
+
     /// Rotates the live file and spawns the cleanup program unless a cleanup is running
     /// (CTL-090). `take` hands over rows buffered for the old file.
     pub(crate) fn start_lfc(

@@ -28,6 +28,12 @@ pub trait LeaseStore4: Send + Sync {
         id: &ClientId,
     ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
+    /// All leases whose host name is `name` ignoring ASCII case (`lease4-get-by-hostname`).
+    fn get4_by_hostname(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
+
     /// Inserts only if no lease holds the address; `Ok(false)` if one does (the allocator then tries
     /// another address).
     fn add4(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send;
@@ -37,6 +43,9 @@ pub trait LeaseStore4: Send + Sync {
 
     /// Deletes the lease of `addr`; `Ok(false)` if none exists.
     fn delete4(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Deletes every lease of the subnets `ids` in one step and returns them (`lease4-wipe`).
+    fn wipe4(&self, ids: &[u32]) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Up to `limit` (0 = no limit) leases with `expire <= now` that are not yet reclaimed
     /// (states Default, Declined and Released), oldest first, for reclamation.
