@@ -1,0 +1,97 @@
+//! `ruru-ctrl-agent`, the replacement of `kea-ctrl-agent` (CTL-031..035, CTL-038, CTL-042,
+//! CTL-080): an HTTP(S) listener that answers its own commands and forwards the others, unchanged,
+//! to the servers' UNIX control sockets named in its `Control-agent` configuration.
+//!
+//! - [`config`]: the `Control-agent` map, read strictly with positions;
+//! - `process`: the running agent (listener, forwarding table, signals, reconfiguration);
+//! - `forward`: one answer per service in `service`, in order;
+//! - `commands`: the agent's own commands.
+//!
+//! The transport (HTTP framing, basic authentication, TLS) is `ruru-control`'s, the same the
+//! servers' HTTP sockets use; the agent plugs in a handler whose HTTP answer is a list.
+
+pub mod cli;
+mod commands;
+pub mod config;
+mod error;
+mod forward;
+mod logging;
+mod process;
+mod version;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use cli::Args;
+
+/// Runs `ruru-ctrl-agent` with parsed flags.
+pub fn main(args: Args) -> ExitCode {
+    if args.version {
+        println!("{}", version::short());
+        return ExitCode::SUCCESS;
+    }
+    if args.extended_version {
+        println!("{}", version::extended());
+        return ExitCode::SUCCESS;
+    }
+    if args.build_report {
+        println!("{}", version::build_report());
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = &args.test {
+        return check(path);
+    }
+    let Some(path) = args.config else {
+        eprintln!(
+            "{0}: a configuration file is required: {0} -c FILE (see -h)",
+            version::BINARY
+        );
+        return ExitCode::FAILURE;
+    };
+    let logging = logging::install(args.debug);
+    let cfg = match process::load(&path) {
+        Ok(cfg) => cfg,
+        Err(msg) => {
+            tracing::error!(target: "kea-ctrl-agent.ctrl-agent", id = "CTRL_AGENT_FAILED", "{msg}");
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    logging.apply(&cfg.loggers);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    let result = match runtime {
+        Ok(rt) => rt.block_on(process::serve(path, cfg, logging)),
+        Err(source) => Err(error::AgentError::Setup {
+            action: "start the runtime",
+            source,
+        }),
+    };
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(msg) => {
+            tracing::error!(target: "kea-ctrl-agent.ctrl-agent", id = "CTRL_AGENT_FAILED", "{msg}");
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `-t`: validate, print warnings, exit 0; or print the reason and exit 1.
+fn check(path: &Path) -> ExitCode {
+    match process::load(path) {
+        Ok(cfg) => {
+            for w in cfg.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("{}: configuration check successful", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
