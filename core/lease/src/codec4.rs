@@ -2,8 +2,9 @@
 
 use std::net::Ipv4Addr;
 
-use crate::csv::{put_hex, put_uint, write_escaped, Codec, Row};
-use crate::{kea_json, ClientId, HwAddr, Lease4, LeaseState};
+use crate::csv::{Codec, Row};
+use crate::fields::RowWriter;
+use crate::{ClientId, HwAddr, Lease4};
 
 /// Lease4 <-> Kea 2.7 v4 CSV row.
 pub(crate) struct Codec4;
@@ -25,35 +26,11 @@ impl Codec for Codec4 {
     type Lease = Lease4;
     type Key = Ipv4Addr;
 
-    const COLUMNS: &'static [&'static str] = &[
-        "address",
-        "hwaddr",
-        "client_id",
-        "valid_lifetime",
-        "expire",
-        "subnet_id",
-        "fqdn_fwd",
-        "fqdn_rev",
-        "hostname",
-        "state",
-        "user_context",
-        "pool_id",
-    ];
+    const HEADER: &'static str = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,\
+                                  fqdn_fwd,fqdn_rev,hostname,state,user_context,pool_id";
     // Kea 1.x files end at `hostname`; `state` came in 2.0, `user_context` in 2.1, `pool_id` later.
-    const DEFAULTS: &'static [Option<&'static str>] = &[
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        Some("0"),
-        Some(""),
-        Some("0"),
-    ];
+    const REQUIRED: usize = STATE;
+    const DEFAULTS: &'static [&'static str] = &["0", "", "0"];
 
     fn key(lease: &Lease4) -> Ipv4Addr {
         lease.address
@@ -66,78 +43,36 @@ impl Codec for Codec4 {
     fn encode(lease: &Lease4, deletion: bool, out: &mut Vec<u8>) {
         // A deletion is the lease with lifetime 0 (so `expire` = cltt), as Kea writes it.
         let valid = if deletion { 0 } else { lease.valid_lifetime };
-        for (i, octet) in lease.address.octets().into_iter().enumerate() {
-            if i > 0 {
-                out.push(b'.');
-            }
-            put_uint(out, octet.into());
-        }
-        out.push(b',');
-        if let Some(hw) = &lease.hwaddr {
-            put_hex(out, hw.as_bytes());
-        }
-        out.push(b',');
-        if let Some(id) = &lease.client_id {
-            put_hex(out, id.as_bytes());
-        }
-        out.push(b',');
-        put_uint(out, valid.into());
-        out.push(b',');
-        put_uint(out, lease.cltt.saturating_add(u64::from(valid)));
-        out.push(b',');
-        put_uint(out, lease.subnet_id.into());
-        out.push(b',');
-        out.extend_from_slice(if lease.fqdn_fwd { b"1," } else { b"0," });
-        out.extend_from_slice(if lease.fqdn_rev { b"1," } else { b"0," });
-        write_escaped(out, &lease.hostname);
-        out.push(b',');
-        put_uint(out, lease.state.as_u32().into());
-        out.push(b',');
-        if let Some(ctx) = &lease.user_context {
-            let mut json = String::new();
-            kea_json::write_map(ctx, &mut json);
-            write_escaped(out, &json);
-        }
-        out.push(b',');
-        put_uint(out, lease.pool_id.into());
-        out.push(b'\n');
+        let mut row = RowWriter::new(out);
+        row.ipv4(lease.address)
+            .hex(lease.hwaddr.as_ref().map(HwAddr::as_bytes))
+            .hex(lease.client_id.as_ref().map(ClientId::as_bytes))
+            .uint(valid)
+            .uint(lease.cltt.saturating_add(u64::from(valid)))
+            .uint(lease.subnet_id)
+            .flag(lease.fqdn_fwd)
+            .flag(lease.fqdn_rev)
+            .text(&lease.hostname)
+            .uint(lease.state.as_u32())
+            .context(lease.user_context.as_ref())
+            .uint(lease.pool_id);
+        row.end();
     }
 
     fn decode(row: &Row<'_>) -> Result<Lease4, String> {
-        let address: Ipv4Addr = row.number(ADDRESS, "address")?;
-        let hwaddr = match row.raw(HWADDR) {
-            "" => None,
-            text => Some(text.parse::<HwAddr>().map_err(|e| e.to_string())?),
-        };
-        let client_id = match row.raw(CLIENT_ID) {
-            "" => None,
-            text => Some(text.parse::<ClientId>().map_err(|e| e.to_string())?),
-        };
         let valid_lifetime: u32 = row.number(VALID_LIFETIME, "valid_lifetime")?;
-        let expire: u64 = row.number(EXPIRE, "expire")?;
-        let cltt = expire
-            .checked_sub(u64::from(valid_lifetime))
-            .ok_or_else(|| {
-                format!("expire {expire} is earlier than the valid lifetime {valid_lifetime}")
-            })?;
-        let state: u32 = row.number(STATE, "state")?;
-        let state = LeaseState::from_u32(state).ok_or_else(|| format!("invalid state {state}"))?;
-        let user_context = match row.text(USER_CONTEXT)? {
-            ctx if ctx.is_empty() => None,
-            ctx => Some(kea_json::read_map(&ctx)?),
-        };
         Ok(Lease4 {
-            address,
-            hwaddr,
-            client_id,
+            address: row.number(ADDRESS, "address")?,
+            hwaddr: row.optional(HWADDR)?,
+            client_id: row.optional(CLIENT_ID)?,
             valid_lifetime,
-            cltt,
+            cltt: row.cltt(EXPIRE, valid_lifetime)?,
             subnet_id: row.number(SUBNET_ID, "subnet_id")?,
             fqdn_fwd: row.flag(FQDN_FWD, "fqdn_fwd")?,
             fqdn_rev: row.flag(FQDN_REV, "fqdn_rev")?,
             hostname: row.text(HOSTNAME)?.into_owned(),
-            state,
-            user_context,
+            state: row.state(STATE)?,
+            user_context: row.context(USER_CONTEXT)?,
             pool_id: row.number(POOL_ID, "pool_id")?,
         })
     }
@@ -146,17 +81,15 @@ impl Codec for Codec4 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csv::{header_line, ColumnMap};
+    use crate::csv::{decode_row, encode_row, header_line};
+    use crate::LeaseState;
 
     fn encode(lease: &Lease4, deletion: bool) -> String {
-        let mut out = Vec::new();
-        Codec4::encode(lease, deletion, &mut out);
-        String::from_utf8(out).unwrap()
+        encode_row::<Codec4>(lease, deletion)
     }
 
     fn decode(header: &str, line: &str) -> Result<Lease4, String> {
-        let map = ColumnMap::new::<Codec4>(header)?;
-        Codec4::decode(&map.row::<Codec4>(line)?)
+        decode_row::<Codec4>(header, line)
     }
 
     const KEA22_HEADER: &str =

@@ -18,11 +18,13 @@ pub(crate) trait Codec {
     /// The primary key: one live lease per key, the last row wins.
     type Key: Ord + Copy;
 
-    /// Column names in the order this version writes them.
-    const COLUMNS: &'static [&'static str];
-    /// Value assumed for a column the file's header lacks (older files), parallel to `COLUMNS`;
-    /// `None` for a column every file must have.
-    const DEFAULTS: &'static [Option<&'static str>];
+    /// The header line this version writes: the column names, in order, as Kea 2.7 writes them.
+    const HEADER: &'static str;
+    /// How many leading columns every file has (Kea's minimum valid columns: up to `hostname`).
+    const REQUIRED: usize;
+    /// The values assumed for the columns after the required ones, in order, when a file's
+    /// header lacks them (files of older versions).
+    const DEFAULTS: &'static [&'static str];
 
     /// The key of `lease`.
     fn key(lease: &Self::Lease) -> Self::Key;
@@ -34,13 +36,13 @@ pub(crate) trait Codec {
     /// lease was deleted.
     fn encode(lease: &Self::Lease, deletion: bool, out: &mut Vec<u8>);
 
-    /// Parses a row whose fields are given in `COLUMNS` order.
+    /// Parses a row whose fields are given in `HEADER` order.
     fn decode(row: &Row<'_>) -> Result<Self::Lease, String>;
 }
 
 /// The header line of codec `C`, without the newline.
 pub(crate) fn header_line<C: Codec>() -> String {
-    C::COLUMNS.join(",")
+    C::HEADER.to_owned()
 }
 
 /// Bytes escaped in text fields: the separator, the escape's own first byte (so literal `&#x`
@@ -116,7 +118,7 @@ impl ColumnMap {
         let mut seen = [false; MAX_COLUMNS];
         let mut file_to_codec = Vec::with_capacity(names.len());
         for name in &names {
-            let idx = C::COLUMNS.iter().position(|c| c == name);
+            let idx = C::HEADER.split(',').position(|c| c == *name);
             if let Some(i) = idx {
                 if std::mem::replace(&mut seen[i], true) {
                     return Err(format!("column {name:?} appears twice in the header"));
@@ -124,11 +126,11 @@ impl ColumnMap {
             }
             file_to_codec.push(idx);
         }
-        if let Some(missing) = C::COLUMNS
-            .iter()
-            .zip(C::DEFAULTS)
+        if let Some(missing) = C::HEADER
+            .split(',')
             .zip(seen)
-            .find_map(|((name, default), seen)| (!seen && default.is_none()).then_some(name))
+            .take(C::REQUIRED)
+            .find_map(|(name, seen)| (!seen).then_some(name))
         {
             return Err(format!(
                 "not a lease file header: column {missing:?} is missing"
@@ -136,7 +138,7 @@ impl ColumnMap {
         }
         Ok(Self {
             file_to_codec,
-            current: header == header_line::<C>(),
+            current: header == C::HEADER,
         })
     }
 
@@ -149,9 +151,7 @@ impl ColumnMap {
     /// rejected; fields past the header are ignored, as Kea does.
     pub(crate) fn row<'a, C: Codec>(&self, line: &'a str) -> Result<Row<'a>, String> {
         let mut fields: [&'a str; MAX_COLUMNS] = [""; MAX_COLUMNS];
-        for (i, default) in C::DEFAULTS.iter().enumerate() {
-            fields[i] = default.unwrap_or("");
-        }
+        fields[C::REQUIRED..C::REQUIRED + C::DEFAULTS.len()].copy_from_slice(C::DEFAULTS);
         let mut values = line.split(',');
         for (n, slot) in self.file_to_codec.iter().enumerate() {
             let value = values.next().ok_or_else(|| {
@@ -174,11 +174,6 @@ pub(crate) struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    /// The raw field of codec column `i`.
-    pub(crate) fn raw(&self, i: usize) -> &'a str {
-        self.fields[i]
-    }
-
     /// Codec column `i` parsed as a number; `what` names it in the error.
     pub(crate) fn number<T: std::str::FromStr>(&self, i: usize, what: &str) -> Result<T, String> {
         let v = self.fields[i];
@@ -194,10 +189,36 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// Codec column `i` parsed with `FromStr`; `None` when the field is empty.
+    pub(crate) fn optional<T>(&self, i: usize) -> Result<Option<T>, String>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        match self.fields[i] {
+            "" => Ok(None),
+            v => v.parse().map(Some).map_err(|e: T::Err| e.to_string()),
+        }
+    }
+
     /// Codec column `i` with escapes undone.
     pub(crate) fn text(&self, i: usize) -> Result<Cow<'a, str>, String> {
         unescape(self.fields[i])
     }
+}
+
+/// The row of `lease` (or of its deletion) as text, for the codecs' tests.
+#[cfg(test)]
+pub(crate) fn encode_row<C: Codec>(lease: &C::Lease, deletion: bool) -> String {
+    let mut out = Vec::new();
+    C::encode(lease, deletion, &mut out);
+    String::from_utf8(out).expect("rows are UTF-8")
+}
+
+/// `line` decoded as a row of a file with `header`, for the codecs' tests.
+#[cfg(test)]
+pub(crate) fn decode_row<C: Codec>(header: &str, line: &str) -> Result<C::Lease, String> {
+    C::decode(&ColumnMap::new::<C>(header)?.row::<C>(line)?)
 }
 
 /// Appends the decimal digits of `v` (the row encoders' hot path; `fmt` is several times slower).
@@ -282,8 +303,9 @@ mod tests {
     impl Codec for Two {
         type Lease = (u32, u32);
         type Key = u32;
-        const COLUMNS: &'static [&'static str] = &["a", "b", "c"];
-        const DEFAULTS: &'static [Option<&'static str>] = &[None, None, Some("7")];
+        const HEADER: &'static str = "a,b,c";
+        const REQUIRED: usize = 2;
+        const DEFAULTS: &'static [&'static str] = &["7"];
         fn key(l: &(u32, u32)) -> u32 {
             l.0
         }
@@ -320,5 +342,19 @@ mod tests {
         assert!(ColumnMap::new::<Two>("a,c").is_err());
         assert!(ColumnMap::new::<Two>("a,b,a").is_err());
         assert!(ColumnMap::new::<Two>("").is_err());
+    }
+
+    /// A codec's header, required columns and defaults describe the same columns, within
+    /// [`MAX_COLUMNS`].
+    fn assert_layout<C: Codec>() {
+        let columns = C::HEADER.split(',').count();
+        assert_eq!(columns, C::REQUIRED + C::DEFAULTS.len(), "{}", C::HEADER);
+        assert!(columns <= MAX_COLUMNS);
+    }
+
+    #[test]
+    fn codec_layouts_are_consistent() {
+        assert_layout::<Two>();
+        assert_layout::<crate::codec4::Codec4>();
     }
 }

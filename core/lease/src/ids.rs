@@ -127,87 +127,105 @@ impl FromStr for HwAddr {
     }
 }
 
-/// Longest client identifier stored without a heap allocation.
-const CLIENT_ID_INLINE: usize = 30;
+/// Longest identifier stored without a heap allocation: covers MAC- and DUID-based client
+/// identifiers.
+const ID_INLINE: usize = 30;
 
 /// Longest client identifier accepted (option 61 data is at most 255 bytes).
 pub const CLIENT_ID_MAX: usize = 255;
 
-/// The DHCPv4 client identifier (option 61 data). Identifiers up to 30 bytes, which covers
-/// MAC- and DUID-based ones, live inline; longer ones on the heap.
+/// The bytes of an opaque identifier: up to [`ID_INLINE`] inline, longer ones on the heap. The
+/// engine builds one per packet, so the common sizes must not allocate.
 #[derive(Clone)]
-pub struct ClientId(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Inline {
-        len: u8,
-        bytes: [u8; CLIENT_ID_INLINE],
-    },
+enum IdBytes {
+    Inline { len: u8, bytes: [u8; ID_INLINE] },
     Heap(Box<[u8]>),
 }
 
-impl ClientId {
-    /// Builds a client identifier; bytes past [`CLIENT_ID_MAX`] are dropped.
-    pub fn new(bytes: &[u8]) -> Self {
-        let bytes = &bytes[..bytes.len().min(CLIENT_ID_MAX)];
-        if bytes.len() <= CLIENT_ID_INLINE {
-            let mut buf = [0u8; CLIENT_ID_INLINE];
+impl IdBytes {
+    /// Keeps at most `max` bytes of `bytes`.
+    fn new(bytes: &[u8], max: usize) -> Self {
+        let bytes = &bytes[..bytes.len().min(max)];
+        if bytes.len() <= ID_INLINE {
+            let mut buf = [0u8; ID_INLINE];
             buf[..bytes.len()].copy_from_slice(bytes);
-            Self(Repr::Inline {
+            Self::Inline {
                 len: bytes.len() as u8,
                 bytes: buf,
-            })
+            }
         } else {
-            Self(Repr::Heap(bytes.into()))
+            Self::Heap(bytes.into())
         }
     }
 
-    /// The identifier bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        match &self.0 {
-            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Repr::Heap(b) => b,
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Self::Heap(b) => b,
         }
     }
 }
 
-// Equality and hashing go through the bytes so they never depend on the storage form.
-impl PartialEq for ClientId {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
+/// The text form, equality and hashing of an identifier type wrapping [`IdBytes`], written once
+/// for each identifier type. Equality and hashing go through the bytes so they never depend
+/// on the storage form.
+macro_rules! opaque_id {
+    ($name:ident, $max:expr) => {
+        impl $name {
+            /// Builds the identifier; bytes past the maximum length are dropped.
+            pub fn new(bytes: &[u8]) -> Self {
+                Self(IdBytes::new(bytes, $max))
+            }
+
+            /// The identifier bytes.
+            pub fn as_bytes(&self) -> &[u8] {
+                self.0.as_bytes()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_bytes() == other.as_bytes()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.as_bytes().hash(state);
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt_hex(self.as_bytes(), f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseIdError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let mut buf = [0u8; $max];
+                let n = parse_hex(s, &mut buf)?;
+                Ok(Self::new(&buf[..n]))
+            }
+        }
+    };
 }
 
-impl Eq for ClientId {}
+/// The DHCPv4 client identifier (option 61 data), at most [`CLIENT_ID_MAX`] bytes.
+#[derive(Clone)]
+pub struct ClientId(IdBytes);
 
-impl Hash for ClientId {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_bytes().hash(state);
-    }
-}
-
-impl fmt::Debug for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientId({self})")
-    }
-}
-
-impl fmt::Display for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_hex(self.as_bytes(), f)
-    }
-}
-
-impl FromStr for ClientId {
-    type Err = ParseIdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut buf = [0u8; CLIENT_ID_MAX];
-        let n = parse_hex(s, &mut buf)?;
-        Ok(Self::new(&buf[..n]))
-    }
-}
+opaque_id!(ClientId, CLIENT_ID_MAX);
 
 #[cfg(test)]
 mod tests {
@@ -257,7 +275,8 @@ mod tests {
         assert_eq!(id.as_bytes(), &long[..]);
         assert_eq!(id.to_string().parse::<ClientId>(), Ok(id.clone()));
         assert_ne!(id, short);
-        let boundary = ClientId::new(&[9u8; CLIENT_ID_INLINE + 1]);
-        assert_eq!(boundary.as_bytes().len(), CLIENT_ID_INLINE + 1);
+        assert_eq!(format!("{short:?}"), "ClientId(01:02:03)");
+        let boundary = ClientId::new(&[9u8; ID_INLINE + 1]);
+        assert_eq!(boundary.as_bytes().len(), ID_INLINE + 1);
     }
 }

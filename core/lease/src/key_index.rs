@@ -1,4 +1,5 @@
-//! A hash index from a secondary lease key to the addresses of the leases that carry it.
+//! A hash index from a secondary lease key to the addresses of the leases that carry it, for
+//! either family's addresses.
 //!
 //! A lookup is one hash probe. Keys are 64-bit hashes the caller computed with a per-store seed,
 //! so the map holds no copy of the identifier and does not hash the key a second time. Almost
@@ -10,12 +11,17 @@ use std::net::Ipv4Addr;
 
 /// Leases grouped by a pre-hashed key. Different identifiers may share a key, so callers check
 /// hits against the lease itself.
-#[derive(Default)]
-pub(crate) struct KeyIndex(HashMap<u64, AddrList, BuildHasherDefault<Prehashed>>);
+pub(crate) struct KeyIndex<A = Ipv4Addr>(HashMap<u64, AddrList<A>, BuildHasherDefault<Prehashed>>);
 
-impl KeyIndex {
+impl<A> Default for KeyIndex<A> {
+    fn default() -> Self {
+        Self(HashMap::default())
+    }
+}
+
+impl<A: Ord + Copy> KeyIndex<A> {
     /// Records that the lease of `addr` carries `key`.
-    pub(crate) fn insert(&mut self, key: u64, addr: Ipv4Addr) {
+    pub(crate) fn insert(&mut self, key: u64, addr: A) {
         match self.0.entry(key) {
             Entry::Occupied(mut e) => e.get_mut().insert(addr),
             Entry::Vacant(e) => {
@@ -25,7 +31,7 @@ impl KeyIndex {
     }
 
     /// Forgets that the lease of `addr` carries `key`, dropping the key with its last address.
-    pub(crate) fn remove(&mut self, key: u64, addr: Ipv4Addr) {
+    pub(crate) fn remove(&mut self, key: u64, addr: A) {
         if let Entry::Occupied(mut e) = self.0.entry(key) {
             if e.get_mut().remove(addr) {
                 e.remove();
@@ -34,36 +40,36 @@ impl KeyIndex {
     }
 
     /// The addresses carrying `key`, ascending; empty when none does.
-    pub(crate) fn get(&self, key: u64) -> &[Ipv4Addr] {
+    pub(crate) fn get(&self, key: u64) -> &[A] {
         self.0.get(&key).map_or(&[], AddrList::as_slice)
     }
 
     /// Every key with its addresses, for checking the index against a scan.
     #[cfg(test)]
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, &[Ipv4Addr])> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, &[A])> {
         self.0.iter().map(|(key, list)| (*key, list.as_slice()))
     }
 }
 
 /// The addresses sharing one key, ascending and distinct.
 #[derive(Debug, PartialEq)]
-enum AddrList {
+enum AddrList<A> {
     /// The usual case: one lease per key, held without a heap allocation.
-    One(Ipv4Addr),
+    One(A),
     /// Two or more (a client with leases in several subnets). A sorted `Vec` rather than a tree:
     /// a change costs O(k) for k leases on the key, no more than a lookup, which clones all k.
-    Many(Vec<Ipv4Addr>),
+    Many(Vec<A>),
 }
 
-impl AddrList {
-    fn as_slice(&self) -> &[Ipv4Addr] {
+impl<A: Ord + Copy> AddrList<A> {
+    fn as_slice(&self) -> &[A] {
         match self {
             Self::One(addr) => std::slice::from_ref(addr),
             Self::Many(addrs) => addrs,
         }
     }
 
-    fn insert(&mut self, addr: Ipv4Addr) {
+    fn insert(&mut self, addr: A) {
         match self {
             Self::One(have) if *have == addr => {}
             Self::One(have) => *self = Self::Many(vec![addr.min(*have), addr.max(*have)]),
@@ -76,7 +82,7 @@ impl AddrList {
     }
 
     /// Removes `addr`; true when the list is left empty.
-    fn remove(&mut self, addr: Ipv4Addr) -> bool {
+    fn remove(&mut self, addr: A) -> bool {
         match self {
             Self::One(have) => *have == addr,
             Self::Many(addrs) => {

@@ -2,9 +2,9 @@
 //! the memfile backend ([`Memfile4`]), which keeps leases in memory and appends every change to a
 //! CSV file in Kea's format, cleaned periodically by the `ruru-lfc` process ([`cleanup4`]).
 //!
-//! The crate knows nothing of sockets, packets or configuration files. The CSV dialect, the file
-//! handling (loading order, appending, cleanup) and the cleanup protocol are written once against
-//! a per-family row codec, so DHCPv6 leases add only their codec and indexes.
+//! The crate knows nothing of sockets, packets or configuration files. The CSV dialect, the field
+//! encodings, the file handling (loading order, appending, cleanup) and the cleanup protocol are
+//! written once against a per-family row codec, so DHCPv6 leases add only their codec and indexes.
 
 #![warn(missing_docs)]
 
@@ -12,6 +12,7 @@ mod cleanup;
 mod codec4;
 mod csv;
 mod error;
+mod fields;
 mod ids;
 mod index4;
 mod journal;
