@@ -1,4 +1,5 @@
-//! Lease file cleanup (LFC), the work of `ruru-lfc` (V4-085, CTL-091).
+//! Lease file cleanup (LFC), the work of `ruru-lfc` (V4-085, V6-104, CTL-091), the same for both
+//! families but for the row codec.
 //!
 //! The server moves its live file aside (to *input*, `name.1`) and starts the cleanup, which merges
 //! *previous* (`name.2`, the result of the last run) and *input* into one row per lease, dropping
@@ -10,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::codec4::Codec4;
+use crate::codec6::Codec6;
 use crate::csv::Codec;
 use crate::load::{read_file, suffixed, write_file, LeaseSet, RowErrors};
 use crate::{pidfile, StoreError};
@@ -67,6 +69,11 @@ pub enum CleanupOutcome {
 /// Runs one cleanup of DHCPv4 lease files.
 pub fn cleanup4(files: &CleanupFiles) -> Result<CleanupOutcome, StoreError> {
     cleanup::<Codec4>(files)
+}
+
+/// Runs one cleanup of DHCPv6 lease files (V6-104).
+pub fn cleanup6(files: &CleanupFiles) -> Result<CleanupOutcome, StoreError> {
+    cleanup::<Codec6>(files)
 }
 
 fn cleanup<C: Codec>(files: &CleanupFiles) -> Result<CleanupOutcome, StoreError> {

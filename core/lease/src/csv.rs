@@ -356,5 +356,6 @@ mod tests {
     fn codec_layouts_are_consistent() {
         assert_layout::<Two>();
         assert_layout::<crate::codec4::Codec4>();
+        assert_layout::<crate::codec6::Codec6>();
     }
 }

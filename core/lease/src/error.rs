@@ -36,6 +36,14 @@ pub enum StoreError {
         /// The configured limit.
         max: u32,
     },
+    /// The lease cannot be stored as it is (Kea's files and schemas could not hold it either).
+    #[error("lease {address} cannot be stored: {reason}")]
+    InvalidLease {
+        /// The lease's address.
+        address: std::net::IpAddr,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A lease file cleanup process named in the PID file is still running, so the files are in use.
     #[error("lease file cleanup process {pid} (from {pid_file}) is still running")]
     LfcRunning {

@@ -2,6 +2,8 @@
 //! lifetime, state and user context columns read. Each codec lists its columns; this module says
 //! once how a number, an identifier, a flag, escaped text or a user context looks in a row.
 
+use std::fmt::Display;
+use std::io::Write;
 use std::net::Ipv4Addr;
 
 use serde_json::{Map, Value};
@@ -35,6 +37,15 @@ impl<'a> RowWriter<'a> {
         self
     }
 
+    /// A decimal number, or nothing.
+    pub(crate) fn opt_uint(&mut self, v: Option<impl Into<u64>>) -> &mut Self {
+        let out = self.field();
+        if let Some(v) = v {
+            put_uint(out, v.into());
+        }
+        self
+    }
+
     /// Colon-separated hex (`01:ab`), or nothing.
     pub(crate) fn hex(&mut self, bytes: Option<&[u8]>) -> &mut Self {
         put_hex(self.field(), bytes.unwrap_or_default());
@@ -63,6 +74,13 @@ impl<'a> RowWriter<'a> {
             }
             put_uint(out, octet.into());
         }
+        self
+    }
+
+    /// A value's `Display` form (an IPv6 address; never a comma).
+    pub(crate) fn display(&mut self, v: impl Display) -> &mut Self {
+        // Writing to a `Vec` cannot fail.
+        let _ = write!(self.field(), "{v}");
         self
     }
 

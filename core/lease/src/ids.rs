@@ -1,4 +1,5 @@
-//! Client identifiers stored with a lease: the hardware address and the DHCPv4 client identifier.
+//! Client identifiers stored with a lease: the hardware address, the DHCPv4 client identifier and
+//! the DHCPv6 DUID.
 //!
 //! Both print and parse as Kea writes them in lease files and in the control API: colon-separated
 //! lower-case hex (`01:aa:bb`). Neither allocates for common sizes, because the engine builds one
@@ -128,11 +129,14 @@ impl FromStr for HwAddr {
 }
 
 /// Longest identifier stored without a heap allocation: covers MAC- and DUID-based client
-/// identifiers.
+/// identifiers and every DUID type but the longest vendor ones.
 const ID_INLINE: usize = 30;
 
 /// Longest client identifier accepted (option 61 data is at most 255 bytes).
 pub const CLIENT_ID_MAX: usize = 255;
+
+/// Longest DUID accepted (RFC 8415 §11.1: 2 bytes of type and at most 128 of data).
+pub const DUID_MAX: usize = 130;
 
 /// The bytes of an opaque identifier: up to [`ID_INLINE`] inline, longer ones on the heap. The
 /// engine builds one per packet, so the common sizes must not allocate.
@@ -167,7 +171,7 @@ impl IdBytes {
 }
 
 /// The text form, equality and hashing of an identifier type wrapping [`IdBytes`], written once
-/// for each identifier type. Equality and hashing go through the bytes so they never depend
+/// for [`ClientId`] and [`Duid`]. Equality and hashing go through the bytes so they never depend
 /// on the storage form.
 macro_rules! opaque_id {
     ($name:ident, $max:expr) => {
@@ -227,6 +231,21 @@ pub struct ClientId(IdBytes);
 
 opaque_id!(ClientId, CLIENT_ID_MAX);
 
+/// A DHCP unique identifier (RFC 8415 §11): who a DHCPv6 client is. At most [`DUID_MAX`] bytes.
+#[derive(Clone)]
+pub struct Duid(IdBytes);
+
+opaque_id!(Duid, DUID_MAX);
+
+impl Duid {
+    /// Kea's "empty" DUID, `00:00:00`: declined leases carry it in place of the client's (a DUID
+    /// of no bytes does not exist in Kea's files).
+    pub const EMPTY: Duid = Duid(IdBytes::Inline {
+        len: 3,
+        bytes: [0; ID_INLINE],
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +297,24 @@ mod tests {
         assert_eq!(format!("{short:?}"), "ClientId(01:02:03)");
         let boundary = ClientId::new(&[9u8; ID_INLINE + 1]);
         assert_eq!(boundary.as_bytes().len(), ID_INLINE + 1);
+    }
+
+    #[test]
+    fn duid_text_and_limits() {
+        let duid: Duid = "00:01:00:01:2a:3b:4c:5d:00:11:22:33:44:55".parse().unwrap();
+        assert_eq!(duid.as_bytes().len(), 14);
+        assert_eq!(
+            duid.to_string(),
+            "00:01:00:01:2a:3b:4c:5d:00:11:22:33:44:55"
+        );
+        assert_eq!(format!("{:?}", Duid::EMPTY), "Duid(00:00:00)");
+        assert_eq!("0:0:0".parse::<Duid>(), Ok(Duid::EMPTY));
+        assert_eq!(Duid::new(&[7; 200]).as_bytes().len(), DUID_MAX);
+        let longest = vec!["ab"; DUID_MAX].join(":");
+        assert_eq!(
+            longest.parse::<Duid>().map(|d| d.as_bytes().len()),
+            Ok(DUID_MAX)
+        );
+        assert!(format!("{longest}:01").parse::<Duid>().is_err());
     }
 }

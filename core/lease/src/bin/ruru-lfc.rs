@@ -1,12 +1,16 @@
 //! `ruru-lfc`: lease file cleanup, with `kea-lfc`'s command line (CTL-091, CTL-093).
 //!
-//! Normally started by the server; see `ruru_lease::cleanup4` for what it does to the files.
+//! Normally started by the server; see `ruru_lease::cleanup4` and `cleanup6` for what it does to
+//! the files.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ruru_lease::{cleanup4, CleanupFiles, CleanupOutcome};
+use ruru_lease::{cleanup4, cleanup6, CleanupFiles, CleanupOutcome, StoreError};
+
+/// The cleanup of one family's files.
+type Cleanup = fn(&CleanupFiles) -> Result<CleanupOutcome, StoreError>;
 
 const USAGE: &str = "Usage: ruru-lfc
  [-4|-6] -p file -x file -i file -o file -f file -c file
@@ -115,37 +119,35 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if args.build_report {
-        println!("ruru-lfc {version}\nlease files: DHCPv4 (Kea 2.7 CSV)");
+        println!("ruru-lfc {version}\nlease files: DHCPv4 and DHCPv6 (Kea 2.7 CSV)");
         return ExitCode::SUCCESS;
     }
-    let files = match (args.v4, args.v6) {
+    let (family, cleanup): (&str, Cleanup) = match (args.v4, args.v6) {
         (false, false) => return usage_error("DHCP version required"),
         (true, true) => return usage_error("only one of -4 and -6 may be given"),
-        (false, true) => {
-            eprintln!("Service failed: DHCPv6 lease files are not supported by this version");
-            return ExitCode::FAILURE;
-        }
-        (true, false) => match required_files(
-            args.pid,
-            args.previous,
-            args.input,
-            args.output,
-            args.finish,
-            args.config,
-        ) {
-            Ok(files) => files,
-            Err(missing) => return usage_error(missing),
-        },
+        (true, false) => ("DHCPv4", cleanup4),
+        (false, true) => ("DHCPv6", cleanup6),
+    };
+    let files = match required_files(
+        args.pid,
+        args.previous,
+        args.input,
+        args.output,
+        args.finish,
+        args.config,
+    ) {
+        Ok(files) => files,
+        Err(missing) => return usage_error(missing),
     };
     if args.debug {
-        println!("Protocol version:    DHCPv4");
+        println!("Protocol version:    {family}");
         println!("Previous or ex lease file: {}", files.previous.display());
         println!("Copy lease file:           {}", files.input.display());
         println!("Output lease file:         {}", files.output.display());
         println!("Finish file:               {}", files.finish.display());
         println!("PID file:                  {}", files.pid.display());
     }
-    match cleanup4(&files) {
+    match cleanup(&files) {
         Ok(CleanupOutcome::AlreadyRunning { pid }) => {
             eprintln!("ruru-lfc: a cleanup (pid {pid}) is already running");
             ExitCode::SUCCESS

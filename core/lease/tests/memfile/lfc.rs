@@ -289,11 +289,6 @@ fn ctl_093_command_line() {
         status(&[&["-4", "-6"][..], &all].concat()).status.code(),
         Some(1)
     );
-    assert_eq!(
-        status(&[&["-6"][..], &all].concat()).status.code(),
-        Some(1),
-        "v6 files not supported yet"
-    );
     assert_eq!(status(&["-4", "-q"]).status.code(), Some(1));
     assert_eq!(status(&all[..10]).status.code(), Some(1));
 }
