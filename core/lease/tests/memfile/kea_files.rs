@@ -3,10 +3,11 @@
 //! with the leases Kea itself finds in them (V4-084, CTL-087, CTL-088).
 
 use std::net::Ipv4Addr;
+use std::path::Path;
 
-use ruru_lease::{HwAddr, LeaseState, Memfile4};
+use ruru_lease::{CleanupFiles, HwAddr, LeaseState, Memfile4, MemfileOptions, StoreError};
 
-use crate::support::{dir, options, reload};
+use crate::support::{assert_same, contents, dir, options, reload, run_cleanup, Family, V4};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -79,43 +80,43 @@ fn v4_084_kea_2_2_file_loads() {
     );
 
     // The rewritten file has the current header and reloads to the same leases.
-    let before = crate::support::contents(&m);
+    let before = contents::<V4>(&m);
     drop(m);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,pool_id\n"));
     assert!(text.contains("\n192.0.2.12,00:01:02:03:04:05,,200,1800000100,1,0,0,updated,0,,0\n"));
     assert!(text
         .contains("\n192.0.2.13,00:01:02:03:04:06,,0,1799999900,1,0,0,plain.example.com.,2,,0\n"));
-    crate::support::assert_same(&reload(&path), &before, "reload of the rewritten file");
+    assert_same(
+        &reload::<V4>(&path),
+        &before,
+        "reload of the rewritten file",
+    );
 }
 
-// More invalid rows than `max-row-errors` (V4-083) fail the load; as many as the limit do not.
-#[test]
-fn max_row_errors_aborts_loading() {
-    let path = dir("maxrow").join("kea-leases4.csv");
-    std::fs::copy(FIXTURE, &path).unwrap();
-    let err = Memfile4::open(ruru_lease::MemfileOptions {
-        max_row_errors: 2,
-        ..options(&path)
-    })
-    .err()
-    .unwrap();
+/// More invalid rows than `max-row-errors` fail the load of `fixture`, which has `errors`
+/// invalid rows; as many as the limit do not (V4-083, V6-101).
+pub(crate) fn max_row_errors<F: Family>(fixture: &str, errors: u32) {
+    let path = dir(&format!("maxrow{}", F::FLAG)).join(F::FILE);
+    std::fs::copy(fixture, &path).unwrap();
+    let open = |max_row_errors| {
+        F::open(MemfileOptions {
+            max_row_errors,
+            ..options(&path)
+        })
+    };
+    let err = open(errors - 1).err().unwrap();
     assert!(
-        matches!(
-            err,
-            ruru_lease::StoreError::TooManyRowErrors {
-                errors: 3,
-                max: 2,
-                ..
-            }
-        ),
+        matches!(err, StoreError::TooManyRowErrors { errors: e, max, .. }
+            if e == u64::from(errors) && max == errors - 1),
         "{err}"
     );
-    assert!(Memfile4::open(ruru_lease::MemfileOptions {
-        max_row_errors: 3,
-        ..options(&path)
-    })
-    .is_ok());
+    assert!(open(errors).is_ok());
+}
+
+#[test]
+fn max_row_errors_aborts_loading() {
+    max_row_errors::<V4>(FIXTURE, 3);
 }
 
 #[test]
@@ -123,10 +124,7 @@ fn not_a_lease_file_is_refused() {
     let path = dir("notlease").join("kea-leases4.csv");
     std::fs::write(&path, "address,duid,valid_lifetime\n").unwrap();
     let err = Memfile4::open(options(&path)).err().unwrap();
-    assert!(
-        matches!(err, ruru_lease::StoreError::Corrupt { line: 1, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, StoreError::Corrupt { line: 1, .. }), "{err}");
     // The file is left as it was.
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
@@ -135,53 +133,34 @@ fn not_a_lease_file_is_refused() {
 }
 
 /// Kea 2.2's own `kea-lfc` reads a file this crate wrote and produces the same leases (pool_id is
-/// unknown to 2.2 and dropped); this crate reads Kea's result back. Skipped without Kea installed.
-#[test]
-fn ctl_087_interchangeable_with_kea_lfc() {
-    let kea_lfc = std::path::Path::new("/usr/sbin/kea-lfc");
+/// unknown to 2.2 and dropped); this crate reads Kea's result back (CTL-087). Skipped without Kea
+/// installed.
+pub(crate) fn interchangeable_with_kea_lfc<F: Family>() {
+    let kea_lfc = Path::new("/usr/sbin/kea-lfc");
     if !kea_lfc.exists() {
         eprintln!("kea-lfc not installed; skipping");
         return;
     }
-    let d = dir("kealfc");
-    let path = d.join("kea-leases4.csv");
-    let (m, _) = Memfile4::open(options(&path)).unwrap();
-    for n in 1..=50 {
-        m.add4_sync(&crate::support::lease(n, 1_800_000_000));
+    let path = dir(&format!("kealfc{}", F::FLAG)).join(F::FILE);
+    let files = CleanupFiles::for_lease_file(&path);
+    let (m, _) = F::open(options(&path)).unwrap();
+    for n in 1..=60 {
+        F::add(&m, &F::lease(n, 1_800_000_000));
     }
-    m.delete4_sync(crate::support::lease(7, 0).address);
-    m.flush_sync().unwrap();
-    let mut want = crate::support::contents(&m);
+    F::delete(&m, 7);
+    F::flush(&m).unwrap();
+    let mut want = contents::<F>(&m);
     drop(m);
-    std::fs::rename(&path, d.join("kea-leases4.csv.1")).unwrap();
-    let status = std::process::Command::new(kea_lfc)
-        .current_dir(&d)
-        .args([
-            "-4",
-            "-x",
-            "kea-leases4.csv.2",
-            "-i",
-            "kea-leases4.csv.1",
-            "-o",
-            "kea-leases4.csv.output",
-        ])
-        .args([
-            "-f",
-            "kea-leases4.csv.completed",
-            "-p",
-            "kea-leases4.csv.pid",
-            "-c",
-            "ignored",
-        ])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let got = reload(&path);
-    for l in want.values_mut() {
-        l.pool_id = 0;
-    }
-    crate::support::assert_same(&got, &want, "kea-lfc output");
+    std::fs::rename(&path, &files.input).unwrap();
+    assert!(run_cleanup(kea_lfc, &[F::FLAG], &files).status.success());
+    let got = reload::<F>(&path);
+    want.values_mut().for_each(F::forget_pool_id);
+    assert_same(&got, &want, "kea-lfc output");
+}
+
+#[test]
+fn ctl_087_interchangeable_with_kea_lfc() {
+    interchangeable_with_kea_lfc::<V4>();
 }
 
 // Leases Kea 2.2 wrote while serving perfdhcp (99 DORA exchanges, relayed) load without errors.

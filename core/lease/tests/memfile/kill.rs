@@ -1,14 +1,13 @@
-//! The durability barrier against `kill -9`: every lease flushed before the kill is found on
-//! restart. The writer is this test binary re-run as a child (`child_writer`).
+//! The durability barrier against `kill -9`, for both families: every lease flushed before the
+//! kill is found on restart. The writer is this test binary re-run as a child (`child_writer`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use ruru_lease::Memfile4;
-
-use crate::support::{dir, lease, options, reload};
+use crate::support::{dir, options, reload, Family, V4, V6};
 
 const PATH_VAR: &str = "RURU_LEASE_KILL_TEST_FILE";
+const FAMILY_VAR: &str = "RURU_LEASE_KILL_TEST_FAMILY";
 const BATCH: u32 = 64;
 
 /// Run only as the child of `flushed_leases_survive_sigkill`: adds leases in batches, flushing
@@ -19,14 +18,21 @@ fn child_writer() {
     let Some(path) = std::env::var_os(PATH_VAR) else {
         return;
     };
-    let (m, _) = Memfile4::open(options(std::path::Path::new(&path))).unwrap();
+    match std::env::var(FAMILY_VAR).as_deref() {
+        Ok("-6") => write_until_killed::<V6>(std::path::Path::new(&path)),
+        _ => write_until_killed::<V4>(std::path::Path::new(&path)),
+    }
+}
+
+fn write_until_killed<F: Family>(path: &std::path::Path) {
+    let (m, _) = F::open(options(path)).unwrap();
     for batch in 0u32.. {
         for n in batch * BATCH..(batch + 1) * BATCH {
-            m.add4_sync(&lease(n, 1_000));
+            F::add(&m, &F::lease(n, 1_000));
         }
-        m.flush_sync().unwrap();
+        F::flush(&m).unwrap();
         // Unflushed rows of the next batch are in memory only when the kill lands.
-        m.add4_sync(&lease(1_000_000 + batch, 1_000));
+        F::add(&m, &F::lease(1_000_000 + batch, 1_000));
         println!("flushed {}", (batch + 1) * BATCH);
         if batch > 10_000 {
             std::thread::sleep(std::time::Duration::from_secs(60));
@@ -34,9 +40,8 @@ fn child_writer() {
     }
 }
 
-#[test]
-fn flushed_leases_survive_sigkill() {
-    let path = dir("sigkill").join("leases4.csv");
+fn flushed_leases_survive<F: Family>() {
+    let path = dir(&format!("sigkill{}", F::FLAG)).join(F::FILE);
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -46,6 +51,7 @@ fn flushed_leases_survive_sigkill() {
             "--test-threads=1",
         ])
         .env(PATH_VAR, &path)
+        .env(FAMILY_VAR, F::FLAG)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -62,12 +68,23 @@ fn flushed_leases_survive_sigkill() {
     child.kill().unwrap(); // SIGKILL: no destructor, no flush.
     child.wait().unwrap();
     assert!(flushed >= 40 * BATCH, "child reported {flushed} leases");
-    let got = reload(&path);
+    let got = reload::<F>(&path);
     for n in 0..flushed {
         assert_eq!(
-            got.get(&lease(n, 0).address),
-            Some(&lease(n, 1_000)),
+            got.get(&F::addr(&F::lease(n, 0))),
+            Some(&F::lease(n, 1_000)),
             "lease {n} of {flushed} lost"
         );
     }
+}
+
+#[test]
+fn flushed_leases_survive_sigkill() {
+    flushed_leases_survive::<V4>();
+}
+
+// V6-101: the same barrier for DHCPv6 leases.
+#[test]
+fn flushed_leases_survive_sigkill_v6() {
+    flushed_leases_survive::<V6>();
 }

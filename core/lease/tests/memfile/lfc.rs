@@ -1,29 +1,30 @@
-//! Lease file cleanup with the real `ruru-lfc` binary (V4-085, CTL-090..CTL-093), including runs
-//! interrupted at every step.
+//! Lease file cleanup with the real `ruru-lfc` binary (V4-085, V6-104, CTL-090..CTL-093),
+//! including runs interrupted at every step; each scenario runs for both families.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use ruru_lease::{CleanupFiles, Lease4, LfcStart, Memfile4, StoreError};
+use ruru_lease::{CleanupFiles, LfcStart, StoreError};
 
-use crate::support::{assert_same, contents, dir, files, lease, options, reload};
+use crate::support::{
+    assert_same, contents, dir, files, options, reload, run_cleanup, Family, V4, V6,
+};
 
 const LFC: &str = env!("CARGO_BIN_EXE_ruru-lfc");
 
 /// Fills a store with history: adds, renewals, deletions.
-fn churn(m: &Memfile4, range: std::ops::Range<u32>, cltt: u64) {
+fn churn<F: Family>(m: &F::Store, range: std::ops::Range<u32>, cltt: u64) {
     for n in range.clone() {
-        m.add4_sync(&lease(n, cltt));
+        F::add(m, &F::lease(n, cltt));
     }
     for n in range.clone().step_by(2) {
-        m.update4_sync(&lease(n, cltt + 100));
+        F::update(m, &F::lease(n, cltt + 100));
     }
     for n in range.step_by(7) {
-        m.delete4_sync(lease(n, 0).address);
+        F::delete(m, n);
     }
-    m.flush_sync().unwrap();
+    F::flush(m).unwrap();
 }
 
 /// The rows of a lease file after its header.
@@ -36,48 +37,40 @@ fn rows(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn run_lfc(files: &CleanupFiles) -> std::process::Output {
-    Command::new(LFC)
-        .arg("-4")
-        .arg("-x")
-        .arg(&files.previous)
-        .arg("-i")
-        .arg(&files.input)
-        .arg("-o")
-        .arg(&files.output)
-        .arg("-f")
-        .arg(&files.finish)
-        .arg("-p")
-        .arg(&files.pid)
-        .args(["-c", "ignored-path"])
-        .output()
-        .unwrap()
+/// Runs `ruru-lfc` with `flags` (the family, `-d`) on `files`.
+fn run_lfc(flags: &[&str], files: &CleanupFiles) -> std::process::Output {
+    run_cleanup(Path::new(LFC), flags, files)
 }
 
-// V4-085, CTL-090, CTL-091: two full cycles while the server keeps writing; nothing is lost, the
-// previous file holds one row per live lease, the live file only what came after the rotation.
-#[test]
-fn v4_085_full_cycles() {
-    let d = dir("cycle");
-    let path = d.join("leases4.csv");
-    let (m, _) = Memfile4::open(options(&path)).unwrap();
-    churn(&m, 0..200, 1_000);
+/// The file names of a store at `F::FILE` and its cleanup result.
+fn live_and_previous<F: Family>() -> [String; 2] {
+    [F::FILE.to_owned(), format!("{}.2", F::FILE)]
+}
+
+// V4-085, V6-104, CTL-090, CTL-091: two full cycles while the server keeps writing; nothing is
+// lost, the previous file holds one row per live lease, the live file only what came after the
+// rotation.
+fn full_cycles<F: Family>(name: &str) {
+    let d = dir(name);
+    let path = d.join(F::FILE);
+    let (m, _) = F::open(options(&path)).unwrap();
+    churn::<F>(&m, 0..200, 1_000);
     // Buffered but not flushed: the rotation must carry these into the rotated file.
-    m.add4_sync(&lease(1000, 5));
-    let LfcStart::Started { .. } = m.start_lfc().unwrap() else {
+    F::add(&m, &F::lease(1000, 5));
+    let LfcStart::Started { .. } = F::start_lfc(&m).unwrap() else {
         panic!("cleanup not started")
     };
-    churn(&m, 300..350, 2_000);
-    assert!(m.wait_lfc().unwrap().unwrap().success());
-    assert_eq!(files(&d), ["leases4.csv", "leases4.csv.2"]);
-    let live_before = contents(&m);
-    let prev = rows(&d.join("leases4.csv.2"));
+    churn::<F>(&m, 300..350, 2_000);
+    assert!(F::wait_lfc(&m).unwrap().unwrap().success());
+    assert_eq!(files(&d), live_and_previous::<F>());
+    let live_before = contents::<F>(&m);
+    let prev = rows(&d.join(format!("{}.2", F::FILE)));
     assert_eq!(
         prev.len(),
         200 - 29 + 1,
         "one row per live lease of the rotated part"
     );
-    let addrs: Vec<Ipv4Addr> = prev
+    let addrs: Vec<F::Addr> = prev
         .iter()
         .map(|r| r.split(',').next().unwrap().parse().unwrap())
         .collect();
@@ -90,34 +83,60 @@ fn v4_085_full_cycles() {
         50 + 25 + 8,
         "the live file kept only rows after the rotation"
     );
-    assert_same(&reload(&path), &live_before, "reload after the first cycle");
+    assert_same(
+        &reload::<F>(&path),
+        &live_before,
+        "reload after the first cycle",
+    );
 
     // Second cycle merges the previous result with the new rows.
-    m.delete4_sync(lease(1, 0).address);
-    m.update4_sync(&lease(2, 9_999));
-    assert!(matches!(m.start_lfc().unwrap(), LfcStart::Started { .. }));
-    assert!(m.wait_lfc().unwrap().unwrap().success());
-    assert_eq!(files(&d), ["leases4.csv", "leases4.csv.2"]);
+    F::delete(&m, 1);
+    F::update(&m, &F::lease(2, 9_999));
+    assert!(matches!(
+        F::start_lfc(&m).unwrap(),
+        LfcStart::Started { .. }
+    ));
+    assert!(F::wait_lfc(&m).unwrap().unwrap().success());
+    assert_eq!(files(&d), live_and_previous::<F>());
     assert_eq!(rows(&path).len(), 0);
-    assert_eq!(rows(&d.join("leases4.csv.2")).len(), m.count4_sync());
-    let want = contents(&m);
+    let want = contents::<F>(&m);
+    assert_eq!(rows(&d.join(format!("{}.2", F::FILE))).len(), want.len());
     drop(m);
-    assert_same(&reload(&path), &want, "reload after the second cycle");
-    assert_eq!(want.get(&lease(2, 0).address).map(|l| l.cltt), Some(9_999));
-    assert!(!want.contains_key(&lease(1, 0).address));
+    assert_same(&reload::<F>(&path), &want, "reload after the second cycle");
+    assert_eq!(
+        want.get(&F::addr(&F::lease(2, 0))),
+        Some(&F::lease(2, 9_999))
+    );
+    assert!(!want.contains_key(&F::addr(&F::lease(1, 0))));
 }
+
+#[test]
+fn v4_085_full_cycles() {
+    full_cycles::<V4>("cycle4");
+}
+
+#[test]
+fn v6_104_full_cycles() {
+    full_cycles::<V6>("cycle6");
+}
+
+/// The leases of a store, by address.
+type Leases<F> = BTreeMap<<F as Family>::Addr, <F as Family>::Lease>;
 
 /// Sets up `previous` and `input` with history, returns the expected lease set and the merge the
 /// cleanup produces.
-fn leftovers(d: &Path) -> (PathBuf, BTreeMap<Ipv4Addr, Lease4>, Vec<u8>) {
-    let path = d.join("leases4.csv");
+fn leftovers<F: Family>(d: &Path) -> (PathBuf, Leases<F>, Vec<u8>) {
+    let path = d.join(F::FILE);
     let files = CleanupFiles::for_lease_file(&path);
-    let (m, _) = Memfile4::open(options(&path)).unwrap();
-    churn(&m, 0..100, 1_000);
-    assert!(matches!(m.start_lfc().unwrap(), LfcStart::Started { .. }));
-    assert!(m.wait_lfc().unwrap().unwrap().success());
-    churn(&m, 50..150, 2_000);
-    let want = contents(&m);
+    let (m, _) = F::open(options(&path)).unwrap();
+    churn::<F>(&m, 0..100, 1_000);
+    assert!(matches!(
+        F::start_lfc(&m).unwrap(),
+        LfcStart::Started { .. }
+    ));
+    assert!(F::wait_lfc(&m).unwrap().unwrap().success());
+    churn::<F>(&m, 50..150, 2_000);
+    let want = contents::<F>(&m);
     drop(m);
     // Rotate by hand and keep copies, then learn what the merge writes.
     std::fs::rename(&path, &files.input).unwrap();
@@ -136,7 +155,7 @@ fn leftovers(d: &Path) -> (PathBuf, BTreeMap<Ipv4Addr, Lease4>, Vec<u8>) {
         std::fs::read(&files.previous).unwrap(),
         std::fs::read(&files.input).unwrap(),
     );
-    assert!(run_lfc(&files).status.success());
+    assert!(run_lfc(&[F::FLAG], &files).status.success());
     let merged = std::fs::read(&files.previous).unwrap();
     std::fs::write(&files.previous, prev).unwrap();
     std::fs::write(&files.input, input).unwrap();
@@ -145,8 +164,7 @@ fn leftovers(d: &Path) -> (PathBuf, BTreeMap<Ipv4Addr, Lease4>, Vec<u8>) {
 
 // CTL-091, CTL-092: the process killed after each of its steps; the server finds every lease on
 // restart, and the next cleanup completes the job.
-#[test]
-fn ctl_091_interrupted_at_every_step() {
+fn interrupted_at_every_step<F: Family>() {
     type Step = fn(&CleanupFiles, &[u8]);
     let steps: [(&str, Step); 6] = [
         ("before starting", |_, _| {}),
@@ -170,29 +188,29 @@ fn ctl_091_interrupted_at_every_step() {
         }),
     ];
     for (i, (name, interrupt)) in steps.into_iter().enumerate() {
-        let d = dir(&format!("interrupted-{i}"));
-        let (path, want, merged) = leftovers(&d);
+        let d = dir(&format!("interrupted{}-{i}", F::FLAG));
+        let (path, want, merged) = leftovers::<F>(&d);
         let lfc_files = CleanupFiles::for_lease_file(&path);
         interrupt(&lfc_files, &merged);
-        let (m, _) = Memfile4::open(options(&path)).unwrap();
-        assert_same(&contents(&m), &want, &format!("restart {name}"));
+        let (m, _) = F::open(options(&path)).unwrap();
+        assert_same(&contents::<F>(&m), &want, &format!("restart {name}"));
         // The next cycle finishes the interrupted run; the live file is rotated only when no input
         // or finished merge is waiting.
-        m.add4_sync(&lease(5_000, 7));
+        let new = F::lease(5_000, 7);
+        F::add(&m, &new);
         let waiting = lfc_files.input.exists() || lfc_files.finish.exists();
         assert!(
-            matches!(m.start_lfc().unwrap(), LfcStart::Started { .. }),
+            matches!(F::start_lfc(&m).unwrap(), LfcStart::Started { .. }),
             "{name}"
         );
-        assert!(m.wait_lfc().unwrap().unwrap().success(), "{name}");
+        assert!(F::wait_lfc(&m).unwrap().unwrap().success(), "{name}");
         let mut want = want.clone();
-        want.insert(lease(5_000, 0).address, lease(5_000, 7));
-        assert_same(&contents(&m), &want, name);
+        want.insert(F::addr(&new), new);
+        assert_same(&contents::<F>(&m), &want, name);
         drop(m);
-        let expect_files: &[&str] = &["leases4.csv", "leases4.csv.2"];
-        assert_eq!(files(&d), expect_files, "{name}");
+        assert_eq!(files(&d), live_and_previous::<F>(), "{name}");
         assert_same(
-            &reload(&path),
+            &reload::<F>(&path),
             &want,
             &format!("reload after cleanup {name}"),
         );
@@ -232,27 +250,23 @@ fn fake_cleanup(pid_file: &Path) -> std::process::Child {
 
 // CTL-092, CTL-093: a live cleanup blocks loading and a second cleanup; a PID file naming an
 // unrelated live process does not.
-#[test]
-fn ctl_092_running_cleanup_is_respected() {
-    let d = dir("running");
-    let path = d.join("leases4.csv");
+fn running_cleanup_is_respected<F: Family>() {
+    let d = dir(&format!("running{}", F::FLAG));
+    let path = d.join(F::FILE);
     let files = CleanupFiles::for_lease_file(&path);
-    let (m, _) = Memfile4::open(options(&path)).unwrap();
-    churn(&m, 0..10, 1);
+    let (m, _) = F::open(options(&path)).unwrap();
+    churn::<F>(&m, 0..10, 1);
     let mut fake = fake_cleanup(&files.pid);
     let pid = fake.id() as i32;
-    let err = Memfile4::open(options(&path)).err().unwrap();
+    let err = F::open(options(&path)).err().unwrap();
     assert!(
         matches!(err, StoreError::LfcRunning { pid: p, .. } if p == pid),
         "{err}"
     );
-    assert_eq!(m.start_lfc().unwrap(), LfcStart::AlreadyRunning { pid });
-    std::fs::write(
-        &files.input,
-        "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname\n",
-    )
-    .unwrap();
-    let out = run_lfc(&files);
+    assert_eq!(F::start_lfc(&m).unwrap(), LfcStart::AlreadyRunning { pid });
+    // A file of the family's oldest layout.
+    std::fs::write(&files.input, format!("{}\n", oldest_header::<F>())).unwrap();
+    let out = run_lfc(&[F::FLAG], &files);
     assert!(out.status.success());
     assert!(files.input.exists(), "a second cleanup touches nothing");
     fake.kill().unwrap();
@@ -261,11 +275,40 @@ fn ctl_092_running_cleanup_is_respected() {
     // A reused PID: alive, but not a cleanup of these files.
     let mut other = Command::new("sleep").arg("30").spawn().unwrap();
     std::fs::write(&files.pid, format!("{}\n", other.id())).unwrap();
-    assert!(Memfile4::open(options(&path)).is_ok());
-    assert!(run_lfc(&files).status.success());
+    assert!(F::open(options(&path)).is_ok());
+    assert!(run_lfc(&[F::FLAG], &files).status.success());
     assert!(!files.input.exists() && !files.pid.exists());
     other.kill().unwrap();
     other.wait().unwrap();
+}
+
+/// The shortest header Kea accepts for family `F` (files of Kea 1.x end at `hostname`).
+fn oldest_header<F: Family>() -> &'static str {
+    if F::FLAG == "-4" {
+        "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname"
+    } else {
+        "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname"
+    }
+}
+
+#[test]
+fn ctl_091_interrupted_at_every_step() {
+    interrupted_at_every_step::<V4>();
+}
+
+#[test]
+fn ctl_091_interrupted_at_every_step_v6() {
+    interrupted_at_every_step::<V6>();
+}
+
+#[test]
+fn ctl_092_running_cleanup_is_respected() {
+    running_cleanup_is_respected::<V4>();
+}
+
+#[test]
+fn ctl_092_running_cleanup_is_respected_v6() {
+    running_cleanup_is_respected::<V6>();
 }
 
 // CTL-093: the command line of kea-lfc.
@@ -297,7 +340,40 @@ fn ctl_093_command_line() {
 #[test]
 fn cleanup_failure_is_reported() {
     let d = dir("fail").join("missing");
-    let out = run_lfc(&CleanupFiles::for_lease_file(&d.join("leases4.csv")));
+    for flag in ["-4", "-6"] {
+        let out = run_lfc(
+            &[flag],
+            &CleanupFiles::for_lease_file(&d.join("leases.csv")),
+        );
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Service failed"));
+    }
+}
+
+// V6-104, CTL-093: `-6` reads the files with the v6 codec and `-d` names the family; a v4 file
+// is not a v6 lease file.
+#[test]
+fn v6_104_lfc_uses_the_v6_codec() {
+    let d = dir("lfc6");
+    let files = CleanupFiles::for_lease_file(&d.join(V6::FILE));
+    std::fs::write(
+        &files.input,
+        format!(
+            "{}\n2001:db8::1,01:02:03,10,20,1,5,0,1,128,0,0,x\n",
+            oldest_header::<V6>()
+        ),
+    )
+    .unwrap();
+    let out = run_lfc(&["-6", "-d"], &files);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Protocol version:    DHCPv6"));
+    assert_eq!(
+        std::fs::read_to_string(&files.previous).unwrap(),
+        "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context,hwtype,hwaddr_source,pool_id\n\
+         2001:db8::1,01:02:03,10,20,1,5,0,1,128,0,0,x,,0,,,,0\n"
+    );
+    std::fs::write(&files.input, format!("{}\n", oldest_header::<V4>())).unwrap();
+    let out = run_lfc(&["-6"], &files);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Service failed"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a lease file header"));
 }
