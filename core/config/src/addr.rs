@@ -7,22 +7,22 @@ use std::hash::Hash;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-/// An IPv4 or IPv6 address, seen as a number of `BITS` bits.
+/// An IPv4 or IPv6 address, seen as a number of `WIDTH` bits.
 pub(crate) trait IpAddress:
     Copy + Ord + Hash + Debug + Display + FromStr + Send + Sync + 'static
 {
     /// Address width in bits.
-    const BITS: u8;
+    const WIDTH: u8;
     /// `IPv4` or `IPv6`, for messages.
     const NAME: &'static str;
     /// The address as a number.
     fn to_u128(self) -> u128;
-    /// The address of a number (bits above `BITS` are ignored).
+    /// The address of a number (bits above `WIDTH` are ignored).
     fn from_u128(bits: u128) -> Self;
 }
 
 impl IpAddress for Ipv4Addr {
-    const BITS: u8 = 32;
+    const WIDTH: u8 = 32;
     const NAME: &'static str = "IPv4";
 
     fn to_u128(self) -> u128 {
@@ -36,7 +36,7 @@ impl IpAddress for Ipv4Addr {
 }
 
 impl IpAddress for Ipv6Addr {
-    const BITS: u8 = 128;
+    const WIDTH: u8 = 128;
     const NAME: &'static str = "IPv6";
 
     fn to_u128(self) -> u128 {
@@ -48,9 +48,9 @@ impl IpAddress for Ipv6Addr {
     }
 }
 
-/// The network mask of a `len`-bit prefix of `A` (lengths above `A::BITS` saturate).
+/// The network mask of a `len`-bit prefix of `A` (lengths above `A::WIDTH` saturate).
 pub(crate) fn mask<A: IpAddress>(len: u8) -> u128 {
-    let width = u128::MAX >> (128 - u32::from(A::BITS));
+    let width = u128::MAX >> (128 - u32::from(A::WIDTH));
     let host = width.checked_shr(u32::from(len)).unwrap_or(0);
     width & !host
 }
@@ -68,7 +68,7 @@ impl<A: IpAddress> Prefix<A> {
     /// `address/len`, spaces around either part allowed; `None` if either part is invalid.
     pub(crate) fn parse(text: &str) -> Option<Self> {
         let (addr, len) = text.trim().split_once('/')?;
-        let len: u8 = len.trim().parse().ok().filter(|l| *l <= A::BITS)?;
+        let len: u8 = len.trim().parse().ok().filter(|l| *l <= A::WIDTH)?;
         Some(Prefix {
             addr: addr.trim().parse().ok()?,
             len,
@@ -82,7 +82,7 @@ impl<A: IpAddress> Prefix<A> {
 
     /// The last address of the prefix.
     pub(crate) fn last(&self) -> A {
-        A::from_u128(self.addr.to_u128() | (mask::<A>(A::BITS) & !mask::<A>(self.len)))
+        A::from_u128(self.addr.to_u128() | (mask::<A>(A::WIDTH) & !mask::<A>(self.len)))
     }
 
     /// Whether the address as written is the first of its prefix (no host bits set).

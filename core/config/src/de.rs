@@ -115,8 +115,10 @@ fn migration_hint(path: &str, key: &str) -> String {
         "reservation-mode" => {
             "; removed: use reservations-global, reservations-in-subnet and reservations-out-of-pool".into()
         }
-        "Logging" | "Dhcp6" | "DhcpDdns" | "Control-agent" | "Netconf" if path.is_empty() => {
-            "; the file of kea-dhcp4 holds only the Dhcp4 map (loggers go inside it)".into()
+        "Logging" | "Dhcp4" | "Dhcp6" | "DhcpDdns" | "Control-agent" | "Netconf"
+            if path.is_empty() =>
+        {
+            "; a server's file holds only its own map, Dhcp4 for kea-dhcp4 and Dhcp6 for kea-dhcp6 (loggers go inside it)".into()
         }
         _ => String::new(),
     }

@@ -15,10 +15,12 @@
 //! because it lacks their hook libraries or interfaces; Ruru's loader opens
 //! neither, so they must load unchanged too.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use ruru_config::{load_dhcp4_file, parse_dhcp4_value, reader, ConfigError, Dhcp4Config};
-use serde_json::Value;
+use common::{Expected, Kind};
+use ruru_config::{load_dhcp4_file, parse_dhcp4_value, Dhcp4Config};
 
 const EXAMPLES: &str = "/usr/share/doc/kea/examples/kea4";
 
@@ -43,43 +45,8 @@ const KEA_ACCEPTS: &[&str] = &[
     "with-ddns.json",
 ];
 
-/// A kind of Kea 2.2 form reported as a warning, by a phrase of its text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// A subnet without `id`.
-    Id,
-    /// Relay `ip-address`.
-    Relay,
-    /// A DDNS key inside `dhcp-ddns`.
-    Ddns,
-    /// A renamed standard option.
-    OptionName,
-    /// Space `docsis3-v4`.
-    Docsis,
-}
-
-impl Kind {
-    const ALL: [Kind; 5] = [
-        Kind::Id,
-        Kind::Relay,
-        Kind::Ddns,
-        Kind::OptionName,
-        Kind::Docsis,
-    ];
-
-    fn phrase(self) -> &'static str {
-        match self {
-            Kind::Id => "has no \"id\"; assigned",
-            Kind::Relay => "relay \"ip-address\" is Kea 2.2's form",
-            Kind::Ddns => "here is Kea 2.2's form",
-            Kind::OptionName => "is Kea 2.2's name",
-            Kind::Docsis => "option space \"docsis3-v4\" is Kea 2.2's",
-        }
-    }
-}
-
 /// Every example with the Kea 2.2 forms it holds (kinds not listed: none).
-const EXPECTED: &[(&str, &[(Kind, usize)])] = &[
+const EXPECTED: Expected = &[
     ("advanced.json", &[(Kind::Id, 4), (Kind::Relay, 1)]),
     ("all-keys-netconf.json", &[(Kind::Ddns, 7)]),
     ("all-keys.json", &[(Kind::Ddns, 7)]),
@@ -114,77 +81,18 @@ const EXPECTED: &[(&str, &[(Kind, usize)])] = &[
 ];
 
 fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(EXAMPLES);
-    assert!(
-        dir.is_dir(),
-        "{EXAMPLES} is missing: install the Debian package kea-doc (the test must not skip)"
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read examples directory")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 20,
-        "expected Kea's ~25 kea4 examples, found {}",
-        files.len()
-    );
-    files
-}
-
-fn name(p: &Path) -> &str {
-    p.file_name().and_then(|n| n.to_str()).unwrap_or_default()
-}
-
-fn read_value(p: &Path) -> Value {
-    reader::read_file(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .root
-        .to_value()
+    common::examples(EXAMPLES, 20)
 }
 
 fn load(file: &str) -> Dhcp4Config {
     load_dhcp4_file(&Path::new(EXAMPLES).join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// How many warnings of each kind `c` has; panics on a warning of no known kind.
-fn kinds(file: &str, c: &Dhcp4Config) -> Vec<(Kind, usize)> {
-    for w in &c.warnings {
-        let n = Kind::ALL.iter().filter(|k| w.contains(k.phrase())).count();
-        assert_eq!(n, 1, "{file}: warning of no single known kind: {w}");
-        // Each names its place in the file.
-        assert!(w.starts_with(EXAMPLES), "{file}: no position: {w}");
-    }
-    Kind::ALL
-        .iter()
-        .map(|&k| {
-            let n = c.warnings.iter().filter(|w| w.contains(k.phrase())).count();
-            (k, n)
-        })
-        .filter(|&(_, n)| n > 0)
-        .collect()
-}
-
 #[test]
 fn every_kea_example_loads_unchanged_with_its_2_2_forms_reported() {
-    let files = examples();
-    for accepted in KEA_ACCEPTS {
-        assert!(
-            files.iter().any(|p| name(p) == *accepted),
-            "{accepted} is missing"
-        );
-    }
-    for path in &files {
-        let file = name(path);
-        let expected = EXPECTED
-            .iter()
-            .find(|(f, _)| *f == file)
-            .unwrap_or_else(|| panic!("{file}: a new example; add its expected warnings"))
-            .1;
-        let c = load(file);
-        assert_eq!(kinds(file, &c), expected, "{file}: {:#?}", c.warnings);
-    }
+    common::every_example_loads(EXAMPLES, &examples(), KEA_ACCEPTS, EXPECTED, |p| {
+        load_dhcp4_file(p).map(|c| c.warnings)
+    });
 }
 
 #[test]
@@ -250,71 +158,8 @@ fn loaded_examples_carry_their_values() {
     assert!(c.raw.get("comment").is_none());
 }
 
-/// Every map of `v` that is strict in the grammar, as paths of keys/indexes.
-fn strict_maps(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    match v {
-        Value::Object(m) => {
-            out.push(path.clone());
-            for (k, child) in m {
-                // Open maps: free user data, hook parameters, queue implementations.
-                if matches!(
-                    k.as_str(),
-                    "user-context" | "parameters" | "dhcp-queue-control"
-                ) {
-                    continue;
-                }
-                path.push(Step::Key(k.clone()));
-                strict_maps(child, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                path.push(Step::Index(i));
-                strict_maps(child, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-fn at<'a>(v: &'a mut Value, path: &[Step]) -> &'a mut Value {
-    path.iter().fold(v, |v, s| match s {
-        Step::Key(k) => &mut v[k.as_str()],
-        Step::Index(i) => &mut v[*i],
-    })
-}
-
 #[test]
 fn a_stray_key_in_any_strict_map_is_refused_with_its_position() {
-    let mut checked = 0;
-    for path in examples() {
-        let base = read_value(&path);
-        parse_dhcp4_value(&base).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut maps = Vec::new();
-        strict_maps(&base, &mut Vec::new(), &mut maps);
-        for map in maps {
-            let mut v = base.clone();
-            if let Value::Object(m) = at(&mut v, &map) {
-                m.insert("ruru-bogus".into(), Value::from(1));
-            }
-            match parse_dhcp4_value(&v) {
-                Err(ConfigError::UnknownKey { key, line, .. })
-                    if key == "ruru-bogus" && line > 0 => {}
-                other => panic!(
-                    "{} at {map:?}: stray key not refused: {other:?}",
-                    path.display()
-                ),
-            }
-            checked += 1;
-        }
-    }
+    let checked = common::stray_keys_refused(&examples(), parse_dhcp4_value);
     assert!(checked > 400, "only {checked} maps checked");
 }

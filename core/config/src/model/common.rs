@@ -3,6 +3,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::fields::{model_struct, pool_parts};
+
 /// A JSON object kept verbatim (user contexts, plugin parameters).
 pub type Map = serde_json::Map<String, serde_json::Value>;
 
@@ -183,25 +185,17 @@ pub enum ConflictResolutionMode {
     NoCheckWithoutDhcid,
 }
 
-/// An address pool inside a subnet (V4-051, V6-061); [`Pool4`] and [`Pool6`]
-/// name its two forms.
-#[derive(Debug, Clone)]
-pub struct Pool<A> {
-    /// First address (inclusive).
-    pub start: A,
-    /// Last address (inclusive).
-    pub end: A,
-    /// `pool-id` (default 0, not unique, V4-053, V6-067).
-    pub pool_id: u32,
-    /// `client-class`.
-    pub client_class: Option<String>,
-    /// `require-client-classes`.
-    pub require_client_classes: Vec<String>,
-    /// Pool `option-data`.
-    pub options: OptionSet,
-    /// `user-context`.
-    pub user_context: Option<Map>,
-}
+pool_parts!(model_struct! {
+    /// An address pool inside a subnet (V4-051, V6-061); [`Pool4`] and [`Pool6`]
+    /// name its two forms.
+    #[derive(Debug, Clone)]
+    pub struct Pool<A> {
+        /// First address (inclusive).
+        pub start: A,
+        /// Last address (inclusive).
+        pub end: A,
+    }
+});
 
 /// An IPv4 address pool.
 pub type Pool4 = Pool<Ipv4Addr>;

@@ -12,9 +12,12 @@
 //! `Subnet6`, `Host4` and `Host6`, ...).
 
 mod common;
+pub(crate) mod fields;
 mod services;
 mod v4;
+mod v6;
 
 pub use common::*;
 pub use services::*;
 pub use v4::*;
+pub use v6::*;

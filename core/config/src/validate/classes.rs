@@ -8,26 +8,13 @@ use super::ctx::Ctx;
 use super::fold_comment;
 use super::lifetimes::optional_triplet;
 use super::options::{option_set, Defs, Level};
-use crate::model::{Map, OptionSet, Triplet};
+use crate::model::fields::{class_parts, part_struct};
 use crate::{wire, ConfigError};
 
-/// The parts of a class both families have.
-pub(crate) struct ClassBase {
-    /// `name`.
-    pub(crate) name: String,
-    /// `test`.
-    pub(crate) test: Option<String>,
-    /// `template-test`.
-    pub(crate) template_test: Option<String>,
-    /// `only-if-required`.
-    pub(crate) only_if_required: bool,
-    /// `option-data`.
-    pub(crate) options: OptionSet,
-    /// The valid-lifetime triplet, if the class sets any of its keys.
-    pub(crate) valid_lifetime: Option<Triplet>,
-    /// `user-context` with `comment` folded in.
-    pub(crate) user_context: Option<Map>,
-}
+class_parts!(part_struct! {
+    /// The parts of a class both families have.
+    pub(crate) struct ClassBase;
+});
 
 /// All classes in config order: each entry's common keys checked through
 /// `view`, then built by `build` from the entry, its path and its name.

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use super::profile::Profile;
-use crate::reader::{Node, NodeValue};
+use crate::reader::{Document, Node, NodeValue};
 use crate::{ConfigError, Location};
 
 /// Validation context: which server's map is validated, its positioned tree
@@ -17,14 +17,23 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for `profile`'s map, locating paths under `root` (None: no
-    /// positions known).
-    pub(crate) fn new(profile: &'static Profile, root: Option<&'a Node>) -> Self {
-        Ctx {
+    /// A context for `profile`'s map in `doc`, and that map as plain JSON
+    /// with every `comment` folded (the model's `raw`).
+    pub(crate) fn of(profile: &'static Profile, doc: &'a Document) -> (Self, serde_json::Value) {
+        let root = doc.root.get(profile.root);
+        let mut raw = root.map(Node::to_value).unwrap_or_default();
+        super::fold_raw(&mut raw);
+        let ctx = Ctx {
             profile,
             root,
             warnings: RefCell::new(Vec::new()),
-        }
+        };
+        (ctx, raw)
+    }
+
+    /// The positioned top-level map, if any.
+    pub(crate) fn root(&self) -> Option<&'a Node> {
+        self.root
     }
 
     /// What differs between the two servers.
@@ -54,9 +63,12 @@ impl<'a> Ctx<'a> {
             .push(format!("{at}{path}: {msg}"));
     }
 
-    /// Takes the warnings recorded so far, in the order they were found.
-    pub(crate) fn take_warnings(&self) -> Vec<String> {
-        self.warnings.take()
+    /// The reading stage's warnings of `doc`, then those recorded here (in
+    /// the order they were found): they come from an earlier stage.
+    pub(crate) fn warnings_after(&self, doc: &Document) -> Vec<String> {
+        let mut all = doc.warnings.clone();
+        all.append(&mut self.warnings.take());
+        all
     }
 
     /// An `Invalid` error for the item at `path` (`Dhcp6/subnet6[1]/pools[0]`).

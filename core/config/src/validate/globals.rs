@@ -1,51 +1,41 @@
 //! The global keys both servers have with the same meaning, resolved once
 //! for either model (defaults: dhcp4 spec §25, dhcp6 spec §24).
 
+use ruru_proto::defs::OptionDefs;
+
 use super::options::{option_set, Defs, Level};
 use super::{fold_comment, services, Ctx};
-use crate::model::*;
+use crate::model::fields::{config_parts, part_struct};
+use crate::model::HostIdType;
 use crate::{wire, ConfigError};
 
-/// The resolved global values both models hold.
-pub(crate) struct Globals {
-    pub(crate) options: OptionSet,
-    pub(crate) decline_probation_period: u32,
-    pub(crate) parked_packet_limit: u32,
-    pub(crate) early_global_reservations_lookup: bool,
-    pub(crate) reservations_lookup_first: bool,
-    pub(crate) lease_database: LeaseDatabase,
-    pub(crate) hosts_databases: Vec<SqlDatabase>,
-    pub(crate) expired_leases: ExpiredLeasesProcessing,
-    pub(crate) multi_threading: MultiThreading,
-    pub(crate) dhcp_queue_control: Option<serde_json::Value>,
-    pub(crate) dhcp_ddns: DhcpDdns,
-    pub(crate) sanity_checks: SanityChecks,
-    pub(crate) hooks_libraries: Vec<HookLibrary>,
-    pub(crate) control_sockets: Vec<ControlSocket>,
-    pub(crate) loggers: Vec<Logger>,
-    pub(crate) server_tag: Option<String>,
-    pub(crate) statistic_default_sample_count: u32,
-    pub(crate) statistic_default_sample_age: u32,
-    pub(crate) dhcp4o6_port: u16,
-    pub(crate) config_control: Option<serde_json::Value>,
-    pub(crate) user_context: Option<Map>,
-}
+config_parts!(part_struct! {
+    /// The resolved global values both models hold.
+    pub(crate) struct Globals;
+});
 
 /// `ip-reservations-unique` (V4-089, V6-113), needed before the reservations are built.
 pub(crate) fn ip_reservations_unique(g: wire::GlobalsView) -> bool {
     g.ip_reservations_unique.unwrap_or(true)
 }
 
-/// Resolves the shared global keys; `raw` is the top-level map as read, for
-/// `config-control` (kept as written: configuration backends are not built).
+/// Resolves the shared global keys; `option_defs` are the definitions
+/// (standard and global `option-def`), `raw` is the top-level map as read,
+/// for `config-control` (kept as written: configuration backends are not
+/// built).
 pub(crate) fn globals(
     ctx: &Ctx,
     g: wire::GlobalsView,
-    defs: &Defs,
+    option_defs: OptionDefs,
     raw: &serde_json::Value,
 ) -> Result<Globals, ConfigError> {
+    let defs = Defs {
+        registry: &option_defs,
+        local: &[],
+    };
     Ok(Globals {
-        options: option_set(ctx, g.option_data, defs, Level::Normal, ctx.profile().root)?,
+        options: option_set(ctx, g.option_data, &defs, Level::Normal, ctx.profile().root)?,
+        ip_reservations_unique: ip_reservations_unique(g),
         decline_probation_period: g.decline_probation_period.unwrap_or(86400),
         parked_packet_limit: g.parked_packet_limit.unwrap_or(256),
         early_global_reservations_lookup: g.early_global_reservations_lookup.unwrap_or(false),
@@ -74,6 +64,7 @@ pub(crate) fn globals(
         dhcp4o6_port: g.dhcp4o6_port.unwrap_or(0),
         config_control: raw.get("config-control").cloned(),
         user_context: fold_comment(g.user_context.clone(), g.comment.clone()),
+        option_defs,
     })
 }
 

@@ -4,13 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use super::ctx::{index, Ctx};
 use super::fold_comment;
 use super::options::{option_set, Defs, Level};
 use crate::addr::{IpAddress, Prefix};
-use crate::model::{HostIdType, Map, OptionSet};
+use crate::model::fields::{host_parts, part_struct};
+use crate::model::HostIdType;
 use crate::{wire, ConfigError};
 
 /// An identifier as written: colon (or space) separated hex, plain hex, or
@@ -43,21 +44,10 @@ pub(crate) fn parse_identifier(text: &str) -> Option<Vec<u8>> {
     bytes.filter(|b| !b.is_empty())
 }
 
-/// The parts of a reservation both families have.
-pub(crate) struct HostBase {
-    /// Which identifier the reservation uses.
-    pub(crate) id_type: HostIdType,
-    /// The identifier bytes.
-    pub(crate) id: Vec<u8>,
-    /// `hostname`.
-    pub(crate) hostname: Option<String>,
-    /// `option-data`.
-    pub(crate) options: OptionSet,
-    /// `client-classes`.
-    pub(crate) client_classes: Vec<String>,
-    /// `user-context` with `comment` folded in.
-    pub(crate) user_context: Option<Map>,
-}
+host_parts!(part_struct! {
+    /// The parts of a reservation both families have.
+    pub(crate) struct HostBase;
+});
 
 /// The common parts of one reservation; `ids` are the family's identifier
 /// keys in the order messages name them, exactly one of which must be written.
@@ -127,12 +117,15 @@ pub(crate) fn within<A: IpAddress>(
 pub(crate) enum Resource {
     /// A reserved address.
     Address(IpAddr),
+    /// A reserved prefix.
+    Prefix(Ipv6Addr, u8),
 }
 
 impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Resource::Address(a) => write!(f, "address {a}"),
+            Resource::Prefix(a, l) => write!(f, "prefix {a}/{l}"),
         }
     }
 }

@@ -1,38 +1,23 @@
 //! What the family-independent builders read of a server's subnet lists:
-//! `subnetN` and `shared-networks[].subnetN`, with each subnet's `id` and
-//! `subnet` text. `v4` and `v6` implement these for their wire structs.
+//! `subnetN` and `shared-networks[].subnetN`, through the key groups both
+//! families share. `v4` and `v6` implement these for their wire structs.
+
+use crate::wire::{NetworkView, SubnetView};
 
 /// A `subnet4` or `subnet6` entry.
 pub(crate) trait WireSubnet {
-    /// `id` as written.
-    fn id(&self) -> Option<i64>;
-    /// `subnet` as written.
-    fn subnet(&self) -> Option<&str>;
-}
-
-/// The keys of a `shared-networks` entry that become the family-independent
-/// [`SharedNetwork`](crate::model::SharedNetwork).
-pub(crate) struct NetworkCommon<'a> {
-    /// `option-data`.
-    pub(crate) option_data: &'a [crate::wire::OptionData],
-    /// `require-client-classes`.
-    pub(crate) require_client_classes: &'a [String],
-    /// `user-context`.
-    pub(crate) user_context: &'a Option<crate::wire::Map>,
-    /// `comment`.
-    pub(crate) comment: &'a Option<String>,
+    /// The keys every family's subnet has.
+    fn view(&self) -> SubnetView<'_>;
 }
 
 /// A `shared-networks` entry.
 pub(crate) trait WireNetwork {
     /// The family's subnet map.
     type Subnet: WireSubnet;
-    /// `name` as written.
-    fn name(&self) -> Option<&str>;
+    /// The keys every family's network has.
+    fn view(&self) -> NetworkView<'_>;
     /// The member subnets.
     fn subnets(&self) -> &[Self::Subnet];
-    /// The keys every family's network has.
-    fn common(&self) -> NetworkCommon<'_>;
 }
 
 /// A `Dhcp4` or `Dhcp6` map.
@@ -45,37 +30,25 @@ pub(crate) trait WireServer {
     fn subnets(&self) -> &[<Self::Network as WireNetwork>::Subnet];
 }
 
-/// Implements the three traits for one family's wire structs.
+/// Implements the three traits for one family's wire structs; `$list` is
+/// the subnet list key (`subnet4`, `subnet6`).
 macro_rules! wire_layout {
     ($server:ty, $network:ty, $subnet:ty, $list:ident) => {
         impl crate::validate::layout::WireSubnet for $subnet {
-            fn id(&self) -> Option<i64> {
-                self.id
-            }
-
-            fn subnet(&self) -> Option<&str> {
-                self.subnet.as_deref()
+            fn view(&self) -> crate::wire::SubnetView<'_> {
+                self.common()
             }
         }
 
         impl crate::validate::layout::WireNetwork for $network {
             type Subnet = $subnet;
 
-            fn name(&self) -> Option<&str> {
-                self.name.as_deref()
+            fn view(&self) -> crate::wire::NetworkView<'_> {
+                self.common()
             }
 
             fn subnets(&self) -> &[$subnet] {
                 &self.$list
-            }
-
-            fn common(&self) -> crate::validate::layout::NetworkCommon<'_> {
-                crate::validate::layout::NetworkCommon {
-                    option_data: &self.option_data,
-                    require_client_classes: &self.require_client_classes,
-                    user_context: &self.user_context,
-                    comment: &self.comment,
-                }
             }
         }
 

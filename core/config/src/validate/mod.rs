@@ -21,6 +21,7 @@ mod services;
 mod subnet_ids;
 mod subnets;
 mod v4;
+mod v6;
 
 use crate::addr::IpAddress;
 use crate::model::Map;
@@ -28,6 +29,7 @@ use crate::reader::{Node, NodeValue};
 use crate::ConfigError;
 pub(crate) use ctx::Ctx;
 pub(crate) use v4::build as build4;
+pub(crate) use v6::build as build6;
 
 /// `user-context` with `comment` folded in as `user-context.comment` (V4-006, V6-007).
 pub(crate) fn fold_comment(user_context: Option<Map>, comment: Option<String>) -> Option<Map> {
@@ -95,7 +97,7 @@ pub(crate) fn fold_raw(v: &mut serde_json::Value) {
 }
 
 /// Whether `a` is written before `b` in the top-level map (subnet order, V4-049).
-fn written_before(root: Option<&Node>, a: &str, b: &str) -> bool {
+pub(crate) fn written_before(root: Option<&Node>, a: &str, b: &str) -> bool {
     let Some(NodeValue::Object(entries)) = root.map(|n| &n.value) else {
         return false;
     };
@@ -105,3 +107,17 @@ fn written_before(root: Option<&Node>, a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// What the unit tests of both families share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::ConfigError;
+
+    /// The message of the error `r` must be; `body` names the input when it is not.
+    pub(crate) fn expect_err<T>(r: Result<T, ConfigError>, body: &str) -> String {
+        match r {
+            Ok(_) => panic!("accepted: {body}"),
+            Err(e) => e.to_string(),
+        }
+    }
+}

@@ -122,7 +122,15 @@ pub(crate) struct Defs<'a> {
     pub(crate) local: &'a [OptionDef],
 }
 
-impl Defs<'_> {
+impl<'a> Defs<'a> {
+    /// The registry alone, outside classes.
+    pub(crate) fn global(registry: &'a OptionDefs) -> Self {
+        Defs {
+            registry,
+            local: &[],
+        }
+    }
+
     fn by_code(&self, space: &str, code: u16) -> Option<&OptionDef> {
         self.local
             .iter()
@@ -328,7 +336,12 @@ fn with_suboptions(
             vendor_space = format!("vendor-{}", u32::from_be_bytes(id));
             vendor_space.as_str()
         }
-        Some(def) if !def.encapsulate.is_empty() => def.encapsulate.as_str(),
+        // Options that encapsulate the main space (`lq-query`, `client-data`)
+        // carry what the server adds at run time, never the configured
+        // top-level options, as in Kea.
+        Some(def) if !def.encapsulate.is_empty() && def.encapsulate != profile.main_space() => {
+            def.encapsulate.as_str()
+        }
         _ => return Ok(data),
     };
     let mut subs = Vec::new();

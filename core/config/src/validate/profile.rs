@@ -2,7 +2,7 @@
 //! serves both: names, built-in defaults and wire rules, in one table per
 //! family so the shared builders never test the family themselves.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ruru_proto::defs::Family;
 
@@ -60,6 +60,26 @@ pub(crate) static V4: Profile = Profile {
     ],
     vendor_option: 125,
     kea22_docsis_space: "docsis3-v4",
+};
+
+/// The DHCPv6 server.
+pub(crate) static V6: Profile = Profile {
+    family: Family::V6,
+    root: "Dhcp6",
+    subnets: "subnet6",
+    max_code: 65535,
+    calculate_tee_times: true,
+    t2_percent: 0.8,
+    address_flq: false,
+    aligned_pool_prefix: true,
+    control_address: IpAddr::V6(Ipv6Addr::LOCALHOST),
+    realm: "kea-dhcpv6-server",
+    host_identifiers: &[
+        crate::model::HostIdType::HwAddress,
+        crate::model::HostIdType::Duid,
+    ],
+    vendor_option: 17,
+    kea22_docsis_space: "docsis3-v6",
 };
 
 impl Profile {

@@ -4,9 +4,11 @@
 //! V6-003, V6-069, V6-080, V6-082, V6-167, V6-170, V6-175).
 
 use super::ctx::Ctx;
+use super::kea22;
 use super::lifetimes::triplet;
-use crate::model::{AllocatorKind, ConflictResolutionMode, DdnsParams, ReplaceClientName, Triplet};
-use crate::wire::{CommonScope, Inherit, ReplaceName, ScopeParams};
+use crate::model::fields::{part_struct, subnet_parts};
+use crate::model::{AllocatorKind, ConflictResolutionMode, DdnsParams, ReplaceClientName};
+use crate::wire::{self, CommonScope, Inherit, ReplaceName, ScopeParams};
 use crate::ConfigError;
 
 /// Built-in `valid-lifetime` (dhcp4 spec §26 #1, dhcp6 spec §25 #2: Kea's
@@ -14,6 +16,21 @@ use crate::ConfigError;
 const DEFAULT_VALID_LIFETIME: u32 = 7200;
 /// Built-in `hostname-char-set` (dhcp4 spec §26 #2, dhcp6 spec §25 #4).
 const DEFAULT_HOSTNAME_CHAR_SET: &str = "[^A-Za-z0-9.-]";
+
+/// The global level both builds inherit from: the top-level map's own
+/// parameters with Kea 2.2's DDNS keys of `dhcp-ddns` moved in (`raw`
+/// changed the same way), checked like any scope (V4-003, V6-003).
+pub(crate) fn global_scope<F: Inherit + Default>(
+    ctx: &Ctx,
+    mut own: ScopeParams<F>,
+    ddns: Option<&wire::DhcpDdns>,
+    raw: &mut serde_json::Value,
+) -> Result<ScopeParams<F>, ConfigError> {
+    kea22::ddns_into_global(ctx, ddns, &mut own.common, raw);
+    let global = merge(own, &ScopeParams::default());
+    effective(ctx, ctx.profile().root, &global.common)?;
+    Ok(global)
+}
 
 /// A scope's own parameters over its parent's already merged ones (V4-003,
 /// V6-003).
@@ -41,24 +58,11 @@ fn normalized(mut s: CommonScope) -> CommonScope {
     s
 }
 
-/// The inheritable values both families have, resolved and checked for one
-/// effective scope (the global level, every shared network and subnet).
-pub(crate) struct Effective {
-    pub(crate) valid_lifetime: Triplet,
-    pub(crate) renew_timer: Option<u32>,
-    pub(crate) rebind_timer: Option<u32>,
-    pub(crate) calculate_tee_times: bool,
-    pub(crate) t1_percent: f64,
-    pub(crate) t2_percent: f64,
-    pub(crate) cache_threshold: Option<f64>,
-    pub(crate) cache_max_age: Option<u32>,
-    pub(crate) reservations_global: bool,
-    pub(crate) reservations_in_subnet: bool,
-    pub(crate) reservations_out_of_pool: bool,
-    pub(crate) store_extended_info: bool,
-    pub(crate) allocator: AllocatorKind,
-    pub(crate) ddns: DdnsParams,
-}
+subnet_parts!(part_struct! {
+    /// The inheritable values both families have, resolved and checked for
+    /// one effective scope (the global level, every shared network and subnet).
+    pub(crate) struct Effective;
+});
 
 /// Checks and converts the common inheritable values of one effective scope
 /// (`s` already falls back to the wider scopes).

@@ -43,8 +43,9 @@ struct Numbering<'c> {
 
 impl Numbering<'_> {
     fn id(&mut self, w: &impl WireSubnet, path: String) -> Result<u32, ConfigError> {
-        let text = w.subnet().unwrap_or("without 'subnet'");
-        let (id, assigned) = match w.id() {
+        let v = w.view();
+        let text = v.subnet.as_deref().unwrap_or("without 'subnet'");
+        let (id, assigned) = match *v.id {
             Some(id) if !(1..=MAX_SUBNET_ID).contains(&id) => {
                 return Err(self.ctx.invalid(
                     &path,

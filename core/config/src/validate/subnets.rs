@@ -8,19 +8,60 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ctx::{index, join, Ctx};
+use ruru_proto::defs::OptionDefs;
+
+use super::globals::ip_reservations_unique;
 use super::layout::{WireNetwork, WireServer};
 use super::options::{option_set, Defs, Level};
-use super::subnet_ids::SubnetIds;
-use super::{fold_comment, parse_addr};
+use super::subnet_ids::{subnet_ids, SubnetIds};
+use super::{fold_comment, kea22, parse_addr, written_before};
 use crate::addr::{overlap, IpAddress, Prefix};
+use crate::model::fields::{assemble, part_struct, pool_parts};
 use crate::model::{Pool, SharedNetwork};
-use crate::{wire, ConfigError};
+use crate::reader::Node;
+use crate::wire::{self, ScopeParams};
+use crate::ConfigError;
+
+/// A family's wire `Dhcp4`/`Dhcp6` map.
+type ServerOf<'a, F> = <Env<'a, F> as SubnetBuilder>::Server;
+/// A family's built subnet.
+type SubnetOf<'a, F> = <Env<'a, F> as SubnetBuilder>::Subnet;
+/// A family's subnets (plain ones and network members) and shared networks.
+type SubnetLists<'a, F> = (Vec<SubnetOf<'a, F>>, Vec<SharedNetwork>);
 
 /// The wire subnet map of a builder's server.
 pub(crate) type WireSubnetOf<B> =
     <<<B as SubnetBuilder>::Server as WireServer>::Network as WireNetwork>::Subnet;
 /// The wire shared-network map of a builder's server.
 pub(crate) type WireNetworkOf<B> = <<B as SubnetBuilder>::Server as WireServer>::Network;
+
+/// What every subnet needs from the global level: the context, the
+/// definitions `option-data` resolves against, the merged global scope
+/// (`F`: the family's own parameters) and `ip-reservations-unique`. Each
+/// family implements [`SubnetBuilder`] on its `Env`.
+pub(crate) struct Env<'a, F> {
+    pub(crate) ctx: &'a Ctx<'a>,
+    pub(crate) defs: Defs<'a>,
+    pub(crate) global: ScopeParams<F>,
+    pub(crate) ip_unique: bool,
+}
+
+impl<'a, F> Env<'a, F> {
+    /// The environment of the top-level map `g` over `global`.
+    pub(crate) fn new(
+        ctx: &'a Ctx<'a>,
+        registry: &'a OptionDefs,
+        global: ScopeParams<F>,
+        g: wire::GlobalsView,
+    ) -> Self {
+        Env {
+            ctx,
+            defs: Defs::global(registry),
+            global,
+            ip_unique: ip_reservations_unique(g),
+        }
+    }
+}
 
 /// What one family adds to the shared walk: its subnet and the
 /// network-level values its members inherit.
@@ -49,9 +90,6 @@ pub(crate) trait SubnetBuilder {
         path: &str,
         network: Option<&Self::Level>,
     ) -> Result<Self::Subnet, ConfigError>;
-
-    /// The definitions `option-data` of networks resolves against.
-    fn defs(&self) -> &Defs<'_>;
 }
 
 /// What the shared checks read of a built subnet.
@@ -63,22 +101,47 @@ pub(crate) trait Member {
     fn agreed(&self) -> Vec<(&'static str, Option<String>)>;
 }
 
+/// Every subnet and shared network of the server map `g`, ids checked and
+/// assigned (V4-004, V6-004), in Kea's order: the list written first in
+/// `root` comes first (V4-049). `raw` then shows them as Kea 2.2's
+/// `config-get` does.
+pub(crate) fn subnet_lists<'a, F>(
+    env: &Env<'a, F>,
+    g: &ServerOf<'a, F>,
+    root: Option<&Node>,
+    raw: &mut serde_json::Value,
+) -> Result<SubnetLists<'a, F>, ConfigError>
+where
+    Env<'a, F>: SubnetBuilder,
+{
+    let ctx = env.ctx;
+    let networks_first = written_before(root, "shared-networks", ctx.profile().subnets);
+    let ids = subnet_ids(ctx, g)?;
+    let lists = subnets_and_networks(env, g, &ids, networks_first)?;
+    ids.write_into(ctx, raw);
+    kea22::relay_in_raw(ctx, raw);
+    Ok(lists)
+}
+
 /// All subnets (plain ones and network members, in the order their lists
 /// appear) with their `ids`, and the shared networks.
-pub(crate) fn subnets_and_networks<B: SubnetBuilder>(
-    ctx: &Ctx,
-    b: &B,
-    g: &B::Server,
+fn subnets_and_networks<'a, F>(
+    b: &Env<'a, F>,
+    g: &ServerOf<'a, F>,
     ids: &SubnetIds,
     networks_first: bool,
-) -> Result<(Vec<B::Subnet>, Vec<SharedNetwork>), ConfigError> {
+) -> Result<SubnetLists<'a, F>, ConfigError>
+where
+    Env<'a, F>: SubnetBuilder,
+{
+    let ctx = b.ctx;
     let key = ctx.profile().subnets;
     let mut subnets = Vec::new();
     let mut paths = Vec::new();
     let mut networks = Vec::new();
     let mut names = HashSet::new();
     let plain =
-        |subnets: &mut Vec<B::Subnet>, paths: &mut Vec<String>| -> Result<(), ConfigError> {
+        |subnets: &mut Vec<SubnetOf<'a, F>>, paths: &mut Vec<String>| -> Result<(), ConfigError> {
             for ((i, w), &id) in g.subnets().iter().enumerate().zip(&ids.plain) {
                 let path = ctx.index(key, i);
                 subnets.push(b.subnet(w, id, &path, None)?);
@@ -91,10 +154,11 @@ pub(crate) fn subnets_and_networks<B: SubnetBuilder>(
     }
     for ((n, w), member_ids) in g.networks().iter().enumerate().zip(&ids.members) {
         let path = ctx.index("shared-networks", n);
-        let name = w
-            .name()
-            .ok_or_else(|| ctx.invalid(&path, "shared network needs a 'name'"))?
-            .to_string();
+        let common = w.view();
+        let name = common
+            .name
+            .clone()
+            .ok_or_else(|| ctx.invalid(&path, "shared network needs a 'name'"))?;
         if !names.insert(name.clone()) {
             return Err(ctx.invalid(&path, format!("duplicate shared network name '{name}'")));
         }
@@ -107,12 +171,11 @@ pub(crate) fn subnets_and_networks<B: SubnetBuilder>(
             paths.push(sub_path);
         }
         check_members_agree(ctx, &path, &name, &subnets, &members)?;
-        let common = w.common();
         networks.push(SharedNetwork {
             name,
             subnets: members,
-            options: option_set(ctx, common.option_data, b.defs(), Level::Normal, &path)?,
-            require_client_classes: common.require_client_classes.to_vec(),
+            options: option_set(ctx, common.option_data, &b.defs, Level::Normal, &path)?,
+            require_client_classes: common.require_client_classes.clone(),
             user_context: fold_comment(common.user_context.clone(), common.comment.clone()),
         });
     }
@@ -286,15 +349,29 @@ pub(crate) fn pools<A: IpAddress>(
                 ),
             ));
         }
-        out.push(Pool {
-            start,
-            end,
-            pool_id: p.pool_id.unwrap_or(0),
-            client_class: p.client_class.clone(),
-            require_client_classes: p.require_client_classes.clone(),
-            options: option_set(ctx, &p.option_data, defs, Level::Normal, &path)?,
-            user_context: fold_comment(p.user_context.clone(), p.comment.clone()),
-        });
+        let base = pool_base(ctx, defs, &path, p.common())?;
+        out.push(pool_parts!(assemble! { base => Pool { start, end, } }));
     }
     Ok(out)
+}
+
+pool_parts!(part_struct! {
+    /// The parts of an address pool and a prefix pool both have.
+    pub(crate) struct PoolBase;
+});
+
+/// The common parts of a `pools` or `pd-pools` entry at `path`.
+pub(crate) fn pool_base(
+    ctx: &Ctx,
+    defs: &Defs,
+    path: &str,
+    p: wire::PoolView,
+) -> Result<PoolBase, ConfigError> {
+    Ok(PoolBase {
+        pool_id: p.pool_id.unwrap_or(0),
+        client_class: p.client_class.clone().filter(|c| !c.is_empty()),
+        require_client_classes: p.require_client_classes.clone(),
+        options: option_set(ctx, p.option_data, defs, Level::Normal, path)?,
+        user_context: fold_comment(p.user_context.clone(), p.comment.clone()),
+    })
 }

@@ -12,10 +12,7 @@ fn load(body: &str) -> Result<Dhcp4Config, ConfigError> {
 
 /// The message of an expected validation error.
 fn err(body: &str) -> String {
-    match load(body) {
-        Ok(_) => panic!("accepted: {body}"),
-        Err(e) => e.to_string(),
-    }
+    super::testing::expect_err(load(body), body)
 }
 
 fn ip(s: &str) -> Ipv4Addr {

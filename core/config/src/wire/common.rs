@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer};
 
+use super::fields::{pool_fields, spliced_struct};
 use super::Map;
 use crate::model::ReplaceClientName;
 
@@ -51,32 +52,17 @@ pub struct Relay {
     pub ip_address: Option<String>,
 }
 
-/// One `pools` entry (the same keys in `subnet4` and `subnet6`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Pool {
-    /// `pool`: `"a - b"` or `"prefix/len"`.
-    #[serde(default)]
-    pub pool: Option<String>,
-    /// `pool-id`.
-    #[serde(default)]
-    pub pool_id: Option<u32>,
-    /// `option-data`.
-    #[serde(default)]
-    pub option_data: Vec<OptionData>,
-    /// `client-class`.
-    #[serde(default)]
-    pub client_class: Option<String>,
-    /// `require-client-classes`.
-    #[serde(default)]
-    pub require_client_classes: Vec<String>,
-    /// `user-context`.
-    #[serde(default)]
-    pub user_context: Option<Map>,
-    /// `comment`.
-    #[serde(default)]
-    pub comment: Option<String>,
-}
+pool_fields!(spliced_struct! {
+    PoolView via common;
+    /// One `pools` entry (the same keys in `subnet4` and `subnet6`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct Pool {
+        /// `pool`: `"a - b"` or `"prefix/len"`.
+        #[serde(default)]
+        pub pool: Option<String>,
+    }
+});
 
 /// One `option-data` entry.
 #[derive(Debug, Default, Deserialize)]

@@ -9,7 +9,7 @@
 //! - `params_struct!`: the owned, inheritable parameters of one scope with a
 //!   field-wise fallback to the wider scope (V4-003, V6-003);
 //! - `scoped_struct!`: a global, shared-network or subnet map with both scope
-//!   groups and `scope()` returning them;
+//!   groups, `scope()` returning them, and its shared key group;
 //! - `view_struct!` / `spliced_struct!`: a map holding a shared group, with a
 //!   getter returning the group as a struct of references, so one validation
 //!   function serves the maps of both families.
@@ -246,6 +246,78 @@ macro_rules! reservation_fields {
     };
 }
 
+/// The `subnet4`/`subnet6` entry keys both servers have with the same type.
+macro_rules! subnet_fields {
+    ( $( [ $($pre:tt)* ] )* $cb:ident ! { $($rest:tt)* } ) => {
+        $cb! { $( [ $($pre)* ] )* [
+            /// `id` (range checked by the model).
+            id: Option<i64>,
+            /// `subnet`.
+            subnet: Option<String>,
+            /// `pools`.
+            pools: Vec<crate::wire::Pool>,
+            /// `option-data`.
+            option_data: Vec<crate::wire::OptionData>,
+            /// `interface`.
+            interface: Option<String>,
+            /// `client-class`.
+            client_class: Option<String>,
+            /// `require-client-classes`.
+            require_client_classes: Vec<String>,
+            /// `relay`.
+            relay: Option<crate::wire::Relay>,
+            /// `user-context`.
+            user_context: Option<crate::wire::Map>,
+            /// `comment`.
+            comment: Option<String>,
+        ] $($rest)* }
+    };
+}
+
+/// The `shared-networks` entry keys both servers have with the same type.
+macro_rules! network_fields {
+    ( $( [ $($pre:tt)* ] )* $cb:ident ! { $($rest:tt)* } ) => {
+        $cb! { $( [ $($pre)* ] )* [
+            /// `name`.
+            name: Option<String>,
+            /// `interface`.
+            interface: Option<String>,
+            /// `option-data`.
+            option_data: Vec<crate::wire::OptionData>,
+            /// `relay`.
+            relay: Option<crate::wire::Relay>,
+            /// `client-class`.
+            client_class: Option<String>,
+            /// `require-client-classes`.
+            require_client_classes: Vec<String>,
+            /// `user-context`.
+            user_context: Option<crate::wire::Map>,
+            /// `comment`.
+            comment: Option<String>,
+        ] $($rest)* }
+    };
+}
+
+/// The keys of `pools` and `pd-pools` entries besides the range.
+macro_rules! pool_fields {
+    ( $( [ $($pre:tt)* ] )* $cb:ident ! { $($rest:tt)* } ) => {
+        $cb! { $( [ $($pre)* ] )* [
+            /// `pool-id`.
+            pool_id: Option<u32>,
+            /// `option-data`.
+            option_data: Vec<crate::wire::OptionData>,
+            /// `client-class`.
+            client_class: Option<String>,
+            /// `require-client-classes`.
+            require_client_classes: Vec<String>,
+            /// `user-context`.
+            user_context: Option<crate::wire::Map>,
+            /// `comment`.
+            comment: Option<String>,
+        ] $($rest)* }
+    };
+}
+
 /// Defines a scope's parameter struct (each `None` when not written there)
 /// and its [`Inherit`](crate::wire::Inherit) fallback.
 macro_rules! params_struct {
@@ -268,18 +340,22 @@ macro_rules! params_struct {
 }
 
 /// Defines a global, shared-network or subnet map: its own fields plus the
-/// common and the family scope groups, and `scope()` returning both groups.
+/// common and the family scope groups and the map's shared key group,
+/// `scope()` returning both scope groups and `$getter()` the shared group
+/// as its view struct.
 macro_rules! scoped_struct {
     (
         [ $( $(#[$cm:meta])* $cf:ident : $ct:ty, )* ]
         [ $( $(#[$fm:meta])* $ff:ident : $ft:ty, )* ]
-        $family:ident;
+        [ $( $(#[$gm:meta])* $gf:ident : $gt:ty, )* ]
+        $family:ident, $view:ident via $getter:ident;
         $(#[$m:meta])*
         pub struct $name:ident { $( $(#[$om:meta])* pub $of:ident : $ot:ty, )* }
     ) => {
         $(#[$m])*
         pub struct $name {
             $( $(#[$om])* pub $of: $ot, )*
+            $( $(#[$gm])* #[serde(default)] pub $gf: $gt, )*
             $( $(#[$cm])* #[serde(default)] pub $cf: $ct, )*
             $( $(#[$fm])* #[serde(default)] pub $ff: $ft, )*
         }
@@ -292,34 +368,10 @@ macro_rules! scoped_struct {
                     family: crate::wire::$family { $( $ff: self.$ff.clone(), )* },
                 }
             }
-        }
-    };
-}
 
-/// Defines a server's top-level map: [`scoped_struct!`] with the global
-/// group too, and `globals()` returning that group as a `GlobalsView`.
-macro_rules! global_struct {
-    (
-        [ $($c:tt)* ]
-        [ $($f:tt)* ]
-        [ $( $(#[$gm:meta])* $gf:ident : $gt:ty, )* ]
-        $family:ident;
-        $(#[$m:meta])*
-        pub struct $name:ident { $($own:tt)* }
-    ) => {
-        scoped_struct! {
-            [ $($c)* ] [ $($f)* ] $family;
-            $(#[$m])*
-            pub struct $name {
-                $($own)*
-                $( $(#[$gm])* #[serde(default)] pub $gf: $gt, )*
-            }
-        }
-
-        impl $name {
-            /// The global keys both servers have.
-            pub fn globals(&self) -> crate::wire::GlobalsView<'_> {
-                crate::wire::GlobalsView { $( $gf: &self.$gf, )* }
+            /// The keys this map shares with the other family's.
+            pub fn $getter(&self) -> crate::wire::$view<'_> {
+                crate::wire::$view { $( $gf: &self.$gf, )* }
             }
         }
     };
@@ -364,7 +416,7 @@ macro_rules! spliced_struct {
 }
 
 pub(crate) use {
-    class_fields, common_scope_fields, global_fields, global_struct, interfaces_fields,
-    params_struct, reservation_fields, scope4_fields, scope6_fields, scoped_struct, spliced_struct,
-    view_struct,
+    class_fields, common_scope_fields, global_fields, interfaces_fields, network_fields,
+    params_struct, pool_fields, reservation_fields, scope4_fields, scope6_fields, scoped_struct,
+    spliced_struct, subnet_fields, view_struct,
 };

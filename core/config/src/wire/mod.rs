@@ -22,13 +22,18 @@ mod fields;
 mod infra;
 mod scope;
 mod v4;
+mod v6;
 
 pub use common::*;
 pub use infra::*;
 pub use scope::{CommonScope, Inherit, Scope4, Scope6, ScopeParams};
 pub use v4::*;
+pub use v6::*;
 
-use fields::{class_fields, global_fields, interfaces_fields, reservation_fields, view_struct};
+use fields::{
+    class_fields, global_fields, interfaces_fields, network_fields, pool_fields,
+    reservation_fields, subnet_fields, view_struct,
+};
 
 /// A free-form JSON map (`user-context`, `parameters`).
 pub type Map = serde_json::Map<String, serde_json::Value>;
@@ -46,6 +51,21 @@ interfaces_fields!(view_struct! {
 class_fields!(view_struct! {
     /// The `client-classes` entry keys both servers have.
     pub struct ClassView;
+});
+
+subnet_fields!(view_struct! {
+    /// The subnet keys both servers have.
+    pub struct SubnetView;
+});
+
+network_fields!(view_struct! {
+    /// The shared-network keys both servers have.
+    pub struct NetworkView;
+});
+
+pool_fields!(view_struct! {
+    /// The keys of address and prefix pools besides the range.
+    pub struct PoolView;
 });
 
 reservation_fields!(view_struct! {

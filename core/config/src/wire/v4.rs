@@ -4,10 +4,10 @@
 use serde::Deserialize;
 
 use super::fields::{
-    class_fields, common_scope_fields, global_fields, global_struct, interfaces_fields,
-    reservation_fields, scope4_fields, scoped_struct, spliced_struct,
+    class_fields, common_scope_fields, global_fields, interfaces_fields, network_fields,
+    reservation_fields, scope4_fields, scoped_struct, spliced_struct, subnet_fields,
 };
-use super::{Map, OptionData, OptionDef, Pool, Relay};
+use super::OptionDef;
 use crate::model::{HostIdType, OutboundInterface, SocketType};
 
 /// The top-level object: Kea 2.7.3's `kea-dhcp4` accepts only `Dhcp4` there.
@@ -19,8 +19,8 @@ pub struct TopLevel {
     pub dhcp4: Option<Dhcp4>,
 }
 
-common_scope_fields!(scope4_fields! { global_fields! { global_struct! {
-    Scope4;
+common_scope_fields!(scope4_fields! { global_fields! { scoped_struct! {
+    Scope4, GlobalsView via globals;
     /// The `Dhcp4` map.
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -55,75 +55,27 @@ common_scope_fields!(scope4_fields! { global_fields! { global_struct! {
     }
 } } });
 
-common_scope_fields!(scope4_fields! { scoped_struct! {
-    Scope4;
+common_scope_fields!(scope4_fields! { network_fields! { scoped_struct! {
+    Scope4, NetworkView via common;
     /// One `shared-networks` entry.
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "kebab-case")]
     pub struct SharedNetwork4 {
-        /// `name`.
-        #[serde(default)]
-        pub name: Option<String>,
         /// `subnet4` members.
         #[serde(default)]
         pub subnet4: Vec<Subnet4>,
-        /// `interface`.
-        #[serde(default)]
-        pub interface: Option<String>,
-        /// `option-data`.
-        #[serde(default)]
-        pub option_data: Vec<OptionData>,
-        /// `relay`.
-        #[serde(default)]
-        pub relay: Option<Relay>,
-        /// `client-class`.
-        #[serde(default)]
-        pub client_class: Option<String>,
-        /// `require-client-classes`.
-        #[serde(default)]
-        pub require_client_classes: Vec<String>,
-        /// `user-context`.
-        #[serde(default)]
-        pub user_context: Option<Map>,
-        /// `comment`.
-        #[serde(default)]
-        pub comment: Option<String>,
     }
-} });
+} } });
 
-common_scope_fields!(scope4_fields! { scoped_struct! {
-    Scope4;
+common_scope_fields!(scope4_fields! { subnet_fields! { scoped_struct! {
+    Scope4, SubnetView via common;
     /// One `subnet4` entry.
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "kebab-case")]
     pub struct Subnet4 {
-        /// `id` (range checked by the model).
-        #[serde(default)]
-        pub id: Option<i64>,
-        /// `subnet`.
-        #[serde(default)]
-        pub subnet: Option<String>,
-        /// `pools`.
-        #[serde(default)]
-        pub pools: Vec<Pool>,
-        /// `option-data`.
-        #[serde(default)]
-        pub option_data: Vec<OptionData>,
-        /// `interface`.
-        #[serde(default)]
-        pub interface: Option<String>,
-        /// `client-class`.
-        #[serde(default)]
-        pub client_class: Option<String>,
-        /// `require-client-classes`.
-        #[serde(default)]
-        pub require_client_classes: Vec<String>,
         /// `reservations`.
         #[serde(default)]
         pub reservations: Vec<Reservation>,
-        /// `relay`.
-        #[serde(default)]
-        pub relay: Option<Relay>,
         /// `4o6-interface`.
         #[serde(default, rename = "4o6-interface")]
         pub dhcp4o6_interface: Option<String>,
@@ -133,14 +85,8 @@ common_scope_fields!(scope4_fields! { scoped_struct! {
         /// `4o6-subnet`.
         #[serde(default, rename = "4o6-subnet")]
         pub dhcp4o6_subnet: Option<String>,
-        /// `user-context`.
-        #[serde(default)]
-        pub user_context: Option<Map>,
-        /// `comment`.
-        #[serde(default)]
-        pub comment: Option<String>,
     }
-} });
+} } });
 
 interfaces_fields!(spliced_struct! {
     InterfacesView via common;

@@ -10,58 +10,31 @@ use ruru_proto::defs::OptionDefs;
 
 use super::classes::{class_base, client_classes};
 use super::ctx::Ctx;
-use super::globals::{globals, host_identifiers, ip_reservations_unique};
+use super::globals::{globals, host_identifiers};
 use super::hosts::{host_base, hosts, HostSubnet, Reserved, Resource};
 use super::options::{class_defs, global_defs, Defs};
-use super::scope::{effective, merge};
-use super::{fold_raw, kea22, opt_addr, profile, services, subnet_ids, written_before};
+use super::scope::global_scope;
+use super::subnets::{subnet_lists, Env};
+use super::{opt_addr, profile, services};
+use crate::model::fields::{assemble, class_parts, config_parts, host_parts};
 use crate::model::*;
-use crate::reader::Node;
+use crate::reader::Document;
 use crate::wire;
 use crate::ConfigError;
 
-/// Builds the DHCPv4 model from the strict wire struct; `node` is the
-/// positioned `Dhcp4` map for error positions, `raw` the map as read. Kea 2.2
+/// Builds the DHCPv4 model from the strict wire struct `w` of `doc`,
+/// whose positions locate errors and whose reading warnings come first. Kea 2.2
 /// forms accepted on the way are listed in `warnings` and shown in `raw` in
 /// their 2.7 form, as Kea 2.2's `config-get` shows them.
-pub(crate) fn build(
-    w: &wire::Dhcp4,
-    node: Option<&Node>,
-    mut raw: serde_json::Value,
-) -> Result<Dhcp4Config, ConfigError> {
-    let ctx = Ctx::new(&profile::V4, node);
-    fold_raw(&mut raw);
+pub(crate) fn build(w: &wire::Dhcp4, doc: &Document) -> Result<Dhcp4Config, ConfigError> {
+    let (ctx, mut raw) = Ctx::of(&profile::V4, doc);
     let option_defs = global_defs(&ctx, &w.option_def)?;
-    let mut global_scope = w.scope();
-    kea22::ddns_into_global(
-        &ctx,
-        w.dhcp_ddns.as_ref(),
-        &mut global_scope.common,
-        &mut raw,
-    );
-    let global_scope = merge(global_scope, &Default::default());
-    effective(&ctx, ctx.profile().root, &global_scope.common)?;
-    let defs = Defs {
-        registry: &option_defs,
-        local: &[],
-    };
-    let ip_unique = ip_reservations_unique(w.globals());
+    let global_scope = global_scope(&ctx, w.scope(), w.dhcp_ddns.as_ref(), &mut raw)?;
+    let defs = Defs::global(&option_defs);
     let client_classes = classes(&ctx, &w.client_classes, &option_defs)?;
-    let builder = subnets::Builder4 {
-        ctx: &ctx,
-        defs: Defs {
-            registry: &option_defs,
-            local: &[],
-        },
-        global: global_scope,
-        ip_unique,
-    };
-    let networks_first = written_before(node, "shared-networks", "subnet4");
-    let ids = subnet_ids::subnet_ids(&ctx, w)?;
-    let (subnets, shared_networks) =
-        super::subnets::subnets_and_networks(&ctx, &builder, w, &ids, networks_first)?;
-    ids.write_into(&ctx, &mut raw);
-    kea22::relay_in_raw(&ctx, &mut raw);
+    let builder = Env::new(&ctx, &option_defs, global_scope, w.globals());
+    let ip_unique = builder.ip_unique;
+    let (subnets, shared_networks) = subnet_lists(&builder, w, ctx.root(), &mut raw)?;
     let default_interfaces = wire::InterfacesConfig::default();
     let i = w.interfaces_config.as_ref().unwrap_or(&default_interfaces);
     let interfaces = services::interfaces(
@@ -81,44 +54,21 @@ pub(crate) fn build(
     )?;
     let host_reservation_identifiers =
         host_identifiers(&ctx, w.host_reservation_identifiers.clone())?;
-    let g = globals(&ctx, w.globals(), &defs, &raw)?;
-    let mut config = Dhcp4Config {
+    let g = globals(&ctx, w.globals(), option_defs, &raw)?;
+    let mut config = config_parts!(assemble! { g => Dhcp4Config {
+        raw,
         interfaces,
         subnets,
         shared_networks,
         global_reservations,
         host_reservation_identifiers,
-        options: g.options,
         client_classes,
-        decline_probation_period: g.decline_probation_period,
         echo_client_id: w.echo_client_id.unwrap_or(true),
-        parked_packet_limit: g.parked_packet_limit,
-        early_global_reservations_lookup: g.early_global_reservations_lookup,
-        reservations_lookup_first: g.reservations_lookup_first,
-        ip_reservations_unique: ip_unique,
         stash_agent_options: w.stash_agent_options.unwrap_or(false),
-        lease_database: g.lease_database,
-        hosts_databases: g.hosts_databases,
-        expired_leases: g.expired_leases,
-        multi_threading: g.multi_threading,
-        dhcp_queue_control: g.dhcp_queue_control,
-        dhcp_ddns: g.dhcp_ddns,
-        sanity_checks: g.sanity_checks,
         compatibility: compatibility(w.compatibility.as_ref()),
-        hooks_libraries: g.hooks_libraries,
-        control_sockets: g.control_sockets,
-        loggers: g.loggers,
-        server_tag: g.server_tag,
-        statistic_default_sample_count: g.statistic_default_sample_count,
-        statistic_default_sample_age: g.statistic_default_sample_age,
-        dhcp4o6_port: g.dhcp4o6_port,
-        config_control: g.config_control,
-        user_context: g.user_context,
-        option_defs,
-        raw,
         warnings: Vec::new(),
-    };
-    config.warnings = ctx.take_warnings();
+    } });
+    config.warnings = ctx.warnings_after(doc);
     Ok(config)
 }
 
@@ -140,20 +90,13 @@ fn classes(
             path,
             [&c.next_server, &c.server_hostname, &c.boot_file_name],
         )?;
-        Ok(ClientClass {
-            name: base.name,
-            test: base.test,
-            template_test: base.template_test,
-            only_if_required: base.only_if_required,
-            options: base.options,
+        Ok(class_parts!(assemble! { base => ClientClass {
             next_server: boot.next_server,
             server_hostname: boot.server_hostname,
             boot_file_name: boot.boot_file_name,
-            valid_lifetime: base.valid_lifetime,
             offer_lifetime: c.offer_lifetime,
             option_defs: local,
-            user_context: base.user_context,
-        })
+        } }))
     })
 }
 
@@ -221,18 +164,12 @@ fn host_list(
             path,
             [&w.next_server, &w.server_hostname, &w.boot_file_name],
         )?;
-        Ok(Host4 {
-            id_type: base.id_type,
-            id: base.id,
+        Ok(host_parts!(assemble! { base => Host4 {
             ip_address,
-            hostname: base.hostname,
-            options: base.options,
-            client_classes: base.client_classes,
             next_server: boot.next_server,
             server_hostname: boot.server_hostname,
             boot_file_name: boot.boot_file_name,
-            user_context: base.user_context,
-        })
+        } }))
     })
 }
 

@@ -5,27 +5,18 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::host_list;
 use crate::addr::Prefix;
+use crate::model::fields::{assemble, subnet_parts};
 use crate::model::Subnet4;
 use crate::validate::ctx::Ctx;
-use crate::validate::options::{option_set, Defs, Level};
+use crate::validate::options::{option_set, Level};
 use crate::validate::scope::{effective, merge};
-use crate::validate::subnets::{pools, relabel, relay, subnet_prefix, Member, SubnetBuilder};
+use crate::validate::subnets::{pools, relabel, relay, subnet_prefix, Env, Member, SubnetBuilder};
 use crate::validate::{fold_comment, parse_addr};
 use crate::wire::{self, Scope4, ScopeParams};
 use crate::ConfigError;
 
-/// Builds DHCPv4 subnets over the global level.
-pub(super) struct Builder4<'a> {
-    pub(super) ctx: &'a Ctx<'a>,
-    pub(super) defs: Defs<'a>,
-    /// The global scope, merged.
-    pub(super) global: ScopeParams<Scope4>,
-    /// `ip-reservations-unique`.
-    pub(super) ip_unique: bool,
-}
-
 /// What a member subnet inherits from its shared network.
-pub(super) struct Network4 {
+pub(crate) struct Network4 {
     index: usize,
     interface: Option<String>,
     client_class: Option<String>,
@@ -33,7 +24,7 @@ pub(super) struct Network4 {
     scope: ScopeParams<Scope4>,
 }
 
-impl SubnetBuilder for Builder4<'_> {
+impl SubnetBuilder for Env<'_, Scope4> {
     type Server = wire::Dhcp4;
     type Subnet = Subnet4;
     type Level = Network4;
@@ -72,7 +63,7 @@ impl SubnetBuilder for Builder4<'_> {
         let eff =
             effective(ctx, path, &s.common).map_err(|e| relabel(e, &format!("subnet {label}")))?;
         let f = &s.family;
-        Ok(Subnet4 {
+        Ok(subnet_parts!(assemble! { eff => Subnet4 {
             id,
             prefix: prefix.addr,
             prefix_len: prefix.len,
@@ -99,36 +90,18 @@ impl SubnetBuilder for Builder4<'_> {
                 self.ip_unique,
             )?,
             options: option_set(ctx, &w.option_data, &self.defs, Level::Normal, path)?,
-            valid_lifetime: eff.valid_lifetime,
-            renew_timer: eff.renew_timer,
-            rebind_timer: eff.rebind_timer,
-            calculate_tee_times: eff.calculate_tee_times,
-            t1_percent: eff.t1_percent,
-            t2_percent: eff.t2_percent,
             match_client_id: f.match_client_id.unwrap_or(true),
             authoritative: f.authoritative.unwrap_or(false),
-            reservations_global: eff.reservations_global,
-            reservations_in_subnet: eff.reservations_in_subnet,
-            reservations_out_of_pool: eff.reservations_out_of_pool,
-            cache_threshold: eff.cache_threshold,
-            cache_max_age: eff.cache_max_age,
-            allocator: eff.allocator,
             offer_lifetime: f.offer_lifetime.unwrap_or(0),
             next_server: next_server(ctx, path, f.next_server.as_deref())?,
             server_hostname: f.server_hostname.clone().unwrap_or_default(),
             boot_file_name: f.boot_file_name.clone().unwrap_or_default(),
-            store_extended_info: eff.store_extended_info,
-            ddns: eff.ddns,
             dhcp4o6_interface: w.dhcp4o6_interface.clone(),
             dhcp4o6_interface_id: w.dhcp4o6_interface_id.clone(),
             dhcp4o6_subnet: dhcp4o6_subnet(ctx, path, w.dhcp4o6_subnet.as_deref())?,
             user_context: fold_comment(w.user_context.clone(), w.comment.clone()),
             text,
-        })
-    }
-
-    fn defs(&self) -> &Defs<'_> {
-        &self.defs
+        } }))
     }
 }
 
