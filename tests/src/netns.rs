@@ -1,6 +1,7 @@
 //! Network namespaces and veth pairs that clean up after themselves.
 
 use std::ffi::OsStr;
+use std::os::fd::AsRawFd;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Once;
@@ -79,6 +80,25 @@ impl Netns {
     /// Pids of the processes running inside the namespace.
     pub fn pids(&self) -> Result<Vec<u32>> {
         ns_pids(&self.name)
+    }
+
+    /// Moves the calling thread into this namespace, so that sockets it creates from then on
+    /// live there: Rust clients (a tokio runtime built on this thread afterwards) can then talk
+    /// to the processes inside. Only this thread moves and it stays moved, so call it on a
+    /// thread of its own.
+    pub fn enter(&self) -> Result<()> {
+        let path = format!("/run/netns/{}", self.name);
+        let file = std::fs::File::open(&path)
+            .map_err(|e| HarnessError::io(format!("cannot open {path}"), e))?;
+        // SAFETY: setns(2) on a descriptor owned here; it changes only this thread's network
+        // namespace and touches no memory.
+        if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+            return Err(HarnessError::io(
+                format!("cannot enter {path}"),
+                std::io::Error::last_os_error(),
+            ));
+        }
+        Ok(())
     }
 }
 
