@@ -20,7 +20,7 @@ typedef struct RuruParkToken RuruParkToken;
 #define RURU_HOOK_ABI_MAJOR 1
 
 // Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-#define RURU_HOOK_ABI_MINOR 0
+#define RURU_HOOK_ABI_MINOR 1
 
 // Next-step status: the server proceeds normally.
 #define RURU_NEXT_STEP_CONTINUE 0
@@ -49,8 +49,18 @@ typedef struct RuruParkToken RuruParkToken;
 // The value is malformed or out of range.
 #define RURU_ERR_INVALID 4
 
-// The call is not allowed now (for example registering a callout outside `load`).
+// The call is not allowed now (for example registering a callout outside `load`, or a lease service in
+// a process that has no lease storage).
 #define RURU_ERR_STATE 5
+
+// The object already exists (a lease added at an address that has one). Since 1.1.
+#define RURU_ERR_EXISTS 6
+
+// The configured backend cannot do this (for example writing a lease file without memfile). Since 1.1.
+#define RURU_ERR_UNSUPPORTED 7
+
+// The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
+#define RURU_ERR_BACKEND 8
 
 // Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 // `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -144,6 +154,12 @@ typedef struct RuruValue {
   RuruObject *object;
 } RuruValue;
 
+// Receives what a lease or subnet service returns: on `RURU_OK` the result document (JSON, UTF-8), on an
+// error a human-readable reason (possibly not called at all). `bytes` is valid only during the call;
+// `ctx` is the pointer the plugin passed to the service. Called at most once per service call, on the
+// calling thread.
+typedef void (*RuruSink)(void *ctx, struct RuruStr bytes);
+
 // A callout (and a command handler: it gets the arguments `command` and `response`).
 // Returns 0, a non-zero error code (logged as `HOOKS_CALLOUT_ERROR`), or `RURU_RESULT_EXCEPTION`.
 typedef int32_t (*RuruCallout)(RuruCalloutHandle *handle);
@@ -180,6 +196,15 @@ typedef struct RuruPluginDescriptor {
 
 // Functions the server provides. Appended to only; check `struct_size` before using a field added
 // after the minor version the plugin was built for.
+//
+// The fields from `lease4_get` on (ABI 1.1) are the lease storage services (docs/hooks.md §5.1). They
+// reach the lease store of the running server and may be called from any thread of the plugin, inside
+// or outside a callout (command handlers are the intended callers); each blocks until the backend
+// answered. Leases are exchanged as Kea's lease map in JSON (what `lease4-get` answers: `ip-address`,
+// `hw-address`, `client-id`, `valid-lft`, `cltt`, `subnet-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`,
+// `state`, `user-context`, `pool-id`); addresses are IPv4 in host order. Changes go through the
+// server's statistics, are seen by packet processing at once, and run no callout. Without lease
+// storage (`-T`, or a DHCPv6 server for these v4 services) they return `RURU_ERR_STATE`.
 typedef struct RuruHostApi {
   // `sizeof(RuruHostApi)` as the server knows it.
   size_t struct_size;
@@ -253,6 +278,45 @@ typedef struct RuruHostApi {
   int32_t (*unpark)(RuruParkToken *token, bool force);
   // Gives a reference back and discards the packet: no response.
   int32_t (*park_drop)(RuruParkToken *token);
+  // The lease of `address` as a lease map; `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*lease4_get)(uint32_t address, RuruSink sink, void *ctx);
+  // Every lease whose hardware address has the bytes `hw_address` (any type), as a JSON list of lease
+  // maps in address order (possibly empty).
+  int32_t (*lease4_get_by_hw_address)(struct RuruStr hw_address, RuruSink sink, void *ctx);
+  // Every lease of client identifier `client_id` (bytes), as a JSON list (possibly empty).
+  int32_t (*lease4_get_by_client_id)(struct RuruStr client_id, RuruSink sink, void *ctx);
+  // Every lease whose host name equals `hostname` ignoring ASCII case, as a JSON list.
+  int32_t (*lease4_get_by_hostname)(struct RuruStr hostname, RuruSink sink, void *ctx);
+  // At most `limit` leases with addresses strictly above `after` (0 = from the start), ascending, as a
+  // JSON list: the last address of one page is `after` for the next.
+  int32_t (*lease4_get_page)(uint32_t after, uint32_t limit, RuruSink sink, void *ctx);
+  // Stores a new lease given as a complete lease map (`ip-address`, `subnet-id`, `cltt` and
+  // `valid-lft` required, the rest defaulting to empty/false/0); `RURU_ERR_EXISTS` when its address
+  // has a lease, `RURU_ERR_INVALID` (reason to the sink) when the map is malformed.
+  int32_t (*lease4_add)(struct RuruStr lease, RuruSink sink, void *ctx);
+  // Replaces the lease at the map's `ip-address` whole; `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*lease4_update)(struct RuruStr lease, RuruSink sink, void *ctx);
+  // Deletes the lease of `address`; the sink gets the deleted lease map. `RURU_ERR_NOT_FOUND` when
+  // there is none.
+  int32_t (*lease4_delete)(uint32_t address, RuruSink sink, void *ctx);
+  // Deletes every lease of the `count` subnets `subnet_ids` in one step; the sink gets the number
+  // deleted (a JSON number). No callout runs for them.
+  int32_t (*lease4_wipe)(const uint32_t *subnet_ids, size_t count, RuruSink sink, void *ctx);
+  // Writes every lease to `filename` in the memfile CSV format; the sink gets the path written (a
+  // JSON string). A bare name goes to the lease data directory (`KEA_DHCP_DATA_DIRECTORY`, default
+  // `/var/lib/kea`), any other directory is refused (`RURU_ERR_INVALID`) except for the configured
+  // lease file itself. An existing file is first renamed `<file>.bak<pid>`; when it is the
+  // configured lease file the server goes on appending to the new one. `RURU_ERR_UNSUPPORTED`
+  // without memfile.
+  int32_t (*lease4_write)(struct RuruStr filename, RuruSink sink, void *ctx);
+  // The configured subnet `subnet_id` as a subnet map (`id`, `subnet` as `192.0.2.0/24`,
+  // `valid-lft`); `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*subnet4_get)(uint32_t subnet_id, RuruSink sink, void *ctx);
+  // The subnet the server selects for `address`: the first configured one whose prefix holds it and
+  // that no client class guards; `RURU_ERR_NOT_FOUND` when none does.
+  int32_t (*subnet4_select)(uint32_t address, RuruSink sink, void *ctx);
+  // Every configured subnet, in configuration order, as a JSON list of subnet maps.
+  int32_t (*subnet4_list)(RuruSink sink, void *ctx);
 } RuruHostApi;
 
 // The exported entry point's type.

@@ -7,11 +7,13 @@
 //! Compatibility rules: `RURU_HOOK_ABI_MAJOR` changes when anything existing changes meaning; a server
 //! loads a plugin only with the same major and a minor no newer than its own. Structs carry their size
 //! and grow only by appending fields, so a plugin built for minor N works on a server of minor N+k.
+//!
+//! History: 1.0 callouts, commands, parking; 1.1 lease storage services (`lease4_*`, `subnet4_*`).
 
 /// Incompatible changes bump this; a plugin built for another major is refused.
 pub const RURU_HOOK_ABI_MAJOR: u32 = 1;
 /// Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-pub const RURU_HOOK_ABI_MINOR: u32 = 0;
+pub const RURU_HOOK_ABI_MINOR: u32 = 1;
 
 /// Next-step status: the server proceeds normally.
 pub const RURU_NEXT_STEP_CONTINUE: i32 = 0;
@@ -32,8 +34,15 @@ pub const RURU_ERR_TYPE: i32 = 2;
 pub const RURU_ERR_READ_ONLY: i32 = 3;
 /// The value is malformed or out of range.
 pub const RURU_ERR_INVALID: i32 = 4;
-/// The call is not allowed now (for example registering a callout outside `load`).
+/// The call is not allowed now (for example registering a callout outside `load`, or a lease service in
+/// a process that has no lease storage).
 pub const RURU_ERR_STATE: i32 = 5;
+/// The object already exists (a lease added at an address that has one). Since 1.1.
+pub const RURU_ERR_EXISTS: i32 = 6;
+/// The configured backend cannot do this (for example writing a lease file without memfile). Since 1.1.
+pub const RURU_ERR_UNSUPPORTED: i32 = 7;
+/// The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
+pub const RURU_ERR_BACKEND: i32 = 8;
 
 /// Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 /// `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -137,6 +146,12 @@ pub struct RuruParkToken {
     _opaque: [u8; 0],
 }
 
+/// Receives what a lease or subnet service returns: on `RURU_OK` the result document (JSON, UTF-8), on an
+/// error a human-readable reason (possibly not called at all). `bytes` is valid only during the call;
+/// `ctx` is the pointer the plugin passed to the service. Called at most once per service call, on the
+/// calling thread.
+pub type RuruSink = unsafe extern "C" fn(ctx: *mut core::ffi::c_void, bytes: RuruStr);
+
 /// A callout (and a command handler: it gets the arguments `command` and `response`).
 /// Returns 0, a non-zero error code (logged as `HOOKS_CALLOUT_ERROR`), or `RURU_RESULT_EXCEPTION`.
 pub type RuruCallout = unsafe extern "C" fn(handle: *mut RuruCalloutHandle) -> i32;
@@ -190,6 +205,15 @@ pub type RuruPluginEntry =
 
 /// Functions the server provides. Appended to only; check `struct_size` before using a field added
 /// after the minor version the plugin was built for.
+///
+/// The fields from `lease4_get` on (ABI 1.1) are the lease storage services (docs/hooks.md §5.1). They
+/// reach the lease store of the running server and may be called from any thread of the plugin, inside
+/// or outside a callout (command handlers are the intended callers); each blocks until the backend
+/// answered. Leases are exchanged as Kea's lease map in JSON (what `lease4-get` answers: `ip-address`,
+/// `hw-address`, `client-id`, `valid-lft`, `cltt`, `subnet-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`,
+/// `state`, `user-context`, `pool-id`); addresses are IPv4 in host order. Changes go through the
+/// server's statistics, are seen by packet processing at once, and run no callout. Without lease
+/// storage (`-T`, or a DHCPv6 server for these v4 services) they return `RURU_ERR_STATE`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct RuruHostApi {
@@ -305,6 +329,72 @@ pub struct RuruHostApi {
     pub unpark: unsafe extern "C" fn(token: *mut RuruParkToken, force: bool) -> i32,
     /// Gives a reference back and discards the packet: no response.
     pub park_drop: unsafe extern "C" fn(token: *mut RuruParkToken) -> i32,
+
+    /// The lease of `address` as a lease map; `RURU_ERR_NOT_FOUND` when there is none.
+    pub lease4_get:
+        unsafe extern "C" fn(address: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Every lease whose hardware address has the bytes `hw_address` (any type), as a JSON list of lease
+    /// maps in address order (possibly empty).
+    pub lease4_get_by_hw_address: unsafe extern "C" fn(
+        hw_address: RuruStr,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Every lease of client identifier `client_id` (bytes), as a JSON list (possibly empty).
+    pub lease4_get_by_client_id: unsafe extern "C" fn(
+        client_id: RuruStr,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Every lease whose host name equals `hostname` ignoring ASCII case, as a JSON list.
+    pub lease4_get_by_hostname:
+        unsafe extern "C" fn(hostname: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// At most `limit` leases with addresses strictly above `after` (0 = from the start), ascending, as a
+    /// JSON list: the last address of one page is `after` for the next.
+    pub lease4_get_page: unsafe extern "C" fn(
+        after: u32,
+        limit: u32,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Stores a new lease given as a complete lease map (`ip-address`, `subnet-id`, `cltt` and
+    /// `valid-lft` required, the rest defaulting to empty/false/0); `RURU_ERR_EXISTS` when its address
+    /// has a lease, `RURU_ERR_INVALID` (reason to the sink) when the map is malformed.
+    pub lease4_add:
+        unsafe extern "C" fn(lease: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Replaces the lease at the map's `ip-address` whole; `RURU_ERR_NOT_FOUND` when there is none.
+    pub lease4_update:
+        unsafe extern "C" fn(lease: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Deletes the lease of `address`; the sink gets the deleted lease map. `RURU_ERR_NOT_FOUND` when
+    /// there is none.
+    pub lease4_delete:
+        unsafe extern "C" fn(address: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Deletes every lease of the `count` subnets `subnet_ids` in one step; the sink gets the number
+    /// deleted (a JSON number). No callout runs for them.
+    pub lease4_wipe: unsafe extern "C" fn(
+        subnet_ids: *const u32,
+        count: usize,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Writes every lease to `filename` in the memfile CSV format; the sink gets the path written (a
+    /// JSON string). A bare name goes to the lease data directory (`KEA_DHCP_DATA_DIRECTORY`, default
+    /// `/var/lib/kea`), any other directory is refused (`RURU_ERR_INVALID`) except for the configured
+    /// lease file itself. An existing file is first renamed `<file>.bak<pid>`; when it is the
+    /// configured lease file the server goes on appending to the new one. `RURU_ERR_UNSUPPORTED`
+    /// without memfile.
+    pub lease4_write:
+        unsafe extern "C" fn(filename: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// The configured subnet `subnet_id` as a subnet map (`id`, `subnet` as `192.0.2.0/24`,
+    /// `valid-lft`); `RURU_ERR_NOT_FOUND` when there is none.
+    pub subnet4_get:
+        unsafe extern "C" fn(subnet_id: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// The subnet the server selects for `address`: the first configured one whose prefix holds it and
+    /// that no client class guards; `RURU_ERR_NOT_FOUND` when none does.
+    pub subnet4_select:
+        unsafe extern "C" fn(address: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Every configured subnet, in configuration order, as a JSON list of subnet maps.
+    pub subnet4_list: unsafe extern "C" fn(sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
 }
 
 // SAFETY: the host table is immutable for the life of the process and its functions are thread-safe.

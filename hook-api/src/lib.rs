@@ -4,12 +4,13 @@
 //! - [`names`]: callout point and argument names, as Kea spells them.
 //! - [`sdk`]: the safe Rust layer: declare a plugin with [`ruru_plugin!`], write callouts as
 //!   `fn(&mut Callout) -> HookResult`, commands as `fn(&Command) -> Response`. Panics never cross into
-//!   the server. `docs/hooks.md` teaches it.
+//!   the server. `docs/hooks.md` teaches it. [`leases`] reaches the server's lease storage.
 
 pub mod abi;
 pub mod names;
 pub mod sdk;
 
+pub use sdk::leases;
 pub use sdk::{Callout, Command, HookError, HookResult, Library, NextStep, Response, Value};
 
 /// A static string as an ABI string (for declarations in statics).

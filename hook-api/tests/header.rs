@@ -26,6 +26,7 @@ const OPAQUE: &[&str] = &[
 const TYPES: &[&str] = &[
     "RuruStr",
     "RuruValue",
+    "RuruSink",
     "RuruCallout",
     "RuruCalloutDecl",
     "RuruPluginDescriptor",
@@ -192,8 +193,8 @@ fn header_layouts_match_rust() {
         (
             "RuruHostApi",
             size_of::<RuruHostApi>(),
-            "park_drop",
-            offset_of!(RuruHostApi, park_drop),
+            "subnet4_list",
+            offset_of!(RuruHostApi, subnet4_list),
         ),
     ];
     let mut c = String::from("#include <stddef.h>\n#include \"ruru_hooks.h\"\n");

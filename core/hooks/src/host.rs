@@ -2,6 +2,7 @@
 
 use crate::args::Args;
 use crate::context::RequestContext;
+use crate::lease_host::*;
 use crate::object::{Arena, Obj};
 use crate::park::Parcel;
 use crate::point::Point;
@@ -447,6 +448,19 @@ macro_rules! host_table {
             park,
             unpark,
             park_drop,
+            lease4_get,
+            lease4_get_by_hw_address,
+            lease4_get_by_client_id,
+            lease4_get_by_hostname,
+            lease4_get_page,
+            lease4_add,
+            lease4_update,
+            lease4_delete,
+            lease4_wipe,
+            lease4_write,
+            subnet4_get,
+            subnet4_select,
+            subnet4_list,
         }
     };
 }

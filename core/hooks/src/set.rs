@@ -100,7 +100,7 @@ impl HookSet {
                 scratch: Vec::new(),
             };
             // SAFETY: the descriptor's table has `callouts_len` entries in static plugin memory.
-            let decls = unsafe { raw_slice(c.desc.callouts, c.desc.callouts_len) };
+            let decls = unsafe { crate::value::raw_slice(c.desc.callouts, c.desc.callouts_len) };
             for d in decls {
                 // SAFETY: static names in plugin memory.
                 let name =
@@ -323,14 +323,4 @@ fn unload_one(index: u32, desc: &RuruPluginDescriptor) {
             tracing::error!(target: "kea-dhcp4.hooks", id = "HOOKS_UNLOAD_ERROR", index, rc, "unload returned an error")
         }
     }
-}
-
-/// # Safety
-/// `p` must point to `n` valid items (or `n` be 0).
-unsafe fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
-    if p.is_null() || n == 0 {
-        return &[];
-    }
-    // SAFETY: the caller vouches for the pointer and length.
-    unsafe { std::slice::from_raw_parts(p, n) }
 }

@@ -46,6 +46,16 @@ pub(crate) unsafe fn slice<'a>(s: RuruStr) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(s.ptr, s.len) }
 }
 
+/// # Safety
+/// `p` must point to `n` valid items (or `n` be 0) that live for `'a`.
+pub(crate) unsafe fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
+    if p.is_null() || n == 0 {
+        return &[];
+    }
+    // SAFETY: the caller vouches for the pointer and length.
+    unsafe { std::slice::from_raw_parts(p, n) }
+}
+
 /// Reads a plugin-supplied value as one of the kinds a setter accepts.
 pub(crate) struct Input<'a>(pub(crate) &'a RuruValue);
 

@@ -88,7 +88,8 @@ pub unsafe fn run_command(raw: *mut RuruCalloutHandle, f: fn(&Command) -> Respon
             .and_then(Json::as_str)
             .unwrap_or("")
             .to_owned(),
-        arguments: request.get("arguments").cloned(),
+        // `"arguments": null` is no arguments, as Kea reads it.
+        arguments: request.get("arguments").filter(|a| !a.is_null()).cloned(),
         request,
     };
     let (resp, rc) = match catch_unwind(AssertUnwindSafe(|| f(&cmd))) {

@@ -3,6 +3,7 @@
 mod callout;
 mod command;
 mod host;
+pub mod leases;
 mod library;
 mod object;
 mod value;

@@ -47,6 +47,15 @@ pub enum HookError {
     State(String),
     /// The plugin's own failure.
     Plugin(String),
+    /// The object already exists (a lease at that address); the text says which.
+    Exists(String),
+    /// The server's lease backend cannot do this; the text says what.
+    Unsupported(String),
+    /// The server's lease backend failed; the text is its reason.
+    Backend(String),
+    /// The server refused a lease service call (a malformed lease, or no lease storage in this
+    /// process); the text is its reason.
+    Refused(String),
 }
 
 impl HookError {
@@ -57,6 +66,9 @@ impl HookError {
             RURU_ERR_TYPE => HookError::Type(what),
             RURU_ERR_READ_ONLY => HookError::ReadOnly(what),
             RURU_ERR_STATE => HookError::State(what),
+            RURU_ERR_EXISTS => HookError::Exists(what),
+            RURU_ERR_UNSUPPORTED => HookError::Unsupported(what),
+            RURU_ERR_BACKEND => HookError::Backend(what),
             _ => HookError::Invalid(what),
         }
     }
@@ -70,7 +82,11 @@ impl fmt::Display for HookError {
             HookError::ReadOnly(w) => write!(f, "'{w}' is read-only here"),
             HookError::Invalid(w) => write!(f, "invalid value for '{w}'"),
             HookError::State(w) => write!(f, "'{w}' is not allowed now"),
-            HookError::Plugin(w) => f.write_str(w),
+            HookError::Plugin(w)
+            | HookError::Exists(w)
+            | HookError::Unsupported(w)
+            | HookError::Backend(w)
+            | HookError::Refused(w) => f.write_str(w),
         }
     }
 }

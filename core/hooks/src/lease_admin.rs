@@ -1,0 +1,93 @@
+//! The lease storage plugins reach through the 1.1 host services: what a server provides
+//! ([`LeaseAdmin4`]) and where it registers it.
+//!
+//! One registration per process rather than per [`crate::HookSet`]: the store and statistics belong to
+//! the server, not to a plugin list, and plugins may call from their own threads, where no callout
+//! handle would say which set they belong to.
+
+use ruru_lease::Lease4;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError, RwLock};
+
+/// Why a lease service failed; each maps to one `RURU_ERR_*` code, the text goes to the plugin.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdminError {
+    /// No lease storage in this process (`-T`, or services of the other family).
+    #[error("lease storage is not available in this process")]
+    Unavailable,
+    /// No such lease or subnet.
+    #[error("not found")]
+    NotFound,
+    /// A lease already holds the address.
+    #[error("a lease for {0} already exists")]
+    Exists(Ipv4Addr),
+    /// The request is malformed (the text says how).
+    #[error("{0}")]
+    Invalid(String),
+    /// The configured backend cannot do this.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The backend failed.
+    #[error("{0}")]
+    Backend(String),
+}
+
+/// A configured DHCPv4 subnet as plugins see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetInfo4 {
+    /// The subnet id.
+    pub id: u32,
+    /// The prefix address, as configured.
+    pub prefix: Ipv4Addr,
+    /// The prefix length.
+    pub prefix_len: u8,
+    /// The default valid lifetime, seconds.
+    pub valid_lifetime: u32,
+}
+
+/// The DHCPv4 lease storage of a running server, as administrators change it: every change is kept in
+/// the server's statistics and in its backend. Methods block until the backend answered.
+pub trait LeaseAdmin4: Send + Sync {
+    /// The lease of `addr`.
+    fn get(&self, addr: Ipv4Addr) -> Result<Option<Lease4>, AdminError>;
+    /// Leases whose hardware address has the bytes `hw`, by address.
+    fn by_hw_address(&self, hw: &[u8]) -> Result<Vec<Lease4>, AdminError>;
+    /// Leases of client identifier `id`, by address.
+    fn by_client_id(&self, id: &[u8]) -> Result<Vec<Lease4>, AdminError>;
+    /// Leases whose host name is `name` ignoring ASCII case, by address.
+    fn by_hostname(&self, name: &str) -> Result<Vec<Lease4>, AdminError>;
+    /// At most `limit` leases above `after`, ascending.
+    fn page(&self, after: Option<Ipv4Addr>, limit: usize) -> Result<Vec<Lease4>, AdminError>;
+    /// Stores a new lease; [`AdminError::Exists`] when the address has one.
+    fn add(&self, lease: &Lease4) -> Result<(), AdminError>;
+    /// Replaces the lease at `lease.address`; [`AdminError::NotFound`] when there is none.
+    fn update(&self, lease: &Lease4) -> Result<(), AdminError>;
+    /// Deletes the lease of `addr` and returns it; [`AdminError::NotFound`] when there is none.
+    fn delete(&self, addr: Ipv4Addr) -> Result<Lease4, AdminError>;
+    /// Deletes every lease of the subnets `ids`; how many.
+    fn wipe(&self, ids: &[u32]) -> Result<usize, AdminError>;
+    /// Writes every lease to the file `filename` names (the server's path rules apply); the path
+    /// written.
+    fn write(&self, filename: &str) -> Result<PathBuf, AdminError>;
+    /// Configured subnets, in configuration order.
+    fn subnets(&self) -> Result<Vec<SubnetInfo4>, AdminError>;
+    /// The subnet selected for `addr`: the first holding it that no client class guards.
+    fn select_subnet(&self, addr: Ipv4Addr) -> Result<Option<SubnetInfo4>, AdminError>;
+}
+
+static ADMIN4: RwLock<Option<Arc<dyn LeaseAdmin4>>> = RwLock::new(None);
+
+/// Makes `admin` the lease storage the v4 services reach, replacing any earlier one (`None` removes it).
+pub fn install_lease_admin4(admin: Option<Arc<dyn LeaseAdmin4>>) {
+    *ADMIN4.write().unwrap_or_else(PoisonError::into_inner) = admin;
+}
+
+/// The installed lease storage.
+pub(crate) fn lease_admin4() -> Result<Arc<dyn LeaseAdmin4>, AdminError> {
+    ADMIN4
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .ok_or(AdminError::Unavailable)
+}

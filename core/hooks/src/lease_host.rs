@@ -1,0 +1,410 @@
+//! The 1.1 host services (`lease4_*`, `subnet4_*`): C entry points over the installed
+//! [`LeaseAdmin4`]. Each answers through the plugin's sink and never lets a panic cross the ABI.
+
+use crate::lease_admin::{lease_admin4, AdminError, LeaseAdmin4};
+use crate::lease_json::{lease4_from_json, lease4_to_json, leases4_to_json, subnet4_to_json};
+use crate::value::{raw_slice, raw_str, slice};
+use ruru_hook_api::abi::*;
+use serde_json::{json, Value as Json};
+use std::ffi::c_void;
+use std::net::Ipv4Addr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+fn code(e: &AdminError) -> i32 {
+    match e {
+        AdminError::Unavailable => RURU_ERR_STATE,
+        AdminError::NotFound => RURU_ERR_NOT_FOUND,
+        AdminError::Exists(_) => RURU_ERR_EXISTS,
+        AdminError::Invalid(_) => RURU_ERR_INVALID,
+        AdminError::Unsupported(_) => RURU_ERR_UNSUPPORTED,
+        AdminError::Backend(_) => RURU_ERR_BACKEND,
+    }
+}
+
+/// Runs one service on the installed storage and answers through `sink`: the document on success
+/// (nothing for `null`), the reason on failure. A panic in the server's code is a backend error.
+fn serve(
+    sink: RuruSink,
+    ctx: *mut c_void,
+    f: impl FnOnce(&dyn LeaseAdmin4) -> Result<Json, AdminError>,
+) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(&*lease_admin4()?)));
+    let (rc, bytes) = match outcome {
+        Ok(Ok(Json::Null)) => (RURU_OK, Vec::new()),
+        Ok(Ok(doc)) => (RURU_OK, doc.to_string().into_bytes()),
+        Ok(Err(e)) => (code(&e), e.to_string().into_bytes()),
+        Err(_) => {
+            tracing::error!(target: "kea-dhcp4.hooks", "a lease service panicked");
+            (
+                RURU_ERR_BACKEND,
+                b"internal error in the lease service".to_vec(),
+            )
+        }
+    };
+    if !bytes.is_empty() {
+        // SAFETY: the plugin's sink with its own context; the bytes live across the call.
+        unsafe { sink(ctx, raw_str(&bytes)) };
+    }
+    rc
+}
+
+fn text<'a>(s: RuruStr, what: &str) -> Result<&'a str, AdminError> {
+    // SAFETY: plugins pass valid (pointer, length) pairs for the call.
+    std::str::from_utf8(unsafe { slice(s) })
+        .map_err(|_| AdminError::Invalid(format!("'{what}' is not UTF-8")))
+}
+
+pub(crate) unsafe extern "C" fn lease4_get(address: u32, sink: RuruSink, ctx: *mut c_void) -> i32 {
+    serve(sink, ctx, |a| {
+        a.get(Ipv4Addr::from(address))?
+            .map(|l| lease4_to_json(&l))
+            .ok_or(AdminError::NotFound)
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_get_by_hw_address(
+    hw: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let hw = unsafe { slice(hw) };
+    serve(sink, ctx, |a| Ok(leases4_to_json(&a.by_hw_address(hw)?)))
+}
+
+pub(crate) unsafe extern "C" fn lease4_get_by_client_id(
+    id: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let id = unsafe { slice(id) };
+    serve(sink, ctx, |a| Ok(leases4_to_json(&a.by_client_id(id)?)))
+}
+
+pub(crate) unsafe extern "C" fn lease4_get_by_hostname(
+    name: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve(sink, ctx, |a| {
+        Ok(leases4_to_json(&a.by_hostname(text(name, "hostname")?)?))
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_get_page(
+    after: u32,
+    limit: u32,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    let after = (after != 0).then(|| Ipv4Addr::from(after));
+    serve(sink, ctx, |a| {
+        Ok(leases4_to_json(&a.page(after, limit as usize)?))
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_add(
+    lease: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let lease = unsafe { slice(lease) };
+    serve(sink, ctx, |a| {
+        a.add(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
+        Ok(Json::Null)
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_update(
+    lease: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let lease = unsafe { slice(lease) };
+    serve(sink, ctx, |a| {
+        a.update(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
+        Ok(Json::Null)
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_delete(
+    address: u32,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve(sink, ctx, |a| {
+        Ok(lease4_to_json(&a.delete(Ipv4Addr::from(address))?))
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease4_wipe(
+    ids: *const u32,
+    count: usize,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: the plugin passes `count` ids valid for the call.
+    let ids = unsafe { raw_slice(ids, count) };
+    serve(sink, ctx, |a| Ok(json!(a.wipe(ids)?)))
+}
+
+pub(crate) unsafe extern "C" fn lease4_write(
+    filename: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve(sink, ctx, |a| {
+        let path = a.write(text(filename, "filename")?)?;
+        Ok(json!(path.display().to_string()))
+    })
+}
+
+pub(crate) unsafe extern "C" fn subnet4_get(id: u32, sink: RuruSink, ctx: *mut c_void) -> i32 {
+    serve(sink, ctx, |a| {
+        a.subnets()?
+            .iter()
+            .find(|s| s.id == id)
+            .map(subnet4_to_json)
+            .ok_or(AdminError::NotFound)
+    })
+}
+
+pub(crate) unsafe extern "C" fn subnet4_select(
+    address: u32,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve(sink, ctx, |a| {
+        a.select_subnet(Ipv4Addr::from(address))?
+            .as_ref()
+            .map(subnet4_to_json)
+            .ok_or(AdminError::NotFound)
+    })
+}
+
+pub(crate) unsafe extern "C" fn subnet4_list(sink: RuruSink, ctx: *mut c_void) -> i32 {
+    serve(sink, ctx, |a| {
+        Ok(Json::Array(
+            a.subnets()?.iter().map(subnet4_to_json).collect(),
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lease_admin::{install_lease_admin4, SubnetInfo4};
+    use parking_lot::Mutex;
+    use ruru_lease::Lease4;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// Leases in a map; `panic_on` makes one address blow up, to check panics stay on this side.
+    #[derive(Default)]
+    struct Fake {
+        leases: Mutex<BTreeMap<Ipv4Addr, Lease4>>,
+    }
+
+    const BOOM: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 66);
+
+    impl LeaseAdmin4 for Fake {
+        fn get(&self, addr: Ipv4Addr) -> Result<Option<Lease4>, AdminError> {
+            assert_ne!(addr, BOOM, "boom");
+            Ok(self.leases.lock().get(&addr).cloned())
+        }
+        fn by_hw_address(&self, hw: &[u8]) -> Result<Vec<Lease4>, AdminError> {
+            let all = self.leases.lock();
+            let hit = |l: &&Lease4| l.hwaddr.is_some_and(|h| h.as_bytes() == hw);
+            Ok(all.values().filter(hit).cloned().collect())
+        }
+        fn by_client_id(&self, _: &[u8]) -> Result<Vec<Lease4>, AdminError> {
+            Ok(Vec::new())
+        }
+        fn by_hostname(&self, name: &str) -> Result<Vec<Lease4>, AdminError> {
+            let all = self.leases.lock();
+            Ok(all
+                .values()
+                .filter(|l| l.hostname == name)
+                .cloned()
+                .collect())
+        }
+        fn page(&self, after: Option<Ipv4Addr>, limit: usize) -> Result<Vec<Lease4>, AdminError> {
+            let all = self.leases.lock();
+            let from = after.map_or(0, |a| u32::from(a) + 1);
+            Ok(all
+                .range(Ipv4Addr::from(from)..)
+                .take(limit)
+                .map(|(_, l)| l.clone())
+                .collect())
+        }
+        fn add(&self, lease: &Lease4) -> Result<(), AdminError> {
+            let mut all = self.leases.lock();
+            if all.contains_key(&lease.address) {
+                return Err(AdminError::Exists(lease.address));
+            }
+            all.insert(lease.address, lease.clone());
+            Ok(())
+        }
+        fn update(&self, lease: &Lease4) -> Result<(), AdminError> {
+            let mut all = self.leases.lock();
+            let slot = all.get_mut(&lease.address).ok_or(AdminError::NotFound)?;
+            *slot = lease.clone();
+            Ok(())
+        }
+        fn delete(&self, addr: Ipv4Addr) -> Result<Lease4, AdminError> {
+            self.leases.lock().remove(&addr).ok_or(AdminError::NotFound)
+        }
+        fn wipe(&self, ids: &[u32]) -> Result<usize, AdminError> {
+            let mut all = self.leases.lock();
+            let before = all.len();
+            all.retain(|_, l| !ids.contains(&l.subnet_id));
+            Ok(before - all.len())
+        }
+        fn write(&self, filename: &str) -> Result<PathBuf, AdminError> {
+            Err(AdminError::Unsupported(format!("cannot write {filename}")))
+        }
+        fn subnets(&self) -> Result<Vec<SubnetInfo4>, AdminError> {
+            Ok(vec![SubnetInfo4 {
+                id: 1,
+                prefix: Ipv4Addr::new(192, 0, 2, 0),
+                prefix_len: 24,
+                valid_lifetime: 4000,
+            }])
+        }
+        fn select_subnet(&self, addr: Ipv4Addr) -> Result<Option<SubnetInfo4>, AdminError> {
+            let all = self.subnets()?;
+            Ok(all.into_iter().find(|_| addr.octets()[..3] == [192, 0, 2]))
+        }
+    }
+
+    unsafe extern "C" fn collect(ctx: *mut c_void, bytes: RuruStr) {
+        // SAFETY: the tests pass a `Vec<u8>`; the bytes are valid during the call.
+        unsafe { (*ctx.cast::<Vec<u8>>()).extend_from_slice(slice(bytes)) };
+    }
+
+    /// Calls a service the way a plugin does: its code and what the sink received.
+    fn call(f: impl FnOnce(RuruSink, *mut c_void) -> i32) -> (i32, String) {
+        let mut out = Vec::new();
+        let rc = f(collect, std::ptr::from_mut(&mut out).cast());
+        (rc, String::from_utf8(out).expect("UTF-8"))
+    }
+
+    fn s(text: &str) -> RuruStr {
+        raw_str(text.as_bytes())
+    }
+
+    const A: u32 = 0xc000_0201;
+
+    // One test: the registration is process-wide.
+    #[test]
+    fn services_answer_through_the_sink_with_abi_codes() {
+        install_lease_admin4(None);
+        // SAFETY (every call below): valid strings and sinks for the call.
+        assert_eq!(
+            call(|k, c| unsafe { lease4_get(A, k, c) }),
+            (
+                RURU_ERR_STATE,
+                "lease storage is not available in this process".into()
+            )
+        );
+        install_lease_admin4(Some(Arc::new(Fake::default())));
+        let lease = r#"{"ip-address": "192.0.2.1", "hw-address": "01:02:03:04:05:06",
+                        "subnet-id": 1, "cltt": 5, "valid-lft": 10, "hostname": "h"}"#;
+        assert_eq!(
+            call(|k, c| unsafe { lease4_add(s(lease), k, c) }),
+            (RURU_OK, String::new())
+        );
+        let (rc, text) = call(|k, c| unsafe { lease4_add(s(lease), k, c) });
+        assert_eq!(
+            (rc, text.as_str()),
+            (RURU_ERR_EXISTS, "a lease for 192.0.2.1 already exists")
+        );
+        let (rc, text) = call(|k, c| unsafe { lease4_add(s(r#"{"ip-address": 1}"#), k, c) });
+        assert_eq!(
+            (rc, text.as_str()),
+            (RURU_ERR_INVALID, "'ip-address' is not a string")
+        );
+        let (rc, text) = call(|k, c| unsafe { lease4_get(A, k, c) });
+        assert_eq!(rc, RURU_OK);
+        let got: Json = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            (got["ip-address"].as_str(), got["valid-lft"].as_u64()),
+            (Some("192.0.2.1"), Some(10))
+        );
+        let hw = [1, 2, 3, 4, 5, 6];
+        let (rc, text) = call(|k, c| unsafe { lease4_get_by_hw_address(raw_str(&hw), k, c) });
+        assert_eq!((rc, text.matches("192.0.2.1").count()), (RURU_OK, 1));
+        assert_eq!(
+            call(|k, c| unsafe { lease4_get_by_client_id(raw_str(&[1, 2]), k, c) }),
+            (RURU_OK, "[]".into())
+        );
+        let (rc, text) = call(|k, c| unsafe { lease4_get_by_hostname(s("h"), k, c) });
+        assert_eq!((rc, text.starts_with("[{")), (RURU_OK, true));
+        assert_eq!(
+            call(|k, c| unsafe { lease4_get_page(A, 10, k, c) }),
+            (RURU_OK, "[]".into())
+        );
+        let (_, page) = call(|k, c| unsafe { lease4_get_page(0, 10, k, c) });
+        assert!(page.contains("192.0.2.1"));
+        let updated = lease.replace("\"h\"", "\"x\"");
+        assert_eq!(
+            call(|k, c| unsafe { lease4_update(s(&updated), k, c) }).0,
+            RURU_OK
+        );
+        let other = lease.replace("192.0.2.1", "192.0.2.2");
+        assert_eq!(
+            call(|k, c| unsafe { lease4_update(s(&other), k, c) }),
+            (RURU_ERR_NOT_FOUND, "not found".into())
+        );
+        let (rc, text) = call(|k, c| unsafe { subnet4_select(A, k, c) });
+        assert_eq!(
+            (rc, text.as_str()),
+            (
+                RURU_OK,
+                r#"{"id":1,"subnet":"192.0.2.0/24","valid-lft":4000}"#
+            )
+        );
+        assert_eq!(
+            call(|k, c| unsafe { subnet4_select(1, k, c) }).0,
+            RURU_ERR_NOT_FOUND
+        );
+        assert_eq!(call(|k, c| unsafe { subnet4_get(1, k, c) }).0, RURU_OK);
+        assert_eq!(
+            call(|k, c| unsafe { subnet4_get(2, k, c) }).0,
+            RURU_ERR_NOT_FOUND
+        );
+        assert!(call(|k, c| unsafe { subnet4_list(k, c) })
+            .1
+            .starts_with("[{\"id\":1"));
+        assert_eq!(
+            call(|k, c| unsafe { lease4_write(s("x.csv"), k, c) }),
+            (RURU_ERR_UNSUPPORTED, "cannot write x.csv".into())
+        );
+        let (rc, text) = call(|k, c| unsafe { lease4_delete(A, k, c) });
+        assert_eq!((rc, text.contains("\"hostname\":\"x\"")), (RURU_OK, true));
+        assert_eq!(
+            call(|k, c| unsafe { lease4_delete(A, k, c) }).0,
+            RURU_ERR_NOT_FOUND
+        );
+        assert_eq!(
+            call(|k, c| unsafe { lease4_add(s(&other), k, c) }).0,
+            RURU_OK
+        );
+        let ids = [1u32, 9];
+        assert_eq!(
+            call(|k, c| unsafe { lease4_wipe(ids.as_ptr(), 2, k, c) }),
+            (RURU_OK, "1".into())
+        );
+        // A panic in the server's code is an error code, not an unwind into the plugin.
+        let (rc, text) = call(|k, c| unsafe { lease4_get(u32::from(BOOM), k, c) });
+        assert_eq!(
+            (rc, text.as_str()),
+            (RURU_ERR_BACKEND, "internal error in the lease service")
+        );
+        install_lease_admin4(None);
+    }
+}
