@@ -76,30 +76,38 @@ struct Agent {
 }
 
 impl Agent {
-    /// Starts the agent in `ns` on [`AGENT_PORT`] with basic authentication, forwarding `dhcp4`
-    /// to `socket`, and waits until it answers.
+    /// Starts `ruru-ctrl-agent` in `ns` on [`AGENT_PORT`]; see [`Agent::start_program`].
     fn start(ns: &Netns, dir: &Path, socket: &Path) -> Self {
-        let config = dir.join("ca.json");
+        Self::start_program(ns, dir, socket, &built("ruru-ctrl-agent"), AGENT_PORT)
+    }
+
+    /// Starts the agent `program` (Ruru's or Kea's) in `ns` on `port` with basic authentication,
+    /// forwarding `dhcp4` to `socket`, and waits until it answers.
+    fn start_program(ns: &Netns, dir: &Path, socket: &Path, program: &Path, port: u16) -> Self {
+        let config = dir.join(format!("ca-{port}.json"));
         let text = json!({"Control-agent": {
-            "http-host": "127.0.0.1", "http-port": AGENT_PORT,
+            "http-host": "127.0.0.1", "http-port": port,
             "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
             "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": socket}},
             "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
         }});
         std::fs::write(&config, text.to_string()).expect("agent config written");
-        let log = dir.join("agent.log");
+        let log = dir.join(format!("agent-{port}.log"));
         let child = ns
-            .command(built("ruru-ctrl-agent"))
+            .command(program)
             .arg("-c")
             .arg(&config)
+            // Kea's PID and logger lock files go to the scratch directory.
+            .env("KEA_PIDFILE_DIR", dir)
+            .env("KEA_LOCKFILE_DIR", dir)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&log).expect("log file"))
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("ruru-ctrl-agent starts");
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", program.display()));
         let agent = Self { child, log };
         wait_until("the agent to answer", Duration::from_secs(10), || {
-            post(ns, json!({"command": "status-get"})).is_ok()
+            post_to(ns, port, json!({"command": "status-get"})).is_ok()
         })
         .unwrap_or_else(|e| panic!("{e}\n{}", agent.logs()));
         agent
@@ -117,14 +125,19 @@ impl Drop for Agent {
     }
 }
 
-fn agent_url() -> String {
-    format!("http://127.0.0.1:{AGENT_PORT}/")
+fn url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/")
 }
 
-/// curl POST to the agent with the right credentials.
-fn post(ns: &Netns, command: Value) -> ruru_e2e::Result<HttpReply> {
+/// curl POST to the agent on `port` with the right credentials.
+fn post_to(ns: &Netns, port: u16, command: Value) -> ruru_e2e::Result<HttpReply> {
     let credentials = format!("{USER}:{PASSWORD}");
-    http(ns, &agent_url(), &command, &["-u", &credentials])
+    http(ns, &url(port), &command, &["-u", &credentials])
+}
+
+/// curl POST to ruru-ctrl-agent with the right credentials.
+fn post(ns: &Netns, command: Value) -> ruru_e2e::Result<HttpReply> {
+    post_to(ns, AGENT_PORT, command)
 }
 
 /// The JSON list of a 200 reply.
@@ -206,7 +219,7 @@ fn agent_routes_to_the_server_and_answers_its_own() {
         }
         let refused = http(
             &ns,
-            &agent_url(),
+            &url(AGENT_PORT),
             &json!({"command": "version-get"}),
             &extra,
         )
@@ -221,6 +234,48 @@ fn agent_routes_to_the_server_and_answers_its_own() {
             refused.headers
         );
     }
+}
+
+// CTL-032..035, CTL-026, differential: Kea's kea-ctrl-agent and ruru-ctrl-agent, forwarding to
+// the same ruru-dhcp4, give the same routing answers, error texts and refusals.
+#[test]
+fn routing_answers_match_kea_ctrl_agent() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let kea_agent = PathBuf::from("/usr/sbin/kea-ctrl-agent");
+    assert!(
+        kea_agent.is_file(),
+        "kea-ctrl-agent is missing: apt-get install kea-ctrl-agent"
+    );
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut server, socket) = server(&ns, dir.path());
+    let _ruru = Agent::start(&ns, dir.path(), &socket);
+    let kea_port = AGENT_PORT + 1;
+    let _kea = Agent::start_program(&ns, dir.path(), &socket, &kea_agent, kea_port);
+    let both = |command: Value| {
+        let ruru = post_to(&ns, AGENT_PORT, command.clone()).unwrap();
+        let kea = post_to(&ns, kea_port, command.clone()).unwrap();
+        assert_eq!(ruru.status, kea.status, "{command}");
+        (ruru.body, kea.body)
+    };
+    let (ruru, kea) = both(json!({"command": "status-get", "service": ["dhcp4", "dhcp6"]}));
+    assert_eq!(ruru[0]["arguments"]["pid"], kea[0]["arguments"]["pid"]);
+    assert_eq!(ruru[1], kea[1]);
+    for same in [
+        json!({"command": "status-get", "service": "dhcp4"}),
+        json!({"command": "statistic-get-all"}),
+        json!({"command": "list-commands", "service": ["d2"]}),
+    ] {
+        let (ruru, kea) = both(same.clone());
+        assert_eq!(ruru, kea, "{same}");
+    }
+    let unauthorized =
+        |port| http(&ns, &url(port), &json!({"command": "version-get"}), &[]).unwrap();
+    let (ruru, kea) = (unauthorized(AGENT_PORT), unauthorized(kea_port));
+    assert_eq!((ruru.status, &ruru.body), (kea.status, &kea.body));
+    server.stop().expect("server stops");
+    let (ruru, kea) = both(json!({"command": "status-get", "service": ["dhcp4"]}));
+    assert_eq!(ruru, kea, "the server is offline");
 }
 
 /// Runs a shell client inside `ns` and parses what it printed.
