@@ -205,6 +205,7 @@ pub(crate) async fn serve(
     };
     let first = Snapshot4::build(Arc::new(cfg.clone()), placeholder, &registry);
     let shared = Arc::new(Shared::new(first, store.clone(), state.clone()));
+    hooks4::install_lease_admin(&shared);
     let (ops, mut requests) = mpsc::unbounded_channel();
     let control = Arc::new(ServerControl::new(
         INFO,

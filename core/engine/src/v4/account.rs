@@ -39,6 +39,26 @@ impl Snapshot4 {
         self.for_lease(lease, |_, declined| declined.inc());
     }
 
+    /// A lease entered (`delta` 1) or left (`delta` -1) the store outside packet processing (a lease
+    /// command): its share of `assigned-addresses` (while in state default or declined, the rule
+    /// `recount` applies, so a restart finds the same figures) and of `declined-addresses` is added or
+    /// taken back. Cumulative counters stay: nothing was allocated (Kea does the same, LC-020).
+    pub(crate) fn count_stored(&self, lease: &Lease4, delta: i64) {
+        let assigned = matches!(lease.state, LeaseState::Default | LeaseState::Declined);
+        let declined = lease.state == LeaseState::Declined;
+        if declined {
+            self.stats.declined.add(delta);
+        }
+        self.for_lease(lease, |a, d| {
+            if assigned {
+                a.add(delta);
+            }
+            if declined {
+                d.add(delta);
+            }
+        });
+    }
+
     /// An expired or declined lease was reclaimed (V4-077, V4-078, V4-167).
     pub(crate) fn count_reclaimed(&self, lease: &Lease4) {
         self.stats.reclaimed.inc();

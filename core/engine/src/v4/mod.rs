@@ -9,6 +9,7 @@ mod callouts;
 mod classes;
 mod hostname;
 mod hosts;
+mod lease_admin;
 mod options;
 mod process;
 mod reclaim;
@@ -18,6 +19,7 @@ mod select;
 mod snapshot;
 mod stats;
 
+pub use lease_admin::LeaseAdmin;
 pub use process::process;
 pub use reclaim::{reclaim, ReclaimLimits, ReclaimReport};
 pub use sanity::lease_check;
