@@ -873,3 +873,50 @@ fn statistic_names_cover_keas() {
         "names neither Kea 2.2 nor 2.7 lists: {extra:?}"
     );
 }
+
+// Issue 4, beyond Kea: an HTTP control socket whose user-context opts in serves the statistics in
+// Prometheus' text format at GET /metrics (behind the same authentication); others refuse GET.
+#[test]
+fn prometheus_metrics_endpoint() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let c = start(&ns, |cfg| {
+        cfg["Dhcp4"]["control-sockets"] = json!([
+            {"socket-type": "http", "socket-port": 18002,
+             "user-context": {"prometheus-metrics": true},
+             "authentication": {"type": "basic", "clients": [{"user": "prom", "password": "p"}]}},
+            {"socket-type": "http", "socket-port": 18003}]);
+    });
+    assert!(dora(&ns, 3, "00:0e:30:00:00:00") > 0);
+    let url = "http://127.0.0.1:18002/metrics";
+    assert_eq!(curl(&ns, url, &[]).unwrap().status, 401);
+    let out = ns
+        .command("curl")
+        .args(["-s", "-u", "prom:p", "--max-time", "8", url])
+        .output()
+        .expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("# TYPE ruru_dhcp4_pkt4_received counter"),
+        "{text}"
+    );
+    let received = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ruru_dhcp4_pkt4_received "))
+        .and_then(|v| v.parse::<i64>().ok())
+        .expect("pkt4-received sample");
+    assert_eq!(
+        Some(received),
+        c.stat("pkt4-received"),
+        "the same value as statistic-get"
+    );
+    assert!(
+        text.contains("ruru_dhcp4_assigned_addresses{subnet_id=\"1\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ruru_dhcp4_total_addresses{subnet_id=\"1\",pool_id=\"0\"}"),
+        "{text}"
+    );
+    let plain = curl(&ns, "http://127.0.0.1:18003/metrics", &[]).unwrap();
+    assert_eq!(plain.status, 400, "not opted in");
+}

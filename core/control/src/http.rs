@@ -39,7 +39,17 @@ const CHUNK: usize = 32 * 1024;
 pub(crate) struct HttpSettings {
     tls: Option<TlsAcceptor>,
     auth: Option<BasicAuth>,
+    /// `GET /metrics` is served (opt-in through `user-context`, so the file stays valid for Kea).
+    metrics: bool,
 }
+
+/// Media type of command replies.
+const JSON: &str = "application/json";
+/// Media type of `GET /metrics` (Prometheus text exposition format).
+const PROMETHEUS: &str = "text/plain; version=0.0.4";
+
+/// The `user-context` key that turns on `GET /metrics` on an HTTP control socket.
+const METRICS_KEY: &str = "prometheus-metrics";
 
 impl HttpSettings {
     /// Reads the certificate, key and credential files of `cfg`.
@@ -67,7 +77,13 @@ impl HttpSettings {
                 SocketAddr::new(cfg.address, cfg.port)
             );
         }
-        Ok(Self { tls, auth })
+        let metrics = cfg
+            .user_context
+            .as_ref()
+            .and_then(|c| c.get(METRICS_KEY))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        Ok(Self { tls, auth, metrics })
     }
 }
 
@@ -184,6 +200,7 @@ async fn connection(
 /// The parts of a request this server looks at.
 struct Request {
     method: String,
+    path: String,
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     minor: u8,
     content_type: Option<String>,
@@ -205,6 +222,7 @@ enum ReadError {
 struct Reply {
     status: Status,
     minor: u8,
+    content_type: &'static str,
     body: Vec<u8>,
     keep_alive: bool,
     challenge: Option<String>,
@@ -217,6 +235,7 @@ impl Reply {
         Self {
             status,
             minor,
+            content_type: JSON,
             body,
             keep_alive,
             challenge: None,
@@ -370,6 +389,7 @@ fn parse_head(buf: &[u8]) -> Result<Option<(usize, Request, usize, bool)>, ReadE
     };
     let request = Request {
         method: parsed.method.unwrap_or_default().to_string(),
+        path: parsed.path.unwrap_or_default().to_string(),
         minor,
         content_type: values(headers, "content-type")
             .next()
@@ -423,7 +443,11 @@ async fn respond(
     ctx: &Context,
 ) -> Reply {
     let (minor, keep_alive) = (request.minor, request.keep_alive);
-    if request.method != "POST" || !request.has_length || !is_json(request.content_type.as_deref())
+    let scrape = settings.metrics && request.method == "GET" && request.path == "/metrics";
+    if !scrape
+        && (request.method != "POST"
+            || !request.has_length
+            || !is_json(request.content_type.as_deref()))
     {
         return Reply::refusal(Status::BadRequest, minor, keep_alive);
     }
@@ -448,6 +472,16 @@ async fn respond(
             }
         }
     }
+    if scrape {
+        return Reply {
+            status: Status::Ok,
+            minor,
+            content_type: PROMETHEUS,
+            body: ctx.handler.metrics().unwrap_or_default().into_bytes(),
+            keep_alive,
+            challenge: None,
+        };
+    }
     let responses = match parse_command(&request.body) {
         Ok(mut command) => {
             command.remote_address = Some(peer.ip().to_string());
@@ -458,6 +492,7 @@ async fn respond(
     Reply {
         status: Status::Ok,
         minor,
+        content_type: JSON,
         body: json::to_kea_bytes(&Value::Array(
             responses.iter().map(Response::to_json).collect(),
         )),
@@ -468,11 +503,12 @@ async fn respond(
 
 async fn write_reply<S: AsyncWrite + Unpin>(io: &mut S, reply: &Reply) -> std::io::Result<()> {
     let mut head = format!(
-        "HTTP/1.{} {} {}\r\nContent-Length: {}\r\nContent-Type: application/json\r\n",
+        "HTTP/1.{} {} {}\r\nContent-Length: {}\r\nContent-Type: {}\r\n",
         reply.minor,
         reply.status.code(),
         reply.status.reason(),
-        reply.body.len()
+        reply.body.len(),
+        reply.content_type
     );
     if let Some(challenge) = &reply.challenge {
         head.push_str(&format!("WWW-Authenticate: {challenge}\r\n"));

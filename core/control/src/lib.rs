@@ -49,6 +49,12 @@ pub trait Handler: Send + Sync + 'static {
         let one = self.handle(command);
         Box::pin(async move { vec![one.await] })
     }
+
+    /// The statistics in Prometheus' text format, served as `GET /metrics` on HTTP sockets whose
+    /// `user-context` holds `"prometheus-metrics": true`; `None` when this process has none.
+    fn metrics(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What every connection needs from its socket set.

@@ -8,6 +8,7 @@ mod args;
 mod config_cmds;
 mod dhcp_state;
 mod general;
+mod metrics;
 mod stats_cmds;
 
 pub(crate) use dhcp_state::DhcpState;
@@ -249,6 +250,11 @@ impl Handler for ControlHandler {
     fn handle(&self, command: Command) -> Pin<Box<dyn Future<Output = Response> + Send + 'static>> {
         let control = self.0.clone();
         Box::pin(async move { control.dispatch(command).await })
+    }
+
+    fn metrics(&self) -> Option<String> {
+        let daemon = self.0.info.binary.trim_start_matches("ruru-");
+        Some(metrics::render(daemon, &self.0.registry.snapshot()))
     }
 }
 
