@@ -201,7 +201,10 @@ impl<'a> Args<'a> {
             Slot::BytesOut(b) => *b = input.bytes()?.to_vec(),
             Slot::Json(t, true) => {
                 let text = input.text()?;
-                serde_json::from_str::<serde_json::Value>(text).map_err(|_| RURU_ERR_INVALID)?;
+                // Checked without building a tree: a command's response may be a page of a
+                // thousand leases, parsed for real once the callouts are done.
+                serde_json::from_str::<serde::de::IgnoredAny>(text)
+                    .map_err(|_| RURU_ERR_INVALID)?;
                 *t = Some(text.to_owned());
             }
             Slot::SubnetChoice { chosen, all } => {

@@ -2,7 +2,7 @@
 //! [`LeaseAdmin4`]. Each answers through the plugin's sink and never lets a panic cross the ABI.
 
 use crate::lease_admin::{lease_admin4, AdminError, LeaseAdmin4};
-use crate::lease_json::{lease4_from_json, lease4_to_json, leases4_to_json, subnet4_to_json};
+use crate::lease_json::{lease4_from_json, lease4_json, subnet4_json, write_leases4};
 use crate::value::{raw_slice, raw_str, slice};
 use ruru_hook_api::abi::*;
 use serde_json::{json, Value as Json};
@@ -22,16 +22,15 @@ fn code(e: &AdminError) -> i32 {
 }
 
 /// Runs one service on the installed storage and answers through `sink`: the document on success
-/// (nothing for `null`), the reason on failure. A panic in the server's code is a backend error.
+/// (nothing when it is empty), the reason on failure. A panic in the server's code is a backend error.
 fn serve(
     sink: RuruSink,
     ctx: *mut c_void,
-    f: impl FnOnce(&dyn LeaseAdmin4) -> Result<Json, AdminError>,
+    f: impl FnOnce(&dyn LeaseAdmin4) -> Result<Vec<u8>, AdminError>,
 ) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| f(&*lease_admin4()?)));
     let (rc, bytes) = match outcome {
-        Ok(Ok(Json::Null)) => (RURU_OK, Vec::new()),
-        Ok(Ok(doc)) => (RURU_OK, doc.to_string().into_bytes()),
+        Ok(Ok(doc)) => (RURU_OK, doc),
         Ok(Err(e)) => (code(&e), e.to_string().into_bytes()),
         Err(_) => {
             tracing::error!(target: "kea-dhcp4.hooks", "a lease service panicked");
@@ -48,6 +47,11 @@ fn serve(
     rc
 }
 
+/// A small JSON document as bytes.
+fn doc(v: Json) -> Vec<u8> {
+    v.to_string().into_bytes()
+}
+
 fn text<'a>(s: RuruStr, what: &str) -> Result<&'a str, AdminError> {
     // SAFETY: plugins pass valid (pointer, length) pairs for the call.
     std::str::from_utf8(unsafe { slice(s) })
@@ -57,7 +61,7 @@ fn text<'a>(s: RuruStr, what: &str) -> Result<&'a str, AdminError> {
 pub(crate) unsafe extern "C" fn lease4_get(address: u32, sink: RuruSink, ctx: *mut c_void) -> i32 {
     serve(sink, ctx, |a| {
         a.get(Ipv4Addr::from(address))?
-            .map(|l| lease4_to_json(&l))
+            .map(|l| lease4_json(&l))
             .ok_or(AdminError::NotFound)
     })
 }
@@ -69,7 +73,7 @@ pub(crate) unsafe extern "C" fn lease4_get_by_hw_address(
 ) -> i32 {
     // SAFETY: plugin bytes valid for the call.
     let hw = unsafe { slice(hw) };
-    serve(sink, ctx, |a| Ok(leases4_to_json(&a.by_hw_address(hw)?)))
+    serve(sink, ctx, |a| Ok(write_leases4(&a.by_hw_address(hw)?)))
 }
 
 pub(crate) unsafe extern "C" fn lease4_get_by_client_id(
@@ -79,7 +83,7 @@ pub(crate) unsafe extern "C" fn lease4_get_by_client_id(
 ) -> i32 {
     // SAFETY: plugin bytes valid for the call.
     let id = unsafe { slice(id) };
-    serve(sink, ctx, |a| Ok(leases4_to_json(&a.by_client_id(id)?)))
+    serve(sink, ctx, |a| Ok(write_leases4(&a.by_client_id(id)?)))
 }
 
 pub(crate) unsafe extern "C" fn lease4_get_by_hostname(
@@ -88,7 +92,7 @@ pub(crate) unsafe extern "C" fn lease4_get_by_hostname(
     ctx: *mut c_void,
 ) -> i32 {
     serve(sink, ctx, |a| {
-        Ok(leases4_to_json(&a.by_hostname(text(name, "hostname")?)?))
+        Ok(write_leases4(&a.by_hostname(text(name, "hostname")?)?))
     })
 }
 
@@ -100,7 +104,7 @@ pub(crate) unsafe extern "C" fn lease4_get_page(
 ) -> i32 {
     let after = (after != 0).then(|| Ipv4Addr::from(after));
     serve(sink, ctx, |a| {
-        Ok(leases4_to_json(&a.page(after, limit as usize)?))
+        Ok(write_leases4(&a.page(after, limit as usize)?))
     })
 }
 
@@ -113,7 +117,7 @@ pub(crate) unsafe extern "C" fn lease4_add(
     let lease = unsafe { slice(lease) };
     serve(sink, ctx, |a| {
         a.add(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
-        Ok(Json::Null)
+        Ok(Vec::new())
     })
 }
 
@@ -126,7 +130,7 @@ pub(crate) unsafe extern "C" fn lease4_update(
     let lease = unsafe { slice(lease) };
     serve(sink, ctx, |a| {
         a.update(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
-        Ok(Json::Null)
+        Ok(Vec::new())
     })
 }
 
@@ -136,7 +140,7 @@ pub(crate) unsafe extern "C" fn lease4_delete(
     ctx: *mut c_void,
 ) -> i32 {
     serve(sink, ctx, |a| {
-        Ok(lease4_to_json(&a.delete(Ipv4Addr::from(address))?))
+        Ok(lease4_json(&a.delete(Ipv4Addr::from(address))?))
     })
 }
 
@@ -148,7 +152,7 @@ pub(crate) unsafe extern "C" fn lease4_wipe(
 ) -> i32 {
     // SAFETY: the plugin passes `count` ids valid for the call.
     let ids = unsafe { raw_slice(ids, count) };
-    serve(sink, ctx, |a| Ok(json!(a.wipe(ids)?)))
+    serve(sink, ctx, |a| Ok(doc(json!(a.wipe(ids)?))))
 }
 
 pub(crate) unsafe extern "C" fn lease4_write(
@@ -158,7 +162,7 @@ pub(crate) unsafe extern "C" fn lease4_write(
 ) -> i32 {
     serve(sink, ctx, |a| {
         let path = a.write(text(filename, "filename")?)?;
-        Ok(json!(path.display().to_string()))
+        Ok(doc(json!(path.display().to_string())))
     })
 }
 
@@ -167,7 +171,7 @@ pub(crate) unsafe extern "C" fn subnet4_get(id: u32, sink: RuruSink, ctx: *mut c
         a.subnets()?
             .iter()
             .find(|s| s.id == id)
-            .map(subnet4_to_json)
+            .map(|s| doc(subnet4_json(s)))
             .ok_or(AdminError::NotFound)
     })
 }
@@ -180,16 +184,16 @@ pub(crate) unsafe extern "C" fn subnet4_select(
     serve(sink, ctx, |a| {
         a.select_subnet(Ipv4Addr::from(address))?
             .as_ref()
-            .map(subnet4_to_json)
+            .map(|s| doc(subnet4_json(s)))
             .ok_or(AdminError::NotFound)
     })
 }
 
 pub(crate) unsafe extern "C" fn subnet4_list(sink: RuruSink, ctx: *mut c_void) -> i32 {
     serve(sink, ctx, |a| {
-        Ok(Json::Array(
-            a.subnets()?.iter().map(subnet4_to_json).collect(),
-        ))
+        Ok(doc(Json::Array(
+            a.subnets()?.iter().map(subnet4_json).collect(),
+        )))
     })
 }
 

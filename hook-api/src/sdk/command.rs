@@ -56,9 +56,14 @@ impl Response {
     }
     /// The response as its JSON map.
     pub fn to_json(&self) -> Json {
+        self.clone().into_json()
+    }
+
+    /// The response as its JSON map, without copying the arguments (a page of leases is large).
+    pub fn into_json(self) -> Json {
         let mut m = json!({"result": self.result, "text": self.text});
-        if let Some(a) = &self.arguments {
-            m["arguments"] = a.clone();
+        if let Some(a) = self.arguments {
+            m["arguments"] = a;
         }
         m
     }
@@ -103,7 +108,7 @@ pub unsafe fn run_command(raw: *mut RuruCalloutHandle, f: fn(&Command) -> Respon
             RURU_RESULT_EXCEPTION,
         ),
     };
-    let text = resp.to_json().to_string();
+    let text = resp.into_json().to_string();
     if c.set_arg(arg::RESPONSE, Value::Json(&text)).is_err() {
         return 1;
     }
