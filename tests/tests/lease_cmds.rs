@@ -68,14 +68,20 @@ fn config(socket: &Path, library: &Path) -> Value {
 }
 
 fn start(ns: &Netns, subject: Subject) -> Leases<'_> {
+    start_with(ns, subject, |_| {})
+}
+
+/// [`start`] with the configuration changed by `edit` first.
+fn start_with(ns: &Netns, subject: Subject, edit: impl FnOnce(&mut Value)) -> Leases<'_> {
     let dir = tempfile::tempdir().expect("temp dir");
     let socket = dir.path().join("dhcp4.sock");
     let library = match subject {
         Subject::Ruru => plugin("libdhcp_lease_cmds.so"),
         Subject::Kea => PathBuf::from(KEA_PLUGIN),
     };
-    let server =
-        Server::start_subject(subject, ns, config(&socket, &library)).expect("server starts");
+    let mut cfg = config(&socket, &library);
+    edit(&mut cfg);
+    let server = Server::start_subject(subject, ns, cfg).expect("server starts");
     wait_until("control socket", Duration::from_secs(10), || {
         socket.exists()
     })
@@ -575,6 +581,32 @@ fn dora_sees_added_leases_and_restart_keeps_them() {
     .expect("control socket");
     c.expect("lease4-get", json!({"ip-address": "10.0.0.10"}), 0);
     assert_eq!(c.stat("subnet[1].assigned-addresses"), 2);
+}
+
+// LC-008: the commands answer the same on an HTTP control socket.
+#[test]
+fn http_channel_answers_the_same() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let c = start_with(&ns, Subject::Ruru, |cfg| {
+        cfg["Dhcp4"]["control-sockets"] = json!([{"socket-type": "http", "socket-port": 18011}]);
+    });
+    let url = "http://127.0.0.1:18011/";
+    let add = json!({"command": "lease4-add",
+                     "arguments": {"ip-address": "192.0.2.9", "hw-address": MAC}});
+    let added = control::http(&ns, url, &add, &[]).expect("HTTP answer");
+    assert_eq!(added.body[0]["result"], 0, "{:?}", added.body);
+    for cmd in [
+        json!({"command": "lease4-get", "arguments": {"ip-address": "192.0.2.9"}}),
+        json!({"command": "lease4-get-page", "arguments": {"from": "start", "limit": 5}}),
+        json!({"command": "lease4-del", "arguments": {"ip-address": "192.0.2.99"}}),
+    ] {
+        let over_http = control::http(&ns, url, &cmd, &[]).expect("HTTP answer");
+        let over_unix = c.run(
+            cmd["command"].as_str().expect("name"),
+            Some(cmd["arguments"].clone()),
+        );
+        assert_eq!(over_http.body[0], over_unix, "{cmd}");
+    }
 }
 
 /// One step of the differential sequence: a command, and the result Kea 2.7.3 gives when Kea 2.2's
