@@ -225,6 +225,8 @@ fn add_get_update_del() {
     // LC-042: a second add is a conflict and leaves the first lease alone.
     let r = c.expect("lease4-add", h(json!({"hostname": "other"})), 4);
     assert_eq!(r["text"], "IPv4 lease already exists.");
+    // LC-007: logged as Kea logs it.
+    assert!(c.server.logs().contains("LEASE_CMDS_ADD4_CONFLICT"));
     // LC-015, LC-017, LC-018, LC-019: every optional field; an infinite lifetime.
     c.expect(
         "lease4-add",
@@ -581,6 +583,65 @@ fn dora_sees_added_leases_and_restart_keeps_them() {
     .expect("control socket");
     c.expect("lease4-get", json!({"ip-address": "10.0.0.10"}), 0);
     assert_eq!(c.stat("subnet[1].assigned-addresses"), 2);
+}
+
+// LC-002, LC-005, LC-023, LC-007: a reconfiguration keeps the commands working on the new
+// configuration (parameters ignored), no packet callout runs for their changes, and without the
+// plugin the commands are gone.
+#[test]
+fn reconfiguration_and_no_callouts() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let c = start(&ns, Subject::Ruru);
+    c.expect(
+        "lease4-add",
+        json!({"ip-address": "192.0.2.5", "hw-address": MAC}),
+        0,
+    );
+    let probe_log = c.server.dir().join("probe.log");
+    let mut cfg = c.run("config-get", None)["arguments"].clone();
+    cfg.as_object_mut().expect("map").remove("hash");
+    let lease_cmds = plugin("libdhcp_lease_cmds.so");
+    cfg["Dhcp4"]["hooks-libraries"] = json!([
+        {"library": lease_cmds, "parameters": {"x": 1}},
+        {"library": plugin("libruru_test_probe.so"), "parameters": {"tag": "P", "log": probe_log}}
+    ]);
+    c.expect("config-set", cfg.clone(), 0);
+    c.expect(
+        "lease4-add",
+        json!({"ip-address": "192.0.2.6", "hw-address": MAC}),
+        0,
+    );
+    c.expect(
+        "lease4-update",
+        json!({"ip-address": "192.0.2.6", "hw-address": MAC, "state": 1}),
+        0,
+    );
+    c.expect("lease4-del", json!({"ip-address": "192.0.2.5"}), 0);
+    c.expect("lease4-wipe", json!({"subnet-id": 7}), 0);
+    // The statistics of the new configuration followed (recounted at the switch, then each change).
+    assert_eq!(c.stat("subnet[7].assigned-addresses"), 0);
+    assert_eq!(c.stat("declined-addresses"), 0);
+    let points: Vec<String> = std::fs::read_to_string(&probe_log)
+        .expect("probe log")
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        .collect();
+    assert!(
+        points.iter().any(|p| p == "command_processed"),
+        "{points:?}"
+    );
+    assert!(
+        !points.iter().any(|p| p.starts_with("lease4_")),
+        "a lease callout ran: {points:?}"
+    );
+    let logs = c.server.logs();
+    assert!(logs.contains("LEASE_CMDS_WIPE4_DEPRECATED"), "{logs}");
+    assert!(logs.contains("LEASE_CMDS_INIT_OK") && logs.contains("LEASE_CMDS_DEINIT_OK"));
+    cfg["Dhcp4"]["hooks-libraries"] = json!([]);
+    c.expect("config-set", cfg, 0);
+    for name in COMMANDS4 {
+        c.expect(name, json!({}), 2);
+    }
 }
 
 // LC-008: the commands answer the same on an HTTP control socket.
