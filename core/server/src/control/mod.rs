@@ -195,6 +195,10 @@ impl ServerControl {
                 None => Response::unsupported(&cmd.name),
             },
         };
+        // Large answers (a page of leases) are not copied through JSON when no callout would see them.
+        if !hooks.has(ruru_hooks::Point::CommandProcessed) {
+            return response;
+        }
         let processed =
             hooks.command_processed(&cmd.name, cmd.arguments.as_ref(), response.to_json());
         Response::from_json(&processed).unwrap_or_else(|e| {
