@@ -285,6 +285,32 @@ unsafe extern "C" fn park_drop(_: *mut RuruParkToken) -> i32 {
     park_event(false, false)
 }
 
+/// The probe never uses the lease services (ABI 1.1): every one answers "unsupported".
+mod no_leases {
+    use ruru_hook_api::abi::{RuruSink, RuruStr, RURU_ERR_UNSUPPORTED};
+    use std::ffi::c_void;
+    pub(super) unsafe extern "C" fn by_address(_: u32, _: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn by_bytes(_: RuruStr, _: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn page(_: u32, _: u32, _: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn wipe(
+        _: *const u32,
+        _: usize,
+        _: RuruSink,
+        _: *mut c_void,
+    ) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn list(_: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+}
+
 pub(crate) static HOST: RuruHostApi = RuruHostApi {
     struct_size: std::mem::size_of::<RuruHostApi>(),
     abi_minor: RURU_HOOK_ABI_MINOR,
@@ -318,4 +344,17 @@ pub(crate) static HOST: RuruHostApi = RuruHostApi {
     park,
     unpark,
     park_drop,
+    lease4_get: no_leases::by_address,
+    lease4_get_by_hw_address: no_leases::by_bytes,
+    lease4_get_by_client_id: no_leases::by_bytes,
+    lease4_get_by_hostname: no_leases::by_bytes,
+    lease4_get_page: no_leases::page,
+    lease4_add: no_leases::by_bytes,
+    lease4_update: no_leases::by_bytes,
+    lease4_delete: no_leases::by_address,
+    lease4_wipe: no_leases::wipe,
+    lease4_write: no_leases::by_bytes,
+    subnet4_get: no_leases::by_address,
+    subnet4_select: no_leases::by_address,
+    subnet4_list: no_leases::list,
 };
