@@ -50,6 +50,8 @@ for tool in ip ss perfdhcp timeout awk; do
 done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=scripts/bench/lib.sh
+source "$ROOT/scripts/bench/lib.sh"
 KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
 [[ -x "$KEA_BIN" ]] || die "kea-dhcp4 not found (apt-get install kea-dhcp4-server) or set KEA_DHCP4_BIN"
 
@@ -65,18 +67,6 @@ fi
 WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
 SERVER_PID=""
 
-# Kills what runs in a namespace of ours, then deletes it.
-remove_ns() {
-    local ns="$1" pids
-    pids="$(ip netns pids "$ns" 2>/dev/null || true)"
-    if [[ -n "$pids" ]]; then
-        # shellcheck disable=SC2086 # one pid per word
-        kill -KILL $pids 2>/dev/null || true
-        sleep 0.2
-    fi
-    ip netns del "$ns" 2>/dev/null || true
-}
-
 cleanup() {
     if [[ -n "$SERVER_PID" ]]; then
         kill -KILL "$SERVER_PID" 2>/dev/null || true
@@ -87,15 +77,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Leftovers of earlier runs that died before their trap: namespaces whose owner is gone.
-for old in $(ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print $1}'); do
-    owner="${old#"$NS_PREFIX"}"
-    [[ -d "/proc/$owner" ]] || remove_ns "$old"
-done
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 127.0.0.2/8 dev lo
+make_bench_ns
 mkdir -p /run/kea /var/run/kea /var/lib/kea
 
 # write_config DIR: the one config both servers run.

@@ -62,6 +62,8 @@ for tool in ip ss perfdhcp timeout awk python3; do
 done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=scripts/bench/lib.sh
+source "$ROOT/scripts/bench/lib.sh"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$SUBJECT" in
 ruru)
@@ -87,18 +89,6 @@ SOCKET="$WORK/dhcp4.sock"
 SERVER_PID=""
 PERF_PID=""
 
-# Kills what runs in a namespace of ours, then deletes it.
-remove_ns() {
-    local ns="$1" pids
-    pids="$(ip netns pids "$ns" 2>/dev/null || true)"
-    if [[ -n "$pids" ]]; then
-        # shellcheck disable=SC2086 # one pid per word
-        kill -KILL $pids 2>/dev/null || true
-        sleep 0.2
-    fi
-    ip netns del "$ns" 2>/dev/null || true
-}
-
 cleanup() {
     for pid in "$PERF_PID" "$SERVER_PID"; do
         [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null || true
@@ -109,15 +99,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Leftovers of earlier runs that died before their trap: namespaces whose owner is gone.
-for old in $(ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print $1}'); do
-    owner="${old#"$NS_PREFIX"}"
-    [[ -d "/proc/$owner" ]] || remove_ns "$old"
-done
-
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 127.0.0.2/8 dev lo
+make_bench_ns
 
 echo "writing $LEASES leases..." >&2
 awk -v n="$LEASES" -v expire="$(($(date +%s) + 864000))" 'BEGIN {
