@@ -92,7 +92,7 @@ pub(crate) async fn pick<S: LeaseStore4>(
         any_pool = true;
         let pools = &snap.config.subnets[si].pools;
         let allowed =
-            |pool: usize| super::select::class_allows(&pools[pool].client_class, client.classes);
+            |pool: usize| crate::classes::class_allows(&pools[pool].client_class, client.classes);
         if !(0..pools.len()).any(allowed) {
             continue;
         }

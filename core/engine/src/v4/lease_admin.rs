@@ -3,9 +3,9 @@
 //! `recount` would find after a restart, and the allocator sees each change at once since it reads
 //! the same store. No callout runs for these changes (LC-023).
 
-use super::classes::Classes;
-use super::select::class_allows;
 use super::snapshot::Snapshot4;
+use crate::classes::class_allows;
+use crate::classes::Classes;
 use ruru_config::Subnet4;
 use ruru_lease::{Lease4, LeaseStore4, StoreError};
 use std::net::Ipv4Addr;

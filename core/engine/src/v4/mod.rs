@@ -6,7 +6,6 @@
 mod account;
 mod alloc;
 mod callouts;
-mod classes;
 mod hostname;
 mod hosts;
 mod lease_admin;
@@ -19,9 +18,10 @@ mod select;
 mod snapshot;
 mod stats;
 
+pub use crate::reclaim::{ReclaimLimits, ReclaimReport};
 pub use lease_admin::LeaseAdmin;
 pub use process::process;
-pub use reclaim::{reclaim, ReclaimLimits, ReclaimReport};
+pub use reclaim::reclaim;
 pub use sanity::lease_check;
 pub use snapshot::{Snapshot4, Transport4};
 pub use stats::{GlobalStats4, PoolStats4, SubnetStats4};
@@ -136,7 +136,7 @@ pub(crate) struct Client<'a> {
     pub(crate) htype: u8,
     /// Option 61, or `None` when `match-client-id` is off for the client's subnet.
     pub(crate) client_id: Option<&'a [u8]>,
-    pub(crate) classes: &'a classes::Classes<'a>,
+    pub(crate) classes: &'a crate::classes::Classes<'a>,
     /// The address reserved for this client, if any.
     pub(crate) reserved: Option<Ipv4Addr>,
 }

@@ -2,13 +2,13 @@
 
 use super::alloc::{self, AllocFail, Avail};
 use super::callouts::{self, Step};
-use super::classes::Classes;
 use super::hosts::ClientIds;
 use super::options::Scopes;
 use super::reply::{self, Times};
 use super::select::select_subnet;
 use super::snapshot::Snapshot4;
 use super::{hostname, Client, DropReason, Ingress4, Outcome4};
+use crate::classes::Classes;
 use ruru_config::Host4;
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Point, RequestContext, Slot};
@@ -456,7 +456,8 @@ impl<'a> Query<'a> {
             Some((si, h)) => (si, Some(h)),
             None => (selected, None),
         };
-        self.classes.set_host(host);
+        self.classes
+            .set_host(host.map(|h| h.client_classes.as_slice()));
         Ok(Some(Placement {
             subnet,
             family,
@@ -532,7 +533,7 @@ impl<'a> Query<'a> {
         }
         let pool = self.snap.subnets[si].pool_of(a)?;
         let cfg_pool = &self.snap.config.subnets[si].pools[pool.index];
-        super::select::class_allows(&cfg_pool.client_class, &self.classes).then_some(si)
+        crate::classes::class_allows(&cfg_pool.client_class, &self.classes).then_some(si)
     }
 
     /// Chooses an address for a client that needs one: reservation, current lease, option 50, allocator (V4-026).
@@ -602,7 +603,7 @@ impl<'a> Query<'a> {
                 .map(|p| &s.pools[p.index]),
             subnet: Some(s),
             network: s.shared_network.map(|n| &cfg.shared_networks[n]),
-            classes: self.classes.configured(cfg),
+            classes: self.classes.configured(&cfg.client_classes, |c| &c.name),
             global: Some(&cfg.options),
         }
     }

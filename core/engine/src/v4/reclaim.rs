@@ -1,30 +1,11 @@
 //! Lease reclamation (V4-077..V4-081): expired and declined leases return to the pool.
 
 use super::snapshot::Snapshot4;
+use crate::reclaim::{ReclaimLimits, ReclaimReport};
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Called, Point, RequestContext, Slot};
 use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
-use std::time::{Duration, Instant};
-
-/// Bounds of one reclamation cycle (`max-reclaim-leases`, `max-reclaim-time`; 0 = unlimited).
-#[derive(Debug, Clone, Copy)]
-pub struct ReclaimLimits {
-    /// At most this many leases (0 = no limit).
-    pub max_leases: usize,
-    /// At most this long (zero = no limit).
-    pub max_time: Duration,
-    /// Delete reclaimed leases instead of keeping them in state expired-reclaimed (no affinity).
-    pub remove: bool,
-}
-
-/// What one cycle did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ReclaimReport {
-    /// Leases reclaimed.
-    pub reclaimed: usize,
-    /// Whether expired leases remain (the cycle hit a limit).
-    pub unfinished: bool,
-}
+use std::time::Instant;
 
 /// Reclaims leases expired at `now`, oldest first, within `limits`.
 pub async fn reclaim<S: LeaseStore4>(

@@ -1,15 +1,10 @@
 //! Subnet selection (V4-044): which configured subnet a query belongs to.
 
-use super::classes::Classes;
 use super::snapshot::Snapshot4;
 use super::Ingress4;
+use crate::classes::{class_allows, Classes};
 use ruru_proto::v4::{code, rai, Packet4};
 use std::net::Ipv4Addr;
-
-/// Classes known at selection time; a class-restricted subnet serves only their members (V4-045).
-pub(crate) fn class_allows(restriction: &Option<String>, classes: &Classes<'_>) -> bool {
-    restriction.as_deref().is_none_or(|c| classes.contains(c))
-}
 
 /// Picks the subnet for a query, in Kea's order; `None` when nothing matches.
 pub(crate) fn select_subnet(

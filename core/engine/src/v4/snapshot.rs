@@ -4,7 +4,8 @@
 //! new snapshot and swaps it in, so packets in flight finish on the old one.
 
 use super::hosts::HostIndex;
-use super::stats::{pool_prefix, subnet_prefix, GlobalStats4, PoolStats4, SubnetStats4};
+use super::stats::{GlobalStats4, PoolStats4, SubnetStats4};
+use crate::stats::{pool_prefix, subnet_prefix};
 use ruru_config::Dhcp4Config;
 use ruru_lease::{LeaseState, LeaseStore4, StoreError};
 use ruru_stats::Registry;
@@ -125,7 +126,7 @@ impl Snapshot4 {
                         first: p.start.into(),
                         last: p.end.into(),
                         index: pi,
-                        stats: PoolStats4::register(reg, &pool_prefix(s.id, p.pool_id)),
+                        stats: PoolStats4::register(reg, &pool_prefix(s.id, "pool", p.pool_id)),
                     })
                     .collect();
                 SubnetState {

@@ -1,22 +1,6 @@
 //! DHCPv4 statistic names (Kea's) resolved once into counter handles.
 
-use ruru_stats::{Counter, Registry};
-use std::sync::Arc;
-
-/// Declares a struct of counters and how each is named, so a name is written exactly once.
-macro_rules! stat_set {
-    ($(#[$m:meta])* $name:ident { $($field:ident => $stat:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone)]
-        pub struct $name { $(#[doc = $stat] pub $field: Arc<Counter>,)* }
-        impl $name {
-            /// Resolves every counter as `<prefix><name>` in `reg`.
-            pub fn register(reg: &Registry, prefix: &str) -> Self {
-                Self { $($field: reg.counter(&format!("{prefix}{}", $stat)),)* }
-            }
-        }
-    };
-}
+use crate::stats::stat_set;
 
 stat_set!(
     /// Server-wide DHCPv4 statistics (spec V4-160..V4-171).
@@ -81,13 +65,3 @@ stat_set!(
         reclaimed => "reclaimed-leases",
     }
 );
-
-/// The prefix of every statistic of subnet `id`.
-pub(crate) fn subnet_prefix(id: u32) -> String {
-    format!("subnet[{id}].")
-}
-
-/// The prefix of every statistic of pool `pool_id` in subnet `id`.
-pub(crate) fn pool_prefix(id: u32, pool_id: u32) -> String {
-    format!("subnet[{id}].pool[{pool_id}].")
-}

@@ -1,8 +1,7 @@
-//! The classes a query belongs to, without expressions: `ALL`, `VENDOR_CLASS_<option 60>`, `KNOWN`/`UNKNOWN`
-//! after host lookup, and the classes a reservation assigns (V4-094, V4-124, V4-125). Kept allocation-free
-//! except for the vendor class name.
-
-use ruru_config::{ClientClass, Dhcp4Config, Host4};
+//! The classes a query belongs to, without expressions: `ALL`, `VENDOR_CLASS_<vendor class>` (option 60 in
+//! DHCPv4, the first data chunk of option 16 in DHCPv6), `KNOWN`/`UNKNOWN` after host lookup, and the
+//! classes a reservation assigns (V4-094, V4-124, V4-125, V6-119, V6-152, V6-153). Both families use it;
+//! kept allocation-free except for the vendor class name.
 
 /// Class membership of one query, in assignment order.
 #[derive(Debug, Default)]
@@ -22,10 +21,10 @@ impl<'a> Classes<'a> {
         }
     }
 
-    /// Records the result of host lookup.
-    pub(crate) fn set_host(&mut self, host: Option<&'a Host4>) {
-        self.known = Some(host.is_some());
-        self.host = host.map_or(&[], |h| h.client_classes.as_slice());
+    /// Records the result of host lookup: the reservation's `client-classes` when one was found.
+    pub(crate) fn set_host(&mut self, host_classes: Option<&'a [String]>) {
+        self.known = Some(host_classes.is_some());
+        self.host = host_classes.unwrap_or(&[]);
     }
 
     pub(crate) fn contains(&self, name: &str) -> bool {
@@ -37,9 +36,14 @@ impl<'a> Classes<'a> {
         }
     }
 
-    /// The configured classes this query belongs to, in Kea's priority order (V4-131).
-    pub(crate) fn configured<'c>(&self, cfg: &'c Dhcp4Config) -> Vec<&'c ClientClass> {
-        if cfg.client_classes.is_empty() {
+    /// The configured classes (`defined`, with their names) this query belongs to, in Kea's priority
+    /// order (V4-131, V6-159).
+    pub(crate) fn configured<'c, C>(
+        &self,
+        defined: &'c [C],
+        name: impl Fn(&C) -> &str,
+    ) -> Vec<&'c C> {
+        if defined.is_empty() {
             return Vec::new();
         }
         let mut names: Vec<&str> = vec!["ALL"];
@@ -52,9 +56,15 @@ impl<'a> Classes<'a> {
         names.extend(self.host.iter().map(String::as_str));
         names
             .into_iter()
-            .filter_map(|n| cfg.client_classes.iter().find(|c| c.name == n))
+            .filter_map(|n| defined.iter().find(|c| name(c) == n))
             .collect()
     }
+}
+
+/// Classes known at selection time; a class-restricted subnet or pool serves only their members (V4-045,
+/// V6-057).
+pub(crate) fn class_allows(restriction: &Option<String>, classes: &Classes<'_>) -> bool {
+    restriction.as_deref().is_none_or(|c| classes.contains(c))
 }
 
 #[cfg(test)]

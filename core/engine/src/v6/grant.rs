@@ -1,0 +1,285 @@
+//! The steps of granting one IA: a reservation (V6-116..V6-118), the client's hint (V6-028, V6-074), the
+//! lease record with its lifetimes, and the store write with its statistics.
+
+use super::alloc::{
+    availability, class_allows_pool, reserved_for_other, AllocFail, Avail6, Owner, Pick,
+};
+use super::ia::Mode;
+use super::lifetimes::lifetimes;
+use super::process::Query6;
+use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
+use ruru_proto::v6::{code, IaAddr, IaPrefix, Options6, PdExclude};
+use std::net::Ipv6Addr;
+
+/// The client's hint as the grant steps use it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hint {
+    pub(super) addr: Ipv6Addr,
+    pub(super) len: u8,
+    pub(super) preferred: u32,
+    pub(super) valid: u32,
+}
+
+impl<'a> Query6<'a> {
+    /// The first of the client's reserved addresses (or prefixes) not yet in this answer and not leased
+    /// to another client; a reserved address is used only inside the selected subnet's family (V6-118).
+    pub(super) async fn reserved<S: LeaseStore6>(
+        &self,
+        store: &S,
+        t: LeaseType,
+        owner: &Owner<'_>,
+        family: &[usize],
+        used: &[Ipv6Addr],
+    ) -> Result<Option<Pick>, StoreError> {
+        let Some(h) = self.host else { return Ok(None) };
+        let (Some(si), cfg) = (self.subnet, &self.snap.config) else {
+            return Ok(None);
+        };
+        let resources: Vec<(Ipv6Addr, u8)> = match t {
+            LeaseType::Pd => h
+                .prefixes
+                .iter()
+                .map(|p| (p.prefix.addr, p.prefix.len))
+                .collect(),
+            _ => h.ip_addresses.iter().map(|&a| (a, 128)).collect(),
+        };
+        for (addr, len) in resources {
+            if used.contains(&addr) {
+                continue;
+            }
+            let target = match t {
+                LeaseType::Pd => Some(si),
+                _ => family
+                    .iter()
+                    .copied()
+                    .find(|&m| cfg.subnets[m].contains(addr)),
+            };
+            let Some(target) = target else {
+                tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_IGNORING_UNSUITABLE_GLOBAL_ADDRESS6", address = %addr, "reserved address outside the subnet");
+                continue;
+            };
+            let avail = availability(store, t, addr, owner, self.now).await?;
+            if avail.usable() {
+                return Ok(Some(Pick {
+                    subnet: target,
+                    addr,
+                    len,
+                    avail,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The client's hint when it lies in a pool of the family the client may use and is free (V6-028;
+    /// for prefixes, the exact prefix of a pd-pool delegating that length, V6-074).
+    pub(super) async fn hinted<S: LeaseStore6>(
+        &self,
+        store: &S,
+        t: LeaseType,
+        h: Hint,
+        owner: &Owner<'_>,
+        family: &[usize],
+        used: &[Ipv6Addr],
+    ) -> Result<Option<Pick>, StoreError> {
+        if used.contains(&h.addr) {
+            return Ok(None);
+        }
+        for &m in family {
+            let Some((pool, _, _)) = self.pool_at(m, t, h.addr, h.len) else {
+                continue;
+            };
+            let len = if t == LeaseType::Pd { h.len } else { 128 };
+            if !class_allows_pool(self.snap, m, t, pool, owner.classes)
+                || reserved_for_other(self.snap, m, h.addr, len, owner)
+            {
+                continue;
+            }
+            let avail = availability(store, t, h.addr, owner, self.now).await?;
+            if avail.usable() {
+                return Ok(Some(Pick {
+                    subnet: m,
+                    addr: h.addr,
+                    len,
+                    avail,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The lease a pick becomes: lifetimes from classes and subnet, clamped hints (V6-076..V6-078).
+    pub(super) fn lease_for(
+        &self,
+        t: LeaseType,
+        iaid: u32,
+        pick: &Pick,
+        hint: Option<Hint>,
+    ) -> Lease6 {
+        let subnet = &self.snap.config.subnets[pick.subnet];
+        let lt = lifetimes(
+            subnet,
+            &self.configured_classes(),
+            hint.map(|h| (h.preferred, h.valid)),
+        );
+        let pool_id = self
+            .pool_at(pick.subnet, t, pick.addr, pick.len)
+            .map_or(0, |p| p.2);
+        let (hwaddr, hwaddr_source) = match &self.hw {
+            Some((h, s)) => (Some(*h), *s),
+            None => (None, 0),
+        };
+        Lease6 {
+            address: pick.addr,
+            prefix_len: pick.len,
+            lease_type: t,
+            duid: Duid::new(self.duid),
+            iaid,
+            preferred_lifetime: lt.preferred,
+            valid_lifetime: lt.valid,
+            cltt: self.now,
+            subnet_id: subnet.id,
+            pool_id,
+            fqdn_fwd: false,
+            fqdn_rev: false,
+            hostname: self.hostname(),
+            hwaddr,
+            hwaddr_source,
+            state: LeaseState::Default,
+            user_context: None,
+        }
+    }
+
+    /// Writes `lease`, replacing what `avail` found; `None` if another worker took it first.
+    pub(super) async fn commit<S: LeaseStore6>(
+        &self,
+        store: &S,
+        mut lease: Lease6,
+        avail: Avail6,
+    ) -> Result<Option<Lease6>, StoreError> {
+        let snap = self.snap;
+        match avail {
+            Avail6::Free => {
+                if !store.add6(&lease).await? {
+                    return Ok(None);
+                }
+                snap.count_assigned(&lease);
+            }
+            Avail6::Ours(old) => {
+                let was_active = old.state == LeaseState::Default && !old.is_expired(self.now);
+                if lease.hostname.is_empty() && was_active {
+                    lease.hostname = old.hostname.clone();
+                }
+                lease.user_context = old.user_context.clone();
+                if !store.update6(&lease).await? && !store.add6(&lease).await? {
+                    return Ok(None);
+                }
+                if !was_active {
+                    if old.state == LeaseState::Default {
+                        // Expired but not yet reclaimed: reclaimed on the spot (V6-073).
+                        snap.count_reclaimed(&old);
+                    }
+                    snap.count_assigned(&lease);
+                } else if old.subnet_id != lease.subnet_id {
+                    snap.count_unassigned(&old);
+                    snap.count_assigned(&lease);
+                }
+            }
+            Avail6::Reclaimable(old) => {
+                if !store.update6(&lease).await? && !store.add6(&lease).await? {
+                    return Ok(None);
+                }
+                if matches!(old.state, LeaseState::Default | LeaseState::Declined) {
+                    snap.count_reclaimed(&old);
+                }
+                snap.count_assigned(&lease);
+            }
+            Avail6::Taken => return Ok(None),
+        }
+        Ok(Some(lease))
+    }
+
+    /// Lists the client's leases that are no longer appropriate with zero lifetimes and, when the
+    /// exchange commits, removes them (V6-038, V6-117: `ALLOC_ENGINE_V6_REVOKED_*`).
+    pub(super) async fn revoke<S: LeaseStore6>(
+        &self,
+        store: &S,
+        revoked: &[Lease6],
+        mode: Mode,
+        out: &mut Options6,
+    ) -> Result<(), StoreError> {
+        for l in revoked {
+            let zero = (0, 0);
+            let _ = match l.lease_type {
+                LeaseType::Pd => out.push_typed(
+                    code::IAPREFIX,
+                    &IaPrefix {
+                        preferred: zero.0,
+                        valid: zero.1,
+                        prefix_len: l.prefix_len,
+                        prefix: l.address,
+                        options: Options6::new(),
+                    },
+                ),
+                _ => out.push_typed(
+                    code::IAADDR,
+                    &IaAddr {
+                        address: l.address,
+                        preferred: zero.0,
+                        valid: zero.1,
+                        options: Options6::new(),
+                    },
+                ),
+            };
+            if mode != Mode::Offer && store.delete6(l.lease_type, l.address).await? {
+                if l.state == LeaseState::Default {
+                    self.snap.count_unassigned(l);
+                }
+                tracing::info!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_REVOKED_ADDR_LEASE", address = %l.address, "lease revoked");
+            }
+        }
+        Ok(())
+    }
+
+    /// Option 67 for a delegated prefix: a reservation's own excluded prefix for a reserved prefix,
+    /// else the pd-pool's (V6-065, V6-112).
+    pub(super) fn excluded_prefix(&self, si: usize, lease: &Lease6) -> Option<PdExclude> {
+        let cfg = &self.snap.config;
+        let reserved = self.host.and_then(|h| {
+            h.prefixes
+                .iter()
+                .find(|p| p.prefix.addr == lease.address && p.prefix.len == lease.prefix_len)
+        });
+        let excluded = match reserved {
+            Some(r) => r.excluded?,
+            None => {
+                let (pool, _, _) =
+                    self.pool_at(si, LeaseType::Pd, lease.address, lease.prefix_len)?;
+                cfg.subnets[si].pd_pools[pool].excluded?
+            }
+        };
+        // The pool's excluded prefix names bits inside each delegated prefix: place it in this one.
+        let host_bits = super::snapshot::mask(u128::from(excluded.addr), excluded.len)
+            & !super::snapshot::mask(u128::MAX, lease.prefix_len);
+        let placed = Ipv6Addr::from(u128::from(lease.address) | host_bits);
+        PdExclude::new(lease.prefix_len, placed, excluded.len)
+    }
+
+    /// Counts a failed allocation at both levels with its cause (V6-075, V6-189).
+    pub(super) fn count_alloc_fail(&self, si: usize, why: AllocFail) {
+        let (g, s) = (&self.snap.stats, &self.snap.subnets[si].stats);
+        g.alloc_fail.inc();
+        s.alloc_fail.inc();
+        let (gc, sc) = match why {
+            AllocFail::NoPools => (&g.alloc_fail_no_pools, &s.alloc_fail_no_pools),
+            AllocFail::Classes => (&g.alloc_fail_classes, &s.alloc_fail_classes),
+            AllocFail::Exhausted { shared: true } => {
+                (&g.alloc_fail_shared_network, &s.alloc_fail_shared_network)
+            }
+            AllocFail::Exhausted { shared: false } => (&g.alloc_fail_subnet, &s.alloc_fail_subnet),
+        };
+        gc.inc();
+        sc.inc();
+        tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_ALLOC_FAIL", ?why, "no lease could be allocated");
+    }
+}

@@ -1,0 +1,91 @@
+//! DHCPv6 lease changes made by administrators (lease commands through the plugin ABI): the store and
+//! the statistics move together, as `recount` would find them after a restart. No callout runs.
+
+use super::snapshot::Snapshot6;
+use crate::classes::{class_allows, Classes};
+use ruru_config::Subnet6;
+use ruru_lease::{Lease6, LeaseStore6, LeaseType, StoreError};
+use std::net::Ipv6Addr;
+
+/// The lease storage of one DHCPv6 configuration, as administrators change it.
+#[derive(Debug)]
+pub struct LeaseAdmin6<'a, S> {
+    snap: &'a Snapshot6,
+    store: &'a S,
+}
+
+impl<'a, S: LeaseStore6> LeaseAdmin6<'a, S> {
+    /// Changes to `store` counted in `snap`'s statistics.
+    pub fn new(snap: &'a Snapshot6, store: &'a S) -> Self {
+        LeaseAdmin6 { snap, store }
+    }
+
+    /// The configured subnets, in configuration order.
+    pub fn subnets(&self) -> &'a [Subnet6] {
+        &self.snap.config.subnets
+    }
+
+    /// The first subnet whose prefix holds `addr` and that no client class guards.
+    pub fn select_subnet(&self, addr: Ipv6Addr) -> Option<&'a Subnet6> {
+        let none = Classes::default();
+        self.subnets()
+            .iter()
+            .find(|s| s.contains(addr) && class_allows(&s.client_class, &none))
+    }
+
+    /// Stores a new lease; `false` when its address already has one.
+    pub async fn add(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        if !self.store.add6(lease).await? {
+            return Ok(false);
+        }
+        self.snap.count_stored(lease, 1);
+        self.store.flush().await?;
+        Ok(true)
+    }
+
+    /// Replaces the lease at `lease.address` whole; `false` when there is none of that type.
+    pub async fn update(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        let Some(old) = self.store.get6(lease.lease_type, lease.address).await? else {
+            return Ok(false);
+        };
+        if !self.store.update6(lease).await? {
+            return Ok(false);
+        }
+        self.snap.count_stored(&old, -1);
+        self.snap.count_stored(lease, 1);
+        self.store.flush().await?;
+        Ok(true)
+    }
+
+    /// Deletes the lease of type `t` at `addr`; the lease deleted, `None` when there was none.
+    pub async fn delete(&self, t: LeaseType, addr: Ipv6Addr) -> Result<Option<Lease6>, StoreError> {
+        let Some(old) = self.store.get6(t, addr).await? else {
+            return Ok(None);
+        };
+        if !self.store.delete6(t, addr).await? {
+            return Ok(None);
+        }
+        self.snap.count_stored(&old, -1);
+        self.store.flush().await?;
+        Ok(Some(old))
+    }
+
+    /// Deletes every lease of the subnets `ids`; how many.
+    pub async fn wipe(&self, ids: &[u32]) -> Result<usize, StoreError> {
+        let mut gone = 0;
+        let mut from = None;
+        loop {
+            let page = self.store.page6(from, 4096).await?;
+            let Some(last) = page.last() else { break };
+            from = Some(last.address);
+            for l in page.iter().filter(|l| ids.contains(&l.subnet_id)) {
+                if self.store.delete6(l.lease_type, l.address).await? {
+                    self.snap.count_stored(l, -1);
+                    gone += 1;
+                }
+            }
+        }
+        self.store.flush().await?;
+        Ok(gone)
+    }
+}

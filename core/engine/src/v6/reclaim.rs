@@ -1,0 +1,50 @@
+//! DHCPv6 lease reclamation (V6-095..V6-097): expired and declined leases return to their pools.
+
+use super::snapshot::Snapshot6;
+use crate::reclaim::{ReclaimLimits, ReclaimReport};
+use ruru_lease::{LeaseState, LeaseStore6, StoreError};
+use std::time::Instant;
+
+/// Reclaims leases expired at `now`, oldest first, within `limits`.
+pub async fn reclaim<S: LeaseStore6>(
+    snap: &Snapshot6,
+    store: &S,
+    now: u64,
+    limits: ReclaimLimits,
+) -> Result<ReclaimReport, StoreError> {
+    let started = Instant::now();
+    let batch = match limits.max_leases {
+        0 => 0,
+        n => n + 1,
+    };
+    let mut report = ReclaimReport::default();
+    for mut lease in store.expired6(now, batch).await? {
+        let over_count = limits.max_leases != 0 && report.reclaimed >= limits.max_leases;
+        let over_time = !limits.max_time.is_zero() && started.elapsed() >= limits.max_time;
+        if over_count || over_time {
+            report.unfinished = true;
+            break;
+        }
+        let declined = lease.state == LeaseState::Declined;
+        // A released lease left the assigned counts when it was released; it only changes state here
+        // (and counts as reclaimed, V6-095).
+        if lease.state == LeaseState::Released {
+            snap.stats.reclaimed.inc();
+            if let Some(si) = snap.subnet_by_id(lease.subnet_id) {
+                snap.subnets[si].stats.reclaimed.inc();
+            }
+        } else {
+            snap.count_reclaimed(&lease);
+        }
+        if limits.remove || declined {
+            // A declined lease leaving probation is removed, never kept (V6-096).
+            store.delete6(lease.lease_type, lease.address).await?;
+        } else {
+            lease.state = LeaseState::ExpiredReclaimed;
+            store.update6(&lease).await?;
+        }
+        tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_LEASE_RECLAIM", address = %lease.address, "lease reclaimed");
+        report.reclaimed += 1;
+    }
+    Ok(report)
+}

@@ -1,0 +1,194 @@
+//! RELEASE (V6-040) and DECLINE (V6-041): per IA, the client gives back or refuses what it holds.
+
+use super::process::Query6;
+use super::Outcome6;
+use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
+use ruru_proto::v6::{
+    code, status, Ia, IaAddr, IaPrefix, MessageType, OptionValue, Options6, StatusCode,
+};
+
+fn with_status(iaid: u32, c: u16, text: &str) -> Ia {
+    let mut options = Options6::new();
+    let _ = options.push_typed(code::STATUS_CODE, &StatusCode::new(c, text));
+    Ia {
+        iaid,
+        t1: 0,
+        t2: 0,
+        options,
+    }
+}
+
+impl Query6<'_> {
+    /// The lease at `addr` if it belongs to this DUID and `iaid`, else the reason it does not.
+    async fn own_lease<S: LeaseStore6>(
+        &self,
+        store: &S,
+        t: LeaseType,
+        addr: std::net::Ipv6Addr,
+        iaid: u32,
+    ) -> Result<Result<Lease6, &'static str>, StoreError> {
+        Ok(match store.get6(t, addr).await? {
+            None => Err("DHCP6_DECLINE_FAIL_NO_LEASE"),
+            Some(l) if l.duid.as_bytes() != self.duid => Err("DHCP6_DECLINE_FAIL_DUID_MISMATCH"),
+            Some(l) if l.iaid != iaid => Err("DHCP6_DECLINE_FAIL_IAID_MISMATCH"),
+            Some(l) if l.state != LeaseState::Default => Err("DHCP6_DECLINE_FAIL_NO_LEASE"),
+            Some(l) => Ok(l),
+        })
+    }
+
+    /// RELEASE → REPLY: each IA's first address or prefix is released when it is this client's.
+    pub(super) async fn release<S: LeaseStore6>(
+        &mut self,
+        store: &S,
+    ) -> Result<Outcome6, StoreError> {
+        let mut reply = self.answer(MessageType::Reply);
+        let mut top = status::SUCCESS;
+        let pkt = self.pkt;
+        for (c, data) in pkt.message.options.iter() {
+            let t = match c {
+                code::IA_NA => LeaseType::Na,
+                code::IA_PD => LeaseType::Pd,
+                _ => continue,
+            };
+            let Ok(ia) = Ia::decode(data) else { continue };
+            let first = match t {
+                LeaseType::Pd => ia
+                    .options
+                    .typed::<IaPrefix>(code::IAPREFIX)
+                    .and_then(Result::ok)
+                    .map(|p| p.prefix),
+                _ => ia
+                    .options
+                    .typed::<IaAddr>(code::IAADDR)
+                    .and_then(Result::ok)
+                    .map(|a| a.address),
+            };
+            let found = match first {
+                Some(a) => self.own_lease(store, t, a, ia.iaid).await?,
+                None => Err("DHCP6_RELEASE_NA_FAIL"),
+            };
+            let answer = match found {
+                Ok(lease) => {
+                    self.release_lease(store, lease).await?;
+                    with_status(
+                        ia.iaid,
+                        status::SUCCESS,
+                        "Lease released. Thank you, please come again.",
+                    )
+                }
+                Err(why) => {
+                    tracing::debug!(target: "kea-dhcp6.leases", id = why, iaid = ia.iaid, "release refused");
+                    top = status::NO_BINDING;
+                    with_status(ia.iaid, status::NO_BINDING, "No binding for this IA.")
+                }
+            };
+            let _ = reply.message.options.push_typed(c, &answer);
+        }
+        let text = if top == status::SUCCESS {
+            "Leases released."
+        } else {
+            "Some leases were not released."
+        };
+        let _ = reply
+            .message
+            .options
+            .push_typed(code::STATUS_CODE, &StatusCode::new(top, text));
+        Ok(self.bare(reply))
+    }
+
+    /// Deletes a released lease, or keeps it expired for its owner when lease affinity is on (V6-040).
+    async fn release_lease<S: LeaseStore6>(
+        &mut self,
+        store: &S,
+        mut lease: Lease6,
+    ) -> Result<(), StoreError> {
+        let exp = &self.snap.config.expired_leases;
+        let affinity = exp.hold_reclaimed_time > 0
+            && exp.flush_reclaimed_timer_wait_time > 0
+            && lease.valid_lifetime != u32::MAX;
+        if affinity {
+            lease.state = LeaseState::Released;
+            lease.preferred_lifetime = 0;
+            lease.valid_lifetime = 0;
+            lease.cltt = self.now;
+            store.update6(&lease).await?;
+        } else {
+            store.delete6(lease.lease_type, lease.address).await?;
+        }
+        self.snap.count_unassigned(&lease);
+        tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_RELEASE_NA", address = %lease.address, "lease released");
+        self.committed.push(lease);
+        Ok(())
+    }
+
+    /// DECLINE → REPLY (IA_NA only): each listed address of this client goes into probation.
+    pub(super) async fn decline<S: LeaseStore6>(
+        &mut self,
+        store: &S,
+    ) -> Result<Outcome6, StoreError> {
+        let mut reply = self.answer(MessageType::Reply);
+        let pkt = self.pkt;
+        for ia in pkt
+            .message
+            .options
+            .all_typed::<Ia>(code::IA_NA)
+            .filter_map(Result::ok)
+        {
+            let addrs: Vec<_> = ia
+                .options
+                .all_typed::<IaAddr>(code::IAADDR)
+                .filter_map(Result::ok)
+                .collect();
+            let mut declined = 0;
+            let mut refused = false;
+            for a in &addrs {
+                match self
+                    .own_lease(store, LeaseType::Na, a.address, ia.iaid)
+                    .await?
+                {
+                    Ok(lease) => {
+                        self.decline_lease(store, lease).await?;
+                        declined += 1;
+                    }
+                    Err(why) => {
+                        tracing::info!(target: "kea-dhcp6.leases", id = why, address = %a.address, "decline refused");
+                        refused = true;
+                    }
+                }
+            }
+            let answer = if declined > 0 && !refused {
+                with_status(
+                    ia.iaid,
+                    status::SUCCESS,
+                    "Lease declined. Hopefully the next one will be better.",
+                )
+            } else {
+                with_status(ia.iaid, status::NO_BINDING, "No binding for this IA.")
+            };
+            let _ = reply.message.options.push_typed(code::IA_NA, &answer);
+        }
+        Ok(self.bare(reply))
+    }
+
+    async fn decline_lease<S: LeaseStore6>(
+        &mut self,
+        store: &S,
+        mut lease: Lease6,
+    ) -> Result<(), StoreError> {
+        lease.state = LeaseState::Declined;
+        lease.duid = Duid::new(&[0, 0, 0]);
+        lease.hwaddr = None;
+        lease.hwaddr_source = 0;
+        lease.hostname.clear();
+        lease.fqdn_fwd = false;
+        lease.fqdn_rev = false;
+        lease.preferred_lifetime = 0;
+        lease.valid_lifetime = self.snap.config.decline_probation_period;
+        lease.cltt = self.now;
+        store.update6(&lease).await?;
+        self.snap.count_declined(&lease);
+        tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_DECLINE_LEASE", address = %lease.address, "address declined");
+        self.committed.push(lease);
+        Ok(())
+    }
+}

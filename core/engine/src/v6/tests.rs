@@ -1,0 +1,637 @@
+//! Whole DHCPv6 exchanges driven in-process against an in-memory store, on a virtual clock.
+
+use super::{
+    process, reclaim, DropReason6, Ingress6, Outcome6, ReclaimLimits, Snapshot6, Transport6,
+};
+use ruru_lease::{LeaseState, LeaseType, Memfile6, MemfileOptions};
+use ruru_proto::v6::{
+    code, status, Ia, IaAddr, IaPrefix, Message6, MessageType, Options6, Packet6, PdExclude,
+    RelayHeader, RelayKind, StatusCode,
+};
+use ruru_stats::Registry;
+use serde_json::{json, Value};
+use std::net::{Ipv6Addr, SocketAddrV6};
+use std::sync::Arc;
+use std::time::Duration;
+
+const T0: u64 = 1_700_000_000;
+const SERVER_DUID: [u8; 10] = [0, 3, 0, 1, 0xaa, 0xbb, 0xcc, 0, 0, 1];
+const ALL_SERVERS: Ipv6Addr = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 1, 2);
+
+fn config(dhcp6: Value) -> ruru_config::Dhcp6Config {
+    ruru_config::parse_dhcp6_value(&json!({ "Dhcp6": dhcp6 })).expect("test configuration is valid")
+}
+
+fn ip(s: &str) -> Ipv6Addr {
+    s.parse().expect("address")
+}
+
+struct Bench {
+    snap: Snapshot6,
+    store: Memfile6,
+    reg: Registry,
+    now: u64,
+}
+
+/// One subnet on `eth0` with an address pool and a prefix pool.
+fn basic() -> Value {
+    json!({
+        "preferred-lifetime": 3000, "valid-lifetime": 4000,
+        "subnet6": [{
+            "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::1ff"}],
+            "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 64}]
+        }]
+    })
+}
+
+impl Bench {
+    fn new(dhcp6: Value) -> Self {
+        let reg = Registry::new();
+        let transport = Transport6 {
+            server_duid: SERVER_DUID.to_vec(),
+            server_port: 547,
+            client_port: 546,
+            client_port_forced: false,
+        };
+        let snap = Snapshot6::build(Arc::new(config(dhcp6)), transport, &reg);
+        let (store, _) = Memfile6::open(MemfileOptions::in_memory()).expect("memory store");
+        Bench {
+            snap,
+            store,
+            reg,
+            now: T0,
+        }
+    }
+
+    fn stat(&self, name: &str) -> i64 {
+        self.reg
+            .get(name)
+            .unwrap_or_else(|| panic!("statistic {name} exists"))
+    }
+
+    fn run_from(&self, pkt: &Packet6, src: Ipv6Addr, dst: Ipv6Addr) -> Outcome6 {
+        let ing = Ingress6 {
+            src: SocketAddrV6::new(src, if pkt.relays.is_empty() { 546 } else { 547 }, 0, 2),
+            dst,
+            ifname: Some("eth0".into()),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(process(&self.snap, &self.store, pkt, &ing, self.now))
+            .expect("store works")
+    }
+
+    fn run(&self, pkt: &Packet6) -> Outcome6 {
+        self.run_from(pkt, ip("fe80::1"), ALL_SERVERS)
+    }
+
+    fn reply(&self, pkt: &Packet6) -> Packet6 {
+        match self.run(pkt) {
+            Outcome6::Reply { packet, .. } => packet,
+            Outcome6::Drop(r) => panic!("dropped: {r:?}"),
+        }
+    }
+}
+
+fn duid(n: u8) -> Vec<u8> {
+    vec![0, 3, 0, 1, 2, 0, 0, 0, 0, n]
+}
+
+/// One IA of a test message: option code, IAID, and an optional hint (address or prefix, length).
+type IaSpec = (u16, u32, Option<(Ipv6Addr, u8)>);
+
+/// A message from client `n` with the given IAs.
+fn msg(t: MessageType, n: u8, ias: &[IaSpec]) -> Packet6 {
+    let mut m = Message6::new(t, 0x1234);
+    m.options.push(code::CLIENTID, &duid(n));
+    for &(c, iaid, hint) in ias {
+        let mut ia = Ia {
+            iaid,
+            t1: 0,
+            t2: 0,
+            options: Options6::new(),
+        };
+        if let Some((a, len)) = hint {
+            if c == code::IA_PD {
+                let p = IaPrefix {
+                    preferred: 0,
+                    valid: 0,
+                    prefix_len: len,
+                    prefix: a,
+                    options: Options6::new(),
+                };
+                ia.options.push_typed(code::IAPREFIX, &p).unwrap();
+            } else {
+                let p = IaAddr {
+                    address: a,
+                    preferred: 0,
+                    valid: 0,
+                    options: Options6::new(),
+                };
+                ia.options.push_typed(code::IAADDR, &p).unwrap();
+            }
+        }
+        m.options.push_typed(c, &ia).unwrap();
+    }
+    Packet6::direct(m)
+}
+
+fn with_server_id(mut p: Packet6) -> Packet6 {
+    p.message.options.push(code::SERVERID, &SERVER_DUID);
+    p
+}
+
+/// The IAs of an answer, with their type code.
+fn ias(p: &Packet6) -> Vec<(u16, Ia)> {
+    p.message
+        .options
+        .iter()
+        .filter(|(c, _)| *c == code::IA_NA || *c == code::IA_PD)
+        .map(|(c, d)| (c, ruru_proto::v6::OptionValue::decode(d).unwrap()))
+        .collect()
+}
+
+fn addr_of(ia: &Ia) -> IaAddr {
+    ia.options
+        .typed::<IaAddr>(code::IAADDR)
+        .expect("IAADDR")
+        .unwrap()
+}
+
+fn prefix_of(ia: &Ia) -> IaPrefix {
+    ia.options
+        .typed::<IaPrefix>(code::IAPREFIX)
+        .expect("IAPREFIX")
+        .unwrap()
+}
+
+fn status_of(opts: &Options6) -> Option<u16> {
+    opts.typed::<StatusCode>(code::STATUS_CODE)
+        .map(|s| s.unwrap().code)
+}
+
+// V6-027, V6-046, V6-092: SOLICIT → ADVERTISE with the transaction id, client-id, server-id and an
+// address, nothing stored, no assignment statistic moved.
+#[test]
+fn v6_027_solicit_advertises_without_storing() {
+    let b = Bench::new(basic());
+    let q = msg(MessageType::Solicit, 1, &[(code::IA_NA, 7, None)]);
+    let a = b.reply(&q);
+    assert_eq!(a.message.msg_type, MessageType::Advertise);
+    assert_eq!(a.message.transaction_id, 0x1234);
+    assert_eq!(a.message.options.get(code::CLIENTID), Some(&duid(1)[..]));
+    assert_eq!(
+        a.message.options.get(code::SERVERID),
+        Some(&SERVER_DUID[..])
+    );
+    let got = ias(&a);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1.iaid, 7);
+    assert_eq!(addr_of(&got[0].1).address, ip("2001:db8:1::100"));
+    assert_eq!(b.store.count6_sync(), 0);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
+    assert_eq!(b.stat("pkt6-solicit-received"), 1);
+}
+
+// V6-031, V6-185, V6-186, V6-078, V6-079: REQUEST stores the lease with the configured lifetimes and
+// T1/T2 from the preferred lifetime; asking again gives the same lease, not a second one.
+#[test]
+fn v6_031_request_commits_and_is_stable() {
+    let b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 7, None)]));
+    let r = b.reply(&q);
+    assert_eq!(r.message.msg_type, MessageType::Reply);
+    let (_, ia) = &ias(&r)[0];
+    let a = addr_of(ia);
+    assert_eq!((a.preferred, a.valid), (3000, 4000));
+    assert_eq!((ia.t1, ia.t2), (1500, 2400));
+    assert_eq!(status_of(&ia.options), None, "a served IA has no status");
+    let l = b.store.get6_sync(LeaseType::Na, a.address).expect("stored");
+    assert_eq!(l.iaid, 7);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 1);
+    assert_eq!(b.stat("subnet[1].pool[0].assigned-nas"), 1);
+    assert_eq!(b.stat("cumulative-assigned-nas"), 1);
+    let again = b.reply(&q);
+    assert_eq!(addr_of(&ias(&again)[0].1).address, a.address);
+    assert_eq!(b.store.count6_sync(), 1);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 1);
+}
+
+// V6-033, V6-045: two IA_NA and one IA_PD are answered in order; IAIDs 1 and 2 get different
+// addresses.
+#[test]
+fn v6_033_several_ias() {
+    let b = Bench::new(basic());
+    let q = with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[
+            (code::IA_NA, 1, None),
+            (code::IA_NA, 2, None),
+            (code::IA_PD, 3, None),
+        ],
+    ));
+    let got = ias(&b.reply(&q));
+    assert_eq!(
+        got.iter().map(|(c, ia)| (*c, ia.iaid)).collect::<Vec<_>>(),
+        [(code::IA_NA, 1), (code::IA_NA, 2), (code::IA_PD, 3)]
+    );
+    assert_ne!(addr_of(&got[0].1).address, addr_of(&got[1].1).address);
+    let p = prefix_of(&got[2].1);
+    assert_eq!((p.prefix, p.prefix_len), (ip("2001:db8:8::"), 64));
+    assert_eq!(b.stat("subnet[1].assigned-pds"), 1);
+    assert_eq!(b.stat("subnet[1].pd-pool[0].assigned-pds"), 1);
+    assert_eq!(b.stat("subnet[1].total-pds"), 256);
+    assert_eq!(b.stat("subnet[1].total-nas"), 256);
+}
+
+// V6-029, V6-039: without pd-pools the IA_PD gets NoPrefixAvail inside the IA while the IA_NA is
+// served; the answer is still sent.
+#[test]
+fn v6_039_prefix_refused_address_served() {
+    let b = Bench::new(
+        json!({"subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+        "pools": [{"pool": "2001:db8:1::/120"}]}]}),
+    );
+    let q = msg(
+        MessageType::Solicit,
+        1,
+        &[(code::IA_NA, 1, None), (code::IA_PD, 2, None)],
+    );
+    let got = ias(&b.reply(&q));
+    assert_eq!(status_of(&got[0].1.options), None);
+    assert_eq!(status_of(&got[1].1.options), Some(status::NO_PREFIX_AVAIL));
+    assert_eq!((got[1].1.t1, got[1].1.t2), (0, 0));
+    assert_eq!(b.stat("v6-allocation-fail-no-pools"), 1);
+}
+
+// V6-032: rapid commit answers a SOLICIT with a REPLY carrying option 14 and stores the lease.
+#[test]
+fn v6_032_rapid_commit() {
+    let mut cfg = basic();
+    cfg["subnet6"][0]["rapid-commit"] = json!(true);
+    let b = Bench::new(cfg);
+    let mut q = msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]);
+    q.message.options.push(code::RAPID_COMMIT, &[]);
+    let r = b.reply(&q);
+    assert_eq!(r.message.msg_type, MessageType::Reply);
+    assert!(r.message.options.contains(code::RAPID_COMMIT));
+    assert_eq!(b.store.count6_sync(), 1);
+}
+
+// V6-019, V6-021, V6-022: SOLICIT with a server-id, REQUEST with another server's DUID, and a unicast
+// SOLICIT are dropped and counted.
+#[test]
+fn v6_019_021_022_drops() {
+    let b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]));
+    assert!(matches!(
+        b.run(&q),
+        Outcome6::Drop(DropReason6::RequiredOptions)
+    ));
+    let mut q = msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]);
+    q.message
+        .options
+        .push(code::SERVERID, &[0, 2, 0, 0, 0, 9, 1, 2, 3]);
+    assert!(matches!(
+        b.run(&q),
+        Outcome6::Drop(DropReason6::ServerIdMismatch)
+    ));
+    let q = msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]);
+    assert!(matches!(
+        b.run_from(&q, ip("fe80::1"), ip("fe80::2")),
+        Outcome6::Drop(DropReason6::Unicast)
+    ));
+    let q = msg(MessageType::Renew, 1, &[(code::IA_NA, 1, None)]);
+    assert!(
+        matches!(b.run(&q), Outcome6::Drop(DropReason6::RequiredOptions)),
+        "RENEW needs a server-id"
+    );
+    assert_eq!(b.stat("pkt6-receive-drop"), 4);
+}
+
+// V6-035, V6-038: RENEW extends the client's lease; an address it lists that it does not hold comes
+// back with zero lifetimes; a RENEW for an unknown IA gets a new lease.
+#[test]
+fn v6_035_renew() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    b.now += 1000;
+    let foreign = ip("2001:db8:1::1ff");
+    let mut renew = with_server_id(msg(
+        MessageType::Renew,
+        1,
+        &[(code::IA_NA, 1, Some((a, 128)))],
+    ));
+    let mut ia: Ia = renew.message.options.typed(code::IA_NA).unwrap().unwrap();
+    ia.options
+        .push_typed(
+            code::IAADDR,
+            &IaAddr {
+                address: foreign,
+                preferred: 0,
+                valid: 0,
+                options: Options6::new(),
+            },
+        )
+        .unwrap();
+    renew.message.options.remove(code::IA_NA);
+    renew.message.options.push_typed(code::IA_NA, &ia).unwrap();
+    let r = b.reply(&renew);
+    let (_, ia) = &ias(&r)[0];
+    let listed: Vec<IaAddr> = ia
+        .options
+        .all_typed::<IaAddr>(code::IAADDR)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(listed[0].address, a);
+    assert_eq!(listed[0].valid, 4000);
+    assert_eq!(
+        (listed[1].address, listed[1].preferred, listed[1].valid),
+        (foreign, 0, 0)
+    );
+    assert_eq!(b.store.get6_sync(LeaseType::Na, a).unwrap().cltt, T0 + 1000);
+    let other = with_server_id(msg(MessageType::Renew, 1, &[(code::IA_NA, 9, None)]));
+    let r = b.reply(&other);
+    assert_eq!(
+        status_of(&ias(&r)[0].1.options),
+        None,
+        "a new lease is allocated"
+    );
+    assert_eq!(b.store.count6_sync(), 2);
+}
+
+// V6-040, V6-083: RELEASE of another client's address → NoBinding in the IA and at top level, lease
+// untouched; the owner's RELEASE deletes it and lowers assigned-nas.
+#[test]
+fn v6_040_release() {
+    let b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    let thief = with_server_id(msg(
+        MessageType::Release,
+        2,
+        &[(code::IA_NA, 1, Some((a, 128)))],
+    ));
+    let r = b.reply(&thief);
+    assert_eq!(status_of(&ias(&r)[0].1.options), Some(status::NO_BINDING));
+    assert_eq!(status_of(&r.message.options), Some(status::NO_BINDING));
+    assert!(b.store.get6_sync(LeaseType::Na, a).is_some());
+    let own = with_server_id(msg(
+        MessageType::Release,
+        1,
+        &[(code::IA_NA, 1, Some((a, 128)))],
+    ));
+    let r = b.reply(&own);
+    assert_eq!(status_of(&ias(&r)[0].1.options), Some(status::SUCCESS));
+    assert_eq!(status_of(&r.message.options), Some(status::SUCCESS));
+    // Lease affinity is on by default: the lease stays, released, with zero lifetimes.
+    let kept = b
+        .store
+        .get6_sync(LeaseType::Na, a)
+        .expect("kept for affinity");
+    assert_eq!((kept.state, kept.valid_lifetime), (LeaseState::Released, 0));
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
+}
+
+// V6-041, V6-188, V6-096: DECLINE puts the address in probation with an empty DUID; after probation
+// reclamation removes it and moves the declined counters.
+#[test]
+fn v6_041_decline_and_recovery() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    let d = with_server_id(msg(
+        MessageType::Decline,
+        1,
+        &[(code::IA_NA, 1, Some((a, 128)))],
+    ));
+    let r = b.reply(&d);
+    assert_eq!(status_of(&ias(&r)[0].1.options), Some(status::SUCCESS));
+    let l = b.store.get6_sync(LeaseType::Na, a).unwrap();
+    assert_eq!(
+        (l.state, l.duid.as_bytes(), l.valid_lifetime),
+        (LeaseState::Declined, &[0u8, 0, 0][..], 86400)
+    );
+    assert_eq!(b.stat("declined-addresses"), 1);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 1);
+    b.now += 86400;
+    let limits = ReclaimLimits {
+        max_leases: 0,
+        max_time: Duration::ZERO,
+        remove: false,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let report = rt
+        .block_on(reclaim(&b.snap, &b.store, b.now, limits))
+        .unwrap();
+    assert_eq!(report.reclaimed, 1);
+    assert!(
+        b.store.get6_sync(LeaseType::Na, a).is_none(),
+        "declined leases are removed"
+    );
+    assert_eq!(b.stat("declined-addresses"), 0);
+    assert_eq!(b.stat("reclaimed-declined-addresses"), 1);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
+}
+
+// V6-042: CONFIRM of an on-link address → Success; off-link → NotOnLink; none → dropped silently.
+#[test]
+fn v6_042_confirm() {
+    let b = Bench::new(basic());
+    let c = msg(
+        MessageType::Confirm,
+        1,
+        &[(code::IA_NA, 1, Some((ip("2001:db8:1::5"), 128)))],
+    );
+    assert_eq!(
+        status_of(&b.reply(&c).message.options),
+        Some(status::SUCCESS)
+    );
+    let c = msg(
+        MessageType::Confirm,
+        1,
+        &[(code::IA_NA, 1, Some((ip("2001:db8:2::5"), 128)))],
+    );
+    assert_eq!(
+        status_of(&b.reply(&c).message.options),
+        Some(status::NOT_ON_LINK)
+    );
+    let c = msg(MessageType::Confirm, 1, &[(code::IA_NA, 1, None)]);
+    assert!(matches!(
+        b.run(&c),
+        Outcome6::Drop(DropReason6::NothingToConfirm)
+    ));
+    assert_eq!(b.stat("pkt6-receive-drop"), 0);
+}
+
+// V6-043, V6-135, V6-136: INFORMATION-REQUEST gets requested options by precedence; always-send is
+// sent unrequested, never-send suppresses.
+#[test]
+fn v6_043_information_request_options() {
+    let b = Bench::new(json!({
+        "option-data": [
+            {"name": "dns-servers", "data": "2001:db8::1"},
+            {"name": "domain-search", "data": "example.com", "always-send": true},
+            {"name": "sntp-servers", "data": "2001:db8::9", "never-send": true}
+        ],
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "option-data": [{"name": "dns-servers", "data": "2001:db8::2"}]}]
+    }));
+    let mut m = Message6::new(MessageType::InformationRequest, 5);
+    m.options.push(code::ORO, &[0, 23, 0, 31]);
+    let r = b.reply(&Packet6::direct(m));
+    assert_eq!(
+        r.message.options.get(code::DNS_SERVERS),
+        Some(&ip("2001:db8::2").octets()[..])
+    );
+    assert!(r.message.options.contains(code::DOMAIN_SEARCH));
+    assert!(!r.message.options.contains(31));
+    assert_eq!(r.message.options.get(code::CLIENTID), None);
+}
+
+// V6-048, V6-053, V6-047: a relayed SOLICIT is answered in a RELAY-REPL echoing the interface-id, to the
+// relay on port 547; the subnet is chosen by interface-id before the link address.
+#[test]
+fn v6_053_relayed_by_interface_id() {
+    let b = Bench::new(json!({"subnet6": [
+        {"id": 1, "subnet": "2001:db8:1::/64", "pools": [{"pool": "2001:db8:1::/120"}]},
+        {"id": 2, "subnet": "2001:db8:2::/64", "interface-id": "vlan123", "pools": [{"pool": "2001:db8:2::/120"}]}
+    ]}));
+    let mut q = msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]);
+    let mut relay = RelayHeader::new(RelayKind::Forward, 0, ip("2001:db8:1::1"), ip("fe80::5"));
+    relay.options.push(code::INTERFACE_ID, b"vlan123");
+    relay.options.push(code::REMOTE_ID, &[0, 0, 0, 9, 1]);
+    q.relays.push(relay);
+    let out = b.run_from(&q, ip("2001:db8:ffff::1"), ip("2001:db8:ffff::2"));
+    let Outcome6::Reply { packet, to, .. } = out else {
+        panic!("answered")
+    };
+    assert_eq!(to, SocketAddrV6::new(ip("2001:db8:ffff::1"), 547, 0, 0));
+    assert_eq!(packet.relays.len(), 1);
+    assert_eq!(packet.relays[0].interface_id(), Some(&b"vlan123"[..]));
+    assert!(!packet.relays[0].options.contains(code::REMOTE_ID));
+    assert_eq!(addr_of(&ias(&packet)[0].1).address, ip("2001:db8:2::"));
+    // Without the interface-id, the link address picks subnet 1.
+    q.relays[0].options.remove(code::INTERFACE_ID);
+    let Outcome6::Reply { packet, .. } =
+        b.run_from(&q, ip("2001:db8:ffff::1"), ip("2001:db8:ffff::2"))
+    else {
+        panic!("answered")
+    };
+    assert_eq!(addr_of(&ias(&packet)[0].1).address, ip("2001:db8:1::"));
+}
+
+// V6-109, V6-116, V6-117: a DUID reservation gets its address; a client holding that address loses it
+// at its next RENEW (zero lifetimes) and gets another.
+#[test]
+fn v6_117_reservation_revokes_other_holder() {
+    let mut cfg = basic();
+    let reserved = "2001:db8:1::100";
+    let b = Bench::new(cfg.clone());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    assert_eq!(addr_of(&ias(&b.reply(&q))[0].1).address, ip(reserved));
+    cfg["subnet6"][0]["reservations"] =
+        json!([{"duid": "00:03:00:01:02:00:00:00:00:02", "ip-addresses": [reserved]}]);
+    let mut b2 = Bench::new(cfg);
+    b2.store = b.store;
+    let owner = with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 1, None)]));
+    assert_ne!(
+        addr_of(&ias(&b2.reply(&owner))[0].1).address,
+        ip(reserved),
+        "held by client 1 still"
+    );
+    let renew = with_server_id(msg(
+        MessageType::Renew,
+        1,
+        &[(code::IA_NA, 1, Some((ip(reserved), 128)))],
+    ));
+    let (_, ia) = &ias(&b2.reply(&renew))[0];
+    let listed: Vec<IaAddr> = ia
+        .options
+        .all_typed::<IaAddr>(code::IAADDR)
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        listed
+            .iter()
+            .any(|a| a.address == ip(reserved) && a.valid == 0),
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|a| a.address != ip(reserved) && a.valid == 4000),
+        "{listed:?}"
+    );
+    let owner = with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 2, None)]));
+    assert_eq!(addr_of(&ias(&b2.reply(&owner))[0].1).address, ip(reserved));
+}
+
+// V6-065, V6-074: a prefix hint of another length picks the pool delegating that length; option 67
+// is placed in the IAPREFIX when the client asks for it.
+#[test]
+fn v6_065_pd_exclude_and_length_hint() {
+    let b = Bench::new(
+        json!({"subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+        "pd-pools": [
+            {"prefix": "3000:1::", "prefix-len": 48, "delegated-len": 64},
+            {"prefix": "3000:2::", "prefix-len": 48, "delegated-len": 56,
+             "excluded-prefix": "3000:2:0:ff::", "excluded-prefix-len": 64}
+        ]}]}),
+    );
+    let mut q = msg(
+        MessageType::Solicit,
+        1,
+        &[(code::IA_PD, 1, Some((Ipv6Addr::UNSPECIFIED, 56)))],
+    );
+    q.message
+        .options
+        .push(code::ORO, &code::PD_EXCLUDE.to_be_bytes());
+    let got = ias(&b.reply(&q));
+    let p = prefix_of(&got[0].1);
+    assert_eq!((p.prefix, p.prefix_len), (ip("3000:2::"), 56));
+    let x: PdExclude = p
+        .options
+        .typed(code::PD_EXCLUDE)
+        .expect("option 67")
+        .unwrap();
+    assert_eq!(x.excluded(p.prefix, 56), Some((ip("3000:2:0:ff::"), 64)));
+}
+
+// V6-095, V6-187: an expired address and prefix are reclaimed with the counters moved.
+#[test]
+fn v6_095_reclamation() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[(code::IA_NA, 1, None), (code::IA_PD, 2, None)],
+    ));
+    b.reply(&q);
+    b.now += 5000;
+    let limits = ReclaimLimits {
+        max_leases: 0,
+        max_time: Duration::ZERO,
+        remove: false,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert_eq!(
+        rt.block_on(reclaim(&b.snap, &b.store, b.now, limits))
+            .unwrap()
+            .reclaimed,
+        2
+    );
+    assert_eq!(b.stat("reclaimed-leases"), 2);
+    assert_eq!(b.stat("subnet[1].pool[0].reclaimed-leases"), 1);
+    assert_eq!(b.stat("subnet[1].pd-pool[0].reclaimed-leases"), 1);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
+    assert_eq!(b.stat("subnet[1].assigned-pds"), 0);
+}
