@@ -2,11 +2,19 @@
 
 use serde_json::{json, Value};
 
+use crate::subject::Family;
+
 /// The `loggers` list: everything of `kea-dhcp4` (and its children) to stdout, which the
 /// [`Server`](crate::Server) guard captures. Kea 2.2 only knows the `output_options` spelling.
 pub fn stdout_loggers(severity: &str) -> Value {
+    stdout_loggers_for(Family::V4, severity)
+}
+
+/// [`stdout_loggers`] for the daemon of `family` (`kea-dhcp4` or `kea-dhcp6`, the root logger
+/// names Ruru's servers answer to as well).
+pub fn stdout_loggers_for(family: Family, severity: &str) -> Value {
     json!([{
-        "name": "kea-dhcp4",
+        "name": family.kea_name(),
         "output_options": [{"output": "stdout"}],
         "severity": severity
     }])
@@ -29,5 +37,9 @@ mod tests {
             "stdout"
         );
         assert_eq!(persistent_memfile()["persist"], true);
+        assert_eq!(
+            stdout_loggers_for(Family::V6, "INFO")[0]["name"],
+            "kea-dhcp6"
+        );
     }
 }

@@ -48,9 +48,13 @@ pub enum HarnessError {
     /// `RURU_TEST_SUBJECT` holds an unknown value.
     #[error("RURU_TEST_SUBJECT={0:?} is neither `ruru` nor `kea`")]
     UnknownSubject(String),
-    /// No `ruru-dhcp4` binary was found.
-    #[error("ruru-dhcp4 binary not found (tried: {tried}); build it with `cargo build --release -p ruru-server` or set RURU_DHCP4_BIN")]
+    /// No `ruru-dhcp4`/`ruru-dhcp6` binary was found.
+    #[error("{binary} binary not found (tried: {tried}); build it with `cargo build --release -p ruru-server` or set {env}")]
     RuruBinaryMissing {
+        /// `ruru-dhcp4` or `ruru-dhcp6`.
+        binary: &'static str,
+        /// The environment variable that names it.
+        env: &'static str,
         /// The paths looked at, in order.
         tried: String,
     },
@@ -67,7 +71,7 @@ pub enum HarnessError {
     /// The server is not running (already stopped or killed).
     #[error("the server is not running")]
     NotRunning,
-    /// The config handed to the harness is not a `{"Dhcp4": {...}}` map.
+    /// The config handed to the harness is not a `{"Dhcp4": {...}}` or `{"Dhcp6": {...}}` map.
     #[error("server config: {0}")]
     Config(String),
     /// A tool's output could not be understood.

@@ -1,4 +1,4 @@
-//! End-to-end harness for Ruru's DHCP servers.
+//! End-to-end harness for Ruru's DHCP servers (DHCPv4 and DHCPv6).
 //!
 //! Tests built on this crate speak only the wire (real clients, real packets) and read only files
 //! (Kea's CSV lease file), never Ruru's Rust types, so the same test runs against Ruru and against
@@ -6,16 +6,21 @@
 //!
 //! # Choosing the server under test
 //! - `RURU_TEST_SUBJECT=ruru` (default) runs `ruru-dhcp4`, found through `RURU_DHCP4_BIN`, else
-//!   `<target>/release/ruru-dhcp4`, else `<target>/debug/ruru-dhcp4` (see [`subject`]).
-//! - `RURU_TEST_SUBJECT=kea` runs the installed `kea-dhcp4`.
+//!   `<target>/release/ruru-dhcp4`, else `<target>/debug/ruru-dhcp4` (see [`subject`]); for a
+//!   `{"Dhcp6": ...}` config `ruru-dhcp6`, found the same way through `RURU_DHCP6_BIN`.
+//! - `RURU_TEST_SUBJECT=kea` runs the installed `kea-dhcp4` (`kea-dhcp6`).
+//!
+//! The family ([`Family`]) follows the config handed to [`Server`]: binary, lease file
+//! (`leases4.csv`/`leases6.csv`) and the port waited for (67/547).
 //!
 //! # Building blocks
-//! - [`Netns`] and [`VethPair`]: throw-away network namespaces and links, removed on drop.
+//! - [`Netns`] and [`VethPair`]: throw-away network namespaces and links, removed on drop
+//!   (IPv6: DAD off, link-local addresses awaited).
 //! - [`Server`]: the subject started in a namespace with a config, a private lease file and logs.
-//! - [`clients`]: `dhclient`, `udhcpc` and `perfdhcp` drivers.
+//! - [`clients`]: `dhclient` (`-4`, `-6`, `-6 -P`), `udhcpc` and `perfdhcp` (`-4`, `-6`) drivers.
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
 //! - [`control`]: the management API over UNIX sockets and HTTP (curl).
-//! - [`leases`]: Kea's memfile CSV reader (including lease-file-cleanup files).
+//! - [`leases`]: Kea's memfile CSV reader, v4 and v6 (including lease-file-cleanup files).
 //! - [`topology`] and [`config`]: the usual layouts and config fragments.
 //!
 //! Everything needs root and the tools listed in [`process::require_tool`]'s hints; a missing
@@ -37,7 +42,7 @@ pub mod topology;
 
 pub use capture::{Capture, Captured};
 pub use error::{HarnessError, Result};
-pub use leases::{Lease4, LeaseFileError, LeaseSet, LeaseState};
+pub use leases::{Lease4, Lease6, LeaseFileError, LeaseSet, LeaseSet6, LeaseState, LeaseType6};
 pub use netns::{Netns, VethEnd, VethPair};
 pub use server::Server;
-pub use subject::Subject;
+pub use subject::{Family, Subject};

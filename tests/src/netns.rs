@@ -1,6 +1,7 @@
 //! Network namespaces and veth pairs that clean up after themselves.
 
 use std::ffi::OsStr;
+use std::net::Ipv6Addr;
 use std::os::fd::AsRawFd;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,6 +15,9 @@ use crate::process::{
 
 /// Prefix of every namespace the harness creates; the stale sweep only touches these.
 const NS_PREFIX: &str = "ruru-e2e-";
+
+/// Bound on a link-local address becoming usable after a link comes up.
+const LINK_LOCAL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Linux limit for interface names (IFNAMSIZ - 1).
 const IFNAME_MAX: usize = 15;
@@ -71,10 +75,25 @@ impl Netns {
         run_ok(self.command(program).args(args), ADMIN_TIMEOUT)
     }
 
-    /// Adds an address (`a.b.c.d/len`) to an interface of this namespace.
+    /// Adds an address (`a.b.c.d/len`, or an IPv6 one, added `nodad` so it is usable at once)
+    /// to an interface of this namespace.
     pub fn add_address(&self, dev: &str, cidr: &str) -> Result<()> {
-        self.exec(&["ip", "addr", "add", cidr, "dev", dev])
-            .map(drop)
+        let mut argv = vec!["ip", "addr", "add", cidr, "dev", dev];
+        argv.extend(nodad(cidr));
+        self.exec(&argv).map(drop)
+    }
+
+    /// Turns IPv6 duplicate address detection off for every interface of this namespace, those
+    /// that exist and those created later (`accept_dad` 0 for `all` and `default`), so
+    /// link-local addresses are usable as soon as a link is up. Call it before creating links.
+    pub fn disable_dad(&self) -> Result<()> {
+        // /proc/sys/net shows the namespace of the process that opens it: the shell's here.
+        self.exec(&[
+            "sh",
+            "-c",
+            "for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/accept_dad; done",
+        ])
+        .map(drop)
     }
 
     /// Pids of the processes running inside the namespace.
@@ -186,9 +205,31 @@ impl VethEnd {
         run_ok(cmd.args(args), ADMIN_TIMEOUT)
     }
 
-    /// Adds an address (`a.b.c.d/len`).
+    /// Adds an address (`a.b.c.d/len`, or an IPv6 one, added `nodad` so it is usable at once).
     pub fn add_address(&self, cidr: &str) -> Result<()> {
-        self.ip(&["addr", "add", cidr, "dev", &self.name]).map(drop)
+        let mut args = vec!["addr", "add", cidr, "dev", &self.name];
+        args.extend(nodad(cidr));
+        self.ip(&args).map(drop)
+    }
+
+    /// Removes an address added with [`VethEnd::add_address`].
+    pub fn del_address(&self, cidr: &str) -> Result<()> {
+        self.ip(&["addr", "del", cidr, "dev", &self.name]).map(drop)
+    }
+
+    /// The IPv6 link-local address of this end, once it is usable (not tentative); waits a
+    /// bounded time for the link to come up and the kernel to assign it.
+    pub fn link_local(&self) -> Result<Ipv6Addr> {
+        poll_until(
+            &format!("a usable link-local address on {}", self.name),
+            LINK_LOCAL_TIMEOUT,
+            || {
+                let out = self.ip(&[
+                    "-6", "-o", "addr", "show", "dev", &self.name, "scope", "link",
+                ])?;
+                Ok(usable_link_local(&String::from_utf8_lossy(&out.stdout)))
+            },
+        )
     }
 
     /// Sets the MAC address (`aa:bb:cc:dd:ee:ff`), e.g. to match a host reservation.
@@ -255,6 +296,26 @@ impl Drop for VethPair {
     }
 }
 
+/// `["nodad"]` for an IPv6 address (DAD would keep it unusable for a second or more), else
+/// nothing.
+fn nodad(cidr: &str) -> Option<&'static str> {
+    cidr.contains(':').then_some("nodad")
+}
+
+/// The first link-local address in `ip -6 -o addr show scope link` output that is neither
+/// tentative nor failed DAD.
+fn usable_link_local(ip_output: &str) -> Option<Ipv6Addr> {
+    ip_output
+        .lines()
+        .filter(|l| !l.contains("tentative") && !l.contains("dadfailed"))
+        .find_map(|line| {
+            let mut words = line.split_whitespace();
+            words.find(|w| *w == "inet6")?;
+            let addr = words.next()?.split('/').next()?;
+            addr.parse::<Ipv6Addr>().ok()
+        })
+}
+
 /// `rv<pid hex>-<id hex><side>`: unique per process and pair, within IFNAMSIZ.
 fn veth_name(pid: u32, id: u32, side: char) -> String {
     // pid_max is at most 2^22 (6 hex digits); the counter is cut to 4 hex digits, which only
@@ -267,6 +328,20 @@ fn veth_name(pid: u32, id: u32, side: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_local_must_be_usable() {
+        let out = "2: rv1-0a    inet6 fe80::d0d8:b7ff:fe78:2ab8/64 scope link tentative \\       valid_lft forever preferred_lft forever\n";
+        assert_eq!(usable_link_local(out), None);
+        let out = "2: rv1-0a    inet6 fe80::d0d8:b7ff:fe78:2ab8/64 scope link \\       valid_lft forever preferred_lft forever\n";
+        assert_eq!(
+            usable_link_local(out),
+            Some("fe80::d0d8:b7ff:fe78:2ab8".parse().expect("address"))
+        );
+        assert_eq!(usable_link_local(""), None);
+        assert_eq!(nodad("2001:db8:1::1/64"), Some("nodad"));
+        assert_eq!(nodad("192.0.2.1/24"), None);
+    }
 
     #[test]
     fn veth_names_fit_ifnamsiz() {

@@ -52,6 +52,7 @@ fn package_of(tool: &str) -> &'static str {
     match tool {
         "ip" | "ss" => "iproute2",
         "kea-dhcp4" => "kea-dhcp4-server",
+        "kea-dhcp6" => "kea-dhcp6-server",
         "perfdhcp" => "kea-admin",
         "dhclient" => "isc-dhcp-client",
         "udhcpc" => "udhcpc",

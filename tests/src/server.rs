@@ -10,32 +10,34 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::error::{HarnessError, Result};
-use crate::leases::LeaseSet;
+use crate::leases::{LeaseSet, LeaseSet6};
 use crate::netns::Netns;
 use crate::process::{
     self, poll_until, require_root, require_tool, run_ok, wait_timeout, Signal, ADMIN_TIMEOUT,
 };
-use crate::subject::Subject;
+use crate::subject::{Family, Subject};
 
 /// Bound on start-up (config load, lease file load, sockets).
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// Bound on a graceful stop.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
-/// The DHCPv4 server port the subject listens on (no `-p` is passed).
-const SERVER_PORT: u16 = 67;
 /// Log lines shown when a test fails.
 const LOG_TAIL_LINES: usize = 200;
 /// Directories Kea insists on outside systemd (PID file, logger lock, server-id files).
 const KEA_RUNTIME_DIRS: [&str; 3] = ["/run/kea", "/var/run/kea", "/var/lib/kea"];
 
-/// A running DHCPv4 server (Ruru or Kea) in a namespace, with its own scratch directory holding
-/// the config, the lease file, the PID/lock files and the captured stdout/stderr.
+/// A running DHCP server (Ruru or Kea, DHCPv4 or DHCPv6) in a namespace, with its own scratch
+/// directory holding the config, the lease file, the PID/lock files and the captured stdout/stderr.
+///
+/// The family follows the config: `{"Dhcp4": ...}` runs `ruru-dhcp4`/`kea-dhcp4` and waits for
+/// port 67, `{"Dhcp6": ...}` runs `ruru-dhcp6`/`kea-dhcp6` and waits for port 547.
 ///
 /// Killed on drop; when the test is panicking its logs are printed first.
 #[derive(Debug)]
 pub struct Server<'ns> {
     ns: &'ns Netns,
     subject: Subject,
+    family: Family,
     binary: PathBuf,
     config_path: PathBuf,
     lease_path: PathBuf,
@@ -46,15 +48,26 @@ pub struct Server<'ns> {
 
 impl<'ns> Server<'ns> {
     /// Starts the subject named by `RURU_TEST_SUBJECT` in `ns` with `config` (a whole config
-    /// file: `{"Dhcp4": {...}}`) and waits until it listens.
+    /// file: `{"Dhcp4": {...}}` or `{"Dhcp6": {...}}`) and waits until it listens.
     pub fn start(ns: &'ns Netns, config: Value) -> Result<Server<'ns>> {
         Server::start_subject(Subject::from_env()?, ns, config)
     }
 
+    /// Like [`Server::start`], but insists on a DHCPv6 config (`{"Dhcp6": {...}}`): the DHCPv6
+    /// server of the subject, its lease file `leases6.csv`, ready once UDP port 547 is bound.
+    pub fn start6(ns: &'ns Netns, config: Value) -> Result<Server<'ns>> {
+        match Family::of_config(&config)? {
+            Family::V6 => Server::start(ns, config),
+            Family::V4 => Err(HarnessError::Config(
+                "start6 needs a `Dhcp6` config, got `Dhcp4`".into(),
+            )),
+        }
+    }
+
     /// Like [`Server::start`] with an explicit subject.
     ///
-    /// The memfile lease file is moved into the scratch directory (`lease-database.name`), so
-    /// parallel servers never share one.
+    /// The memfile lease file is moved into the scratch directory (`lease-database.name`, named
+    /// `leases4.csv` or `leases6.csv`), so parallel servers never share one.
     pub fn start_subject(
         subject: Subject,
         ns: &'ns Netns,
@@ -62,7 +75,8 @@ impl<'ns> Server<'ns> {
     ) -> Result<Server<'ns>> {
         require_root()?;
         require_tool("ss")?;
-        let binary = subject.dhcp4_binary()?;
+        let family = Family::of_config(&config)?;
+        let binary = subject.binary(family)?;
         if subject == Subject::Kea {
             for dir in KEA_RUNTIME_DIRS {
                 std::fs::create_dir_all(dir)
@@ -73,9 +87,9 @@ impl<'ns> Server<'ns> {
             .prefix("ruru-e2e-server-")
             .tempdir()
             .map_err(|e| HarnessError::io("cannot create server directory", e))?;
-        let lease_path = dir.path().join("leases4.csv");
-        place_lease_file(&mut config, &lease_path)?;
-        let config_path = dir.path().join("dhcp4.json");
+        let lease_path = dir.path().join(family.lease_file_name());
+        place_lease_file(&mut config, family, &lease_path)?;
+        let config_path = dir.path().join(format!("dhcp{}.json", family.number()));
         let text = serde_json::to_string_pretty(&config)
             .map_err(|e| HarnessError::Config(e.to_string()))?;
         std::fs::write(&config_path, text)
@@ -83,6 +97,7 @@ impl<'ns> Server<'ns> {
         let mut server = Server {
             ns,
             subject,
+            family,
             binary,
             config_path,
             lease_path,
@@ -117,8 +132,9 @@ impl<'ns> Server<'ns> {
         self.child = Some(child);
         poll_until(
             &format!(
-                "{} (pid {pid}) to listen on port {SERVER_PORT}",
-                self.subject.name()
+                "{} (pid {pid}) to listen on port {}",
+                self.subject.name(),
+                self.family.server_port()
             ),
             START_TIMEOUT,
             || {
@@ -156,7 +172,8 @@ impl<'ns> Server<'ns> {
         }
     }
 
-    /// Whether `pid` holds a UDP socket on the server port or a packet (raw) socket.
+    /// Whether `pid` holds a UDP socket on the server port, or (DHCPv4 only) a packet (raw)
+    /// socket.
     fn listening(&self, pid: u32) -> Result<bool> {
         let out = run_ok(
             self.ns
@@ -167,7 +184,7 @@ impl<'ns> Server<'ns> {
         Ok(socket_ready(
             &String::from_utf8_lossy(&out.stdout),
             pid,
-            SERVER_PORT,
+            self.family,
         ))
     }
 
@@ -176,14 +193,40 @@ impl<'ns> Server<'ns> {
         self.subject
     }
 
+    /// The family of the server being run (from its config).
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
     /// The memfile lease file (`lease-database.name`).
     pub fn lease_file(&self) -> &Path {
         &self.lease_path
     }
 
-    /// The leases in the lease file (and its cleanup files), as the server would load them.
+    /// The DHCPv4 leases in the lease file (and its cleanup files), as the server would load
+    /// them.
     pub fn leases(&self) -> Result<LeaseSet> {
+        self.expect_family(Family::V4)?;
         Ok(LeaseSet::read(&self.lease_path)?)
+    }
+
+    /// The DHCPv6 leases (addresses and prefixes) in the lease file and its cleanup files, as
+    /// the server would load them.
+    pub fn leases6(&self) -> Result<LeaseSet6> {
+        self.expect_family(Family::V6)?;
+        Ok(LeaseSet6::read(&self.lease_path)?)
+    }
+
+    fn expect_family(&self, family: Family) -> Result<()> {
+        if self.family == family {
+            Ok(())
+        } else {
+            Err(HarnessError::Config(format!(
+                "this is a {} server; its lease file holds no {} leases",
+                self.family.config_key(),
+                family.config_key()
+            )))
+        }
     }
 
     /// The config file the server was started with (after the lease file was moved).
@@ -287,13 +330,14 @@ impl Drop for Server<'_> {
     }
 }
 
-/// Points `Dhcp4.lease-database` at `lease_path` (memfile), keeping its other keys.
-fn place_lease_file(config: &mut Value, lease_path: &Path) -> Result<()> {
-    let dhcp4 = config
-        .get_mut("Dhcp4")
+/// Points `<Dhcp4|Dhcp6>.lease-database` at `lease_path` (memfile), keeping its other keys.
+fn place_lease_file(config: &mut Value, family: Family, lease_path: &Path) -> Result<()> {
+    let key = family.config_key();
+    let map = config
+        .get_mut(key)
         .and_then(Value::as_object_mut)
-        .ok_or_else(|| HarnessError::Config("expected an object with a `Dhcp4` map".into()))?;
-    let db = dhcp4
+        .ok_or_else(|| HarnessError::Config(format!("expected an object with a `{key}` map")))?;
+    let db = map
         .entry("lease-database")
         .or_insert_with(|| Value::Object(Default::default()))
         .as_object_mut()
@@ -314,18 +358,19 @@ fn place_lease_file(config: &mut Value, lease_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether `ss -H -n -p -u -l -0` output shows `pid` owning a UDP socket on `port` or a packet
-/// socket (a raw-socket server may open only that).
-fn socket_ready(ss_output: &str, pid: u32, port: u16) -> bool {
+/// Whether `ss -H -n -p -u -l -0` output shows `pid` owning a UDP socket on the family's server
+/// port, or for DHCPv4 a packet socket (a raw-socket server may open only that; a DHCPv6 server
+/// always needs its UDP socket).
+fn socket_ready(ss_output: &str, pid: u32, family: Family) -> bool {
     let owner = format!("pid={pid},");
-    let local_port = format!(":{port}");
+    let local_port = format!(":{}", family.server_port());
     ss_output
         .lines()
         .filter(|l| l.contains(&owner))
         .any(|line| {
             let mut cols = line.split_whitespace();
             match cols.next() {
-                Some(netid) if netid.starts_with("p_") => true,
+                Some(netid) if netid.starts_with("p_") => family == Family::V4,
                 Some("udp") => cols
                     .nth(3)
                     .is_some_and(|local| local.ends_with(&local_port)),
@@ -348,29 +393,54 @@ mod tests {
                       udp UNCONN 0 0 127.0.0.1:67 0.0.0.0:* users:((\"kea-dhcp4\",pid=8411,fd=8))\n\
                       udp UNCONN 0 0 127.0.0.1:6767 0.0.0.0:* users:((\"other\",pid=77,fd=8))\n";
 
+    const SS6: &str = "udp UNCONN 0 0 [fe80::80ef:56ff:fe4b:e384]%rv1-2a:547 [::]:* users:((\"kea-dhcp6\",pid=7520,fd=7))\n\
+                       udp UNCONN 0 0 [ff02::1:2]%rv1-2a:547 [::]:* users:((\"kea-dhcp6\",pid=7520,fd=8))\n\
+                       udp UNCONN 0 0 [::]:5470 [::]:* users:((\"other\",pid=78,fd=8))\n";
+
     #[test]
     fn readiness_needs_our_pid_on_the_port_or_a_packet_socket() {
-        assert!(socket_ready(SS, 8411, 67));
-        assert!(socket_ready(SS, 8639, 67), "raw socket counts");
-        assert!(!socket_ready(SS, 77, 67), "6767 is not 67");
-        assert!(!socket_ready(SS, 841, 67), "pid prefix must not match");
-        assert!(!socket_ready("", 8411, 67));
+        assert!(socket_ready(SS, 8411, Family::V4));
+        assert!(socket_ready(SS, 8639, Family::V4), "raw socket counts");
+        assert!(!socket_ready(SS, 77, Family::V4), "6767 is not 67");
+        assert!(
+            !socket_ready(SS, 841, Family::V4),
+            "pid prefix must not match"
+        );
+        assert!(!socket_ready("", 8411, Family::V4));
+    }
+
+    #[test]
+    fn v6_readiness_needs_a_udp_socket_on_547() {
+        assert!(socket_ready(SS6, 7520, Family::V6));
+        assert!(!socket_ready(SS6, 78, Family::V6), "5470 is not 547");
+        assert!(
+            !socket_ready(SS, 8639, Family::V6),
+            "a packet socket is not enough"
+        );
+        assert!(!socket_ready(SS, 8411, Family::V6), "67 is not 547");
     }
 
     #[test]
     fn lease_file_is_moved_and_other_keys_kept() {
         let mut cfg = json!({"Dhcp4": {"lease-database": {"type": "memfile", "lfc-interval": 0}}});
-        place_lease_file(&mut cfg, Path::new("/tmp/x/leases4.csv")).expect("memfile");
+        place_lease_file(&mut cfg, Family::V4, Path::new("/tmp/x/leases4.csv")).expect("memfile");
         assert_eq!(cfg["Dhcp4"]["lease-database"]["name"], "/tmp/x/leases4.csv");
         assert_eq!(cfg["Dhcp4"]["lease-database"]["lfc-interval"], 0);
 
         let mut bare = json!({"Dhcp4": {}});
-        place_lease_file(&mut bare, Path::new("/l.csv")).expect("added");
+        place_lease_file(&mut bare, Family::V4, Path::new("/l.csv")).expect("added");
         assert_eq!(bare["Dhcp4"]["lease-database"]["type"], "memfile");
 
         let mut sql = json!({"Dhcp4": {"lease-database": {"type": "mysql"}}});
-        assert!(place_lease_file(&mut sql, Path::new("/l.csv")).is_err());
-        assert!(place_lease_file(&mut json!({"Dhcp6": {}}), Path::new("/l.csv")).is_err());
+        assert!(place_lease_file(&mut sql, Family::V4, Path::new("/l.csv")).is_err());
+        assert!(
+            place_lease_file(&mut json!({"Dhcp6": {}}), Family::V4, Path::new("/l.csv")).is_err()
+        );
+
+        let mut v6 = json!({"Dhcp6": {"lease-database": {"type": "memfile", "persist": true}}});
+        place_lease_file(&mut v6, Family::V6, Path::new("/tmp/y/leases6.csv")).expect("v6");
+        assert_eq!(v6["Dhcp6"]["lease-database"]["name"], "/tmp/y/leases6.csv");
+        assert_eq!(v6["Dhcp6"]["lease-database"]["persist"], true);
     }
 
     #[test]

@@ -11,7 +11,95 @@ pub const SUBJECT_ENV: &str = "RURU_TEST_SUBJECT";
 /// Environment variable naming the `ruru-dhcp4` binary explicitly.
 pub const RURU_BIN_ENV: &str = "RURU_DHCP4_BIN";
 
-/// Which DHCPv4 server a test runs against.
+/// Environment variable naming the `ruru-dhcp6` binary explicitly.
+pub const RURU_BIN6_ENV: &str = "RURU_DHCP6_BIN";
+
+/// The protocol family of a DHCP server: which binary runs, which top-level config map it reads,
+/// which port it listens on and how its lease file is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// DHCPv4: `kea-dhcp4`/`ruru-dhcp4`, `{"Dhcp4": ...}`, UDP 67, `leases4.csv`.
+    V4,
+    /// DHCPv6: `kea-dhcp6`/`ruru-dhcp6`, `{"Dhcp6": ...}`, UDP 547, `leases6.csv`.
+    V6,
+}
+
+impl Family {
+    /// Both families, v4 first.
+    pub const ALL: [Family; 2] = [Family::V4, Family::V6];
+
+    /// The top-level key of a config file (`Dhcp4`, `Dhcp6`).
+    pub fn config_key(self) -> &'static str {
+        match self {
+            Family::V4 => "Dhcp4",
+            Family::V6 => "Dhcp6",
+        }
+    }
+
+    /// The family of a whole config file, from its top-level key.
+    pub fn of_config(config: &serde_json::Value) -> Result<Family> {
+        Family::ALL
+            .into_iter()
+            .find(|f| {
+                config
+                    .get(f.config_key())
+                    .is_some_and(serde_json::Value::is_object)
+            })
+            .ok_or_else(|| {
+                HarnessError::Config("expected an object with a `Dhcp4` or `Dhcp6` map".into())
+            })
+    }
+
+    /// The UDP port the server listens on (no `-p` is passed).
+    pub fn server_port(self) -> u16 {
+        match self {
+            Family::V4 => 67,
+            Family::V6 => 547,
+        }
+    }
+
+    /// The memfile lease file name the harness gives the server (`leases4.csv`).
+    pub fn lease_file_name(self) -> &'static str {
+        match self {
+            Family::V4 => "leases4.csv",
+            Family::V6 => "leases6.csv",
+        }
+    }
+
+    /// Kea's daemon of this family (also its root logger name): `kea-dhcp4`, `kea-dhcp6`.
+    pub fn kea_name(self) -> &'static str {
+        match self {
+            Family::V4 => "kea-dhcp4",
+            Family::V6 => "kea-dhcp6",
+        }
+    }
+
+    /// Ruru's daemon of this family: `ruru-dhcp4`, `ruru-dhcp6`.
+    pub fn ruru_name(self) -> &'static str {
+        match self {
+            Family::V4 => "ruru-dhcp4",
+            Family::V6 => "ruru-dhcp6",
+        }
+    }
+
+    /// The environment variable naming Ruru's binary explicitly.
+    pub fn ruru_bin_env(self) -> &'static str {
+        match self {
+            Family::V4 => RURU_BIN_ENV,
+            Family::V6 => RURU_BIN6_ENV,
+        }
+    }
+
+    /// `4` or `6`, as in `-4`/`-6` of the clients and `perfdhcp`.
+    pub fn number(self) -> u8 {
+        match self {
+            Family::V4 => 4,
+            Family::V6 => 6,
+        }
+    }
+}
+
+/// Which DHCP server implementation a test runs against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
     /// `ruru-dhcp4`, this project's server.
@@ -42,37 +130,63 @@ impl Subject {
         }
     }
 
+    /// The server binary of this subject for `family`.
+    pub fn binary(self, family: Family) -> Result<PathBuf> {
+        match self {
+            Subject::Ruru => ruru_binary(family),
+            Subject::Kea => require_tool(family.kea_name()),
+        }
+    }
+
     /// The DHCPv4 server binary of this subject.
     pub fn dhcp4_binary(self) -> Result<PathBuf> {
-        match self {
-            Subject::Ruru => ruru_dhcp4_binary(),
-            Subject::Kea => require_tool("kea-dhcp4"),
-        }
+        self.binary(Family::V4)
+    }
+
+    /// The DHCPv6 server binary of this subject (`ruru-dhcp6` or `kea-dhcp6`).
+    pub fn dhcp6_binary(self) -> Result<PathBuf> {
+        self.binary(Family::V6)
     }
 }
 
 /// Locates `ruru-dhcp4`: `RURU_DHCP4_BIN`, else `release` then `debug` under each candidate target
 /// directory ([`target_dirs`]).
 pub fn ruru_dhcp4_binary() -> Result<PathBuf> {
-    if let Some(explicit) = std::env::var_os(RURU_BIN_ENV).filter(|v| !v.is_empty()) {
+    ruru_binary(Family::V4)
+}
+
+/// Locates `ruru-dhcp6`: `RURU_DHCP6_BIN`, else as [`ruru_dhcp4_binary`].
+pub fn ruru_dhcp6_binary() -> Result<PathBuf> {
+    ruru_binary(Family::V6)
+}
+
+/// Locates Ruru's server of `family`: its environment variable ([`Family::ruru_bin_env`]), else
+/// `release` then `debug` under each candidate target directory ([`target_dirs`]).
+pub fn ruru_binary(family: Family) -> Result<PathBuf> {
+    let (name, env) = (family.ruru_name(), family.ruru_bin_env());
+    if let Some(explicit) = std::env::var_os(env).filter(|v| !v.is_empty()) {
         let path = PathBuf::from(explicit);
         return if path.is_file() {
             Ok(path)
         } else {
             Err(HarnessError::RuruBinaryMissing {
-                tried: format!("{RURU_BIN_ENV}={}", path.display()),
+                binary: name,
+                env,
+                tried: format!("{env}={}", path.display()),
             })
         };
     }
     let candidates: Vec<PathBuf> = target_dirs()
         .iter()
-        .flat_map(|dir| ["release", "debug"].map(|profile| dir.join(profile).join("ruru-dhcp4")))
+        .flat_map(|dir| ["release", "debug"].map(|profile| dir.join(profile).join(name)))
         .collect();
     candidates
         .iter()
         .find(|p| p.is_file())
         .cloned()
         .ok_or_else(|| HarnessError::RuruBinaryMissing {
+            binary: name,
+            env,
             tried: candidates
                 .iter()
                 .map(|p| p.display().to_string())
@@ -117,6 +231,34 @@ mod tests {
         assert_eq!(Subject::parse(Some("kea")).expect("kea"), Subject::Kea);
         let err = Subject::parse(Some("kae")).expect_err("typo");
         assert!(err.to_string().contains("kae"), "{err}");
+    }
+
+    #[test]
+    fn family_follows_the_config_key() {
+        let v6 = serde_json::json!({"Dhcp6": {}});
+        assert_eq!(Family::of_config(&v6).expect("v6"), Family::V6);
+        let v4 = serde_json::json!({"Dhcp4": {}});
+        assert_eq!(Family::of_config(&v4).expect("v4"), Family::V4);
+        assert!(Family::of_config(&serde_json::json!({"Dhcp6": 1})).is_err());
+        assert!(Family::of_config(&serde_json::json!({})).is_err());
+        assert_eq!(Family::V6.server_port(), 547);
+        assert_eq!(Family::V6.lease_file_name(), "leases6.csv");
+        assert_eq!(Family::V6.ruru_bin_env(), "RURU_DHCP6_BIN");
+    }
+
+    #[test]
+    fn missing_ruru_binary_names_the_family() {
+        // No such file: the explicit variable is honoured and named in the error.
+        let err = HarnessError::RuruBinaryMissing {
+            binary: Family::V6.ruru_name(),
+            env: Family::V6.ruru_bin_env(),
+            tried: "x".into(),
+        };
+        let text = err.to_string();
+        assert!(
+            text.contains("ruru-dhcp6") && text.contains("RURU_DHCP6_BIN"),
+            "{text}"
+        );
     }
 
     #[test]

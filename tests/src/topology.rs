@@ -1,7 +1,12 @@
-//! The two network layouts the suites use.
+//! The network layouts the suites use.
+
+use std::net::Ipv6Addr;
 
 use crate::error::Result;
 use crate::netns::{Netns, VethPair};
+
+/// The server end's address in [`DirectLink::new6`]'s layout.
+pub const SERVER6_CIDR: &str = "2001:db8:1::1/64";
 
 /// A server namespace and a client namespace joined by one veth pair (end `a` on the server
 /// side, with an address; end `b` on the client side, without one).
@@ -29,6 +34,37 @@ impl DirectLink {
             client,
             server,
         })
+    }
+
+    /// Builds the layout for DHCPv6: duplicate address detection is off in both namespaces
+    /// (so link-local addresses work at once), the server end gets `server_cidr` (e.g.
+    /// [`SERVER6_CIDR`], added `nodad`), and both ends have a usable link-local address when this
+    /// returns. Clients multicast to ff02::1:2 from their link-local address; the server answers
+    /// from its own.
+    pub fn new6(server_cidr: &str) -> Result<DirectLink> {
+        let server = Netns::new()?;
+        let client = Netns::new()?;
+        server.disable_dad()?;
+        client.disable_dad()?;
+        let veth = VethPair::new(Some(&server), Some(&client))?;
+        veth.a().add_address(server_cidr)?;
+        veth.a().link_local()?;
+        veth.b().link_local()?;
+        Ok(DirectLink {
+            veth,
+            client,
+            server,
+        })
+    }
+
+    /// The server end's IPv6 link-local address (the source of its DHCPv6 answers).
+    pub fn server_link_local(&self) -> Result<Ipv6Addr> {
+        self.veth.a().link_local()
+    }
+
+    /// The client end's IPv6 link-local address (the source of its DHCPv6 queries).
+    pub fn client_link_local(&self) -> Result<Ipv6Addr> {
+        self.veth.b().link_local()
     }
 
     /// The server's interface name.

@@ -1,4 +1,5 @@
-//! Drivers for real DHCPv4 clients: ISC `dhclient`, busybox `udhcpc`, and Kea's `perfdhcp`.
+//! Drivers for real DHCP clients: ISC `dhclient` (DHCPv4 and DHCPv6), busybox `udhcpc`, and
+//! Kea's `perfdhcp` (both families).
 //!
 //! `dhclient` and `udhcpc` run with a hook script written by the harness that appends each
 //! event and its variables to a log, so a test sees exactly what the client was told.
@@ -12,13 +13,13 @@ use std::net::Ipv4Addr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-pub use dhclient::Dhclient;
-pub use perfdhcp::{ExchangeStats, PerfReport};
+pub use dhclient::{duid_ll, ClientLease6, Dhclient, IaLease6, Request6};
+pub use perfdhcp::{ExchangeStats, LeaseRequest6, Perf6, PerfReport};
 pub use udhcpc::Udhcpc;
 
 use crate::error::{HarnessError, Result};
 
-/// The lease a client obtained, with the options tests check.
+/// The DHCPv4 lease a client obtained, with the options tests check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientLease {
     /// Assigned address (yiaddr).
