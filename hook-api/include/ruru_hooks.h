@@ -20,7 +20,7 @@ typedef struct RuruParkToken RuruParkToken;
 #define RURU_HOOK_ABI_MAJOR 1
 
 // Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-#define RURU_HOOK_ABI_MINOR 1
+#define RURU_HOOK_ABI_MINOR 2
 
 // Next-step status: the server proceeds normally.
 #define RURU_NEXT_STEP_CONTINUE 0
@@ -61,6 +61,15 @@ typedef struct RuruParkToken RuruParkToken;
 
 // The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
 #define RURU_ERR_BACKEND 8
+
+// DHCPv6 lease type: a non-temporary address (IA_NA), Kea's number. Since 1.2.
+#define RURU_LEASE_TYPE_NA 0
+
+// DHCPv6 lease type: a temporary address (IA_TA). Since 1.2.
+#define RURU_LEASE_TYPE_TA 1
+
+// DHCPv6 lease type: a delegated prefix (IA_PD). Since 1.2.
+#define RURU_LEASE_TYPE_PD 2
 
 // Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 // `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -194,6 +203,13 @@ typedef struct RuruPluginDescriptor {
   size_t callouts_len;
 } RuruPluginDescriptor;
 
+// An IPv6 address passed by value to the DHCPv6 lease services: its 16 bytes in network order. Since
+// 1.2.
+typedef struct RuruIpv6 {
+  // The address bytes, most significant first.
+  uint8_t octets[16];
+} RuruIpv6;
+
 // Functions the server provides. Appended to only; check `struct_size` before using a field added
 // after the minor version the plugin was built for.
 //
@@ -205,6 +221,13 @@ typedef struct RuruPluginDescriptor {
 // `state`, `user-context`, `pool-id`); addresses are IPv4 in host order. Changes go through the
 // server's statistics, are seen by packet processing at once, and run no callout. Without lease
 // storage (`-T`, or a DHCPv6 server for these v4 services) they return `RURU_ERR_STATE`.
+//
+// The fields from `lease6_get` on (ABI 1.2) are the same services for DHCPv6 leases, under the same
+// rules, in a DHCPv6 server (`RURU_ERR_STATE` in a DHCPv4 one). Their lease map is `lease6-get`'s:
+// `ip-address`, `type` (`IA_NA`, `IA_TA`, `IA_PD`), `prefix-len` (prefixes only), `duid`, `iaid`,
+// `preferred-lft`, `valid-lft`, `cltt`, `subnet-id`, `pool-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`,
+// `hw-address` (when known), `state`, `user-context`. Addresses are [`RuruIpv6`]; lease types
+// `RURU_LEASE_TYPE_*` (another number is `RURU_ERR_INVALID`). A prefix is named by its first address.
 typedef struct RuruHostApi {
   // `sizeof(RuruHostApi)` as the server knows it.
   size_t struct_size;
@@ -317,6 +340,49 @@ typedef struct RuruHostApi {
   int32_t (*subnet4_select)(uint32_t address, RuruSink sink, void *ctx);
   // Every configured subnet, in configuration order, as a JSON list of subnet maps.
   int32_t (*subnet4_list)(RuruSink sink, void *ctx);
+  // The lease of type `lease_type` at `address` as a lease map; `RURU_ERR_NOT_FOUND` when there is
+  // none (or the lease there has another type). Since 1.2.
+  int32_t (*lease6_get)(uint32_t lease_type, struct RuruIpv6 address, RuruSink sink, void *ctx);
+  // The leases of type `lease_type` that the DUID with the bytes `duid` holds for IA `iaid`, in
+  // subnet `subnet_id` (0 = any subnet), as a JSON list in address order (possibly empty).
+  int32_t (*lease6_get_by_duid_iaid)(uint32_t lease_type,
+                                     struct RuruStr duid,
+                                     uint32_t iaid,
+                                     uint32_t subnet_id,
+                                     RuruSink sink,
+                                     void *ctx);
+  // Every lease of any type held by the DUID with the bytes `duid`, as a JSON list in address order.
+  int32_t (*lease6_get_by_duid)(struct RuruStr duid, RuruSink sink, void *ctx);
+  // Every lease whose host name equals `hostname` ignoring ASCII case, as a JSON list.
+  int32_t (*lease6_get_by_hostname)(struct RuruStr hostname, RuruSink sink, void *ctx);
+  // At most `limit` leases of every type with addresses strictly above `after` (`::` = from the
+  // start), ascending, as a JSON list: the last address of one page is `after` for the next.
+  int32_t (*lease6_get_page)(struct RuruIpv6 after, uint32_t limit, RuruSink sink, void *ctx);
+  // Stores a new lease given as a complete lease map (`ip-address`, `duid`, `iaid`, `subnet-id`,
+  // `cltt` and `valid-lft` required; `type` defaults to `IA_NA`; `prefix-len` is required for
+  // `IA_PD` and 128 otherwise; the rest defaults to empty/false/0); `RURU_ERR_EXISTS` when a lease
+  // of any type holds its address, `RURU_ERR_INVALID` (reason to the sink) when the map is
+  // malformed.
+  int32_t (*lease6_add)(struct RuruStr lease, RuruSink sink, void *ctx);
+  // Replaces the lease at the map's `ip-address` whole; `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*lease6_update)(struct RuruStr lease, RuruSink sink, void *ctx);
+  // Deletes the lease of type `lease_type` at `address`; the sink gets the deleted lease map.
+  // `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*lease6_delete)(uint32_t lease_type, struct RuruIpv6 address, RuruSink sink, void *ctx);
+  // Deletes every lease of the `count` subnets `subnet_ids` in one step; the sink gets the number
+  // deleted (a JSON number). No callout runs for them.
+  int32_t (*lease6_wipe)(const uint32_t *subnet_ids, size_t count, RuruSink sink, void *ctx);
+  // Writes every lease to `filename` in the memfile v6 CSV format, under the rules of
+  // `lease4_write`; the sink gets the path written (a JSON string).
+  int32_t (*lease6_write)(struct RuruStr filename, RuruSink sink, void *ctx);
+  // The configured subnet `subnet_id` as a subnet map (`id`, `subnet` as `2001:db8::/64`,
+  // `valid-lft`, `preferred-lft`); `RURU_ERR_NOT_FOUND` when there is none.
+  int32_t (*subnet6_get)(uint32_t subnet_id, RuruSink sink, void *ctx);
+  // The subnet the server selects for `address`: the first configured one whose prefix holds it and
+  // that no client class guards; `RURU_ERR_NOT_FOUND` when none does.
+  int32_t (*subnet6_select)(struct RuruIpv6 address, RuruSink sink, void *ctx);
+  // Every configured subnet, in configuration order, as a JSON list of subnet maps.
+  int32_t (*subnet6_list)(RuruSink sink, void *ctx);
 } RuruHostApi;
 
 // The exported entry point's type.

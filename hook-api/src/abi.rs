@@ -8,12 +8,13 @@
 //! loads a plugin only with the same major and a minor no newer than its own. Structs carry their size
 //! and grow only by appending fields, so a plugin built for minor N works on a server of minor N+k.
 //!
-//! History: 1.0 callouts, commands, parking; 1.1 lease storage services (`lease4_*`, `subnet4_*`).
+//! History: 1.0 callouts, commands, parking; 1.1 lease storage services (`lease4_*`, `subnet4_*`);
+//! 1.2 the DHCPv6 lease storage services (`lease6_*`, `subnet6_*`, [`RuruIpv6`], `RURU_LEASE_TYPE_*`).
 
 /// Incompatible changes bump this; a plugin built for another major is refused.
 pub const RURU_HOOK_ABI_MAJOR: u32 = 1;
 /// Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-pub const RURU_HOOK_ABI_MINOR: u32 = 1;
+pub const RURU_HOOK_ABI_MINOR: u32 = 2;
 
 /// Next-step status: the server proceeds normally.
 pub const RURU_NEXT_STEP_CONTINUE: i32 = 0;
@@ -43,6 +44,13 @@ pub const RURU_ERR_EXISTS: i32 = 6;
 pub const RURU_ERR_UNSUPPORTED: i32 = 7;
 /// The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
 pub const RURU_ERR_BACKEND: i32 = 8;
+
+/// DHCPv6 lease type: a non-temporary address (IA_NA), Kea's number. Since 1.2.
+pub const RURU_LEASE_TYPE_NA: u32 = 0;
+/// DHCPv6 lease type: a temporary address (IA_TA). Since 1.2.
+pub const RURU_LEASE_TYPE_TA: u32 = 1;
+/// DHCPv6 lease type: a delegated prefix (IA_PD). Since 1.2.
+pub const RURU_LEASE_TYPE_PD: u32 = 2;
 
 /// Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 /// `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -101,6 +109,15 @@ pub struct RuruStr {
     pub ptr: *const u8,
     /// Number of bytes.
     pub len: usize,
+}
+
+/// An IPv6 address passed by value to the DHCPv6 lease services: its 16 bytes in network order. Since
+/// 1.2.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuruIpv6 {
+    /// The address bytes, most significant first.
+    pub octets: [u8; 16],
 }
 
 /// A tagged value: the unit of every argument, field and parameter exchanged.
@@ -214,6 +231,13 @@ pub type RuruPluginEntry =
 /// `state`, `user-context`, `pool-id`); addresses are IPv4 in host order. Changes go through the
 /// server's statistics, are seen by packet processing at once, and run no callout. Without lease
 /// storage (`-T`, or a DHCPv6 server for these v4 services) they return `RURU_ERR_STATE`.
+///
+/// The fields from `lease6_get` on (ABI 1.2) are the same services for DHCPv6 leases, under the same
+/// rules, in a DHCPv6 server (`RURU_ERR_STATE` in a DHCPv4 one). Their lease map is `lease6-get`'s:
+/// `ip-address`, `type` (`IA_NA`, `IA_TA`, `IA_PD`), `prefix-len` (prefixes only), `duid`, `iaid`,
+/// `preferred-lft`, `valid-lft`, `cltt`, `subnet-id`, `pool-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`,
+/// `hw-address` (when known), `state`, `user-context`. Addresses are [`RuruIpv6`]; lease types
+/// `RURU_LEASE_TYPE_*` (another number is `RURU_ERR_INVALID`). A prefix is named by its first address.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct RuruHostApi {
@@ -395,6 +419,79 @@ pub struct RuruHostApi {
         unsafe extern "C" fn(address: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
     /// Every configured subnet, in configuration order, as a JSON list of subnet maps.
     pub subnet4_list: unsafe extern "C" fn(sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+
+    /// The lease of type `lease_type` at `address` as a lease map; `RURU_ERR_NOT_FOUND` when there is
+    /// none (or the lease there has another type). Since 1.2.
+    pub lease6_get: unsafe extern "C" fn(
+        lease_type: u32,
+        address: RuruIpv6,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// The leases of type `lease_type` that the DUID with the bytes `duid` holds for IA `iaid`, in
+    /// subnet `subnet_id` (0 = any subnet), as a JSON list in address order (possibly empty).
+    pub lease6_get_by_duid_iaid: unsafe extern "C" fn(
+        lease_type: u32,
+        duid: RuruStr,
+        iaid: u32,
+        subnet_id: u32,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Every lease of any type held by the DUID with the bytes `duid`, as a JSON list in address order.
+    pub lease6_get_by_duid:
+        unsafe extern "C" fn(duid: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Every lease whose host name equals `hostname` ignoring ASCII case, as a JSON list.
+    pub lease6_get_by_hostname:
+        unsafe extern "C" fn(hostname: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// At most `limit` leases of every type with addresses strictly above `after` (`::` = from the
+    /// start), ascending, as a JSON list: the last address of one page is `after` for the next.
+    pub lease6_get_page: unsafe extern "C" fn(
+        after: RuruIpv6,
+        limit: u32,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Stores a new lease given as a complete lease map (`ip-address`, `duid`, `iaid`, `subnet-id`,
+    /// `cltt` and `valid-lft` required; `type` defaults to `IA_NA`; `prefix-len` is required for
+    /// `IA_PD` and 128 otherwise; the rest defaults to empty/false/0); `RURU_ERR_EXISTS` when a lease
+    /// of any type holds its address, `RURU_ERR_INVALID` (reason to the sink) when the map is
+    /// malformed.
+    pub lease6_add:
+        unsafe extern "C" fn(lease: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Replaces the lease at the map's `ip-address` whole; `RURU_ERR_NOT_FOUND` when there is none.
+    pub lease6_update:
+        unsafe extern "C" fn(lease: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Deletes the lease of type `lease_type` at `address`; the sink gets the deleted lease map.
+    /// `RURU_ERR_NOT_FOUND` when there is none.
+    pub lease6_delete: unsafe extern "C" fn(
+        lease_type: u32,
+        address: RuruIpv6,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Deletes every lease of the `count` subnets `subnet_ids` in one step; the sink gets the number
+    /// deleted (a JSON number). No callout runs for them.
+    pub lease6_wipe: unsafe extern "C" fn(
+        subnet_ids: *const u32,
+        count: usize,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// Writes every lease to `filename` in the memfile v6 CSV format, under the rules of
+    /// `lease4_write`; the sink gets the path written (a JSON string).
+    pub lease6_write:
+        unsafe extern "C" fn(filename: RuruStr, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// The configured subnet `subnet_id` as a subnet map (`id`, `subnet` as `2001:db8::/64`,
+    /// `valid-lft`, `preferred-lft`); `RURU_ERR_NOT_FOUND` when there is none.
+    pub subnet6_get:
+        unsafe extern "C" fn(subnet_id: u32, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// The subnet the server selects for `address`: the first configured one whose prefix holds it and
+    /// that no client class guards; `RURU_ERR_NOT_FOUND` when none does.
+    pub subnet6_select:
+        unsafe extern "C" fn(address: RuruIpv6, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+    /// Every configured subnet, in configuration order, as a JSON list of subnet maps.
+    pub subnet6_list: unsafe extern "C" fn(sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
 }
 
 // SAFETY: the host table is immutable for the life of the process and its functions are thread-safe.

@@ -191,10 +191,22 @@ fn header_layouts_match_rust() {
             offset_of!(RuruPluginDescriptor, callouts_len),
         ),
         (
+            "RuruIpv6",
+            size_of::<RuruIpv6>(),
+            "octets",
+            offset_of!(RuruIpv6, octets),
+        ),
+        (
             "RuruHostApi",
             size_of::<RuruHostApi>(),
             "subnet4_list",
             offset_of!(RuruHostApi, subnet4_list),
+        ),
+        (
+            "RuruHostApi",
+            size_of::<RuruHostApi>(),
+            "subnet6_list",
+            offset_of!(RuruHostApi, subnet6_list),
         ),
     ];
     let mut c = String::from("#include <stddef.h>\n#include \"ruru_hooks.h\"\n");
@@ -207,7 +219,8 @@ fn header_layouts_match_rust() {
     c += &format!(
         "_Static_assert(RURU_HOOK_ABI_MAJOR == {RURU_HOOK_ABI_MAJOR}, \"major\");\n\
          _Static_assert(RURU_HOOK_ABI_MINOR == {RURU_HOOK_ABI_MINOR}, \"minor\");\n\
-         _Static_assert(RURU_NEXT_STEP_PARK == {RURU_NEXT_STEP_PARK}, \"park\");\n"
+         _Static_assert(RURU_NEXT_STEP_PARK == {RURU_NEXT_STEP_PARK}, \"park\");\n\
+         _Static_assert(RURU_LEASE_TYPE_PD == {RURU_LEASE_TYPE_PD}, \"pd\");\n"
     );
     let dir = scratch("layout");
     let src = dir.join("layout.c");
@@ -228,4 +241,29 @@ fn header_layouts_match_rust() {
         ],
         "the header's struct layouts",
     );
+}
+
+/// The host table only grows at its end: each minor's services start right after the previous minor's
+/// last field, so a plugin built for 1.0 or 1.1 finds every field it knows where it was, and the size
+/// an older server reports ends exactly before the first field it lacks.
+#[test]
+fn host_table_is_append_only() {
+    use ruru_hook_api::abi::*;
+    use std::mem::{offset_of, size_of};
+    let slot = size_of::<RuruSink>();
+    // 1.0 ended with `park_drop`; 1.1 appended from `lease4_get` to `subnet4_list`.
+    assert_eq!(
+        offset_of!(RuruHostApi, lease4_get),
+        offset_of!(RuruHostApi, park_drop) + slot
+    );
+    // 1.2 appended from `lease6_get` to `subnet6_list`.
+    assert_eq!(
+        offset_of!(RuruHostApi, lease6_get),
+        offset_of!(RuruHostApi, subnet4_list) + slot
+    );
+    assert_eq!(
+        size_of::<RuruHostApi>(),
+        offset_of!(RuruHostApi, subnet6_list) + slot
+    );
+    assert_eq!(RURU_HOOK_ABI_MINOR, 2);
 }

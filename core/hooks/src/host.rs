@@ -2,7 +2,9 @@
 
 use crate::args::Args;
 use crate::context::RequestContext;
+use crate::lease_admin::{LeaseAdmin4, LeaseAdmin6};
 use crate::lease_host::*;
+use crate::lease_host6::*;
 use crate::object::{Arena, Obj};
 use crate::park::Parcel;
 use crate::point::Point;
@@ -451,16 +453,29 @@ macro_rules! host_table {
             lease4_get,
             lease4_get_by_hw_address,
             lease4_get_by_client_id,
-            lease4_get_by_hostname,
+            lease4_get_by_hostname: lease_get_by_hostname::<dyn LeaseAdmin4>,
             lease4_get_page,
-            lease4_add,
-            lease4_update,
+            lease4_add: lease_add::<dyn LeaseAdmin4>,
+            lease4_update: lease_update::<dyn LeaseAdmin4>,
             lease4_delete,
-            lease4_wipe,
-            lease4_write,
-            subnet4_get,
+            lease4_wipe: lease_wipe::<dyn LeaseAdmin4>,
+            lease4_write: lease_write::<dyn LeaseAdmin4>,
+            subnet4_get: subnet_get::<dyn LeaseAdmin4>,
             subnet4_select,
-            subnet4_list,
+            subnet4_list: subnet_list::<dyn LeaseAdmin4>,
+            lease6_get,
+            lease6_get_by_duid_iaid,
+            lease6_get_by_duid,
+            lease6_get_by_hostname: lease_get_by_hostname::<dyn LeaseAdmin6>,
+            lease6_get_page,
+            lease6_add: lease_add::<dyn LeaseAdmin6>,
+            lease6_update: lease_update::<dyn LeaseAdmin6>,
+            lease6_delete,
+            lease6_wipe: lease_wipe::<dyn LeaseAdmin6>,
+            lease6_write: lease_write::<dyn LeaseAdmin6>,
+            subnet6_get: subnet_get::<dyn LeaseAdmin6>,
+            subnet6_select,
+            subnet6_list: subnet_list::<dyn LeaseAdmin6>,
         }
     };
 }

@@ -1,5 +1,7 @@
-//! The 1.1 host services (`lease4_*`, `subnet4_*`): C entry points over the installed
-//! [`LeaseAdmin4`]. Each answers through the plugin's sink and never lets a panic cross the ABI.
+//! The lease services of the host table: what every family shares (the storage registration, answers
+//! through the plugin's sink, panics kept on this side, and the services whose arguments do not depend
+//! on the family: add, update, by host name, wipe, write, subnet by id, subnet list), and the 1.1
+//! DHCPv4 entry points over [`LeaseAdmin4`]. The 1.2 DHCPv6 ones are in `lease_host6`.
 
 use crate::lease_admin::{lease_admin4, AdminError, LeaseAdmin4};
 use crate::lease_json::{lease4_from_json, lease4_json, subnet4_json, write_leases4};
@@ -9,31 +11,98 @@ use serde_json::{json, Value as Json};
 use std::ffi::c_void;
 use std::net::Ipv4Addr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 fn code(e: &AdminError) -> i32 {
     match e {
         AdminError::Unavailable => RURU_ERR_STATE,
         AdminError::NotFound => RURU_ERR_NOT_FOUND,
-        AdminError::Exists(_) => RURU_ERR_EXISTS,
+        AdminError::Exists(_) | AdminError::Exists6(_) => RURU_ERR_EXISTS,
         AdminError::Invalid(_) => RURU_ERR_INVALID,
         AdminError::Unsupported(_) => RURU_ERR_UNSUPPORTED,
         AdminError::Backend(_) => RURU_ERR_BACKEND,
     }
 }
 
-/// Runs one service on the installed storage and answers through `sink`: the document on success
-/// (nothing when it is empty), the reason on failure. A panic in the server's code is a backend error.
-fn serve(
+/// A family's lease storage as the services reach it: its registration, where a panic in it is
+/// logged, and what the family-independent services ask of it (in the family's lease maps).
+pub(crate) trait Storage {
+    /// The storage installed for the family.
+    fn installed() -> Result<Arc<Self>, AdminError>;
+    /// Logs that a service of the family panicked.
+    fn log_panic();
+    /// Reads a lease map and stores the lease: a new one, or (`replace`) in place of the one at its
+    /// address.
+    fn store_map(&self, map: &[u8], replace: bool) -> Result<(), AdminError>;
+    /// The leases of a host name, as a JSON list.
+    fn hostname_list(&self, name: &str) -> Result<Vec<u8>, AdminError>;
+    /// Deletes the leases of the subnets `ids`; how many.
+    fn wipe_subnets(&self, ids: &[u32]) -> Result<usize, AdminError>;
+    /// Writes the leases to a file; the path written.
+    fn write_file(&self, filename: &str) -> Result<PathBuf, AdminError>;
+    /// The configured subnets, in order, each with its map.
+    fn subnet_maps(&self) -> Result<Vec<(u32, Json)>, AdminError>;
+}
+
+/// Implements [`Storage`] for a family's `dyn LeaseAdmin*` from its registration, its log target and
+/// its lease map functions: the storage traits name their methods alike.
+macro_rules! storage {
+    ($admin:ident, $installed:path, $target:literal, $from_json:path, $list:path, $subnet:path) => {
+        impl $crate::lease_host::Storage for dyn $admin {
+            fn installed() -> Result<std::sync::Arc<Self>, AdminError> {
+                $installed()
+            }
+            fn log_panic() {
+                tracing::error!(target: $target, "a lease service panicked");
+            }
+            fn store_map(&self, map: &[u8], replace: bool) -> Result<(), AdminError> {
+                let lease = $from_json(map).map_err(AdminError::Invalid)?;
+                match replace {
+                    false => self.add(&lease),
+                    true => self.update(&lease),
+                }
+            }
+            fn hostname_list(&self, name: &str) -> Result<Vec<u8>, AdminError> {
+                Ok($list(&self.by_hostname(name)?))
+            }
+            fn wipe_subnets(&self, ids: &[u32]) -> Result<usize, AdminError> {
+                self.wipe(ids)
+            }
+            fn write_file(&self, filename: &str) -> Result<std::path::PathBuf, AdminError> {
+                self.write(filename)
+            }
+            fn subnet_maps(&self) -> Result<Vec<(u32, serde_json::Value)>, AdminError> {
+                Ok(self.subnets()?.iter().map(|s| (s.id, $subnet(s))).collect())
+            }
+        }
+    };
+}
+pub(crate) use storage;
+
+storage!(
+    LeaseAdmin4,
+    lease_admin4,
+    "kea-dhcp4.hooks",
+    lease4_from_json,
+    write_leases4,
+    subnet4_json
+);
+
+/// Runs one service on the installed storage of `A`'s family and answers through `sink`: the
+/// document on success (nothing when it is empty), the reason on failure. A panic in the server's
+/// code is a backend error.
+pub(crate) fn serve_on<A: Storage + ?Sized>(
     sink: RuruSink,
     ctx: *mut c_void,
-    f: impl FnOnce(&dyn LeaseAdmin4) -> Result<Vec<u8>, AdminError>,
+    f: impl FnOnce(&A) -> Result<Vec<u8>, AdminError>,
 ) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(|| f(&*lease_admin4()?)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(&*A::installed()?)));
     let (rc, bytes) = match outcome {
         Ok(Ok(doc)) => (RURU_OK, doc),
         Ok(Err(e)) => (code(&e), e.to_string().into_bytes()),
         Err(_) => {
-            tracing::error!(target: "kea-dhcp4.hooks", "a lease service panicked");
+            A::log_panic();
             (
                 RURU_ERR_BACKEND,
                 b"internal error in the lease service".to_vec(),
@@ -47,8 +116,17 @@ fn serve(
     rc
 }
 
+/// [`serve_on`] the DHCPv4 storage.
+fn serve(
+    sink: RuruSink,
+    ctx: *mut c_void,
+    f: impl FnOnce(&(dyn LeaseAdmin4 + 'static)) -> Result<Vec<u8>, AdminError>,
+) -> i32 {
+    serve_on::<dyn LeaseAdmin4>(sink, ctx, f)
+}
+
 /// A small JSON document as bytes.
-fn doc(v: Json) -> Vec<u8> {
+pub(crate) fn doc(v: Json) -> Vec<u8> {
     v.to_string().into_bytes()
 }
 
@@ -57,6 +135,94 @@ fn text<'a>(s: RuruStr, what: &str) -> Result<&'a str, AdminError> {
     std::str::from_utf8(unsafe { slice(s) })
         .map_err(|_| AdminError::Invalid(format!("'{what}' is not UTF-8")))
 }
+
+// ---- the services every family has with the same arguments (`lease4_add`, `lease6_add`, ...) ----
+
+fn store<A: Storage + ?Sized>(
+    lease: RuruStr,
+    replace: bool,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let lease = unsafe { slice(lease) };
+    serve_on::<A>(sink, ctx, |a| {
+        a.store_map(lease, replace)?;
+        Ok(Vec::new())
+    })
+}
+
+pub(crate) unsafe extern "C" fn lease_add<A: Storage + ?Sized>(
+    lease: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    store::<A>(lease, false, sink, ctx)
+}
+
+pub(crate) unsafe extern "C" fn lease_update<A: Storage + ?Sized>(
+    lease: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    store::<A>(lease, true, sink, ctx)
+}
+
+pub(crate) unsafe extern "C" fn lease_get_by_hostname<A: Storage + ?Sized>(
+    name: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve_on::<A>(sink, ctx, |a| a.hostname_list(text(name, "hostname")?))
+}
+
+pub(crate) unsafe extern "C" fn lease_wipe<A: Storage + ?Sized>(
+    ids: *const u32,
+    count: usize,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: the plugin passes `count` ids valid for the call.
+    let ids = unsafe { raw_slice(ids, count) };
+    serve_on::<A>(sink, ctx, |a| Ok(doc(json!(a.wipe_subnets(ids)?))))
+}
+
+pub(crate) unsafe extern "C" fn lease_write<A: Storage + ?Sized>(
+    filename: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve_on::<A>(sink, ctx, |a| {
+        let path = a.write_file(text(filename, "filename")?)?;
+        Ok(doc(json!(path.display().to_string())))
+    })
+}
+
+pub(crate) unsafe extern "C" fn subnet_get<A: Storage + ?Sized>(
+    id: u32,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve_on::<A>(sink, ctx, |a| {
+        a.subnet_maps()?
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, m)| doc(m))
+            .ok_or(AdminError::NotFound)
+    })
+}
+
+pub(crate) unsafe extern "C" fn subnet_list<A: Storage + ?Sized>(
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    serve_on::<A>(sink, ctx, |a| {
+        let maps = a.subnet_maps()?.into_iter().map(|(_, m)| m).collect();
+        Ok(doc(Json::Array(maps)))
+    })
+}
+
+// ---- DHCPv4 ----
 
 pub(crate) unsafe extern "C" fn lease4_get(address: u32, sink: RuruSink, ctx: *mut c_void) -> i32 {
     serve(sink, ctx, |a| {
@@ -86,16 +252,6 @@ pub(crate) unsafe extern "C" fn lease4_get_by_client_id(
     serve(sink, ctx, |a| Ok(write_leases4(&a.by_client_id(id)?)))
 }
 
-pub(crate) unsafe extern "C" fn lease4_get_by_hostname(
-    name: RuruStr,
-    sink: RuruSink,
-    ctx: *mut c_void,
-) -> i32 {
-    serve(sink, ctx, |a| {
-        Ok(write_leases4(&a.by_hostname(text(name, "hostname")?)?))
-    })
-}
-
 pub(crate) unsafe extern "C" fn lease4_get_page(
     after: u32,
     limit: u32,
@@ -108,32 +264,6 @@ pub(crate) unsafe extern "C" fn lease4_get_page(
     })
 }
 
-pub(crate) unsafe extern "C" fn lease4_add(
-    lease: RuruStr,
-    sink: RuruSink,
-    ctx: *mut c_void,
-) -> i32 {
-    // SAFETY: plugin bytes valid for the call.
-    let lease = unsafe { slice(lease) };
-    serve(sink, ctx, |a| {
-        a.add(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
-        Ok(Vec::new())
-    })
-}
-
-pub(crate) unsafe extern "C" fn lease4_update(
-    lease: RuruStr,
-    sink: RuruSink,
-    ctx: *mut c_void,
-) -> i32 {
-    // SAFETY: plugin bytes valid for the call.
-    let lease = unsafe { slice(lease) };
-    serve(sink, ctx, |a| {
-        a.update(&lease4_from_json(lease).map_err(AdminError::Invalid)?)?;
-        Ok(Vec::new())
-    })
-}
-
 pub(crate) unsafe extern "C" fn lease4_delete(
     address: u32,
     sink: RuruSink,
@@ -141,38 +271,6 @@ pub(crate) unsafe extern "C" fn lease4_delete(
 ) -> i32 {
     serve(sink, ctx, |a| {
         Ok(lease4_json(&a.delete(Ipv4Addr::from(address))?))
-    })
-}
-
-pub(crate) unsafe extern "C" fn lease4_wipe(
-    ids: *const u32,
-    count: usize,
-    sink: RuruSink,
-    ctx: *mut c_void,
-) -> i32 {
-    // SAFETY: the plugin passes `count` ids valid for the call.
-    let ids = unsafe { raw_slice(ids, count) };
-    serve(sink, ctx, |a| Ok(doc(json!(a.wipe(ids)?))))
-}
-
-pub(crate) unsafe extern "C" fn lease4_write(
-    filename: RuruStr,
-    sink: RuruSink,
-    ctx: *mut c_void,
-) -> i32 {
-    serve(sink, ctx, |a| {
-        let path = a.write(text(filename, "filename")?)?;
-        Ok(doc(json!(path.display().to_string())))
-    })
-}
-
-pub(crate) unsafe extern "C" fn subnet4_get(id: u32, sink: RuruSink, ctx: *mut c_void) -> i32 {
-    serve(sink, ctx, |a| {
-        a.subnets()?
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| doc(subnet4_json(s)))
-            .ok_or(AdminError::NotFound)
     })
 }
 
@@ -189,16 +287,8 @@ pub(crate) unsafe extern "C" fn subnet4_select(
     })
 }
 
-pub(crate) unsafe extern "C" fn subnet4_list(sink: RuruSink, ctx: *mut c_void) -> i32 {
-    serve(sink, ctx, |a| {
-        Ok(doc(Json::Array(
-            a.subnets()?.iter().map(subnet4_json).collect(),
-        )))
-    })
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lease_admin::{install_lease_admin4, SubnetInfo4};
     use parking_lot::Mutex;
@@ -285,23 +375,29 @@ mod tests {
         }
     }
 
-    unsafe extern "C" fn collect(ctx: *mut c_void, bytes: RuruStr) {
+    pub(crate) unsafe extern "C" fn collect(ctx: *mut c_void, bytes: RuruStr) {
         // SAFETY: the tests pass a `Vec<u8>`; the bytes are valid during the call.
         unsafe { (*ctx.cast::<Vec<u8>>()).extend_from_slice(slice(bytes)) };
     }
 
     /// Calls a service the way a plugin does: its code and what the sink received.
-    fn call(f: impl FnOnce(RuruSink, *mut c_void) -> i32) -> (i32, String) {
+    pub(crate) fn call(f: impl FnOnce(RuruSink, *mut c_void) -> i32) -> (i32, String) {
         let mut out = Vec::new();
         let rc = f(collect, std::ptr::from_mut(&mut out).cast());
         (rc, String::from_utf8(out).expect("UTF-8"))
     }
 
-    fn s(text: &str) -> RuruStr {
+    pub(crate) fn s(text: &str) -> RuruStr {
         raw_str(text.as_bytes())
     }
 
     const A: u32 = 0xc000_0201;
+
+    type V4 = dyn LeaseAdmin4;
+    use super::{
+        lease_add as add, lease_get_by_hostname as by_hostname, lease_update as update,
+        lease_wipe as wipe, lease_write as write, subnet_get as get_subnet, subnet_list as list,
+    };
 
     // One test: the registration is process-wide.
     #[test]
@@ -319,15 +415,15 @@ mod tests {
         let lease = r#"{"ip-address": "192.0.2.1", "hw-address": "01:02:03:04:05:06",
                         "subnet-id": 1, "cltt": 5, "valid-lft": 10, "hostname": "h"}"#;
         assert_eq!(
-            call(|k, c| unsafe { lease4_add(s(lease), k, c) }),
+            call(|k, c| unsafe { add::<V4>(s(lease), k, c) }),
             (RURU_OK, String::new())
         );
-        let (rc, text) = call(|k, c| unsafe { lease4_add(s(lease), k, c) });
+        let (rc, text) = call(|k, c| unsafe { add::<V4>(s(lease), k, c) });
         assert_eq!(
             (rc, text.as_str()),
             (RURU_ERR_EXISTS, "a lease for 192.0.2.1 already exists")
         );
-        let (rc, text) = call(|k, c| unsafe { lease4_add(s(r#"{"ip-address": 1}"#), k, c) });
+        let (rc, text) = call(|k, c| unsafe { add::<V4>(s(r#"{"ip-address": 1}"#), k, c) });
         assert_eq!(
             (rc, text.as_str()),
             (RURU_ERR_INVALID, "'ip-address' is not a string")
@@ -346,7 +442,7 @@ mod tests {
             call(|k, c| unsafe { lease4_get_by_client_id(raw_str(&[1, 2]), k, c) }),
             (RURU_OK, "[]".into())
         );
-        let (rc, text) = call(|k, c| unsafe { lease4_get_by_hostname(s("h"), k, c) });
+        let (rc, text) = call(|k, c| unsafe { by_hostname::<V4>(s("h"), k, c) });
         assert_eq!((rc, text.starts_with("[{")), (RURU_OK, true));
         assert_eq!(
             call(|k, c| unsafe { lease4_get_page(A, 10, k, c) }),
@@ -356,12 +452,12 @@ mod tests {
         assert!(page.contains("192.0.2.1"));
         let updated = lease.replace("\"h\"", "\"x\"");
         assert_eq!(
-            call(|k, c| unsafe { lease4_update(s(&updated), k, c) }).0,
+            call(|k, c| unsafe { update::<V4>(s(&updated), k, c) }).0,
             RURU_OK
         );
         let other = lease.replace("192.0.2.1", "192.0.2.2");
         assert_eq!(
-            call(|k, c| unsafe { lease4_update(s(&other), k, c) }),
+            call(|k, c| unsafe { update::<V4>(s(&other), k, c) }),
             (RURU_ERR_NOT_FOUND, "not found".into())
         );
         let (rc, text) = call(|k, c| unsafe { subnet4_select(A, k, c) });
@@ -376,16 +472,16 @@ mod tests {
             call(|k, c| unsafe { subnet4_select(1, k, c) }).0,
             RURU_ERR_NOT_FOUND
         );
-        assert_eq!(call(|k, c| unsafe { subnet4_get(1, k, c) }).0, RURU_OK);
+        assert_eq!(call(|k, c| unsafe { get_subnet::<V4>(1, k, c) }).0, RURU_OK);
         assert_eq!(
-            call(|k, c| unsafe { subnet4_get(2, k, c) }).0,
+            call(|k, c| unsafe { get_subnet::<V4>(2, k, c) }).0,
             RURU_ERR_NOT_FOUND
         );
-        assert!(call(|k, c| unsafe { subnet4_list(k, c) })
+        assert!(call(|k, c| unsafe { list::<V4>(k, c) })
             .1
             .starts_with("[{\"id\":1"));
         assert_eq!(
-            call(|k, c| unsafe { lease4_write(s("x.csv"), k, c) }),
+            call(|k, c| unsafe { write::<V4>(s("x.csv"), k, c) }),
             (RURU_ERR_UNSUPPORTED, "cannot write x.csv".into())
         );
         let (rc, text) = call(|k, c| unsafe { lease4_delete(A, k, c) });
@@ -395,12 +491,12 @@ mod tests {
             RURU_ERR_NOT_FOUND
         );
         assert_eq!(
-            call(|k, c| unsafe { lease4_add(s(&other), k, c) }).0,
+            call(|k, c| unsafe { add::<V4>(s(&other), k, c) }).0,
             RURU_OK
         );
         let ids = [1u32, 9];
         assert_eq!(
-            call(|k, c| unsafe { lease4_wipe(ids.as_ptr(), 2, k, c) }),
+            call(|k, c| unsafe { wipe::<V4>(ids.as_ptr(), 2, k, c) }),
             (RURU_OK, "1".into())
         );
         // A panic in the server's code is an error code, not an unwind into the plugin.

@@ -3,13 +3,15 @@
 //! [`check`] opens and verifies a `hooks-libraries` list without running plugin code beyond the entry
 //! point; [`HookSet::load`] loads it; the engine asks [`HookSet::has`] before building [`Args`] for a
 //! point and calls [`HookSet::call`]. Parked packets are futures ([`ParkWait`]). The server makes its
-//! lease storage reachable to plugins (ABI 1.1 services) with [`install_lease_admin4`].
+//! lease storage reachable to plugins (ABI 1.1 and 1.2 services) with [`install_lease_admin4`] and
+//! [`install_lease_admin6`].
 
 mod args;
 mod context;
 mod host;
 mod lease_admin;
 mod lease_host;
+mod lease_host6;
 mod lease_json;
 mod loader;
 mod object;
@@ -18,9 +20,16 @@ mod point;
 mod set;
 mod value;
 
+// The test support shared with the integration tests names this crate as they do.
+#[cfg(test)]
+extern crate self as ruru_hooks;
+
 pub use args::{Args, Slot};
 pub use context::RequestContext;
-pub use lease_admin::{install_lease_admin4, AdminError, LeaseAdmin4, SubnetInfo4};
+pub use lease_admin::{
+    install_lease_admin4, install_lease_admin6, AdminError, LeaseAdmin4, LeaseAdmin6, SubnetInfo4,
+    SubnetInfo6,
+};
 pub use loader::{check, Checked, Family, LoadError};
 pub use park::{ParkWait, Unparked};
 pub use point::Point;

@@ -1,8 +1,10 @@
-//! The server's lease storage (ABI 1.1): typed wrappers over the `lease4_*` and `subnet4_*` host
-//! services, usable from any thread of the plugin.
+//! The server's lease storage: typed wrappers over the `lease4_*` and `subnet4_*` host services (ABI
+//! 1.1) and the `lease6_*` and `subnet6_*` ones (ABI 1.2), usable from any thread of the plugin. On a
+//! server whose ABI is older than a service, the wrapper answers [`HookError::Unsupported`] without
+//! calling it (the table ends before it).
 //!
-//! Leases travel as Kea's lease map ([`LeaseMap`], the JSON `lease4-get` answers with), so a command
-//! plugin passes them through unchanged and a new key needs no new function. Changes made here go
+//! Leases travel as Kea's lease map ([`LeaseMap`], the JSON `lease4-get` and `lease6-get` answer
+//! with), so a command plugin passes them through unchanged and a new key needs no new function. Changes made here go
 //! through the server's statistics and are seen by packet processing at once; no callout runs for
 //! them.
 
@@ -12,11 +14,86 @@ use crate::sdk::value::{bytes_of, raw_bytes, str_of, HookError, HookResult};
 use serde_json::{Map, Value as Json};
 use std::ffi::c_void;
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
 
-/// One lease as Kea's lease map: `ip-address`, `hw-address`, `client-id`, `valid-lft`, `cltt`,
-/// `subnet-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`, `state`, `user-context`, `pool-id`.
+/// One lease as Kea's lease map. DHCPv4: `ip-address`, `hw-address`, `client-id`, `valid-lft`, `cltt`,
+/// `subnet-id`, `fqdn-fwd`, `fqdn-rev`, `hostname`, `state`, `user-context`, `pool-id`. DHCPv6 has
+/// `duid`, `iaid`, `type`, `prefix-len` and `preferred-lft` in place of `client-id`.
 pub type LeaseMap = Map<String, Json>;
+
+/// What a DHCPv6 lease binds (`type` in its lease map).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeaseType {
+    /// A non-temporary address, `IA_NA`.
+    Na,
+    /// A temporary address, `IA_TA`.
+    Ta,
+    /// A delegated prefix, `IA_PD`.
+    Pd,
+}
+
+impl LeaseType {
+    /// The management API's name: `IA_NA`, `IA_TA`, `IA_PD`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LeaseType::Na => "IA_NA",
+            LeaseType::Ta => "IA_TA",
+            LeaseType::Pd => "IA_PD",
+        }
+    }
+
+    /// The ABI's number (`RURU_LEASE_TYPE_*`).
+    pub fn code(self) -> u32 {
+        match self {
+            LeaseType::Na => RURU_LEASE_TYPE_NA,
+            LeaseType::Ta => RURU_LEASE_TYPE_TA,
+            LeaseType::Pd => RURU_LEASE_TYPE_PD,
+        }
+    }
+}
+
+impl fmt::Display for LeaseType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Parses the exact names `IA_NA`, `IA_TA`, `IA_PD`; the error is the text given.
+impl FromStr for LeaseType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [LeaseType::Na, LeaseType::Ta, LeaseType::Pd]
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| s.to_owned())
+    }
+}
+
+/// Whether `addr` is inside `prefix/len`, both as the high bits of a `width`-bit number.
+fn in_prefix(addr: u128, prefix: u128, len: u8, width: u32) -> bool {
+    let mask = u128::MAX
+        .checked_shl(width.saturating_sub(u32::from(len)))
+        .unwrap_or(0);
+    addr & mask == prefix & mask
+}
+
+/// The members every subnet map has: `id`, `subnet` as `prefix/len` (`len` at most `max_len`),
+/// `valid-lft`.
+fn subnet_fields<A: FromStr>(v: &Json, max_len: u8) -> Option<(u32, A, u8, u32)> {
+    let (prefix, len) = v.get("subnet")?.as_str()?.split_once('/')?;
+    Some((
+        u32_of(v, "id")?,
+        prefix.parse().ok()?,
+        len.parse().ok().filter(|&l: &u8| l <= max_len)?,
+        u32_of(v, "valid-lft")?,
+    ))
+}
+
+fn u32_of(v: &Json, k: &str) -> Option<u32> {
+    u32::try_from(v.get(k)?.as_u64()?).ok()
+}
 
 /// A configured DHCPv4 subnet, as the subnet services describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,25 +111,63 @@ pub struct Subnet4Info {
 impl Subnet4Info {
     /// Whether `addr` is inside the subnet's prefix.
     pub fn contains(&self, addr: Ipv4Addr) -> bool {
-        let mask = u32::MAX
-            .checked_shl(32 - u32::from(self.prefix_len))
-            .unwrap_or(0);
-        u32::from(addr) & mask == u32::from(self.prefix) & mask
+        let bits = |a: Ipv4Addr| u128::from(u32::from(a));
+        in_prefix(bits(addr), bits(self.prefix), self.prefix_len, 32)
     }
 
     fn from_json(v: &Json) -> Option<Self> {
-        let (prefix, len) = v.get("subnet")?.as_str()?.split_once('/')?;
+        let (id, prefix, prefix_len, valid_lifetime) = subnet_fields(v, 32)?;
         Some(Subnet4Info {
-            id: u32::try_from(v.get("id")?.as_u64()?).ok()?,
-            prefix: prefix.parse().ok()?,
-            prefix_len: len.parse().ok().filter(|&l: &u8| l <= 32)?,
-            valid_lifetime: u32::try_from(v.get("valid-lft")?.as_u64()?).ok()?,
+            id,
+            prefix,
+            prefix_len,
+            valid_lifetime,
         })
     }
 }
 
 /// `192.0.2.0/24`, as Kea names a subnet in its messages.
 impl fmt::Display for Subnet4Info {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.prefix, self.prefix_len)
+    }
+}
+
+/// A configured DHCPv6 subnet, as the subnet services describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subnet6Info {
+    /// The subnet id.
+    pub id: u32,
+    /// The prefix address, as configured.
+    pub prefix: Ipv6Addr,
+    /// The prefix length.
+    pub prefix_len: u8,
+    /// The subnet's default valid lifetime, seconds.
+    pub valid_lifetime: u32,
+    /// The subnet's default preferred lifetime, seconds.
+    pub preferred_lifetime: u32,
+}
+
+impl Subnet6Info {
+    /// Whether `addr` is inside the subnet's prefix.
+    pub fn contains(&self, addr: Ipv6Addr) -> bool {
+        in_prefix(addr.into(), self.prefix.into(), self.prefix_len, 128)
+    }
+
+    fn from_json(v: &Json) -> Option<Self> {
+        let (id, prefix, prefix_len, valid_lifetime) = subnet_fields(v, 128)?;
+        Some(Subnet6Info {
+            id,
+            prefix,
+            prefix_len,
+            valid_lifetime,
+            preferred_lifetime: u32_of(v, "preferred-lft")?,
+        })
+    }
+}
+
+/// `2001:db8:1::/64`, as Kea names a subnet in its messages.
+impl fmt::Display for Subnet6Info {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.prefix, self.prefix_len)
     }
@@ -66,15 +181,33 @@ unsafe extern "C" fn collect(ctx: *mut c_void, bytes: RuruStr) {
     out.extend_from_slice(bytes);
 }
 
-/// What one service call produced: the result document, or the error with the server's reason.
+/// What one 1.1 service call produced: the result document, or the error with the server's reason.
 fn call(
     what: &str,
     f: impl FnOnce(&RuruHostApi, RuruSink, *mut c_void) -> i32,
 ) -> HookResult<Json> {
+    call_since(1, what, f)
+}
+
+/// [`call`] for a 1.2 (DHCPv6) service.
+fn call6(
+    what: &str,
+    f: impl FnOnce(&RuruHostApi, RuruSink, *mut c_void) -> i32,
+) -> HookResult<Json> {
+    call_since(2, what, f)
+}
+
+/// Calls a service the table has from ABI minor `minor` on; `f` reads it from the table only once the
+/// server's minor was checked, since an older table ends before it.
+fn call_since(
+    minor: u32,
+    what: &str,
+    f: impl FnOnce(&RuruHostApi, RuruSink, *mut c_void) -> i32,
+) -> HookResult<Json> {
     let api = host();
-    if api.abi_minor < 1 {
+    if api.abi_minor < minor {
         return Err(HookError::Unsupported(format!(
-            "{what}: the server's hooks ABI has no lease services (minor {})",
+            "{what}: the server's hooks ABI 1.{} is older than 1.{minor}, which added it",
             api.abi_minor
         )));
     }
@@ -123,8 +256,33 @@ fn leases(v: Json, what: &str) -> HookResult<Vec<LeaseMap>> {
     }
 }
 
-fn subnet(v: &Json, what: &str) -> HookResult<Subnet4Info> {
-    Subnet4Info::from_json(v).ok_or_else(|| HookError::Type(what.to_owned()))
+fn subnet<S>(v: &Json, what: &str, parse: fn(&Json) -> Option<S>) -> HookResult<S> {
+    parse(v).ok_or_else(|| HookError::Type(what.to_owned()))
+}
+
+/// A list of subnet maps.
+fn subnet_list<S>(r: Json, what: &str, parse: fn(&Json) -> Option<S>) -> HookResult<Vec<S>> {
+    match r {
+        Json::Array(items) => items.iter().map(|v| subnet(v, what, parse)).collect(),
+        _ => Err(HookError::Type(what.to_owned())),
+    }
+}
+
+/// The number a wipe answers.
+fn count(r: Json, what: &str) -> HookResult<u64> {
+    r.as_u64().ok_or_else(|| HookError::Type(what.to_owned()))
+}
+
+/// The path a write answers.
+fn path(r: Json, what: &str) -> HookResult<String> {
+    match r {
+        Json::String(path) => Ok(path),
+        _ => Err(HookError::Type(what.to_owned())),
+    }
+}
+
+fn ipv6(a: Ipv6Addr) -> RuruIpv6 {
+    RuruIpv6 { octets: a.octets() }
 }
 
 /// The lease of `addr`, if any.
@@ -173,21 +331,22 @@ pub fn page4(after: Option<Ipv4Addr>, limit: u32) -> HookResult<Vec<LeaseMap>> {
     leases(r?, "lease4_get_page")
 }
 
-/// Sends a lease map to a storing service; `f` picks the service from the table (read only after
-/// the minor version was checked, since an older table ends before it).
+/// Sends a lease map to a storing service of ABI minor `minor`; `f` picks the service from the table
+/// (read only after the minor version was checked, since an older table ends before it).
 fn store(
+    minor: u32,
     what: &str,
     lease: &LeaseMap,
     f: impl FnOnce(&RuruHostApi, RuruStr, RuruSink, *mut c_void) -> i32,
 ) -> HookResult {
     let text = serde_json::to_string(lease).map_err(|e| HookError::Invalid(e.to_string()))?;
-    call(what, |h, s, c| f(h, str_of(&text), s, c)).map(drop)
+    call_since(minor, what, |h, s, c| f(h, str_of(&text), s, c)).map(drop)
 }
 
 /// Stores a new lease (a complete lease map); [`HookError::Exists`] when its address has one.
 pub fn add4(lease: &LeaseMap) -> HookResult {
     // SAFETY: the text, the sink and its context outlive the call.
-    store("lease4_add", lease, |h, l, s, c| unsafe {
+    store(1, "lease4_add", lease, |h, l, s, c| unsafe {
         (h.lease4_add)(l, s, c)
     })
 }
@@ -195,7 +354,7 @@ pub fn add4(lease: &LeaseMap) -> HookResult {
 /// Replaces the lease at the map's `ip-address`; [`HookError::NotFound`] when there is none.
 pub fn update4(lease: &LeaseMap) -> HookResult {
     // SAFETY: the text, the sink and its context outlive the call.
-    store("lease4_update", lease, |h, l, s, c| unsafe {
+    store(1, "lease4_update", lease, |h, l, s, c| unsafe {
         (h.lease4_update)(l, s, c)
     })
 }
@@ -215,8 +374,7 @@ pub fn wipe4(ids: &[u32]) -> HookResult<u64> {
     let r = call("lease4_wipe", |h, s, c| unsafe {
         (h.lease4_wipe)(ids.as_ptr(), ids.len(), s, c)
     });
-    r?.as_u64()
-        .ok_or_else(|| HookError::Type("lease4_wipe".to_owned()))
+    count(r?, "lease4_wipe")
 }
 
 /// Writes every lease to `filename` in the memfile CSV format; the path written (see
@@ -226,10 +384,7 @@ pub fn write4(filename: &str) -> HookResult<String> {
     let r = call("lease4_write", |h, s, c| unsafe {
         (h.lease4_write)(str_of(filename), s, c)
     });
-    match r? {
-        Json::String(path) => Ok(path),
-        _ => Err(HookError::Type("lease4_write".to_owned())),
-    }
+    path(r?, "lease4_write")
 }
 
 /// The configured subnet `id`, if any.
@@ -238,7 +393,9 @@ pub fn subnet4(id: u32) -> HookResult<Option<Subnet4Info>> {
     let r = call("subnet4_get", |h, s, c| unsafe {
         (h.subnet4_get)(id, s, c)
     });
-    optional(r)?.map(|v| subnet(&v, "subnet4_get")).transpose()
+    optional(r)?
+        .map(|v| subnet(&v, "subnet4_get", Subnet4Info::from_json))
+        .transpose()
 }
 
 /// The subnet the server selects for `addr` (the first holding it that no client class guards).
@@ -248,7 +405,7 @@ pub fn select_subnet4(addr: Ipv4Addr) -> HookResult<Option<Subnet4Info>> {
         (h.subnet4_select)(u32::from(addr), s, c)
     });
     optional(r)?
-        .map(|v| subnet(&v, "subnet4_select"))
+        .map(|v| subnet(&v, "subnet4_select", Subnet4Info::from_json))
         .transpose()
 }
 
@@ -256,10 +413,142 @@ pub fn select_subnet4(addr: Ipv4Addr) -> HookResult<Option<Subnet4Info>> {
 pub fn subnets4() -> HookResult<Vec<Subnet4Info>> {
     // SAFETY: the sink and its context outlive the call.
     let r = call("subnet4_list", |h, s, c| unsafe { (h.subnet4_list)(s, c) })?;
-    match r {
-        Json::Array(items) => items.iter().map(|v| subnet(v, "subnet4_list")).collect(),
-        _ => Err(HookError::Type("subnet4_list".to_owned())),
-    }
+    subnet_list(r, "subnet4_list", Subnet4Info::from_json)
+}
+
+/// The lease of type `lease_type` at `addr` (a prefix by its first address), if any.
+pub fn get6(lease_type: LeaseType, addr: Ipv6Addr) -> HookResult<Option<LeaseMap>> {
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("lease6_get", |h, s, c| unsafe {
+        (h.lease6_get)(lease_type.code(), ipv6(addr), s, c)
+    });
+    optional(r)?.map(|v| lease(v, "lease6_get")).transpose()
+}
+
+/// The leases of type `lease_type` that the DUID `duid` (its bytes) holds for IA `iaid`, in subnet
+/// `subnet_id` when given, by address.
+pub fn get6_by_duid_iaid(
+    lease_type: LeaseType,
+    duid: &[u8],
+    iaid: u32,
+    subnet_id: Option<u32>,
+) -> HookResult<Vec<LeaseMap>> {
+    // SAFETY: the bytes, the sink and its context outlive the call.
+    let r = call6("lease6_get_by_duid_iaid", |h, s, c| unsafe {
+        (h.lease6_get_by_duid_iaid)(
+            lease_type.code(),
+            raw_bytes(duid),
+            iaid,
+            subnet_id.unwrap_or(0),
+            s,
+            c,
+        )
+    });
+    leases(r?, "lease6_get_by_duid_iaid")
+}
+
+/// Every lease of any type held by the DUID `duid` (its bytes), by address.
+pub fn get6_by_duid(duid: &[u8]) -> HookResult<Vec<LeaseMap>> {
+    // SAFETY: the bytes, the sink and its context outlive the call.
+    let r = call6("lease6_get_by_duid", |h, s, c| unsafe {
+        (h.lease6_get_by_duid)(raw_bytes(duid), s, c)
+    });
+    leases(r?, "lease6_get_by_duid")
+}
+
+/// Every DHCPv6 lease whose host name is `name`, ignoring ASCII case, by address.
+pub fn get6_by_hostname(name: &str) -> HookResult<Vec<LeaseMap>> {
+    // SAFETY: the text, the sink and its context outlive the call.
+    let r = call6("lease6_get_by_hostname", |h, s, c| unsafe {
+        (h.lease6_get_by_hostname)(str_of(name), s, c)
+    });
+    leases(r?, "lease6_get_by_hostname")
+}
+
+/// At most `limit` leases of every type with addresses above `after` (from the start when `None`),
+/// ascending.
+pub fn page6(after: Option<Ipv6Addr>, limit: u32) -> HookResult<Vec<LeaseMap>> {
+    let after = ipv6(after.unwrap_or(Ipv6Addr::UNSPECIFIED));
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("lease6_get_page", |h, s, c| unsafe {
+        (h.lease6_get_page)(after, limit, s, c)
+    });
+    leases(r?, "lease6_get_page")
+}
+
+/// Stores a new DHCPv6 lease (a complete lease map); [`HookError::Exists`] when a lease of any type
+/// holds its address.
+pub fn add6(lease: &LeaseMap) -> HookResult {
+    // SAFETY: the text, the sink and its context outlive the call.
+    store(2, "lease6_add", lease, |h, l, s, c| unsafe {
+        (h.lease6_add)(l, s, c)
+    })
+}
+
+/// Replaces the DHCPv6 lease at the map's `ip-address`; [`HookError::NotFound`] when there is none.
+pub fn update6(lease: &LeaseMap) -> HookResult {
+    // SAFETY: the text, the sink and its context outlive the call.
+    store(2, "lease6_update", lease, |h, l, s, c| unsafe {
+        (h.lease6_update)(l, s, c)
+    })
+}
+
+/// Deletes the lease of type `lease_type` at `addr`; the lease deleted, `None` when there was none.
+pub fn delete6(lease_type: LeaseType, addr: Ipv6Addr) -> HookResult<Option<LeaseMap>> {
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("lease6_delete", |h, s, c| unsafe {
+        (h.lease6_delete)(lease_type.code(), ipv6(addr), s, c)
+    });
+    optional(r)?.map(|v| lease(v, "lease6_delete")).transpose()
+}
+
+/// Deletes every DHCPv6 lease of the subnets `ids` in one step; how many were deleted.
+pub fn wipe6(ids: &[u32]) -> HookResult<u64> {
+    // SAFETY: the ids, the sink and its context outlive the call.
+    let r = call6("lease6_wipe", |h, s, c| unsafe {
+        (h.lease6_wipe)(ids.as_ptr(), ids.len(), s, c)
+    });
+    count(r?, "lease6_wipe")
+}
+
+/// Writes every DHCPv6 lease to `filename` in the memfile v6 CSV format; the path written (the rules
+/// of [`RuruHostApi::lease4_write`] apply).
+pub fn write6(filename: &str) -> HookResult<String> {
+    // SAFETY: the text, the sink and its context outlive the call.
+    let r = call6("lease6_write", |h, s, c| unsafe {
+        (h.lease6_write)(str_of(filename), s, c)
+    });
+    path(r?, "lease6_write")
+}
+
+/// The configured DHCPv6 subnet `id`, if any.
+pub fn subnet6(id: u32) -> HookResult<Option<Subnet6Info>> {
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("subnet6_get", |h, s, c| unsafe {
+        (h.subnet6_get)(id, s, c)
+    });
+    optional(r)?
+        .map(|v| subnet(&v, "subnet6_get", Subnet6Info::from_json))
+        .transpose()
+}
+
+/// The DHCPv6 subnet the server selects for `addr` (the first holding it that no client class
+/// guards).
+pub fn select_subnet6(addr: Ipv6Addr) -> HookResult<Option<Subnet6Info>> {
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("subnet6_select", |h, s, c| unsafe {
+        (h.subnet6_select)(ipv6(addr), s, c)
+    });
+    optional(r)?
+        .map(|v| subnet(&v, "subnet6_select", Subnet6Info::from_json))
+        .transpose()
+}
+
+/// Every configured DHCPv6 subnet, in configuration order.
+pub fn subnets6() -> HookResult<Vec<Subnet6Info>> {
+    // SAFETY: the sink and its context outlive the call.
+    let r = call6("subnet6_list", |h, s, c| unsafe { (h.subnet6_list)(s, c) })?;
+    subnet_list(r, "subnet6_list", Subnet6Info::from_json)
 }
 
 #[cfg(test)]
@@ -285,5 +574,48 @@ mod tests {
         ] {
             assert_eq!(Subnet4Info::from_json(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn subnet6_info_parses_and_contains() {
+        let v = serde_json::json!({"id": 3, "subnet": "2001:db8:1::/64", "valid-lft": 4000,
+                                   "preferred-lft": 3000});
+        let s = Subnet6Info::from_json(&v).expect("parses");
+        assert_eq!(s.to_string(), "2001:db8:1::/64");
+        assert_eq!(s.preferred_lifetime, 3000);
+        assert!(s.contains("2001:db8:1::ffff".parse().unwrap()));
+        assert!(!s.contains("2001:db8:2::".parse().unwrap()));
+        let all = Subnet6Info {
+            prefix_len: 0,
+            ..s.clone()
+        };
+        assert!(all.contains("fe80::1".parse().unwrap()));
+        let host = Subnet6Info {
+            prefix_len: 128,
+            ..s.clone()
+        };
+        assert!(host.contains("2001:db8:1::".parse().unwrap()));
+        assert!(!host.contains("2001:db8:1::1".parse().unwrap()));
+        for bad in [
+            serde_json::json!({"id": 3, "subnet": "2001:db8:1::/129", "valid-lft": 1,
+                               "preferred-lft": 1}),
+            serde_json::json!({"id": 3, "subnet": "2001:db8:1::/64", "valid-lft": 1}),
+            serde_json::json!({"id": 3, "subnet": "192.0.2.0/24", "valid-lft": 1,
+                               "preferred-lft": 1}),
+        ] {
+            assert_eq!(Subnet6Info::from_json(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lease_types_have_keas_names_and_abi_numbers() {
+        for (t, name, code) in [
+            (LeaseType::Na, "IA_NA", RURU_LEASE_TYPE_NA),
+            (LeaseType::Ta, "IA_TA", RURU_LEASE_TYPE_TA),
+            (LeaseType::Pd, "IA_PD", RURU_LEASE_TYPE_PD),
+        ] {
+            assert_eq!((t.name(), t.code(), name.parse()), (name, code, Ok(t)));
+        }
+        assert_eq!("ia_na".parse::<LeaseType>(), Err("ia_na".to_owned()));
     }
 }

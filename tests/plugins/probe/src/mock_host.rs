@@ -285,9 +285,9 @@ unsafe extern "C" fn park_drop(_: *mut RuruParkToken) -> i32 {
     park_event(false, false)
 }
 
-/// The probe never uses the lease services (ABI 1.1): every one answers "unsupported".
+/// The probe never uses the lease services (ABI 1.1 and 1.2): every one answers "unsupported".
 mod no_leases {
-    use ruru_hook_api::abi::{RuruSink, RuruStr, RURU_ERR_UNSUPPORTED};
+    use ruru_hook_api::abi::{RuruIpv6, RuruSink, RuruStr, RURU_ERR_UNSUPPORTED};
     use std::ffi::c_void;
     pub(super) unsafe extern "C" fn by_address(_: u32, _: RuruSink, _: *mut c_void) -> i32 {
         RURU_ERR_UNSUPPORTED
@@ -307,6 +307,30 @@ mod no_leases {
         RURU_ERR_UNSUPPORTED
     }
     pub(super) unsafe extern "C" fn list(_: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn by_address6(_: RuruIpv6, _: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn by_type_address6(
+        _: u32,
+        _: RuruIpv6,
+        _: RuruSink,
+        _: *mut c_void,
+    ) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn by_duid_iaid(
+        _: u32,
+        _: RuruStr,
+        _: u32,
+        _: u32,
+        _: RuruSink,
+        _: *mut c_void,
+    ) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn page6(_: RuruIpv6, _: u32, _: RuruSink, _: *mut c_void) -> i32 {
         RURU_ERR_UNSUPPORTED
     }
 }
@@ -357,4 +381,17 @@ pub(crate) static HOST: RuruHostApi = RuruHostApi {
     subnet4_get: no_leases::by_address,
     subnet4_select: no_leases::by_address,
     subnet4_list: no_leases::list,
+    lease6_get: no_leases::by_type_address6,
+    lease6_get_by_duid_iaid: no_leases::by_duid_iaid,
+    lease6_get_by_duid: no_leases::by_bytes,
+    lease6_get_by_hostname: no_leases::by_bytes,
+    lease6_get_page: no_leases::page6,
+    lease6_add: no_leases::by_bytes,
+    lease6_update: no_leases::by_bytes,
+    lease6_delete: no_leases::by_type_address6,
+    lease6_wipe: no_leases::wipe,
+    lease6_write: no_leases::by_bytes,
+    subnet6_get: no_leases::by_address,
+    subnet6_select: no_leases::by_address6,
+    subnet6_list: no_leases::list,
 };
