@@ -3,11 +3,11 @@
 use clap::Parser;
 use std::path::PathBuf;
 
-/// `ruru-dhcp4`: DHCPv4 server reading Kea's configuration.
+/// `ruru-dhcp4` and `ruru-dhcp6`: DHCP servers reading Kea's configuration.
 #[derive(Debug, Parser)]
-#[command(name = "ruru-dhcp4", disable_version_flag = true)]
+#[command(disable_version_flag = true)]
 pub struct Args {
-    /// Configuration file (Kea's `Dhcp4` JSON).
+    /// Configuration file (Kea's `Dhcp4` or `Dhcp6` JSON).
     #[arg(short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Check the configuration file and exit: 0 when valid, 1 with the reason otherwise.
@@ -28,10 +28,19 @@ pub struct Args {
     /// Print the build configuration report and exit.
     #[arg(short = 'W')]
     pub build_report: bool,
-    /// Port to listen on (default 67); for tests.
-    #[arg(short = 'p', value_name = "PORT", default_value_t = 67)]
-    pub server_port: u16,
-    /// Port to answer clients on (default 68); for tests.
-    #[arg(short = 'P', value_name = "PORT", default_value_t = 68)]
-    pub client_port: u16,
+    /// Port to listen on (default 67, or 547 for DHCPv6); for tests.
+    #[arg(short = 'p', value_name = "PORT")]
+    pub server_port: Option<u16>,
+    /// Port to answer clients on (default 68, or 546 for DHCPv6); forces every reply's port; for tests.
+    #[arg(short = 'P', value_name = "PORT")]
+    pub client_port: Option<u16>,
+}
+
+impl Args {
+    /// Parses the process's arguments, naming the program `binary` in help and errors.
+    pub fn parse_as(binary: &'static str) -> Args {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Args::command().name(binary).get_matches();
+        Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }

@@ -1,163 +1,227 @@
-//! The `ruru-dhcp4` command line: flags, checking a configuration, opening the lease store; the running
-//! process is in `server4`.
+//! `ruru-dhcp4`: the DHCPv4 family of the server (its configuration, sockets, engine and store).
 
 use crate::cli::Args;
-use crate::server4::{serve, INFO};
-use crate::{hooks4, logging, support, version};
+use crate::control::DaemonInfo;
+use crate::family::{Family, Settings, SharedOf};
+use crate::{daemon, hooks4, service4, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
-use ruru_lease::{Memfile4, MemfileOptions};
+use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
+use ruru_hooks::{Checked, HookSet};
+use ruru_lease::{LeaseStore4, LfcStart, Memfile4, MemfileOptions, StoreError};
+use ruru_stats::Registry;
+use serde_json::Value as Json;
+use std::future::Future;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// Kea's default memfile location, so an existing installation keeps its leases.
 const DEFAULT_LEASE_FILE: &str = "/var/lib/kea/kea-leases4.csv";
 
 /// Runs `ruru-dhcp4` with parsed flags.
 pub fn main(args: Args) -> ExitCode {
-    if args.version {
-        println!("{}", version::short());
-        return ExitCode::SUCCESS;
-    }
-    if args.extended_version {
-        println!("{}", version::extended(INFO.binary));
-        return ExitCode::SUCCESS;
-    }
-    if args.build_report {
-        println!("{}", version::build_report(INFO.binary));
-        return ExitCode::SUCCESS;
-    }
-    if let Some(path) = args.test.as_deref().or(args.test_full.as_deref()) {
-        return check_only(path, args.test_full.is_some());
-    }
-    let Some(path) = args.config.clone() else {
-        eprintln!("ruru-dhcp4: a configuration file is required: ruru-dhcp4 -c FILE (see -h)");
-        return ExitCode::FAILURE;
-    };
-    let logging = logging::install(args.debug);
-    let cfg = match load(&path) {
-        Ok(c) => c,
-        Err(msg) => {
-            tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_INIT_FAIL", "{msg}");
-            eprintln!("{msg}");
-            return ExitCode::FAILURE;
-        }
-    };
-    logging.apply(&cfg.loggers);
-    let mt = cfg.multi_threading;
-    let workers = if mt.enable && mt.thread_pool_size > 0 {
-        mt.thread_pool_size as usize
-    } else {
-        2
-    };
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("ruru-dhcp4: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match rt.block_on(serve(args, path, cfg, logging)) {
-        Ok(exit) => ExitCode::from(exit as u8),
-        Err(msg) => {
-            tracing::error!(target: "kea-dhcp4.dhcp4", id = "DHCP4_INIT_FAIL", "{msg}");
-            eprintln!("{msg}");
-            ExitCode::FAILURE
-        }
-    }
+    daemon::main::<Dhcp4>(args)
 }
 
-/// `-t`/`-T`: validate, report, exit 0 or 1 with the reason.
-fn check_only(path: &Path, open_backends: bool) -> ExitCode {
-    match load(path) {
-        Ok(cfg) => {
-            if open_backends {
-                // -T also loads the plugins (HK-042), then unloads them.
-                let loaded = open_store(&cfg, path)
-                    .and_then(|_| hooks4::check(&cfg))
-                    .and_then(|checked| hooks4::load(checked, &cfg));
-                match loaded {
-                    Ok(hooks) => hooks.unload(),
-                    Err(e) => {
-                        eprintln!("{e}");
-                        return ExitCode::FAILURE;
-                    }
-                }
-            }
-            for w in support::check(&cfg).warnings {
-                eprintln!("warning: {w}");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(msg) => {
-            eprintln!("{msg}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Reads and validates a configuration file, refusing what this build cannot serve.
-pub(crate) fn load(path: &Path) -> Result<Dhcp4Config, String> {
-    let cfg = ruru_config::load_dhcp4_file(path)
-        .map_err(|e| format!("configuration error in {}: {e}", path.display()))?;
-    supported(cfg, &path.display().to_string())
-}
-
-/// Validates a configuration given as JSON (`config-set`, `config-test`).
-pub(crate) fn parse(config: &serde_json::Value) -> Result<Dhcp4Config, String> {
-    let cfg =
-        ruru_config::parse_dhcp4_value(config).map_err(|e| format!("configuration error: {e}"))?;
-    supported(cfg, "<config>")
-}
+/// The DHCPv4 server.
+pub(crate) struct Dhcp4;
 
 /// Refuses what this build cannot serve yet, naming it.
 fn supported(cfg: Dhcp4Config, name: &str) -> Result<Dhcp4Config, String> {
-    let support = support::check(&cfg);
-    if !support.refused.is_empty() {
-        return Err(format!(
-            "configuration {name} needs what this build does not have yet: {}",
-            support.refused.join("; ")
-        ));
-    }
-    for w in support.warnings {
-        tracing::warn!(target: "kea-dhcp4.dhcp4", "{w}");
-    }
+    support::verdict(support::check4(&cfg), name, false)?;
     Ok(cfg)
 }
 
-pub(crate) fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String> {
+/// The lfc helper next to the running binary (Kea's `kea-lfc` protocol).
+pub(crate) fn lfc_program() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("ruru-lfc")))
+        .unwrap_or_else(|| PathBuf::from("ruru-lfc"))
+}
+
+/// Memfile options for `db`, or why the backend cannot be opened.
+pub(crate) fn memfile_options(
+    db: &LeaseDatabase,
+    default_file: PathBuf,
+    config_path: &Path,
+) -> Result<MemfileOptions, String> {
     let LeaseDatabase::Memfile {
         persist,
         name,
         max_row_errors,
         ..
-    } = &cfg.lease_database
+    } = db
     else {
         return Err("only the memfile lease backend is built yet".into());
     };
-    let path = name
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_LEASE_FILE));
-    let lfc_program = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("ruru-lfc")))
-        .unwrap_or_else(|| PathBuf::from("ruru-lfc"));
-    let opts = MemfileOptions {
+    Ok(MemfileOptions {
         persist: *persist,
-        path: path.clone(),
+        path: name.clone().unwrap_or(default_file),
         max_row_errors: *max_row_errors,
-        lfc_program,
+        lfc_program: lfc_program(),
         config_path: Some(config_path.to_path_buf()),
+    })
+}
+
+impl Family for Dhcp4 {
+    const V6: bool = false;
+    const INFO: DaemonInfo = DaemonInfo {
+        object: "Dhcp4",
+        protocol: "DHCPv4",
+        binary: "ruru-dhcp4",
     };
-    let (store, report) = Memfile4::open(opts)
-        .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
-    tracing::info!(target: "kea-dhcp4.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
-    let (fixed, dropped) = store.check_leases(|l| ruru_engine::v4::lease_check(cfg, l));
-    if fixed + dropped > 0 {
-        tracing::warn!(target: "kea-dhcp4.dhcpsrv", fixed, dropped, "sanity-checks changed loaded leases (in memory only)");
+    const REALM: &'static str = "kea-dhcpv4-server";
+    const PID_NAME: &'static str = "kea-dhcp4";
+    const PORTS: (u16, u16) = (67, 68);
+
+    type Config = Dhcp4Config;
+    type Snapshot = Snapshot4;
+    type Store = Memfile4;
+    type Listener = sockets4::Listener4;
+
+    fn load(path: &Path) -> Result<Dhcp4Config, String> {
+        let cfg = ruru_config::load_dhcp4_file(path)
+            .map_err(|e| format!("configuration error in {}: {e}", path.display()))?;
+        supported(cfg, &path.display().to_string())
     }
-    Ok(store)
+
+    fn parse(config: &Json) -> Result<Dhcp4Config, String> {
+        let cfg = ruru_config::parse_dhcp4_value(config)
+            .map_err(|e| format!("configuration error: {e}"))?;
+        supported(cfg, "<config>")
+    }
+
+    fn warnings(cfg: &Dhcp4Config) -> Vec<String> {
+        support::check4(cfg).warnings
+    }
+
+    fn settings(cfg: &Dhcp4Config) -> Settings<'_> {
+        Settings {
+            raw: &cfg.raw,
+            control_sockets: &cfg.control_sockets,
+            loggers: &cfg.loggers,
+            lease_database: &cfg.lease_database,
+            expired_leases: cfg.expired_leases,
+            multi_threading: cfg.multi_threading,
+            sample_count: cfg.statistic_default_sample_count,
+            sample_age: cfg.statistic_default_sample_age,
+            require_all_sockets: cfg.interfaces.service_sockets_require_all,
+        }
+    }
+
+    fn config_of(snap: &Snapshot4) -> &Dhcp4Config {
+        &snap.config
+    }
+
+    fn hooks_of(snap: &Snapshot4) -> &Arc<HookSet> {
+        &snap.hooks
+    }
+
+    fn set_hooks(snap: &mut Snapshot4, hooks: Arc<HookSet>) {
+        snap.hooks = hooks;
+    }
+
+    fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String> {
+        let opts = memfile_options(
+            &cfg.lease_database,
+            PathBuf::from(DEFAULT_LEASE_FILE),
+            config_path,
+        )?;
+        let path = opts.path.clone();
+        let (store, report) = Memfile4::open(opts)
+            .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
+        tracing::info!(target: "kea-dhcp4.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
+        let (fixed, dropped) = store.check_leases(|l| ruru_engine::v4::lease_check(cfg, l));
+        if fixed + dropped > 0 {
+            tracing::warn!(target: "kea-dhcp4.dhcpsrv", fixed, dropped, "sanity-checks changed loaded leases (in memory only)");
+        }
+        Ok(store)
+    }
+
+    fn check_hooks(cfg: &Dhcp4Config) -> Result<Vec<Checked>, String> {
+        hooks4::check(cfg)
+    }
+
+    fn load_hooks(checked: Vec<Checked>, cfg: &Dhcp4Config) -> Result<Arc<HookSet>, String> {
+        hooks4::load(checked, cfg)
+    }
+
+    fn open_sockets(args: &Args, cfg: &Dhcp4Config) -> (Vec<sockets4::Listener4>, Vec<String>) {
+        let (listeners, errors) =
+            sockets4::open(&cfg.interfaces, args.server_port.unwrap_or(Self::PORTS.0));
+        for l in &listeners {
+            tracing::info!(target: "kea-dhcp4.dhcpsrv", iface = %l.ifname, addrs = ?l.addrs, raw = l.raw.is_some(), "socket open");
+        }
+        (listeners, errors.iter().map(ToString::to_string).collect())
+    }
+
+    fn listener_name(l: &sockets4::Listener4) -> Arc<str> {
+        l.ifname.clone()
+    }
+
+    fn build_snapshot(
+        args: &Args,
+        cfg: Dhcp4Config,
+        listeners: &[sockets4::Listener4],
+        registry: &Registry,
+    ) -> Result<Snapshot4, String> {
+        let transport = Transport4 {
+            server_addresses: listeners
+                .iter()
+                .flat_map(|l| l.addrs.iter().copied())
+                .collect(),
+            server_port: args.server_port.unwrap_or(Self::PORTS.0),
+            client_port: args.client_port.unwrap_or(Self::PORTS.1),
+            direct_send: listeners.iter().any(|l| l.raw.is_some()),
+        };
+        Ok(Snapshot4::build(Arc::new(cfg), transport, registry))
+    }
+
+    fn recount(
+        snap: &Snapshot4,
+        store: &Memfile4,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        snap.recount(store)
+    }
+
+    fn serve(
+        shared: Arc<SharedOf<Self>>,
+        l: sockets4::Listener4,
+        stop: Arc<AtomicBool>,
+        waiting: tokio::runtime::Handle,
+    ) -> io::Result<()> {
+        service4::serve(shared, l, stop, waiting)
+    }
+
+    fn install_lease_admin(shared: &Arc<SharedOf<Self>>) {
+        hooks4::install_lease_admin(shared);
+    }
+
+    fn reclaim(
+        snap: &Snapshot4,
+        store: &Memfile4,
+        now: u64,
+        limits: ReclaimLimits,
+    ) -> impl Future<Output = Result<ReclaimReport, StoreError>> + Send {
+        reclaim(snap, store, now, limits)
+    }
+
+    fn flush_reclaimed(
+        store: &Memfile4,
+        now: u64,
+        hold_secs: u64,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send {
+        store.flush_reclaimed4(now, hold_secs)
+    }
+
+    fn flush(store: &Memfile4) -> impl Future<Output = Result<(), StoreError>> + Send {
+        LeaseStore4::flush(store)
+    }
+
+    fn start_lfc(store: &Memfile4) -> Result<LfcStart, StoreError> {
+        store.start_lfc()
+    }
 }

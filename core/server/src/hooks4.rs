@@ -68,7 +68,7 @@ const DEFAULT_DATA_DIR: &str = "/var/lib/kea";
 /// Makes the running server's lease storage reachable to plugins (hook ABI 1.1 services): each call
 /// acts on the snapshot and store in force at that moment. Called once, when `shared` exists; the
 /// registration holds it weakly so it does not keep the server's state alive.
-pub(crate) fn install_lease_admin(shared: &Arc<Shared<Memfile4>>) {
+pub(crate) fn install_lease_admin(shared: &Arc<Shared<Snapshot4, Memfile4>>) {
     ruru_hooks::install_lease_admin4(Some(Arc::new(Admin4 {
         shared: Arc::downgrade(shared),
     })));
@@ -77,7 +77,7 @@ pub(crate) fn install_lease_admin(shared: &Arc<Shared<Memfile4>>) {
 /// The lease storage plugins reach: queries go to the store, changes through the engine's
 /// [`LeaseAdmin`] so the statistics follow.
 struct Admin4 {
-    shared: Weak<Shared<Memfile4>>,
+    shared: Weak<Shared<Snapshot4, Memfile4>>,
 }
 
 impl Admin4 {
@@ -251,7 +251,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ruru-hooks4-lease-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("scratch directory");
         let lease_file = dir.join("leases4.csv");
-        let cfg = crate::dhcp4::parse(&json!({"Dhcp4": {
+        let cfg = <crate::dhcp4::Dhcp4 as crate::family::Family>::parse(&json!({"Dhcp4": {
             "valid-lifetime": 4000,
             "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
                          "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]}],

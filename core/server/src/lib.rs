@@ -3,14 +3,20 @@
 
 pub mod cli;
 mod control;
+mod daemon;
 pub mod dhcp4;
+pub mod dhcp6;
+mod duid;
+mod family;
 mod hooks4;
 mod logging;
 mod pidfile;
-mod server4;
+mod server;
 mod service4;
+mod service6;
 mod shared;
 mod sockets4;
+mod sockets6;
 mod support;
 mod timers;
 mod version;

@@ -41,7 +41,7 @@ const STOP_POLL: Duration = Duration::from_millis(100);
 /// system call. The batch's engine futures run on a thread-local runtime: memfile's complete without
 /// waiting; a database backend's may wait without other threads being involved.
 pub(crate) fn serve<S: LeaseStore4 + 'static>(
-    shared: Arc<Shared<S>>,
+    shared: Arc<Shared<Snapshot4, S>>,
     l: Listener4,
     stop: Arc<AtomicBool>,
     waiting: tokio::runtime::Handle,
@@ -82,7 +82,7 @@ pub(crate) fn serve<S: LeaseStore4 + 'static>(
 
 /// Processes one received batch: parse, engine, durability barrier, send.
 async fn handle_batch<S: LeaseStore4 + 'static>(
-    shared: &Shared<S>,
+    shared: &Shared<Snapshot4, S>,
     l: &Arc<Listener4>,
     waiting: &tokio::runtime::Handle,
     bufs: &[Vec<u8>],

@@ -2,19 +2,18 @@
 
 use crate::control::DhcpState;
 use parking_lot::RwLock;
-use ruru_engine::v4::Snapshot4;
 use std::sync::Arc;
 
-/// The current configuration snapshot and lease store, each swapped whole on reconfiguration.
-pub(crate) struct Shared<S> {
-    snapshot: RwLock<Arc<Snapshot4>>,
+/// The current configuration snapshot `N` and lease store `S`, each swapped whole on reconfiguration.
+pub(crate) struct Shared<N, S> {
+    snapshot: RwLock<Arc<N>>,
     store: RwLock<Arc<S>>,
     state: Arc<DhcpState>,
 }
 
-impl<S> Shared<S> {
+impl<N, S> Shared<N, S> {
     /// Shared state serving `snapshot` from `store`.
-    pub(crate) fn new(snapshot: Snapshot4, store: Arc<S>, state: Arc<DhcpState>) -> Self {
+    pub(crate) fn new(snapshot: N, store: Arc<S>, state: Arc<DhcpState>) -> Self {
         Shared {
             snapshot: RwLock::new(Arc::new(snapshot)),
             store: RwLock::new(store),
@@ -22,7 +21,7 @@ impl<S> Shared<S> {
         }
     }
     /// The snapshot in force; taken once per batch.
-    pub(crate) fn snapshot(&self) -> Arc<Snapshot4> {
+    pub(crate) fn snapshot(&self) -> Arc<N> {
         self.snapshot.read().clone()
     }
     /// The lease store in force.
@@ -30,11 +29,11 @@ impl<S> Shared<S> {
         self.store.read().clone()
     }
     /// Installs a new configuration (and store): packets in flight finish on the old ones.
-    pub(crate) fn replace(&self, snapshot: Snapshot4, store: Arc<S>) {
+    pub(crate) fn replace(&self, snapshot: N, store: Arc<S>) {
         *self.store.write() = store;
         *self.snapshot.write() = Arc::new(snapshot);
     }
-    /// Whether DHCP service is on (`dhcp-disable`/`dhcp-enable`, V4-021).
+    /// Whether DHCP service is on (`dhcp-disable`/`dhcp-enable`, V4-021, V6-023).
     pub(crate) fn service_enabled(&self) -> bool {
         self.state.enabled()
     }

@@ -1,7 +1,7 @@
 //! What this build can serve: configuration features the server has not built yet are refused with a
 //! clear reason rather than silently ignored, and a few that do not change service are warned about.
 
-use ruru_config::{Dhcp4Config, LeaseDatabase};
+use ruru_config::{Dhcp4Config, Dhcp6Config, LeaseDatabase};
 
 /// Refusals (the configuration cannot be served) and warnings (it can, with a caveat).
 #[derive(Debug, Default)]
@@ -12,8 +12,12 @@ pub(crate) struct Support {
     pub(crate) warnings: Vec<String>,
 }
 
+/// Checks a configuration of either family against what this build implements: both models name these
+/// keys alike, so the rules are written once for both.
+macro_rules! check_fn {
+    ($name:ident, $config:ty) => {
 /// Checks `cfg` against what this build implements.
-pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
+pub(crate) fn $name(cfg: &$config) -> Support {
     let mut s = Support {
         warnings: cfg.warnings.clone(),
         ..Support::default()
@@ -49,7 +53,7 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
     {
         // As in Kea without a flex-id plugin: accepted, but no query carries a flex-id to match.
         s.warnings.push(
-            "host-reservation-identifiers: flex-id reservations match only when a plugin provides the identifier (host4_identifier)"
+            "host-reservation-identifiers: flex-id reservations match only when a plugin provides the identifier (host4_identifier, host6_identifier)"
                 .into(),
         );
     }
@@ -68,4 +72,24 @@ pub(crate) fn check(cfg: &Dhcp4Config) -> Support {
         );
     }
     s
+}
+    };
+}
+
+check_fn!(check4, Dhcp4Config);
+check_fn!(check6, Dhcp6Config);
+
+/// Turns a [`Support`] report into the configuration's verdict: refusals name what this build lacks;
+/// warnings are logged.
+pub(crate) fn verdict(support: Support, name: &str, v6: bool) -> Result<(), String> {
+    if !support.refused.is_empty() {
+        return Err(format!(
+            "configuration {name} needs what this build does not have yet: {}",
+            support.refused.join("; ")
+        ));
+    }
+    for w in support.warnings {
+        crate::family::flog_at!(v6, warn, "dhcpsrv", "{w}");
+    }
+    Ok(())
 }

@@ -1,0 +1,97 @@
+//! The command line of either server: flags, checking a configuration (`-t`, `-T`), and starting the
+//! running process ([`crate::server`]).
+
+use crate::cli::Args;
+use crate::family::{flog, Family};
+use crate::{logging, server, version};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs a server of family `F` with parsed flags.
+pub(crate) fn main<F: Family>(mut args: Args) -> ExitCode {
+    let binary = F::INFO.binary;
+    if args.version {
+        println!("{}", version::short());
+        return ExitCode::SUCCESS;
+    }
+    if args.extended_version {
+        println!("{}", version::extended(binary));
+        return ExitCode::SUCCESS;
+    }
+    if args.build_report {
+        println!("{}", version::build_report(binary));
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = args.test.as_deref().or(args.test_full.as_deref()) {
+        return check_only::<F>(path, args.test_full.is_some());
+    }
+    let Some(path) = args.config.clone() else {
+        eprintln!("{binary}: a configuration file is required: {binary} -c FILE (see -h)");
+        return ExitCode::FAILURE;
+    };
+    args.server_port.get_or_insert(F::PORTS.0);
+    let logging = logging::install(args.debug);
+    let cfg = match F::load(&path) {
+        Ok(c) => c,
+        Err(msg) => {
+            flog!(F::V6, error, "INIT_FAIL", "{msg}");
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let settings = F::settings(&cfg);
+    logging.apply(settings.loggers);
+    let mt = settings.multi_threading;
+    let workers = if mt.enable && mt.thread_pool_size > 0 {
+        mt.thread_pool_size as usize
+    } else {
+        2
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{binary}: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(server::serve::<F>(args, path, cfg, logging)) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(msg) => {
+            flog!(F::V6, error, "INIT_FAIL", "{msg}");
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `-t`/`-T`: validate, report, exit 0 or 1 with the reason.
+fn check_only<F: Family>(path: &Path, open_backends: bool) -> ExitCode {
+    let cfg = match F::load(path) {
+        Ok(cfg) => cfg,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if open_backends {
+        // -T also loads the plugins (HK-042), then unloads them.
+        let loaded = F::open_store(&cfg, path)
+            .and_then(|_| F::check_hooks(&cfg))
+            .and_then(|checked| F::load_hooks(checked, &cfg));
+        match loaded {
+            Ok(hooks) => hooks.unload(),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    for w in F::warnings(&cfg) {
+        eprintln!("warning: {w}");
+    }
+    ExitCode::SUCCESS
+}
