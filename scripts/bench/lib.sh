@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (sourced, not run): the private network namespace each run uses.
-# Callers set NS (this run's namespace) and NS_PREFIX (what every run's namespace starts with).
+# Shared by the benchmark scripts (sourced, not run): the private network namespaces each run uses.
+# Callers set NS (this run's namespace, "$NS_PREFIX<pid>") and NS_PREFIX (what every run's namespace
+# starts with). DHCPv6 runs also use "$NS-c", the client side of a veth pair (make_bench_veth_ns).
 
 # Kills what runs in a namespace of ours, then deletes it.
 remove_ns() {
@@ -13,15 +14,57 @@ remove_ns() {
     ip netns del "$ns" 2>/dev/null || true
 }
 
-# Removes leftovers of earlier runs that died before their trap (namespaces whose owner is gone), then
-# creates $NS with loopback up and 127.0.0.2 on it for perfdhcp's relay address.
-make_bench_ns() {
+# Removes leftovers of earlier runs that died before their trap: namespaces "$NS_PREFIX<pid>[-...]"
+# whose owner pid is gone.
+sweep_stale_ns() {
     local old owner
     for old in $(ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print $1}'); do
         owner="${old#"$NS_PREFIX"}"
-        [[ -d "/proc/$owner" ]] || remove_ns "$old"
+        owner="${owner%%[!0-9]*}"
+        [[ -n "$owner" && -d "/proc/$owner" ]] || remove_ns "$old"
     done
+}
+
+# Sweeps stale namespaces, then creates $NS with loopback up and 127.0.0.2 on it for perfdhcp's relay
+# address.
+make_bench_ns() {
+    sweep_stale_ns
     ip netns add "$NS"
     ip -n "$NS" link set lo up
     ip -n "$NS" addr add 127.0.0.2/8 dev lo
+}
+
+# DHCPv6 cannot run over loopback (no link-local address there). Sweeps stale namespaces, then
+# creates $NS (server side) and "$NS-c" (client side) joined by a veth pair: $VETH_S in $NS with
+# 2001:db8:1::1/64, $VETH_C in "$NS-c". Duplicate address detection is off in both, and this returns
+# once both ends have a usable link-local address (10 s at most). Callers set VETH_S and VETH_C
+# (at most 15 characters) and remove both namespaces on exit (remove_bench_veth_ns); deleting
+# a namespace deletes the pair.
+make_bench_veth_ns() {
+    local ns dev deadline
+    sweep_stale_ns
+    for ns in "$NS" "$NS-c"; do
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+        ip netns exec "$ns" sh -c \
+            'for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/accept_dad; done'
+    done
+    ip link add "$VETH_S" netns "$NS" type veth peer name "$VETH_C" netns "$NS-c"
+    ip -n "$NS" link set "$VETH_S" up
+    ip -n "$NS-c" link set "$VETH_C" up
+    ip -n "$NS" addr add 2001:db8:1::1/64 dev "$VETH_S" nodad
+    deadline=$((SECONDS + 10))
+    for ns in "$NS" "$NS-c"; do
+        if [[ "$ns" == "$NS" ]]; then dev="$VETH_S"; else dev="$VETH_C"; fi
+        until ip -n "$ns" -6 -o addr show dev "$dev" scope link | grep -v tentative | grep -q inet6; do
+            ((SECONDS < deadline)) || { echo "no link-local address on $dev" >&2; return 1; }
+            sleep 0.1
+        done
+    done
+}
+
+# Removes both namespaces of make_bench_veth_ns (and with them the veth pair).
+remove_bench_veth_ns() {
+    remove_ns "$NS-c"
+    remove_ns "$NS"
 }
