@@ -4,7 +4,7 @@ use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::dhcp4::memfile_options;
 use crate::family::{Family, Settings, SharedOf};
-use crate::{daemon, duid, service6, sockets6, support};
+use crate::{daemon, duid, hooks6, service6, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
 use ruru_hooks::{Checked, HookSet};
@@ -162,9 +162,8 @@ impl Family for Dhcp6 {
         service6::serve(shared, l, stop, waiting)
     }
 
-    fn install_lease_admin(_shared: &Arc<SharedOf<Self>>) {
-        // The v6 lease services of the plugin ABI are not offered yet: lease6-* commands answer
-        // that lease storage is unavailable.
+    fn install_lease_admin(shared: &Arc<SharedOf<Self>>) {
+        hooks6::install_lease_admin(shared);
     }
 
     fn reclaim(

@@ -203,7 +203,7 @@ fn write_target(filename: &str, data_dir: &Path, live: Option<&Path>) -> Result<
 /// Runs a store future to completion on this thread. Memfile's complete on their first poll; a
 /// backend that waits wakes this thread. Lease services are called from command handlers, which the
 /// control channel runs on blocking threads, so waiting here stalls no packet.
-fn block_on<F: Future>(f: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {

@@ -9,6 +9,7 @@ pub mod dhcp6;
 mod duid;
 mod family;
 mod hooks4;
+mod hooks6;
 mod logging;
 mod pidfile;
 mod server;
