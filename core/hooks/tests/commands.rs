@@ -1,22 +1,15 @@
 //! Plugin commands through the real probe plugin, loaded from the built `.so` (HK-070..HK-075, HK-077).
 //! Needs the workspace's libraries built first (`scripts/test.sh` does `cargo build --workspace --lib`).
 
+mod support;
+
 use ruru_config::HookLibrary;
 use ruru_hooks::{check, Family, HookSet};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 fn probe_library() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
-    let dirs: Vec<PathBuf> = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([workspace])
-        .collect();
-    dirs.iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join("libruru_test_probe.so")))
-        .find(|p| p.is_file())
-        .expect("libruru_test_probe.so is built (cargo build --workspace --lib)")
+    support::built_library("libruru_test_probe.so")
 }
 
 fn entry(tag: &str, log: &Path) -> HookLibrary {

@@ -3,144 +3,30 @@
 //! names (by address, or by identifier within a subnet).
 
 use crate::failure::Failure;
+use crate::family::V4;
+use crate::lease::{error, parse_named, subnet_id, subnet_of, Common, Named, NewLease, Subnets};
 use crate::params::{client_id, hex, hw_address, Params};
-use ruru_hook_api::leases::{LeaseMap, Subnet4Info};
-use ruru_hook_api::HookResult;
-use serde_json::{json, Value as Json};
+use ruru_hook_api::leases::LeaseMap;
+use serde_json::json;
 use std::net::{IpAddr, Ipv4Addr};
-
-/// Subnet lookups the parser needs: the server's in the plugin, a table in tests.
-pub(crate) trait Subnets {
-    /// The configured subnet `id`.
-    fn by_id(&self, id: u32) -> HookResult<Option<Subnet4Info>>;
-    /// The subnet the server selects for `addr`.
-    fn select(&self, addr: Ipv4Addr) -> HookResult<Option<Subnet4Info>>;
-}
-
-/// A lease to store, as `lease4-add` and `lease4-update` give it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct NewLease {
-    /// The complete lease map for the lease services.
-    pub(crate) lease: LeaseMap,
-    /// Its address.
-    pub(crate) address: Ipv4Addr,
-    /// Its subnet, given or selected.
-    pub(crate) subnet_id: u32,
-    /// `force-create`: an update creates the lease when there is none.
-    pub(crate) force_create: bool,
-}
-
-fn conflict<T>(text: String) -> Result<T, Failure> {
-    Err(Failure::Conflict(text))
-}
-
-fn error<T>(text: String) -> Result<T, Failure> {
-    Err(Failure::Error(text))
-}
-
-/// The subnet of `addr`: `subnet-id` when given (it must exist and hold the address: LC-033..035),
-/// else the one the server selects.
-fn subnet_of(
-    p: &Params<'_>,
-    addr: Ipv4Addr,
-    subnets: &dyn Subnets,
-) -> Result<Subnet4Info, Failure> {
-    let id = p.opt_uint("subnet-id", u64::from(u32::MAX))?.unwrap_or(0) as u32;
-    if id == 0 {
-        return match subnets.select(addr)? {
-            Some(s) => Ok(s),
-            None => conflict(format!(
-                "subnet-id not specified and failed to find a subnet for address {addr}"
-            )),
-        };
-    }
-    let Some(s) = subnets.by_id(id)? else {
-        return conflict(format!(
-            "Invalid subnet-id: No IPv4 subnet with subnet-id={id} currently configured."
-        ));
-    };
-    if !s.contains(addr) {
-        return conflict(format!(
-            "The address {addr} does not belong to subnet {s}, subnet-id={id}"
-        ));
-    }
-    Ok(s)
-}
-
-/// The user context: `user-context` (a map) with a top-level `comment` folded in (LC-018, LC-019).
-fn user_context(p: &Params<'_>) -> Result<Option<Json>, Failure> {
-    let ctx = match p.get("user-context") {
-        None => None,
-        Some(Json::Object(m)) => Some(m.clone()),
-        Some(other) => {
-            return error(format!("Invalid user context '{other}' is not a JSON map."));
-        }
-    };
-    let Some(comment) = p.get("comment") else {
-        return Ok(ctx.map(Json::Object));
-    };
-    let mut ctx = ctx.unwrap_or_default();
-    if ctx.contains_key("comment") {
-        return error(format!(
-            "Duplicated comment entry '{comment}' in user context '{}'",
-            Json::Object(ctx)
-        ));
-    }
-    ctx.insert("comment".into(), comment.clone());
-    Ok(Some(Json::Object(ctx)))
-}
 
 /// Reads a lease from `lease4-add`/`lease4-update` arguments as Kea does, in Kea's order of checks;
 /// `now` is the `cltt` when no `expire` is given.
 pub(crate) fn parse_lease(
     p: &Params<'_>,
     now: u64,
-    subnets: &dyn Subnets,
-) -> Result<NewLease, Failure> {
+    subnets: &dyn Subnets<V4>,
+) -> Result<NewLease<Ipv4Addr>, Failure> {
     let address = match p.address("ip-address")? {
         IpAddr::V4(a) => a,
         IpAddr::V6(a) => return error(format!("Non-IPv4 address specified: {a}")),
     };
     let hw = hw_address(p.string("hw-address")?)?;
-    let subnet = subnet_of(p, address, subnets)?;
+    let subnet = subnet_of(subnet_id(p)?, address, true, subnets)?;
     let client = p.opt_string("client-id")?.map(client_id).transpose()?;
-    let valid = p
-        .opt_uint("valid-lft", u64::from(u32::MAX))?
-        .map_or(subnet.valid_lifetime, |v| v as u32);
-    // Expired leases may be added on purpose (migrations); only impossible times are refused (LC-039).
-    let cltt = match p.opt_int("expire")? {
-        None => now,
-        Some(e) if e <= 0 => {
-            return error(format!(
-                "expiration time must be positive for address {address}"
-            ))
-        }
-        Some(e) if e < i64::from(valid) => {
-            return error(format!(
-                "expiration time must be greater than valid lifetime for address {address}"
-            ))
-        }
-        Some(e) => (e - i64::from(valid)) as u64,
-    };
-    let fqdn_fwd = p.opt_bool("fqdn-fwd")?.unwrap_or(false);
-    let fqdn_rev = p.opt_bool("fqdn-rev")?.unwrap_or(false);
-    // Kea keeps host names in lower case.
-    let hostname = p.opt_string("hostname")?.unwrap_or("").to_lowercase();
-    if hostname.is_empty() && (fqdn_fwd || fqdn_rev) {
-        return error(
-            "No hostname specified and either forward or reverse fqdn was set to true.".into(),
-        );
-    }
-    let state = p.opt_uint("state", 255)?.unwrap_or(0);
-    if state > 3 {
-        return error(format!(
-            "Invalid state value: {state}, supported values are: 0 (default), 1 (declined), \
-             2 (expired-reclaimed) and 3 (released)"
-        ));
-    }
-    let ctx = user_context(p)?;
-    let pool_id = p.opt_uint("pool-id", u64::from(u32::MAX))?.unwrap_or(0);
-    let force_create = p.opt_bool("force-create")?.unwrap_or(false);
+    let common = Common::read(p)?;
+    let (valid, cltt) = common.times(subnet.valid_lifetime, now, address)?;
+    let force_create = common.force_create;
 
     let mut lease = LeaseMap::new();
     lease.insert("ip-address".into(), json!(address.to_string()));
@@ -148,22 +34,12 @@ pub(crate) fn parse_lease(
     if let Some(id) = client {
         lease.insert("client-id".into(), json!(hex(&id)));
     }
-    lease.insert("valid-lft".into(), json!(valid));
-    lease.insert("cltt".into(), json!(cltt));
     lease.insert("subnet-id".into(), json!(subnet.id));
-    lease.insert("fqdn-fwd".into(), json!(fqdn_fwd));
-    lease.insert("fqdn-rev".into(), json!(fqdn_rev));
-    lease.insert("hostname".into(), json!(hostname));
-    lease.insert("state".into(), json!(state));
-    if let Some(ctx) = ctx {
-        lease.insert("user-context".into(), ctx);
-    }
-    if pool_id != 0 {
-        lease.insert("pool-id".into(), json!(pool_id));
-    }
+    common.put(&mut lease, valid, cltt);
     Ok(NewLease {
         lease,
         address,
+        described: format!("address {address}"),
         subnet_id: subnet.id,
         force_create,
     })
@@ -183,45 +59,17 @@ pub(crate) enum Target {
 /// The lease named by `lease4-get`/`lease4-del` arguments (Kea's `getParameters`), and the
 /// `update-ddns` flag; `verb` words the refusal of a DUID (`Query`, `Delete`).
 pub(crate) fn parse_target(p: &Params<'_>, verb: &str) -> Result<(Target, bool), Failure> {
-    let update_ddns = match p.get("update-ddns") {
-        None => false,
-        Some(Json::Bool(b)) => *b,
-        Some(_) => return error("'update-ddns' is not a boolean".into()),
-    };
-    if let Some(a) = p.ipv4()? {
-        return Ok((Target::Address(a), update_ddns));
-    }
-    let subnet_id = match p.get("subnet-id") {
-        None => return error("Mandatory 'subnet-id' parameter missing.".into()),
-        Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(id) => id,
-            None => return error("'subnet-id' parameter is not integer.".into()),
-        },
-    };
-    let missing = |what: &str| {
-        Failure::Error(format!(
-            "No 'ip-address' provided and '{what}' is either missing or not a string."
-        ))
-    };
-    let kind = p
-        .get("identifier-type")
-        .and_then(Json::as_str)
-        .ok_or_else(|| missing("identifier-type"))?;
-    let ident = p
-        .get("identifier")
-        .and_then(Json::as_str)
-        .ok_or_else(|| missing("identifier"))?;
-    let target = match kind {
-        "hw-address" => Target::HwAddress(hw_address(ident)?, subnet_id),
-        "client-id" => Target::ClientId(client_id(ident)?, subnet_id),
-        "duid" => return error(format!("{verb} by duid is not allowed in v4.")),
-        "address" => return error("Mandatory 'ip-address' parameter missing.".into()),
-        other => {
-            return error(format!(
-                "Incorrect identifier type: {other}, the only supported values are: address, \
-                 hw-address, duid"
-            ))
-        }
+    let update_ddns = p.update_ddns()?;
+    let target = match parse_named::<V4>(p, verb, &["hw-address", "client-id"])? {
+        Named::Address(a) => Target::Address(a),
+        Named::Identifier {
+            kind: "hw-address",
+            ident,
+            subnet_id,
+        } => Target::HwAddress(hw_address(ident)?, subnet_id),
+        Named::Identifier {
+            ident, subnet_id, ..
+        } => Target::ClientId(client_id(ident)?, subnet_id),
     };
     Ok((target, update_ddns))
 }
@@ -229,20 +77,11 @@ pub(crate) fn parse_target(p: &Params<'_>, verb: &str) -> Result<(Target, bool),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
+    use crate::lease::tests::Table;
+    use ruru_hook_api::leases::Subnet4Info;
+    use serde_json::{Map, Value as Json};
 
-    struct Table(Vec<Subnet4Info>);
-
-    impl Subnets for Table {
-        fn by_id(&self, id: u32) -> HookResult<Option<Subnet4Info>> {
-            Ok(self.0.iter().find(|s| s.id == id).cloned())
-        }
-        fn select(&self, addr: Ipv4Addr) -> HookResult<Option<Subnet4Info>> {
-            Ok(self.0.iter().find(|s| s.contains(addr)).cloned())
-        }
-    }
-
-    fn table() -> Table {
+    fn table() -> Table<V4> {
         Table(vec![
             Subnet4Info {
                 id: 1,
@@ -259,7 +98,7 @@ mod tests {
         ])
     }
 
-    fn parse(v: Json) -> Result<NewLease, Failure> {
+    fn parse(v: Json) -> Result<NewLease<Ipv4Addr>, Failure> {
         let m: Map<String, Json> = v.as_object().cloned().expect("map");
         parse_lease(&Params(&m), 1_000_000, &table())
     }

@@ -1,18 +1,25 @@
-//! `libdhcp_lease_cmds.so` for Ruru: Kea's lease commands (`lease4-add`, `lease4-get`, ... ; spec
+//! `libdhcp_lease_cmds.so` for Ruru: Kea's lease commands (`lease4-add`, `lease6-get`, ... ; spec
 //! `lease_cmds.md`) as a plugin. It reaches the server only through the hook ABI: the commands are
 //! registered in `load`, and leases are read and changed through the lease services
-//! (`ruru_hook_api::leases`), which keep the server's statistics and lease backend in step.
+//! (`ruru_hook_api::leases`: ABI 1.1 for DHCPv4, 1.2 for DHCPv6), which keep the server's statistics
+//! and lease backend in step.
 //!
-//! The DHCPv4 commands are here; the DHCPv6 ones come with the DHCPv6 server. A command of the other
-//! family is not registered, so the server answers it with result 2 (LC-006).
+//! A server gets the commands of its family. A command of the other family is not registered, so the
+//! server answers it with result 2 and changes nothing (LC-006).
 
+mod commands;
 mod commands4;
+mod commands6;
 mod failure;
+mod family;
+mod lease;
 mod lease4;
+mod lease6;
 mod params;
 
+use commands::LOGGER;
 use ruru_hook_api::sdk::{log, process_name, Severity};
-use ruru_hook_api::{HookError, HookResult, Library};
+use ruru_hook_api::{command, HookError, HookResult, Library};
 
 ruru_hook_api::ruru_plugin! {
     name: "lease_cmds",
@@ -26,51 +33,59 @@ ruru_hook_api::ruru_plugin! {
 /// (LC-002); any process other than a DHCP server refuses the plugin (LC-003).
 fn load(lib: &mut Library) -> HookResult {
     match process_name() {
-        "kea-dhcp4" => {}
-        "kea-dhcp6" => {
-            return Err(HookError::Unsupported(
-                "the DHCPv6 lease commands are not implemented yet".into(),
-            ))
-        }
+        "kea-dhcp4" => register4(lib)?,
+        "kea-dhcp6" => register6(lib)?,
         other => {
             return Err(HookError::Plugin(format!(
                 "This library can only be loaded by kea-dhcp4 or kea-dhcp6, not by '{other}'"
             )))
         }
     }
-    use ruru_hook_api::command;
-    lib.register_command("lease4-add", command!(commands4::add))?;
-    lib.register_command("lease4-get", command!(commands4::get))?;
-    lib.register_command("lease4-get-all", command!(commands4::get_all))?;
-    lib.register_command("lease4-get-page", command!(commands4::get_page))?;
-    lib.register_command(
-        "lease4-get-by-hw-address",
-        command!(commands4::get_by_hw_address),
-    )?;
-    lib.register_command(
-        "lease4-get-by-client-id",
-        command!(commands4::get_by_client_id),
-    )?;
-    lib.register_command(
-        "lease4-get-by-hostname",
-        command!(commands4::get_by_hostname),
-    )?;
-    lib.register_command("lease4-del", command!(commands4::del))?;
-    lib.register_command("lease4-update", command!(commands4::update))?;
-    lib.register_command("lease4-wipe", command!(commands4::wipe))?;
-    lib.register_command("lease4-resend-ddns", command!(commands4::resend_ddns))?;
-    lib.register_command("lease4-write", command!(commands4::write))?;
     log(
-        commands4::LOGGER,
+        LOGGER,
         Severity::Info,
         "LEASE_CMDS_INIT_OK loading Lease Commands hooks library successful",
     );
     Ok(())
 }
 
+/// The twelve DHCPv4 commands (LC-005).
+fn register4(lib: &mut Library) -> HookResult {
+    use commands4::*;
+    lib.register_command("lease4-add", command!(add))?;
+    lib.register_command("lease4-get", command!(get))?;
+    lib.register_command("lease4-get-all", command!(get_all))?;
+    lib.register_command("lease4-get-page", command!(get_page))?;
+    lib.register_command("lease4-get-by-hw-address", command!(get_by_hw_address))?;
+    lib.register_command("lease4-get-by-client-id", command!(get_by_client_id))?;
+    lib.register_command("lease4-get-by-hostname", command!(get_by_hostname))?;
+    lib.register_command("lease4-del", command!(del))?;
+    lib.register_command("lease4-update", command!(update))?;
+    lib.register_command("lease4-wipe", command!(wipe))?;
+    lib.register_command("lease4-resend-ddns", command!(resend_ddns))?;
+    lib.register_command("lease4-write", command!(write))
+}
+
+/// The twelve DHCPv6 commands (LC-005).
+fn register6(lib: &mut Library) -> HookResult {
+    use commands6::*;
+    lib.register_command("lease6-add", command!(add))?;
+    lib.register_command("lease6-bulk-apply", command!(bulk_apply))?;
+    lib.register_command("lease6-get", command!(get))?;
+    lib.register_command("lease6-get-all", command!(get_all))?;
+    lib.register_command("lease6-get-page", command!(get_page))?;
+    lib.register_command("lease6-get-by-duid", command!(get_by_duid))?;
+    lib.register_command("lease6-get-by-hostname", command!(get_by_hostname))?;
+    lib.register_command("lease6-del", command!(del))?;
+    lib.register_command("lease6-update", command!(update))?;
+    lib.register_command("lease6-wipe", command!(wipe))?;
+    lib.register_command("lease6-resend-ddns", command!(resend_ddns))?;
+    lib.register_command("lease6-write", command!(write))
+}
+
 fn unload() -> HookResult {
     log(
-        commands4::LOGGER,
+        LOGGER,
         Severity::Info,
         "LEASE_CMDS_DEINIT_OK unloading Lease Commands hooks library successful",
     );

@@ -4,9 +4,11 @@
 //! specified`); both are here, named after where Kea uses them.
 
 use crate::failure::Failure;
+use crate::family::Family;
+use ruru_hook_api::leases::LeaseType;
 use ruru_hook_api::Command;
 use serde_json::{Map, Value as Json};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 /// The `arguments` map of one command.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +74,12 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// A mandatory integer from 0 to `max`.
+    pub(crate) fn uint(&self, k: &str, max: u64) -> Result<u64, Failure> {
+        self.opt_uint(k, max)?
+            .ok_or_else(|| Failure::Error(format!("missing parameter '{k}'")))
+    }
+
     /// An optional boolean.
     pub(crate) fn opt_bool(&self, k: &str) -> Result<Option<bool>, Failure> {
         self.typed(k, Json::as_bool)
@@ -98,9 +106,21 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// The IPv4 address `ip-address` as `lease4-get`, `lease4-del` and `lease4-resend-ddns` read it;
-    /// `None` when absent.
-    pub(crate) fn ipv4(&self) -> Result<Option<Ipv4Addr>, Failure> {
+    /// An integer the lease commands require when no address is given (`subnet-id`, `iaid`):
+    /// `Mandatory 'k' parameter missing.` / `'k' parameter is not integer.`
+    pub(crate) fn mandatory_u32(&self, k: &str) -> Result<u32, Failure> {
+        match self.0.get(k) {
+            None => error(format!("Mandatory '{k}' parameter missing.")),
+            Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Ok(n),
+                None => error(format!("'{k}' parameter is not integer.")),
+            },
+        }
+    }
+
+    /// The address `ip-address` of the family `F` as `lease4-get`, `lease6-del`, the resend commands
+    /// and the like read it; `None` when absent.
+    pub(crate) fn ip<F: Family>(&self) -> Result<Option<F::Addr>, Failure> {
         let Some(v) = self.0.get("ip-address") else {
             return Ok(None);
         };
@@ -108,10 +128,40 @@ impl<'a> Params<'a> {
             return error("'ip-address' is not a string.".into());
         };
         match text.parse::<IpAddr>() {
-            Ok(IpAddr::V4(a)) => Ok(Some(a)),
-            Ok(IpAddr::V6(_)) => error(format!("Invalid IPv4 address specified: {text}")),
+            Ok(ip) => F::addr_of(ip).map(Some).ok_or_else(|| {
+                Failure::Error(format!("Invalid {} address specified: {text}", F::NAME))
+            }),
             Err(_) => error(format!("'{text}' is not a valid IP address.")),
         }
+    }
+
+    /// `type`, the DHCPv6 lease type of a query or deletion: `IA_NA` when absent.
+    pub(crate) fn lease_type(&self) -> Result<LeaseType, Failure> {
+        match self.0.get("type") {
+            None => Ok(LeaseType::Na),
+            Some(Json::String(t)) => lease_type(t, &["IA_NA", "IA_TA", "IA_PD"]),
+            Some(_) => error("'type' parameter must be a string.".into()),
+        }
+    }
+
+    /// `update-ddns`, false when absent.
+    pub(crate) fn update_ddns(&self) -> Result<bool, Failure> {
+        match self.0.get("update-ddns") {
+            None => Ok(false),
+            Some(Json::Bool(b)) => Ok(*b),
+            Some(_) => error("'update-ddns' is not a boolean".into()),
+        }
+    }
+}
+
+/// A lease type name, one of `allowed`.
+pub(crate) fn lease_type(text: &str, allowed: &[&str]) -> Result<LeaseType, Failure> {
+    match text.parse() {
+        Ok(t) if allowed.contains(&text) => Ok(t),
+        _ => error(format!(
+            "Incorrect lease type: {text}, the only supported values are: {}",
+            allowed.join(", ")
+        )),
     }
 }
 
@@ -138,6 +188,16 @@ pub(crate) fn hw_address(text: &str) -> Result<Vec<u8>, Failure> {
 
 /// A client identifier as Kea reads one: colon-separated hex, 2 to 255 bytes.
 pub(crate) fn client_id(text: &str) -> Result<Vec<u8>, Failure> {
+    identifier(text, "client-id", 2, 255)
+}
+
+/// A DUID as Kea reads one: colon-separated hex, 1 to 130 bytes (a type and at most 128 more).
+pub(crate) fn duid(text: &str) -> Result<Vec<u8>, Failure> {
+    identifier(text, "duid", 1, 130)
+}
+
+/// Colon-separated hex naming a client, `min` to `max` bytes.
+fn identifier(text: &str, what: &str, min: usize, max: usize) -> Result<Vec<u8>, Failure> {
     if text.is_empty() {
         return Err(Failure::Error("Empty DUIDs are not allowed".into()));
     }
@@ -146,17 +206,18 @@ pub(crate) fn client_id(text: &str) -> Result<Vec<u8>, Failure> {
             "'{text}' is not a valid string of hexadecimal digits"
         ))
     })?;
-    match bytes.len() {
-        0..=1 => Err(Failure::Error(format!(
-            "client-id is too short ({}), at least 2 is required",
-            bytes.len()
-        ))),
-        256.. => Err(Failure::Error(format!(
-            "client-id is too large ({}), at most 255 is required",
-            bytes.len()
-        ))),
-        _ => Ok(bytes),
+    let n = bytes.len();
+    if n < min {
+        return error(format!(
+            "{what} is too short ({n}), at least {min} is required"
+        ));
     }
+    if n > max {
+        return error(format!(
+            "{what} is too large ({n}), at most {max} is required"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Bytes of `aa:b:cc`; `None` when a group is empty, longer than two digits or not hex. The empty
@@ -187,7 +248,9 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::{V4, V6};
     use serde_json::json;
+    use std::net::Ipv4Addr;
 
     fn params(v: Json) -> Map<String, Json> {
         v.as_object().cloned().expect("a map")
@@ -230,8 +293,20 @@ mod tests {
             "'state' parameter must be a string"
         );
         assert_eq!(
-            p.ipv4().unwrap_err().text(),
+            p.ip::<V4>().unwrap_err().text(),
             "'ip-address' is not a string."
+        );
+        assert_eq!(
+            p.mandatory_u32("subnet-id").unwrap_err().text(),
+            "'subnet-id' parameter is not integer."
+        );
+        assert_eq!(
+            p.mandatory_u32("iaid").unwrap_err().text(),
+            "Mandatory 'iaid' parameter missing."
+        );
+        assert_eq!(
+            p.uint("iaid", 5).unwrap_err().text(),
+            "missing parameter 'iaid'"
         );
         let cmd = Command {
             name: "lease4-del".into(),
@@ -250,25 +325,56 @@ mod tests {
     // LC-032, LC-064: addresses of the other family or unparsable ones.
     #[test]
     fn lc_064_addresses() {
-        let get = |v: Json| {
-            let m = params(json!({ "ip-address": v }));
-            Params(&m).ipv4().map_err(|f| f.text().to_owned())
-        };
+        let m = |v: Json| params(json!({ "ip-address": v }));
+        let get4 = |v: Json| Params(&m(v)).ip::<V4>().map_err(|f| f.text().to_owned());
+        let get6 = |v: Json| Params(&m(v)).ip::<V6>().map_err(|f| f.text().to_owned());
         assert_eq!(
-            get(json!("192.0.2.1")),
+            get4(json!("192.0.2.1")),
             Ok(Some(Ipv4Addr::new(192, 0, 2, 1)))
         );
         assert_eq!(
-            get(json!("::1")),
+            get4(json!("::1")),
             Err("Invalid IPv4 address specified: ::1".into())
         );
         assert_eq!(
-            get(json!("x")),
+            get4(json!("x")),
             Err("'x' is not a valid IP address.".into())
+        );
+        assert_eq!(
+            get6(json!("2001:db8::1")),
+            Ok(Some("2001:db8::1".parse().unwrap()))
+        );
+        assert_eq!(
+            get6(json!("192.0.2.1")),
+            Err("Invalid IPv6 address specified: 192.0.2.1".into())
         );
         let m = params(json!({"ip-address": "nope"}));
         assert!(Params(&m).address("ip-address").is_err());
-        assert_eq!(Params(&Map::new()).ipv4(), Ok(None));
+        assert_eq!(Params(&Map::new()).ip::<V4>(), Ok(None));
+    }
+
+    // LC-037, LC-061: lease types by Kea's names; IA_NA when absent.
+    #[test]
+    fn lc_061_lease_types() {
+        let t = |v: Json| {
+            let m = params(json!({ "type": v }));
+            Params(&m).lease_type().map_err(|f| f.text().to_owned())
+        };
+        assert_eq!(Params(&Map::new()).lease_type(), Ok(LeaseType::Na));
+        assert_eq!(t(json!("IA_PD")), Ok(LeaseType::Pd));
+        assert_eq!(t(json!("IA_TA")), Ok(LeaseType::Ta));
+        assert_eq!(
+            t(json!("IA_XX")),
+            Err(
+                "Incorrect lease type: IA_XX, the only supported values are: IA_NA, IA_TA, IA_PD"
+                    .into()
+            )
+        );
+        assert!(t(json!(2)).is_err());
+        assert_eq!(
+            lease_type("IA_TA", &["IA_NA", "IA_PD"]).unwrap_err().text(),
+            "Incorrect lease type: IA_TA, the only supported values are: IA_NA, IA_PD"
+        );
     }
 
     // LC-016: identifiers in either case, printed lower-case.
@@ -294,5 +400,11 @@ mod tests {
             "'xx' is not a valid string of hexadecimal digits"
         );
         assert!(client_id("01").is_err(), "too short");
+        assert_eq!(duid("01"), Ok(vec![1]));
+        assert_eq!(duid("").unwrap_err().text(), "Empty DUIDs are not allowed");
+        assert_eq!(
+            duid(&["01"; 131].join(":")).unwrap_err().text(),
+            "duid is too large (131), at most 130 is required"
+        );
     }
 }

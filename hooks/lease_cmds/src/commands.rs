@@ -1,0 +1,350 @@
+//! What the commands of both families share: logging by Kea's message ids, the answer of list queries,
+//! walking the whole store, and the commands whose logic does not depend on the family (add, update,
+//! get-all, get-page, get-by-hostname, wipe, resend-ddns, write), written once over [`Family`].
+
+use crate::failure::Failure;
+use crate::family::Family;
+use crate::lease::{NewLease, Server};
+use crate::params::Params;
+use ruru_hook_api::leases::LeaseMap;
+use ruru_hook_api::sdk::{log, Severity};
+use ruru_hook_api::{Command, HookError, Response};
+use serde_json::{json, Map, Value as Json};
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// The logger Kea's plugin logs under.
+pub(crate) const LOGGER: &str = "lease-cmds-hooks";
+
+/// Leases fetched per service call when a command walks the whole store.
+const WALK_PAGE: u32 = 10_000;
+
+/// The text when a query's arguments are missing or not a map.
+pub(crate) const NOT_A_MAP: &str = "Command arguments missing or a not a map.";
+
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// How a command is logged, by Kea's message ids: `<id>` at debug on success, `<id>_CONFLICT` as a
+/// warning for a conflict when Kea has that message, `<id>_FAILED` as an error otherwise. Queries
+/// are not logged, as in Kea.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Messages {
+    id: Option<&'static str>,
+    conflicts: bool,
+}
+
+pub(crate) const QUIET: Messages = Messages {
+    id: None,
+    conflicts: false,
+};
+
+pub(crate) const fn logged(id: &'static str, conflicts: bool) -> Messages {
+    Messages {
+        id: Some(id),
+        conflicts,
+    }
+}
+
+/// Turns a handler's outcome into the response, logging it.
+pub(crate) fn finish(
+    cmd: &Command,
+    messages: Messages,
+    outcome: Result<Response, Failure>,
+) -> Response {
+    let Some(id) = messages.id else {
+        return outcome.unwrap_or_else(|f| f.response());
+    };
+    let params = cmd
+        .arguments
+        .as_ref()
+        .map_or_else(String::new, Json::to_string);
+    match outcome {
+        Ok(r) => {
+            let msg = format!(
+                "{id} {} command successful (parameters: {params})",
+                cmd.name
+            );
+            log(LOGGER, Severity::Debug, &msg);
+            r
+        }
+        Err(f) => {
+            let (suffix, severity, how) = match f {
+                Failure::Conflict(_) if messages.conflicts => {
+                    ("_CONFLICT", Severity::Warn, "failed due to conflict")
+                }
+                _ => ("_FAILED", Severity::Error, "failed"),
+            };
+            let msg = format!(
+                "{id}{suffix} {} command {how} (parameters: {params}, reason: {})",
+                cmd.name,
+                f.text()
+            );
+            log(LOGGER, severity, &msg);
+            f.response()
+        }
+    }
+}
+
+/// Declares the command handlers the plugin registers: each runs its `Result`-returning body and
+/// answers through [`finish`].
+macro_rules! handlers {
+    ($($(#[$doc:meta])* $name:ident => $body:path, $messages:expr;)*) => {
+        $(
+            $(#[$doc])*
+            pub(crate) fn $name(cmd: &Command) -> Response {
+                $crate::commands::finish(cmd, $messages, $body(cmd))
+            }
+        )*
+    };
+}
+pub(crate) use handlers;
+
+/// `<n> IPv4 lease(s) found.` with the list (and its `count` for pages): result 0, or 3 when empty.
+pub(crate) fn found<F: Family>(leases: Vec<LeaseMap>, with_count: bool) -> Response {
+    let n = leases.len();
+    let mut args = Map::new();
+    if with_count {
+        args.insert("count".into(), json!(n));
+    }
+    let leases = leases.into_iter().map(Json::Object).collect();
+    args.insert("leases".into(), Json::Array(leases));
+    Response {
+        result: if n > 0 { 0 } else { 3 },
+        text: format!("{n} {} lease(s) found.", F::NAME),
+        arguments: Some(Json::Object(args)),
+    }
+}
+
+pub(crate) fn subnet_of(lease: &LeaseMap) -> Option<u64> {
+    lease.get("subnet-id").and_then(Json::as_u64)
+}
+
+/// The address of a lease the server returned.
+pub(crate) fn address_of<F: Family>(lease: &LeaseMap) -> Result<F::Addr, Failure> {
+    lease
+        .get("ip-address")
+        .and_then(Json::as_str)
+        .and_then(|a| a.parse::<IpAddr>().ok())
+        .and_then(F::addr_of)
+        .ok_or_else(|| Failure::Error("the server returned a lease without an address".into()))
+}
+
+/// Every lease of the family, in address order.
+fn every_lease<F: Family>() -> Result<Vec<LeaseMap>, Failure> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = F::page(after, WALK_PAGE)?;
+        let full = page.len() == WALK_PAGE as usize;
+        if let Some(last) = page.last() {
+            after = Some(address_of::<F>(last)?);
+        }
+        all.extend(page);
+        if !full {
+            return Ok(all);
+        }
+    }
+}
+
+/// `lease4-add`, `lease6-add` (LC-030..LC-043).
+pub(crate) fn add_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let p = Params::of(cmd, "no parameters specified for the command")?;
+    let new = F::parse_lease(&p, now(), &Server)?;
+    F::add(&new.lease).map_err(|e| match e {
+        HookError::Exists(_) => Failure::Conflict(format!("{} lease already exists.", F::NAME)),
+        e => e.into(),
+    })?;
+    Ok(Response::success(
+        format!(
+            "Lease for {}, subnet-id {} added.",
+            new.described, new.subnet_id
+        ),
+        None,
+    ))
+}
+
+/// Stores a parsed lease as the update commands do: replaced when there is one at its address, else
+/// created when `force_create`, else a conflict (LC-114, LC-115). The text says which.
+pub(crate) fn update_lease<F: Family>(
+    new: &NewLease<F::Addr>,
+    force_create: bool,
+) -> Result<String, Failure> {
+    match F::update(&new.lease) {
+        Ok(()) => Ok(format!("{} lease updated.", F::NAME)),
+        Err(HookError::NotFound(_)) if force_create => match F::add(&new.lease) {
+            Ok(()) => Ok(format!("{} lease added.", F::NAME)),
+            Err(HookError::Exists(_)) => Err(Failure::Conflict(
+                "lost race between calls to get and add".into(),
+            )),
+            Err(e) => Err(e.into()),
+        },
+        Err(HookError::NotFound(_)) => Err(Failure::Conflict(format!(
+            "failed to update the lease with address {} either because the lease has been \
+             deleted or it has changed in the database, in both cases a retry might succeed",
+            new.address
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `lease4-update`, `lease6-update` (LC-110..LC-116).
+pub(crate) fn update_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let missing = format!("no parameters specified for {} command", cmd.name);
+    let p = Params::of(cmd, &missing)?;
+    let new = F::parse_lease(&p, now(), &Server)?;
+    Ok(Response::success(
+        update_lease::<F>(&new, new.force_create)?,
+        None,
+    ))
+}
+
+/// `lease4-get-all`, `lease6-get-all` (LC-070..LC-072).
+pub(crate) fn get_all_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let Some(args) = &cmd.arguments else {
+        return Ok(found::<F>(every_lease::<F>()?, false));
+    };
+    let subnets = args
+        .get("subnets")
+        .ok_or_else(|| Failure::Error("'subnets' parameter not specified".into()))?
+        .as_array()
+        .ok_or_else(|| Failure::Error("'subnets' parameter must be a list".into()))?;
+    let ids = subnets
+        .iter()
+        .map(Json::as_u64)
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| Failure::Error("listed subnet identifiers must be numbers".into()))?;
+    // Kea answers subnet by subnet, in the order listed.
+    let mut by_subnet: HashMap<u64, Vec<LeaseMap>> = HashMap::new();
+    for lease in every_lease::<F>()? {
+        if let Some(id) = subnet_of(&lease).filter(|id| ids.contains(id)) {
+            by_subnet.entry(id).or_default().push(lease);
+        }
+    }
+    let listed = ids
+        .iter()
+        .flat_map(|id| by_subnet.remove(id).unwrap_or_default())
+        .collect();
+    Ok(found::<F>(listed, false))
+}
+
+/// `lease4-get-page`, `lease6-get-page` (LC-080..LC-085).
+pub(crate) fn get_page_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let missing = format!("no parameters specified for the {} command", cmd.name);
+    let p = Params::of(cmd, &missing)?;
+    let err = |t: String| Failure::Error(t);
+    let from = p
+        .get("from")
+        .ok_or_else(|| err("'from' parameter not specified".into()))?
+        .as_str()
+        .ok_or_else(|| err("'from' parameter must be a string".into()))?;
+    let after = match from {
+        "start" => None,
+        text => match text.parse::<IpAddr>() {
+            Ok(ip) => match F::addr_of(ip) {
+                Some(a) => (!F::is_unspecified(a)).then_some(a),
+                None => {
+                    return Err(err(format!(
+                        "'from' parameter value {ip} is not an {} address",
+                        F::NAME
+                    )))
+                }
+            },
+            Err(_) => {
+                return Err(err(format!(
+                    "'from' parameter value is neither 'start' keyword nor a valid {} address",
+                    F::NAME
+                )))
+            }
+        },
+    };
+    let limit = p
+        .get("limit")
+        .ok_or_else(|| err("'limit' parameter not specified".into()))?
+        .as_i64()
+        .ok_or_else(|| err("'limit' parameter must be a number".into()))?;
+    let limit = match u32::try_from(limit) {
+        Ok(0) => return Err(err("page size of retrieved leases must not be 0".into())),
+        Ok(n) => n,
+        Err(_) => {
+            return Err(err(
+                "page size of retrieved leases must not be greater than 4294967295".into(),
+            ))
+        }
+    };
+    Ok(found::<F>(F::page(after, limit)?, true))
+}
+
+/// `lease4-get-by-hostname`, `lease6-get-by-hostname` (LC-090..LC-093).
+pub(crate) fn get_by_hostname_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let p = Params::of(cmd, NOT_A_MAP)?;
+    let name = p.named_string("hostname")?;
+    if name.is_empty() {
+        return Err(Failure::Error("'hostname' parameter is empty".into()));
+    }
+    Ok(found::<F>(F::by_hostname(name)?, false))
+}
+
+/// `lease4-wipe`, `lease6-wipe`, deprecated (LC-120..LC-125).
+pub(crate) fn wipe_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    log(
+        LOGGER,
+        Severity::Warn,
+        &format!(
+            "LEASE_CMDS_WIPE{}_DEPRECATED {} command is deprecated and it will be removed in the \
+             future.",
+            F::VERSION,
+            cmd.name
+        ),
+    );
+    let id = match &cmd.arguments {
+        None => 0,
+        Some(_) => Params::of(cmd, "arguments must be a map")?
+            .opt_uint("subnet-id", u64::from(u32::MAX))?
+            .unwrap_or(0) as u32,
+    };
+    // Subnet 0 (or none) means every configured subnet; leases of unknown subnets stay, as in Kea.
+    let ids: Vec<u32> = if id == 0 {
+        F::subnets()?.iter().map(F::subnet_id).collect()
+    } else {
+        vec![id]
+    };
+    let n = F::wipe(&ids)?;
+    let listed: String = ids.iter().map(|i| format!(" {i}")).collect();
+    let text = format!(
+        "Deleted {n} {} lease(s) from subnet(s){listed} WARNING: {} is deprecated!",
+        F::NAME,
+        cmd.name
+    );
+    if n == 0 {
+        return Err(Failure::Empty(text));
+    }
+    Ok(Response::success(text, None))
+}
+
+/// `lease4-resend-ddns`, `lease6-resend-ddns` (LC-130..LC-135).
+pub(crate) fn resend_ddns_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let p = Params::of(cmd, "no parameters specified for the command")?;
+    p.ip::<F>()?
+        .ok_or_else(|| Failure::Error("'ip-address' parameter is missing.".into()))?;
+    // Ruru has no DHCP-DDNS client yet: every request is answered as Kea 2.7 answers when
+    // `enable-updates` is false (LC-133).
+    Err(Failure::Conflict("DDNS updating is not enabled".into()))
+}
+
+/// `lease4-write`, `lease6-write` (LC-140..LC-144).
+pub(crate) fn write_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
+    let p = Params::of(cmd, "no parameters specified for the command")?;
+    let filename = p.named_string("filename")?;
+    if filename.is_empty() {
+        return Err(Failure::Error("'filename' parameter is empty".into()));
+    }
+    let path = F::write(filename)?;
+    Ok(Response::success(
+        format!("{} lease database into '{path}'.", F::NAME),
+        None,
+    ))
+}
