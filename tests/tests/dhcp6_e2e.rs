@@ -38,6 +38,8 @@ const PREFERRED: u32 = 3000;
 const VALID: u32 = 4000;
 const T1: u32 = 1000;
 const T2: u32 = 2000;
+/// A T1 short enough to watch a real renewal.
+const RENEW_SECS: u32 = 2;
 
 /// The server's pools and timers as they appear in every config here.
 fn lifetimes() -> Value {
@@ -296,6 +298,97 @@ fn reserved_duid_gets_reserved_address_and_prefix() {
         LeaseType6::Prefix,
         DELEGATED_LEN,
     );
+}
+
+// V6-035 (RENEW of a bound address: same address, new expiry), V6-079 (T1 as configured),
+// V6-101 (the renewal is written to the lease file).
+#[test]
+fn dhclient_renews_at_t1_and_the_lease_is_extended() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let mac = "02:00:00:00:06:04";
+    link.veth.b().set_mac(mac).expect("client MAC");
+    let mut cfg = config(link.server_iface(), "INFO");
+    cfg["Dhcp6"]["renew-timer"] = json!(RENEW_SECS);
+    let server = Server::start6(&link.server, cfg).expect("server starts");
+    let client =
+        Dhclient::new6(&link.client, link.client_iface(), Request6::Address).expect("dhclient");
+
+    let lease = client.acquire6().expect("dhclient -6 obtains an address");
+    let [ia] = lease.addresses.as_slice() else {
+        panic!("expected one address: {lease:?}");
+    };
+    assert_eq!(ia.renew, Some(RENEW_SECS), "{ia:?}");
+    let first = server.leases6().expect("lease file");
+    let first_expire = first.get(ia.address).expect("leased").expire;
+
+    client
+        .wait_for_event("RENEW6", Duration::from_secs(u64::from(RENEW_SECS) + 15))
+        .expect("dhclient renews at T1");
+    wait_until(
+        "the renewal in the lease file",
+        Duration::from_secs(5),
+        || {
+            let leases = server.leases6().expect("lease file");
+            leases
+                .get(ia.address)
+                .is_some_and(|l| l.expire > first_expire && l.is_leased())
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}; lease: {:?}", server.leases6().expect("lease file")));
+    let renewed = server.leases6().expect("lease file");
+    assert_eq!(
+        renewed.of_duid(&duid_ll(mac)).len(),
+        1,
+        "renewal made a second lease"
+    );
+}
+
+// V6-101 (leases are loaded from the lease file at start), V6-073 (an address leased to another
+// client is not handed out), V6-029 (nothing grantable: no address). With a one-address pool, a
+// server that forgot the lease would give it to the next client.
+#[test]
+fn leases_survive_restart() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let owner_mac = "02:00:00:00:06:05";
+    link.veth.b().set_mac(owner_mac).expect("client MAC");
+    let mut cfg = config(link.server_iface(), "INFO");
+    cfg["Dhcp6"]["subnet6"][0]["pools"] = json!([{"pool": format!("{} - {}", POOL.0, POOL.0)}]);
+    let mut server = Server::start6(&link.server, cfg).expect("server starts");
+    {
+        let owner =
+            Dhclient::new6(&link.client, link.client_iface(), Request6::Address).expect("dhclient");
+        let lease = owner.acquire6().expect("owner obtains the only address");
+        assert_eq!(lease.addresses.first().map(|a| a.address), Some(POOL.0));
+        // Dropping the client kills its daemon without a release: the lease stays.
+    }
+
+    server.restart().expect("server restarts");
+    let reloaded = server.leases6().expect("lease file");
+    assert_eq!(
+        reloaded.get(POOL.0).map(|l| l.duid.as_str()),
+        Some(duid_ll(owner_mac).as_str()),
+        "lease file after restart: {reloaded:?}"
+    );
+
+    link.veth
+        .b()
+        .set_mac("02:00:00:00:06:06")
+        .expect("stranger MAC");
+    let stranger = Dhclient::new6(&link.client, link.client_iface(), Request6::Address)
+        .expect("dhclient")
+        .try_acquire6()
+        .expect("dhclient runs");
+    assert!(
+        stranger.as_ref().is_none_or(|l| l.addresses.is_empty()),
+        "the restarted server gave the owner's address away: {stranger:?}"
+    );
+
+    link.veth.b().set_mac(owner_mac).expect("client MAC");
+    let again = Dhclient::new6(&link.client, link.client_iface(), Request6::Address)
+        .expect("dhclient")
+        .acquire6()
+        .expect("owner gets its address back");
+    assert_eq!(again.addresses.first().map(|a| a.address), Some(POOL.0));
 }
 
 /// At least 99 % of what perfdhcp sent in each exchange was answered.

@@ -181,13 +181,19 @@ impl<'ns> Dhclient<'ns> {
 
     /// One `dhclient -1` attempt; an error when it gets nothing.
     fn attempt(&self) -> Result<()> {
+        self.try_attempt()?
+    }
+
+    /// One `dhclient -1` attempt: `Ok(Err(failure))` when dhclient gave up without a lease
+    /// (its exit status 2 after `timeout` seconds), an error when it could not run at all.
+    fn try_attempt(&self) -> Result<std::result::Result<(), HarnessError>> {
         let mut cmd = self.command(&["-1"]);
         let line = process::describe(&cmd);
         let output = run(&mut cmd, RUN_TIMEOUT)?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(command_failed(line, &output))
+        match output.status.code() {
+            Some(0) => Ok(Ok(())),
+            Some(2) => Ok(Err(command_failed(line, &output))),
+            _ => Err(command_failed(line, &output)),
         }
     }
 
@@ -229,6 +235,19 @@ impl<'ns> Dhclient<'ns> {
         self.expect_family(Family::V6)?;
         self.attempt()?;
         self.lease6()?.ok_or_else(Dhclient::no_lease)
+    }
+
+    /// One DHCPv6 attempt; `None` when no server granted anything within dhclient's timeout
+    /// (10 s), e.g. every ADVERTISE said NoAddrsAvail.
+    pub fn try_acquire6(&self) -> Result<Option<ClientLease6>> {
+        self.expect_family(Family::V6)?;
+        match self.try_attempt()? {
+            Ok(()) => self.lease6()?.ok_or_else(Dhclient::no_lease).map(Some),
+            Err(failure) => match self.lease6()? {
+                None => Ok(None),
+                Some(_) => Err(failure),
+            },
+        }
     }
 
     /// The newest DHCPv6 lease (`lease6` block) in dhclient's lease file.
