@@ -2,7 +2,7 @@
 
 use crate::cli::Args;
 use crate::control::DaemonInfo;
-use crate::family::{Family, Settings, SharedOf};
+use crate::family::{settings_of, Family, Settings, SharedOf};
 use crate::{daemon, hooks4, service4, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
@@ -99,17 +99,7 @@ impl Family for Dhcp4 {
     }
 
     fn settings(cfg: &Dhcp4Config) -> Settings<'_> {
-        Settings {
-            raw: &cfg.raw,
-            control_sockets: &cfg.control_sockets,
-            loggers: &cfg.loggers,
-            lease_database: &cfg.lease_database,
-            expired_leases: cfg.expired_leases,
-            multi_threading: cfg.multi_threading,
-            sample_count: cfg.statistic_default_sample_count,
-            sample_age: cfg.statistic_default_sample_age,
-            require_all_sockets: cfg.interfaces.service_sockets_require_all,
-        }
+        settings_of!(cfg)
     }
 
     fn config_of(snap: &Snapshot4) -> &Dhcp4Config {

@@ -3,7 +3,7 @@
 use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::dhcp4::memfile_options;
-use crate::family::{Family, Settings, SharedOf};
+use crate::family::{settings_of, Family, Settings, SharedOf};
 use crate::{daemon, duid, hooks6, service6, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
@@ -65,17 +65,7 @@ impl Family for Dhcp6 {
     }
 
     fn settings(cfg: &Dhcp6Config) -> Settings<'_> {
-        Settings {
-            raw: &cfg.raw,
-            control_sockets: &cfg.control_sockets,
-            loggers: &cfg.loggers,
-            lease_database: &cfg.lease_database,
-            expired_leases: cfg.expired_leases,
-            multi_threading: cfg.multi_threading,
-            sample_count: cfg.statistic_default_sample_count,
-            sample_age: cfg.statistic_default_sample_age,
-            require_all_sockets: cfg.interfaces.service_sockets_require_all,
-        }
+        settings_of!(cfg)
     }
 
     fn config_of(snap: &Snapshot6) -> &Dhcp6Config {

@@ -134,4 +134,21 @@ macro_rules! flog_at {
     };
 }
 
-pub(crate) use {flog, flog_at};
+/// The [`Settings`] of a configuration of either family: both models name these fields alike.
+macro_rules! settings_of {
+    ($cfg:expr) => {
+        $crate::family::Settings {
+            raw: &$cfg.raw,
+            control_sockets: &$cfg.control_sockets,
+            loggers: &$cfg.loggers,
+            lease_database: &$cfg.lease_database,
+            expired_leases: $cfg.expired_leases,
+            multi_threading: $cfg.multi_threading,
+            sample_count: $cfg.statistic_default_sample_count,
+            sample_age: $cfg.statistic_default_sample_age,
+            require_all_sockets: $cfg.interfaces.service_sockets_require_all,
+        }
+    };
+}
+
+pub(crate) use {flog, flog_at, settings_of};
