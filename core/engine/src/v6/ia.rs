@@ -274,7 +274,8 @@ impl<'a> Query6<'a> {
             classes: &self.classes,
             host: self.host,
         };
-        let family = snap.subnets[si].family.clone();
+        // Borrowed from the snapshot, not the query: no allocation per IA.
+        let family: &[usize] = &snap.subnets[si].family;
         // The client's own leases for this IA come first; the rest are revoked (V6-038).
         let own = store
             .get6_by_duid_iaid(t, &Duid::new(self.duid), ia.iaid, None)
@@ -303,11 +304,11 @@ impl<'a> Query6<'a> {
             }
         }
         if chosen.is_none() {
-            chosen = self.reserved(store, t, &owner, &family, used).await?;
+            chosen = self.reserved(store, t, &owner, family, used).await?;
         }
         if chosen.is_none() {
             if let Some(h) = hint {
-                chosen = self.hinted(store, t, h, &owner, &family, used).await?;
+                chosen = self.hinted(store, t, h, &owner, family, used).await?;
             }
         }
         let hint_len = hint
@@ -318,17 +319,17 @@ impl<'a> Query6<'a> {
             attempts += 1;
             let pick = match chosen.take() {
                 Some(p) => p,
-                None => match alloc::pick(
-                    snap, store, t, si, &family, &owner, hint_len, used, self.now,
-                )
-                .await?
-                {
-                    Ok(p) => p,
-                    Err(why) => {
-                        self.count_alloc_fail(si, why);
-                        break None;
+                None => {
+                    match alloc::pick(snap, store, t, si, family, &owner, hint_len, used, self.now)
+                        .await?
+                    {
+                        Ok(p) => p,
+                        Err(why) => {
+                            self.count_alloc_fail(si, why);
+                            break None;
+                        }
                     }
-                },
+                }
             };
             let lease = self.lease_for(t, ia.iaid, &pick, hint);
             if mode == Mode::Offer {
