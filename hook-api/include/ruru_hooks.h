@@ -62,6 +62,10 @@ typedef struct RuruParkToken RuruParkToken;
 // The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
 #define RURU_ERR_BACKEND 8
 
+// A packet being processed holds the address (multi-threaded Kea's `ResourceBusy`); the text goes to
+// the sink. Since 1.2.
+#define RURU_ERR_BUSY 9
+
 // DHCPv6 lease type: a non-temporary address (IA_NA), Kea's number. Since 1.2.
 #define RURU_LEASE_TYPE_NA 0
 

@@ -44,6 +44,9 @@ pub const RURU_ERR_EXISTS: i32 = 6;
 pub const RURU_ERR_UNSUPPORTED: i32 = 7;
 /// The lease backend failed (a file or database error); the reason goes to the sink. Since 1.1.
 pub const RURU_ERR_BACKEND: i32 = 8;
+/// A packet being processed holds the address (multi-threaded Kea's `ResourceBusy`); the text goes to
+/// the sink. Since 1.2.
+pub const RURU_ERR_BUSY: i32 = 9;
 
 /// DHCPv6 lease type: a non-temporary address (IA_NA), Kea's number. Since 1.2.
 pub const RURU_LEASE_TYPE_NA: u32 = 0;

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 
 use ruru_control::client::{self, HttpClientOptions};
 use ruru_e2e::clients::perfdhcp::run_perfdhcp;
+use ruru_e2e::config::stdout_loggers_for;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::control::{http, HttpReply};
 use ruru_e2e::process::wait_until;
 use ruru_e2e::subject::target_dirs;
-use ruru_e2e::topology::loopback_relay;
-use ruru_e2e::{Netns, Server};
+use ruru_e2e::topology::{loopback_relay, DirectLink, SERVER6_CIDR};
+use ruru_e2e::{Family, Netns, Server};
 use serde_json::{json, Value};
 
 /// The tests of this file run one at a time: the load test measures a rate and must not share
@@ -78,17 +79,29 @@ struct Agent {
 impl Agent {
     /// Starts `ruru-ctrl-agent` in `ns` on [`AGENT_PORT`]; see [`Agent::start_program`].
     fn start(ns: &Netns, dir: &Path, socket: &Path) -> Self {
-        Self::start_program(ns, dir, socket, &built("ruru-ctrl-agent"), AGENT_PORT)
+        Self::start_program(
+            ns,
+            dir,
+            ("dhcp4", socket),
+            &built("ruru-ctrl-agent"),
+            AGENT_PORT,
+        )
     }
 
     /// Starts the agent `program` (Ruru's or Kea's) in `ns` on `port` with basic authentication,
-    /// forwarding `dhcp4` to `socket`, and waits until it answers.
-    fn start_program(ns: &Netns, dir: &Path, socket: &Path, program: &Path, port: u16) -> Self {
+    /// forwarding `service` to `socket`, and waits until it answers.
+    fn start_program(
+        ns: &Netns,
+        dir: &Path,
+        (service, socket): (&str, &Path),
+        program: &Path,
+        port: u16,
+    ) -> Self {
         let config = dir.join(format!("ca-{port}.json"));
         let text = json!({"Control-agent": {
             "http-host": "127.0.0.1", "http-port": port,
             "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
-            "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": socket}},
+            "control-sockets": {service: {"socket-type": "unix", "socket-name": socket}},
             "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
         }});
         std::fs::write(&config, text.to_string()).expect("agent config written");
@@ -251,7 +264,7 @@ fn routing_answers_match_kea_ctrl_agent() {
     let (mut server, socket) = server(&ns, dir.path());
     let _ruru = Agent::start(&ns, dir.path(), &socket);
     let kea_port = AGENT_PORT + 1;
-    let _kea = Agent::start_program(&ns, dir.path(), &socket, &kea_agent, kea_port);
+    let _kea = Agent::start_program(&ns, dir.path(), ("dhcp4", &socket), &kea_agent, kea_port);
     let both = |command: Value| {
         let ruru = post_to(&ns, AGENT_PORT, command.clone()).unwrap();
         let kea = post_to(&ns, kea_port, command.clone()).unwrap();
@@ -486,4 +499,59 @@ fn statistics_polling_by_200_clients_leaves_dhcp_rate() {
             "{what}: DHCP rate {rate:.1}/s under HTTP load, {baseline:.1}/s without"
         );
     }
+}
+
+// CTL-032, CTL-033, CTL-035: the agent forwards `dhcp6` to ruru-dhcp6's UNIX socket: the DHCPv6
+// server answers status, configuration and statistics; an unconfigured service is named.
+#[test]
+fn agent_routes_to_ruru_dhcp6() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = dir.path().join("dhcp6.sock");
+    let iface = link.server_iface();
+    let config = json!({"Dhcp6": {
+        "interfaces-config": {"interfaces": [iface]},
+        "lease-database": persistent_memfile(),
+        "control-socket": {"socket-type": "unix", "socket-name": socket},
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": iface,
+                     "pools": [{"pool": "2001:db8:1::1:0 - 2001:db8:1::1:ffff"}]}],
+        "loggers": stdout_loggers_for(Family::V6, "WARN")
+    }});
+    let server = Server::start6(&link.server, config).expect("ruru-dhcp6 starts");
+    wait_until(
+        "the server's control socket",
+        Duration::from_secs(10),
+        || socket.exists(),
+    )
+    .expect("control socket appears");
+    let agent = Agent::start_program(
+        &link.server,
+        dir.path(),
+        ("dhcp6", &socket),
+        &built("ruru-ctrl-agent"),
+        AGENT_PORT,
+    );
+    let logs = || format!("{}\n---- agent ----\n{}", server.logs(), agent.logs());
+    let post6 = |command: Value| post_to(&link.server, AGENT_PORT, command).unwrap();
+
+    let status = post6(json!({"command": "status-get", "service": ["dhcp6"]}));
+    let answers = list(&status);
+    assert_eq!(answers[0]["result"], 0, "{}", logs());
+    assert_eq!(answers[0]["arguments"]["pid"], server.pid().unwrap());
+
+    let got = post6(json!({"command": "config-get", "service": ["dhcp6", "dhcp4"]}));
+    let answers = list(&got);
+    assert_eq!(answers.len(), 2);
+    assert!(answers[0]["arguments"]["Dhcp6"].is_object(), "{}", logs());
+    assert_eq!(
+        answers[1],
+        json!({"result": 1, "text": "forwarding socket is not configured for the server type dhcp4"})
+    );
+    let stats = post6(json!({"command": "statistic-get", "service": ["dhcp6"],
+                             "arguments": {"name": "subnet[1].total-nas"}}));
+    assert_eq!(
+        list(&stats)[0]["arguments"]["subnet[1].total-nas"][0][0],
+        65536
+    );
 }

@@ -601,3 +601,41 @@ fn perfdhcp_relayed_selects_subnet_by_link_address() {
         }
     }
 }
+
+// V6-008, CTL-081: ruru-dhcp6 writes its PID file (`dhcp6.kea-dhcp6.pid`); a second start with the
+// same configuration finds the live first one and exits non-zero; an orderly stop removes the file.
+#[test]
+fn second_dhcp6_instance_refuses_to_start() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let mut server =
+        Server::start6(&link.server, config(link.server_iface(), "INFO")).expect("server starts");
+    let pid_file = server.dir().join("dhcp6.kea-dhcp6.pid");
+    let ruru = server.subject() == ruru_e2e::Subject::Ruru;
+    if ruru {
+        let text = std::fs::read_to_string(&pid_file).expect("PID file written");
+        assert_eq!(text.trim(), server.pid().unwrap().to_string());
+    }
+    let second = link
+        .server
+        .command(server.subject().dhcp6_binary().expect("binary"))
+        .arg("-c")
+        .arg(server.config_file())
+        .env("KEA_PIDFILE_DIR", server.dir())
+        .env("KEA_LOCKFILE_DIR", server.dir())
+        .output()
+        .expect("second instance runs");
+    assert!(
+        !second.status.success(),
+        "a second instance must exit non-zero"
+    );
+    let said = String::from_utf8_lossy(&second.stderr).to_string()
+        + &String::from_utf8_lossy(&second.stdout);
+    assert!(
+        said.contains("already running") || said.contains("ALREADY_RUNNING"),
+        "{said}"
+    );
+    server.stop().expect("stops");
+    if ruru {
+        assert!(!pid_file.exists(), "PID file removed on exit");
+    }
+}

@@ -1,32 +1,19 @@
 //! The plugin runtime end to end: real plugins built by cargo, loaded by a running `ruru-dhcp4` from
 //! `hooks-libraries`, driven by real relayed DHCP traffic (issue 3; spec hooks.md).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use ruru_e2e::clients::perfdhcp::run_perfdhcp;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::process::wait_until;
-use ruru_e2e::subject::target_dirs;
 use ruru_e2e::topology::loopback_relay;
 use ruru_e2e::{Netns, Server, Subject};
 use serde_json::{json, Value};
 
-/// A plugin built by the workspace (`scripts/test.sh` builds every library before the tests).
-fn plugin(file: &str) -> PathBuf {
-    let tried: Vec<PathBuf> = target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join(file)))
-        .collect();
-    tried
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("plugin {file} not built (cargo build --workspace --lib); tried {tried:?}")
-        })
-}
+mod common;
+use common::{hup, lines, plugin};
 
 fn probe(tag: &str, log: &Path, actions: Value) -> Value {
     json!({"library": plugin("libruru_test_probe.so"),
@@ -63,23 +50,6 @@ fn acks(ns: &Netns, args: &str) -> u64 {
     .ok()
     .and_then(|r| r.request_ack.map(|a| a.received))
     .unwrap_or(0)
-}
-
-fn lines(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-fn hup(server: &Server<'_>) {
-    let pid = server.pid().expect("server runs");
-    assert!(Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .expect("kill")
-        .success());
 }
 
 // HK-013, HK-016, HK-017, HK-032/033, HK-100..HK-112 (arguments), HK-139: two plugins on every point run

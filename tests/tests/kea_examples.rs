@@ -79,12 +79,14 @@ fn walk(family: Family, min_files: usize, min_accepted: usize) {
 
 #[test]
 fn kea_accepted_examples_pass_ruru_check() {
-    // Kea 2.2 accepts 16 of its 25 DHCPv4 examples.
-    walk(Family::V4, 20, 12);
+    // Kea 2.2 accepts 16 of its 25 DHCPv4 examples; Ruru accepts 13 of them outright (with class
+    // expressions: comments, vendor-specific, vivso); the rest need DHCPv4-over-DHCPv6 or host backends.
+    walk(Family::V4, 20, 13);
 }
 
 // V6-001: the DHCPv6 examples (Kea 2.2 accepts 18 of its 27).
 #[test]
 fn kea6_accepted_examples_pass_ruru_dhcp6_check() {
-    walk(Family::V6, 20, 12);
+    // Ruru accepts 16 outright (with class expressions: comments, iPXE); the rest need host backends.
+    walk(Family::V6, 20, 16);
 }

@@ -7,22 +7,17 @@ mod common;
 
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
+use common::lease_cmds::{
+    addresses, differs, mismatches, run_steps, step, without_cltt, LeaseCmds, DATA_DIR,
+};
 use common::{dora, plugin};
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::control;
-use ruru_e2e::process::wait_until;
 use ruru_e2e::subject::Subject;
 use ruru_e2e::topology::loopback_relay;
-use ruru_e2e::{Netns, Server};
+use ruru_e2e::Netns;
 use serde_json::{json, Value};
-
-/// Kea 2.2's own plugin (Debian's kea-common), for the differential test.
-const KEA_PLUGIN: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so";
-
-/// Where `lease4-write` puts a bare file name (the servers run without `KEA_DHCP_DATA_DIRECTORY`).
-const DATA_DIR: &str = "/var/lib/kea";
 
 /// The v4 commands the plugin registers (LC-005).
 const COMMANDS4: [&str; 12] = [
@@ -42,13 +37,6 @@ const COMMANDS4: [&str; 12] = [
 
 const MAC: &str = "1a:1b:1c:1d:1e:1f";
 
-/// A relayed-loopback server with the lease commands and a UNIX control socket.
-struct Leases<'ns> {
-    server: Server<'ns>,
-    socket: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
 /// Subnet 1 (relayed, three pool addresses) serves perfdhcp; subnet 7 has its own lifetime.
 fn config(socket: &Path, library: &Path) -> Value {
     json!({"Dhcp4": {
@@ -67,67 +55,17 @@ fn config(socket: &Path, library: &Path) -> Value {
     }})
 }
 
-fn start(ns: &Netns, subject: Subject) -> Leases<'_> {
+fn start(ns: &Netns, subject: Subject) -> LeaseCmds<'_> {
     start_with(ns, subject, |_| {})
 }
 
 /// [`start`] with the configuration changed by `edit` first.
-fn start_with(ns: &Netns, subject: Subject, edit: impl FnOnce(&mut Value)) -> Leases<'_> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let socket = dir.path().join("dhcp4.sock");
-    let library = match subject {
-        Subject::Ruru => plugin("libdhcp_lease_cmds.so"),
-        Subject::Kea => PathBuf::from(KEA_PLUGIN),
-    };
-    let mut cfg = config(&socket, &library);
-    edit(&mut cfg);
-    let server = Server::start_subject(subject, ns, cfg).expect("server starts");
-    wait_until("control socket", Duration::from_secs(10), || {
-        socket.exists()
+fn start_with(ns: &Netns, subject: Subject, edit: impl FnOnce(&mut Value)) -> LeaseCmds<'_> {
+    LeaseCmds::start(ns, subject, |socket, library| {
+        let mut cfg = config(socket, library);
+        edit(&mut cfg);
+        cfg
     })
-    .expect("control socket appears");
-    Leases {
-        server,
-        socket,
-        _dir: dir,
-    }
-}
-
-impl Leases<'_> {
-    fn run(&self, name: &str, arguments: Option<Value>) -> Value {
-        let mut c = json!({ "command": name });
-        if let Some(a) = arguments {
-            c["arguments"] = a;
-        }
-        control::unix(&self.socket, &c).unwrap_or_else(|e| {
-            panic!("{c}: {e}\n{}", self.server.logs());
-        })
-    }
-
-    /// Runs a command that must answer `result`; the response.
-    fn expect(&self, name: &str, arguments: Value, result: i64) -> Value {
-        let args = (!arguments.is_null()).then_some(arguments);
-        let r = self.run(name, args.clone());
-        assert_eq!(r["result"], result, "{name} {args:?}: {r}");
-        assert!(r["text"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
-        r
-    }
-
-    fn stat(&self, name: &str) -> i64 {
-        let r = self.run("statistic-get", Some(json!({ "name": name })));
-        r["arguments"][name][0][0]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{name}: {r}"))
-    }
-
-    fn addresses(&self, response: &Value) -> Vec<String> {
-        response["arguments"]["leases"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no leases in {response}"))
-            .iter()
-            .map(|l| l["ip-address"].as_str().expect("address").to_owned())
-            .collect()
-    }
 }
 
 /// Three relayed DORAs of the one client `mac`; how many were ACKed.
@@ -362,14 +300,14 @@ fn pages_lists_and_lookups() {
     let r = c.expect("lease4-get-all", Value::Null, 0);
     assert_eq!(r["text"], "10 IPv4 lease(s) found.");
     let r = c.expect("lease4-get-all", json!({"subnets": [7]}), 0);
-    assert_eq!(c.addresses(&r).len(), 5);
+    assert_eq!(addresses(&r).len(), 5);
     let r = c.expect("lease4-get-all", json!({"subnets": [7, 1]}), 0);
     assert_eq!(
-        c.addresses(&r)[0],
+        addresses(&r)[0],
         "192.0.2.22",
         "subnet by subnet, in the order listed"
     );
-    assert_eq!(c.addresses(&r)[5], "10.1.0.1");
+    assert_eq!(addresses(&r)[5], "10.1.0.1");
     c.expect("lease4-get-all", json!({"subnets": [99]}), 3);
     c.expect("lease4-get-all", json!({}), 1);
     c.expect("lease4-get-all", json!({"subnets": 5}), 1);
@@ -380,7 +318,7 @@ fn pages_lists_and_lookups() {
     let mut seen = Vec::new();
     for size in [4, 4, 2] {
         let r = c.expect("lease4-get-page", json!({"from": from, "limit": 4}), 0);
-        let page = c.addresses(&r);
+        let page = addresses(&r);
         assert_eq!((page.len(), &r["arguments"]["count"]), (size, &json!(size)));
         from = page.last().expect("non-empty").clone();
         seen.extend(page);
@@ -393,7 +331,7 @@ fn pages_lists_and_lookups() {
     assert_eq!(seen, sorted, "ascending, no duplicates");
     assert_eq!(seen.len(), 10);
     let r = c.expect("lease4-get-page", json!({"from": "0.0.0.0", "limit": 1}), 0);
-    assert_eq!(c.addresses(&r), ["10.1.0.1"]);
+    assert_eq!(addresses(&r), ["10.1.0.1"]);
     for bad in [
         json!({"limit": 2}),
         json!({"from": "start"}),
@@ -413,7 +351,7 @@ fn pages_lists_and_lookups() {
         json!({"hw-address": "02:00:00:00:00:03"}),
         0,
     );
-    assert_eq!(c.addresses(&r), ["10.1.0.3"]);
+    assert_eq!(addresses(&r), ["10.1.0.3"]);
     c.expect(
         "lease4-get-by-hw-address",
         json!({"hw-address": "02:00:00:00:00:99"}),
@@ -424,7 +362,7 @@ fn pages_lists_and_lookups() {
         json!({"client-id": "01:02:04"}),
         0,
     );
-    assert_eq!(c.addresses(&r), ["192.0.2.24"]);
+    assert_eq!(addresses(&r), ["192.0.2.24"]);
     c.expect(
         "lease4-get-by-client-id",
         json!({"client-id": "01:02:99"}),
@@ -435,7 +373,7 @@ fn pages_lists_and_lookups() {
         json!({"hostname": "HOST.example.org"}),
         0,
     );
-    assert_eq!(c.addresses(&r), ["10.1.0.3"]);
+    assert_eq!(addresses(&r), ["10.1.0.3"]);
     c.expect("lease4-get-by-hostname", json!({"hostname": "nope"}), 3);
     for (cmd, key) in [
         ("lease4-get-by-hw-address", "hw-address"),
@@ -576,11 +514,7 @@ fn dora_sees_added_leases_and_restart_keeps_them() {
         Some("00:0c:09:09:09:09")
     );
     // LC-022: a restart loads what the commands wrote.
-    c.server.restart().expect("restarts");
-    wait_until("control socket", Duration::from_secs(10), || {
-        c.socket.exists()
-    })
-    .expect("control socket");
+    c.restart();
     c.expect("lease4-get", json!({"ip-address": "10.0.0.10"}), 0);
     assert_eq!(c.stat("subnet[1].assigned-addresses"), 2);
 }
@@ -670,32 +604,9 @@ fn http_channel_answers_the_same() {
     }
 }
 
-/// One step of the differential sequence: a command, and the result Kea 2.7.3 gives when Kea 2.2's
-/// differs (2.2 answers 1 where 2.7 distinguishes a conflict, knows no state 3 nor `lease4-write`).
-struct Step {
-    command: &'static str,
-    arguments: Value,
-    kea_2_7: Option<i64>,
-}
-
-fn step(command: &'static str, arguments: Value) -> Step {
-    Step {
-        command,
-        arguments,
-        kea_2_7: None,
-    }
-}
-
-fn differs(command: &'static str, arguments: Value, kea_2_7: i64) -> Step {
-    Step {
-        command,
-        arguments,
-        kea_2_7: Some(kea_2_7),
-    }
-}
-
 // LC-001..LC-140 differential: the same sequence against Kea 2.2 with its own plugin; every result
-// code equal, except where Kea 2.7.3 (the version Ruru follows) changed it, listed in `differs`.
+// code equal, except where Kea 2.7.3 (the version Ruru follows) changed it, listed in `differs`
+// (2.2 answers 1 where 2.7 distinguishes a conflict, knows no state 3 nor `lease4-write`).
 #[test]
 fn result_codes_match_kea() {
     let a = |ip: &str| json!({"ip-address": ip, "hw-address": MAC});
@@ -834,51 +745,77 @@ fn result_codes_match_kea() {
         step("lease4-wipe", json!({"subnet-id": "x"})),
         step("lease4-wipe", Value::Null),
         step("lease4-wipe", Value::Null),
-        step("lease6-get", json!({"ip-address": "2001:db8::1"})),
+        // Kea registers the v6 commands in the v4 server too (2.2 answers 3 here); Ruru does not, so
+        // the server answers 2 (LC-006).
+        differs("lease6-get", json!({"ip-address": "2001:db8::1"}), 2),
     ];
     let run_all = |subject: Subject| -> Vec<Value> {
         let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
         let c = start(&ns, subject);
-        steps
-            .iter()
-            .map(|s| {
-                c.run(
-                    s.command,
-                    (!s.arguments.is_null()).then(|| s.arguments.clone()),
-                )
-            })
-            .collect()
+        run_steps(&c, &steps)
     };
     let kea = run_all(Subject::Kea);
     let ruru = run_all(Subject::Ruru);
     std::fs::remove_file(&written).ok();
-    for ((s, k), r) in steps.iter().zip(&kea).zip(&ruru) {
-        let what = format!(
-            "{} {}\n  kea 2.2: {k}\n  ruru:    {r}",
-            s.command, s.arguments
-        );
-        match (s.command, s.kea_2_7) {
-            // Kea registers the v6 commands in the v4 server too (2.2 answers 3 here); Ruru does
-            // not, so the server answers 2 (LC-006).
-            ("lease6-get", _) => assert_eq!(r["result"], 2, "{what}"),
-            (_, None) => assert_eq!(k["result"], r["result"], "{what}"),
-            (_, Some(newer)) => {
-                assert_ne!(
-                    k["result"],
-                    json!(newer),
-                    "not a difference any more: {what}"
-                );
-                assert_eq!(r["result"], newer, "{what}");
-            }
+    // Found leases read the same, whatever the version (but for the time each server added them).
+    let found = mismatches(&steps, &kea, &ruru, "lease4-get", without_cltt);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+// LC-021: while a packet is parked after its lease was committed (a plugin holds it at
+// leases4_committed), lease4-update and lease4-del of that address answer 4 with Kea's ResourceBusy
+// text; once the packet is done they succeed.
+#[test]
+fn commands_on_an_address_a_parked_packet_holds_are_busy() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let c = start_with(&ns, Subject::Ruru, |cfg| {
+        let probe = json!({"library": plugin("libruru_test_probe.so"),
+                           "parameters": {"tag": "P", "actions": {"leases4_committed": "park:3000"}}});
+        cfg["Dhcp4"]["hooks-libraries"]
+            .as_array_mut()
+            .expect("list")
+            .push(probe);
+    });
+    let client = std::thread::scope(|s| {
+        let dora = s.spawn(|| acked(&ns, MAC));
+        let lease = ruru_e2e::process::wait_until(
+            "the committed lease",
+            std::time::Duration::from_secs(10),
+            || {
+                let r = c.run("lease4-get-all", None);
+                r["arguments"]["leases"]
+                    .as_array()
+                    .is_some_and(|l| !l.is_empty())
+            },
+        )
+        .map(|()| c.run("lease4-get-all", None)["arguments"]["leases"][0].clone())
+        .expect("a lease while parked");
+        let addr = lease["ip-address"].as_str().expect("address").to_owned();
+        let mut changed = lease.clone();
+        changed["hostname"] = json!("busy.example.org");
+        for (cmd, args, verb) in [
+            ("lease4-update", changed.clone(), "updated"),
+            ("lease4-del", json!({"ip-address": addr}), "deleted"),
+        ] {
+            let r = c.run(cmd, Some(args));
+            assert_eq!(r["result"], 4, "{cmd}: {r}");
+            assert_eq!(
+                r["text"],
+                format!("ResourceBusy: IP address:{addr} could not be {verb}."),
+                "{cmd}"
+            );
         }
-        // Found leases read the same, whatever the version (but for the time each server added them).
-        if s.command == "lease4-get" && r["result"] == 0 {
-            let without_cltt = |v: &Value| {
-                let mut v = v["arguments"].clone();
-                v.as_object_mut().map(|m| m.remove("cltt"));
-                v
-            };
-            assert_eq!(without_cltt(k), without_cltt(r), "{what}");
-        }
-    }
+        // perfdhcp may give up on the parked exchange; only the server's side matters here.
+        let _ = dora.join();
+        (addr, changed)
+    });
+    let (addr, changed) = client;
+    ruru_e2e::process::wait_until(
+        "the packet to be unparked",
+        std::time::Duration::from_secs(10),
+        || c.run("lease4-update", Some(changed.clone()))["result"] == 0,
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{}", c.server.logs()));
+    let r = c.run("lease4-del", Some(json!({"ip-address": addr})));
+    assert_eq!(r["result"], 0, "{r}");
 }

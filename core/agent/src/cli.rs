@@ -13,7 +13,8 @@ pub struct Args {
     /// Check the configuration file and exit: 0 when valid, 1 with the reason otherwise.
     #[arg(short = 't', value_name = "FILE", conflicts_with = "config")]
     pub test: Option<PathBuf>,
-    /// Verbose debug logging on stdout, overriding the `loggers` section.
+    /// Verbose: every logger at DEBUG (level 99), whatever the `loggers` section says; its outputs
+    /// still apply (CTL-103).
     #[arg(short = 'd')]
     pub debug: bool,
     /// Print the version and exit.

@@ -15,7 +15,6 @@ mod commands;
 pub mod config;
 mod error;
 mod forward;
-mod logging;
 mod process;
 mod version;
 
@@ -48,7 +47,8 @@ pub fn main(args: Args) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let logging = logging::install(args.debug);
+    let logging =
+        ruru_log::Logging::install(ruru_log::Startup::from_env(process::ROOT, args.debug));
     let cfg = match process::load(&path) {
         Ok(cfg) => cfg,
         Err(msg) => {

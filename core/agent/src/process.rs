@@ -12,14 +12,17 @@ use std::time::{Duration, Instant};
 use parking_lot::RwLock;
 use ruru_config::ControlSocket;
 use ruru_control::{Command, ControlSockets, Handler, Response};
+use ruru_log::Logging;
 use serde_json::Value;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::config::{self, AgentConfig, REALM};
 use crate::error::AgentError;
-use crate::logging::{Logging, ROOT};
 use crate::{commands, forward, version};
+
+/// The agent's root logger (CTL-100).
+pub(crate) const ROOT: &str = "kea-ctrl-agent";
 
 /// Where the agent's own life cycle is logged.
 const DCTL: &str = "kea-ctrl-agent.dctl";

@@ -1,7 +1,13 @@
-//! The classes a query belongs to, without expressions: `ALL`, `VENDOR_CLASS_<vendor class>` (option 60 in
-//! DHCPv4, the first data chunk of option 16 in DHCPv6), `KNOWN`/`UNKNOWN` after host lookup, and the
-//! classes a reservation assigns (V4-094, V4-124, V4-125, V6-119, V6-152, V6-153). Both families use it;
-//! kept allocation-free except for the vendor class name.
+//! The classes a query belongs to (V4-124..V4-132, V6-152..V6-160): `ALL`, `VENDOR_CLASS_<vendor class>`
+//! (option 60 in DHCPv4, the first data chunk of option 16 in DHCPv6), classes whose `test` holds
+//! (evaluated in definition order: those independent of `KNOWN`/`UNKNOWN` before subnet selection, the
+//! others after host lookup), `KNOWN`/`UNKNOWN` and a reservation's classes, template classes with their
+//! spawned `SPAWN_<name>_<value>`, and classes required by the network, subnet and pools after
+//! allocation. Both families use it. Names are borrowed from the configuration; only the vendor class
+//! and spawned names are built, so a query matching no class allocates nothing here.
+
+use ruru_eval::{Expression, Kind, Packet};
+use std::borrow::Cow;
 
 /// Class membership of one query, in assignment order.
 #[derive(Debug, Default)]
@@ -9,7 +15,54 @@ pub(crate) struct Classes<'a> {
     vendor: Option<String>,
     /// `Some(true)` = KNOWN, `Some(false)` = UNKNOWN, `None` = host lookup not done yet.
     known: Option<bool>,
-    host: &'a [String],
+    /// Everything assigned after `ALL` and the vendor class, in order: evaluated classes, `KNOWN` or
+    /// `UNKNOWN` and the reservation's classes, spawned classes, required classes.
+    assigned: Vec<Cow<'a, str>>,
+}
+
+/// What classification needs of a configured class; both families' class types provide it.
+pub(crate) trait ClassDef {
+    fn name(&self) -> &str;
+    fn expression(&self) -> Option<&Expression>;
+    fn only_if_required(&self) -> bool;
+    fn depends_on_known(&self) -> bool;
+}
+
+macro_rules! class_def {
+    ($($t:ty),*) => {$(
+        impl ClassDef for $t {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn expression(&self) -> Option<&Expression> {
+                self.expression.as_ref()
+            }
+            fn only_if_required(&self) -> bool {
+                self.only_if_required
+            }
+            fn depends_on_known(&self) -> bool {
+                self.depends_on_known
+            }
+        }
+    )*};
+}
+class_def!(ruru_config::ClientClass, ruru_config::ClientClass6);
+
+/// A query that expressions can read once it is paired with the classes assigned so far (for `member`).
+pub(crate) trait Viewable {
+    type View<'q>: Packet
+    where
+        Self: 'q;
+    fn view<'q>(&'q self, classes: &'q Classes<'q>) -> Self::View<'q>;
+}
+
+/// The two classification passes of V4-129/V6-157.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Before subnet selection: tests not depending on KNOWN/UNKNOWN.
+    Early,
+    /// After host lookup: tests depending on KNOWN/UNKNOWN.
+    Late,
 }
 
 impl<'a> Classes<'a> {
@@ -17,14 +70,22 @@ impl<'a> Classes<'a> {
         Classes {
             vendor: vendor_class_id.map(|v| format!("VENDOR_CLASS_{}", String::from_utf8_lossy(v))),
             known: None,
-            host: &[],
+            assigned: Vec::new(),
         }
     }
 
     /// Records the result of host lookup: the reservation's `client-classes` when one was found.
     pub(crate) fn set_host(&mut self, host_classes: Option<&'a [String]>) {
         self.known = Some(host_classes.is_some());
-        self.host = host_classes.unwrap_or(&[]);
+        // KNOWN/UNKNOWN take their place in the order here, after the early classes.
+        self.assigned.push(Cow::Borrowed(if host_classes.is_some() {
+            "KNOWN"
+        } else {
+            "UNKNOWN"
+        }));
+        let names = host_classes.unwrap_or(&[]);
+        self.assigned
+            .extend(names.iter().map(|n| Cow::Borrowed(n.as_str())));
     }
 
     pub(crate) fn contains(&self, name: &str) -> bool {
@@ -32,7 +93,74 @@ impl<'a> Classes<'a> {
             "ALL" => true,
             "KNOWN" => self.known == Some(true),
             "UNKNOWN" => self.known == Some(false),
-            _ => self.vendor.as_deref() == Some(name) || self.host.iter().any(|c| c == name),
+            _ => self.vendor.as_deref() == Some(name) || self.assigned.iter().any(|c| c == name),
+        }
+    }
+
+    /// Evaluates, in definition order, the classes of `phase` (`only-if-required` ones wait for
+    /// [`Classes::require`]); each sees the classes assigned before it.
+    pub(crate) fn evaluate<C: ClassDef, Q: Viewable>(
+        &mut self,
+        defined: &'a [C],
+        phase: Phase,
+        query: &Q,
+    ) {
+        for c in defined {
+            if !c.only_if_required() && c.depends_on_known() == (phase == Phase::Late) {
+                self.test(c, query);
+            }
+        }
+    }
+
+    /// Evaluates the classes named by `require-client-classes` of the network, subnet and pools, in that
+    /// order (V4-130, V6-158); undefined and test-less names are skipped.
+    pub(crate) fn require<'n, C: ClassDef, Q: Viewable>(
+        &mut self,
+        defined: &'a [C],
+        names: impl IntoIterator<Item = &'n String>,
+        query: &Q,
+    ) {
+        for n in names {
+            match defined.iter().find(|c| c.name() == n) {
+                Some(c) if c.expression().is_some() => self.test(c, query),
+                Some(_) => {
+                    tracing::debug!(target: "eval", class = %n, "required class has no test")
+                }
+                None => {
+                    tracing::debug!(target: "eval", class = %n, "required class is not defined")
+                }
+            }
+        }
+    }
+
+    /// Runs one class's test (or template test) and records the result.
+    fn test<C: ClassDef, Q: Viewable>(&mut self, c: &'a C, query: &Q) {
+        let Some(e) = c.expression() else { return };
+        if self.contains(c.name()) {
+            return;
+        }
+        let outcome = {
+            let view = query.view(self);
+            match e.kind() {
+                Kind::Bool => e.eval_bool(&view).map(|b| b.then(Vec::new)),
+                Kind::String => e.eval_string(&view).map(|v| (!v.is_empty()).then_some(v)),
+            }
+        };
+        match outcome {
+            Ok(None) => {}
+            Ok(Some(spawn)) => {
+                if e.kind() == Kind::String {
+                    // The spawned class comes first so its options beat the template's (V4-132).
+                    let v = String::from_utf8_lossy(&spawn);
+                    self.assigned
+                        .push(Cow::Owned(format!("SPAWN_{}_{v}", c.name())));
+                }
+                self.assigned.push(Cow::Borrowed(c.name()));
+            }
+            // Kea logs the failure and leaves the class unassigned.
+            Err(err) => {
+                tracing::debug!(target: "eval", class = c.name(), %err, "class test failed")
+            }
         }
     }
 
@@ -46,16 +174,9 @@ impl<'a> Classes<'a> {
         if defined.is_empty() {
             return Vec::new();
         }
-        let mut names: Vec<&str> = vec!["ALL"];
-        names.extend(self.vendor.as_deref());
-        match self.known {
-            Some(true) => names.push("KNOWN"),
-            Some(false) => names.push("UNKNOWN"),
-            None => {}
-        }
-        names.extend(self.host.iter().map(String::as_str));
-        names
-            .into_iter()
+        std::iter::once("ALL")
+            .chain(self.vendor.as_deref())
+            .chain(self.assigned.iter().map(|c| c.as_ref()))
             .filter_map(|n| defined.iter().find(|c| name(c) == n))
             .collect()
     }

@@ -5,8 +5,14 @@
 //! a reply and where to send it, or a drop and why. Leases are read and written only through the
 //! `ruru_lease::LeaseStore4` trait, so a database backend can wait without the engine knowing.
 
+mod busy;
+mod cache;
+mod callouts;
 mod classes;
+mod hostname;
 mod reclaim;
 mod stats;
 pub mod v4;
 pub mod v6;
+
+pub use busy::Busy;

@@ -1,12 +1,14 @@
 //! The named arguments of one callout invocation (HK-052): what each name holds and whether plugins may
 //! change it. The engine builds an [`Args`] per invocation and reads changed values back afterwards.
 
-use crate::object::{Arena, Target};
+use crate::loader::Family;
+use crate::object::{Arena, Obj, Target};
 use crate::value::{self, Input};
-use ruru_config::Subnet4;
+use ruru_config::{Subnet4, Subnet6};
 use ruru_hook_api::abi::*;
-use ruru_lease::Lease4;
+use ruru_lease::{Lease4, Lease6};
 use ruru_proto::v4::Packet4;
+use ruru_proto::v6::Packet6;
 
 /// One argument's value and direction.
 #[derive(Debug)]
@@ -15,8 +17,8 @@ pub enum Slot<'a> {
     Pkt4(&'a Packet4),
     /// A packet plugins may change.
     Pkt4Mut(&'a mut Packet4),
-    /// A wire buffer plugins may rewrite (`buffer4_receive`, `buffer4_send`).
-    Wire(&'a mut Vec<u8>),
+    /// A wire buffer plugins may rewrite (`buffer4_receive`, `buffer6_send`, ...), of that family.
+    Wire(&'a mut Vec<u8>, Family),
     /// A lease plugins may read.
     Lease4(&'a Lease4),
     /// A lease plugins may change.
@@ -36,6 +38,27 @@ pub enum Slot<'a> {
     },
     /// A list of subnets.
     Subnets4(&'a [Subnet4]),
+    /// A DHCPv6 message plugins may read.
+    Pkt6(&'a Packet6),
+    /// A DHCPv6 message plugins may change.
+    Pkt6Mut(&'a mut Packet6),
+    /// A DHCPv6 lease plugins may read.
+    Lease6(&'a Lease6),
+    /// A DHCPv6 lease plugins may change.
+    Lease6Mut(&'a mut Lease6),
+    /// A list of DHCPv6 leases.
+    Leases6(&'a [Lease6]),
+    /// A DHCPv6 subnet, or none.
+    Subnet6(Option<&'a Subnet6>),
+    /// The selected DHCPv6 subnet, replaceable by any of `all` or none (`subnet6_select`).
+    SubnetChoice6 {
+        /// Index into `all`.
+        chosen: Option<usize>,
+        /// The subnets a plugin may choose from.
+        all: &'a [Subnet6],
+    },
+    /// A list of DHCPv6 subnets.
+    Subnets6(&'a [Subnet6]),
     /// A boolean; `writable` when plugins may change it.
     Bool(bool, bool),
     /// An unsigned integer; `writable` when plugins may change it.
@@ -109,7 +132,7 @@ impl<'a> Args<'a> {
     /// The subnet chosen in a [`Slot::SubnetChoice`] as left by the callouts.
     pub fn chosen_subnet(&self, name: &str) -> Option<Option<usize>> {
         match self.slot(name)? {
-            Slot::SubnetChoice { chosen, .. } => Some(*chosen),
+            Slot::SubnetChoice { chosen, .. } | Slot::SubnetChoice6 { chosen, .. } => Some(*chosen),
             _ => None,
         }
     }
@@ -144,12 +167,15 @@ impl<'a> Args<'a> {
                 },
                 RURU_OBJECT_PKT4,
             ),
-            Slot::Wire(b) => arena.value(
+            Slot::Wire(b, family) => arena.value(
                 Target::Wire {
                     buf: &mut **b,
                     writable: true,
                 },
-                RURU_OBJECT_PKT4,
+                match family {
+                    Family::V4 => RURU_OBJECT_PKT4,
+                    Family::V6 => RURU_OBJECT_PKT6,
+                },
             ),
             Slot::Lease4(l) | Slot::OptLease4(Some(l)) => arena.value(
                 Target::Lease4 {
@@ -165,14 +191,43 @@ impl<'a> Args<'a> {
                 },
                 RURU_OBJECT_LEASE4,
             ),
-            Slot::OptLease4(None) | Slot::Subnet4(None) => value::NONE,
-            Slot::Leases4(ls) => arena.leases4(ls),
+            Slot::OptLease4(None) | Slot::Subnet4(None) | Slot::Subnet6(None) => value::NONE,
+            Slot::Leases4(ls) => arena.list(ls, Target::lease4, RURU_OBJECT_LEASE4),
             Slot::Subnet4(Some(s)) => arena.value(Target::Subnet4 { s: *s }, RURU_OBJECT_SUBNET4),
             Slot::SubnetChoice { chosen, all } => match chosen.and_then(|i| all.get(i)) {
                 Some(s) => arena.value(Target::Subnet4 { s }, RURU_OBJECT_SUBNET4),
                 None => value::NONE,
             },
-            Slot::Subnets4(all) => arena.subnets4(all),
+            Slot::Subnets4(all) => arena.list(all, Target::subnet4, RURU_OBJECT_SUBNET4),
+            Slot::Pkt6(p) => arena.value(
+                Target::Pkt6 {
+                    p: std::ptr::from_ref::<Packet6>(*p).cast_mut(),
+                    writable: false,
+                },
+                RURU_OBJECT_PKT6,
+            ),
+            Slot::Pkt6Mut(p) => arena.value(
+                Target::Pkt6 {
+                    p: &mut **p,
+                    writable: true,
+                },
+                RURU_OBJECT_PKT6,
+            ),
+            Slot::Lease6(l) => arena.value(Target::lease6(l), RURU_OBJECT_LEASE6),
+            Slot::Lease6Mut(l) => arena.value(
+                Target::Lease6 {
+                    l: &mut **l,
+                    writable: true,
+                },
+                RURU_OBJECT_LEASE6,
+            ),
+            Slot::Leases6(ls) => arena.list(ls, Target::lease6, RURU_OBJECT_LEASE6),
+            Slot::Subnet6(Some(s)) => arena.value(Target::Subnet6 { s: *s }, RURU_OBJECT_SUBNET6),
+            Slot::SubnetChoice6 { chosen, all } => match chosen.and_then(|i| all.get(i)) {
+                Some(s) => arena.value(Target::Subnet6 { s }, RURU_OBJECT_SUBNET6),
+                None => value::NONE,
+            },
+            Slot::Subnets6(all) => arena.list(all, Target::subnet6, RURU_OBJECT_SUBNET6),
             Slot::Bool(b, _) => value::boolean(*b),
             Slot::U64(n, _) => value::num(RURU_VALUE_U64, *n),
             Slot::Bytes(b) => value::bytes(RURU_VALUE_BYTES, b),
@@ -208,7 +263,26 @@ impl<'a> Args<'a> {
                 *t = Some(text.to_owned());
             }
             Slot::SubnetChoice { chosen, all } => {
-                *chosen = choose_subnet(all, v)?;
+                *chosen = choose_subnet(
+                    all,
+                    v,
+                    |s| s.id,
+                    |t| match t {
+                        Target::Subnet4 { s } => Some(*s),
+                        _ => None,
+                    },
+                )?;
+            }
+            Slot::SubnetChoice6 { chosen, all } => {
+                *chosen = choose_subnet(
+                    all,
+                    v,
+                    |s| s.id,
+                    |t| match t {
+                        Target::Subnet6 { s } => Some(*s),
+                        _ => None,
+                    },
+                )?;
             }
             _ => return Err(RURU_ERR_READ_ONLY),
         }
@@ -217,20 +291,23 @@ impl<'a> Args<'a> {
 }
 
 /// A plugin's choice of subnet: a subnet object of the collection, a subnet id, or none.
-fn choose_subnet(all: &[Subnet4], v: &RuruValue) -> Result<Option<usize>, i32> {
+fn choose_subnet<T>(
+    all: &[T],
+    v: &RuruValue,
+    id: impl Fn(&T) -> u32,
+    target: impl Fn(&Target) -> Option<*const T>,
+) -> Result<Option<usize>, i32> {
     match v.kind {
         RURU_VALUE_NONE => Ok(None),
         RURU_VALUE_U64 => all
             .iter()
-            .position(|s| u64::from(s.id) == v.num)
+            .position(|s| u64::from(id(s)) == v.num)
             .map(Some)
             .ok_or(RURU_ERR_INVALID),
-        RURU_VALUE_OBJECT if v.object_kind == RURU_OBJECT_SUBNET4 => {
+        RURU_VALUE_OBJECT => {
             // SAFETY: objects handed to plugins live in the invocation's arena until it ends.
-            let obj = unsafe { &*v.object.cast::<crate::object::Obj>() };
-            let Target::Subnet4 { s } = obj.target else {
-                return Err(RURU_ERR_TYPE);
-            };
+            let obj = unsafe { &*v.object.cast::<Obj>() };
+            let s = target(&obj.target).ok_or(RURU_ERR_TYPE)?;
             all.iter()
                 .position(|x| std::ptr::eq(x, s))
                 .map(Some)

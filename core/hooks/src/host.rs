@@ -100,7 +100,14 @@ unsafe extern "C" fn register_callout(
     match text(point).and_then(Point::from_name) {
         Some(p) => {
             r.callouts.push((p, f));
-            tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_CALLOUT_REGISTRATION", library = r.index, point = p.name(), "callout registered");
+            hooks_log!(
+                r.family,
+                debug,
+                id = "HOOKS_CALLOUT_REGISTRATION",
+                library = r.index,
+                point = p.name(),
+                "callout registered"
+            );
             RURU_OK
         }
         None => RURU_ERR_NOT_FOUND,
@@ -156,8 +163,9 @@ unsafe extern "C" fn register_command(
     }
 }
 
-/// Plugin messages go to `<process>.hooks` so the `loggers` entries for the process govern them; the
-/// plugin's own logger name travels as a field.
+/// Plugin messages go to `<process>.plugin` with the plugin's own logger name as a field; the
+/// logging layer (`ruru_log::PLUGIN_TARGETS`) files them under `<process>.<logger>` (HK-036), so a
+/// `loggers` entry such as `kea-dhcp4.lease-cmds-hooks` governs them.
 macro_rules! plugin_log {
     ($target:literal, $logger:expr, $severity:expr, $message:expr) => {{
         let logger = text($logger).unwrap_or("hooks");
@@ -172,11 +180,11 @@ macro_rules! plugin_log {
 }
 
 unsafe extern "C" fn log4(logger: RuruStr, severity: u32, message: RuruStr) {
-    plugin_log!("kea-dhcp4.hooks", logger, severity, message);
+    plugin_log!("kea-dhcp4.plugin", logger, severity, message);
 }
 
 unsafe extern "C" fn log6(logger: RuruStr, severity: u32, message: RuruStr) {
-    plugin_log!("kea-dhcp6.hooks", logger, severity, message);
+    plugin_log!("kea-dhcp6.plugin", logger, severity, message);
 }
 
 unsafe extern "C" fn point_name(h: *mut RuruCalloutHandle) -> RuruStr {
@@ -297,12 +305,10 @@ unsafe extern "C" fn set_field(o: *mut RuruObject, field: RuruStr, v: *const Rur
 }
 
 unsafe extern "C" fn get_option(o: *mut RuruObject, code: u32, out: *mut RuruStr) -> i32 {
-    let Ok(code) = u8::try_from(code) else {
-        return RURU_ERR_INVALID;
-    };
     // SAFETY: an object of the running invocation.
     match unsafe { obj(o) }.packet(false) {
-        Ok(p) => match p.options.get(code) {
+        Ok(p) => match p.option(code) {
+            // The bytes live in the engine's packet for the callout, not in `p`.
             Some(v) => put(out, raw_str(v)),
             None => RURU_ERR_NOT_FOUND,
         },
@@ -311,31 +317,22 @@ unsafe extern "C" fn get_option(o: *mut RuruObject, code: u32, out: *mut RuruStr
 }
 
 unsafe extern "C" fn set_option(o: *mut RuruObject, code: u32, payload: RuruStr) -> i32 {
-    let Ok(code) = u8::try_from(code) else {
-        return RURU_ERR_INVALID;
-    };
-    if code == 0 || code == 255 {
-        return RURU_ERR_INVALID;
-    }
     // SAFETY: an object of the running invocation.
     match unsafe { obj(o) }.packet(true) {
-        Ok(p) => {
-            // SAFETY: plugin bytes valid for the call; copied.
-            p.options.insert(code, unsafe { slice(payload) });
-            RURU_OK
-        }
+        // SAFETY: plugin bytes valid for the call; copied.
+        Ok(mut p) => p
+            .set_option(code, unsafe { slice(payload) })
+            .err()
+            .unwrap_or(RURU_OK),
         Err(e) => e,
     }
 }
 
 unsafe extern "C" fn delete_option(o: *mut RuruObject, code: u32) -> i32 {
-    let Ok(code) = u8::try_from(code) else {
-        return RURU_ERR_INVALID;
-    };
     // SAFETY: an object of the running invocation.
     match unsafe { obj(o) }.packet(true) {
-        Ok(p) => {
-            if p.options.remove(code) {
+        Ok(mut p) => {
+            if p.remove_option(code) {
                 RURU_OK
             } else {
                 RURU_ERR_NOT_FOUND

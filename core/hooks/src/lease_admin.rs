@@ -34,6 +34,9 @@ pub enum AdminError {
     /// The backend failed.
     #[error("{0}")]
     Backend(String),
+    /// A packet being processed holds the address (LC-021); the text is Kea's.
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// A configured DHCPv4 subnet as plugins see it.

@@ -22,6 +22,7 @@ fn code(e: &AdminError) -> i32 {
         AdminError::Invalid(_) => RURU_ERR_INVALID,
         AdminError::Unsupported(_) => RURU_ERR_UNSUPPORTED,
         AdminError::Backend(_) => RURU_ERR_BACKEND,
+        AdminError::Busy(_) => RURU_ERR_BUSY,
     }
 }
 

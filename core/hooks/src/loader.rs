@@ -176,7 +176,7 @@ pub fn check(
         match check_one(lib, i as u32 + 1, occurrence, family, multi_threading) {
             Ok(c) => ok.push(c),
             Err(e) => {
-                tracing::error!(target: "kea-dhcp4.hooks", "{e}");
+                hooks_log!(family, error, "{e}");
                 errors.push(e);
             }
         }
@@ -214,7 +214,7 @@ fn check_one(
             minor: desc.abi_minor,
         });
     }
-    tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_VERSION", library = %path.display(), major = desc.abi_major, minor = desc.abi_minor, "library version");
+    hooks_log!(family, debug, id = "HOOKS_LIBRARY_VERSION", library = %path.display(), major = desc.abi_major, minor = desc.abi_minor, "library version");
     let multi_threaded = match desc.multi_threading_compatible {
         // SAFETY: a plugin function taking no arguments.
         Some(f) => match unsafe { f() } {
@@ -225,7 +225,7 @@ fn check_one(
         },
         None => false,
     };
-    tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_MULTI_THREADING_COMPATIBLE", library = %path.display(), compatible = multi_threaded, "multi-threading compatibility");
+    hooks_log!(family, debug, id = "HOOKS_LIBRARY_MULTI_THREADING_COMPATIBLE", library = %path.display(), compatible = multi_threaded, "multi-threading compatibility");
     if multi_threading && !multi_threaded {
         return Err(LoadError::NotMultiThreaded { path });
     }

@@ -4,10 +4,12 @@
 //! callout; plugins are told (and the SDK's lifetimes enforce) not to keep it.
 
 use crate::value::{self, bytes, ipv4, num, Input};
-use ruru_config::Subnet4;
+use ruru_config::{Subnet4, Subnet6};
 use ruru_hook_api::abi::*;
-use ruru_lease::{HwAddr, Lease4, LeaseState};
+use ruru_lease::{HwAddr, Lease4, Lease6, LeaseState};
 use ruru_proto::v4::{code, Packet4};
+use ruru_proto::v6::{MessageType, Packet6};
+use std::net::Ipv6Addr;
 
 /// What an object points at.
 #[derive(Debug)]
@@ -16,7 +18,68 @@ pub(crate) enum Target {
     Wire { buf: *mut Vec<u8>, writable: bool },
     Lease4 { l: *mut Lease4, writable: bool },
     Subnet4 { s: *const Subnet4 },
+    Pkt6 { p: *mut Packet6, writable: bool },
+    Lease6 { l: *mut Lease6, writable: bool },
+    Subnet6 { s: *const Subnet6 },
     List { items: Vec<*mut Obj> },
+}
+
+impl Target {
+    pub(crate) fn lease4(l: &Lease4) -> Target {
+        Target::Lease4 {
+            l: std::ptr::from_ref(l).cast_mut(),
+            writable: false,
+        }
+    }
+    pub(crate) fn lease6(l: &Lease6) -> Target {
+        Target::Lease6 {
+            l: std::ptr::from_ref(l).cast_mut(),
+            writable: false,
+        }
+    }
+    pub(crate) fn subnet4(s: &Subnet4) -> Target {
+        Target::Subnet4 { s }
+    }
+    pub(crate) fn subnet6(s: &Subnet6) -> Target {
+        Target::Subnet6 { s }
+    }
+}
+
+/// A packet lent to a plugin, of either family: what the option functions act on.
+pub(crate) enum PacketRef<'x> {
+    V4(&'x mut Packet4),
+    V6(&'x mut Packet6),
+}
+
+impl PacketRef<'_> {
+    /// The payload of the first option `code` (of the client message, for DHCPv6).
+    pub(crate) fn option(&self, code: u32) -> Option<&[u8]> {
+        match self {
+            PacketRef::V4(p) => p.options.get(u8::try_from(code).ok()?),
+            PacketRef::V6(p) => p.message.options.get(u16::try_from(code).ok()?),
+        }
+    }
+    /// Replaces option `code` with one holding `payload`.
+    pub(crate) fn set_option(&mut self, code: u32, payload: &[u8]) -> Result<(), i32> {
+        match self {
+            PacketRef::V4(p) => match u8::try_from(code) {
+                Ok(c) if c != 0 && c != 255 => p.options.insert(c, payload),
+                _ => return Err(RURU_ERR_INVALID),
+            },
+            PacketRef::V6(p) => match u16::try_from(code) {
+                Ok(c) if c != 0 => p.message.options.insert(c, payload),
+                _ => return Err(RURU_ERR_INVALID),
+            },
+        }
+        Ok(())
+    }
+    /// Removes option `code`; whether there was one.
+    pub(crate) fn remove_option(&mut self, code: u32) -> bool {
+        match self {
+            PacketRef::V4(p) => u8::try_from(code).is_ok_and(|c| p.options.remove(c)),
+            PacketRef::V6(p) => u16::try_from(code).is_ok_and(|c| p.message.options.remove(c) > 0),
+        }
+    }
 }
 
 /// One object reachable from a plugin, with scratch space for the text it returns.
@@ -63,30 +126,15 @@ impl Arena {
         }
     }
 
-    /// A list of leases.
-    pub(crate) fn leases4(&mut self, leases: &[Lease4]) -> RuruValue {
-        let items = leases
-            .iter()
-            .map(|l| {
-                self.add(
-                    Target::Lease4 {
-                        l: (l as *const Lease4).cast_mut(),
-                        writable: false,
-                    },
-                    RURU_OBJECT_LEASE4,
-                )
-            })
-            .collect();
-        self.value(Target::List { items }, RURU_OBJECT_LEASE4)
-    }
-
-    /// A list of subnets.
-    pub(crate) fn subnets4(&mut self, subnets: &[Subnet4]) -> RuruValue {
-        let items = subnets
-            .iter()
-            .map(|s| self.add(Target::Subnet4 { s }, RURU_OBJECT_SUBNET4))
-            .collect();
-        self.value(Target::List { items }, RURU_OBJECT_SUBNET4)
+    /// A list of read-only objects, one per item.
+    pub(crate) fn list<T>(
+        &mut self,
+        items: &[T],
+        target: fn(&T) -> Target,
+        kind: u32,
+    ) -> RuruValue {
+        let items = items.iter().map(|t| self.add(target(t), kind)).collect();
+        self.value(Target::List { items }, kind)
     }
 
     pub(crate) fn clear(&mut self) {
@@ -98,6 +146,25 @@ impl Obj {
     fn keep(&mut self, b: Vec<u8>) -> &[u8] {
         self.scratch.push(b.into_boxed_slice());
         self.scratch.last().map_or(&[], |b| &b[..])
+    }
+
+    /// An IPv6 address as its 16 octets, kept alive with the object.
+    fn ipv6(&mut self, a: Ipv6Addr) -> RuruValue {
+        bytes(RURU_VALUE_IPV6, self.keep(a.octets().to_vec()))
+    }
+
+    /// A user context as a JSON value kept alive with the object; none when unset.
+    fn json(
+        &mut self,
+        m: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<RuruValue, i32> {
+        Ok(match m {
+            Some(m) => {
+                let text = serde_json::to_vec(m).map_err(|_| RURU_ERR_INVALID)?;
+                bytes(RURU_VALUE_JSON, self.keep(text))
+            }
+            None => value::NONE,
+        })
     }
 
     /// Reads `field`.
@@ -122,6 +189,21 @@ impl Obj {
                 // SAFETY: the configuration outlives the callout.
                 let s = unsafe { &*s };
                 subnet4_get(self, s, field)
+            }
+            Target::Pkt6 { p, .. } => {
+                // SAFETY: the engine's packet outlives the callout.
+                let p = unsafe { &*p };
+                pkt6_get(self, p, field)
+            }
+            Target::Lease6 { l, .. } => {
+                // SAFETY: the engine's lease outlives the callout.
+                let l = unsafe { &*l };
+                lease6_get(self, l, field)
+            }
+            Target::Subnet6 { s } => {
+                // SAFETY: the configuration outlives the callout.
+                let s = unsafe { &*s };
+                subnet6_get(self, s, field)
             }
             Target::List { .. } => Err(RURU_ERR_NOT_FOUND),
         }
@@ -156,17 +238,38 @@ impl Obj {
                 // SAFETY: the engine lent this lease mutably for the callout.
                 lease4_set(unsafe { &mut *l }, field, &v)
             }
-            Target::Subnet4 { .. } | Target::List { .. } => Err(RURU_ERR_READ_ONLY),
+            Target::Pkt6 { p, writable } => {
+                if !writable {
+                    return Err(RURU_ERR_READ_ONLY);
+                }
+                // SAFETY: the engine lent this packet mutably for the callout.
+                pkt6_set(unsafe { &mut *p }, field, &v)
+            }
+            Target::Lease6 { l, writable } => {
+                if !writable {
+                    return Err(RURU_ERR_READ_ONLY);
+                }
+                // SAFETY: the engine lent this lease mutably for the callout.
+                lease6_set(unsafe { &mut *l }, field, &v)
+            }
+            Target::Subnet4 { .. } | Target::Subnet6 { .. } | Target::List { .. } => {
+                Err(RURU_ERR_READ_ONLY)
+            }
         }
     }
 
-    pub(crate) fn packet(&mut self, writable: bool) -> Result<&mut Packet4, i32> {
+    /// The packet this object is, for the option functions; `writable` asks for a changeable one.
+    pub(crate) fn packet(&mut self, writable: bool) -> Result<PacketRef<'_>, i32> {
         match self.target {
             Target::Pkt4 { p, writable: w } if w || !writable => {
                 // SAFETY: lent by the engine for the callout (mutably when `w`).
-                Ok(unsafe { &mut *p })
+                Ok(PacketRef::V4(unsafe { &mut *p }))
             }
-            Target::Pkt4 { .. } => Err(RURU_ERR_READ_ONLY),
+            Target::Pkt6 { p, writable: w } if w || !writable => {
+                // SAFETY: lent by the engine for the callout (mutably when `w`).
+                Ok(PacketRef::V6(unsafe { &mut *p }))
+            }
+            Target::Pkt4 { .. } | Target::Pkt6 { .. } => Err(RURU_ERR_READ_ONLY),
             _ => Err(RURU_ERR_TYPE),
         }
     }
@@ -245,57 +348,67 @@ fn pkt4_set(p: &mut Packet4, field: &str, v: &Input<'_>) -> Result<(), i32> {
     Ok(())
 }
 
+/// Reads a field both lease types have (same names, same meaning); used by `lease4_get`/`lease6_get`.
+macro_rules! shared_lease_get {
+    ($o:expr, $l:expr, $field:expr) => {
+        match $field {
+            "hwaddr" => bytes(
+                RURU_VALUE_BYTES,
+                $l.hwaddr.as_ref().map_or(&[], HwAddr::as_bytes),
+            ),
+            "hwtype" => num(
+                RURU_VALUE_U64,
+                $l.hwaddr.map_or(0, |h| u64::from(h.htype())),
+            ),
+            "valid_lifetime" => num(RURU_VALUE_U64, u64::from($l.valid_lifetime)),
+            "cltt" => num(RURU_VALUE_U64, $l.cltt),
+            "expire" => num(RURU_VALUE_U64, $l.expire()),
+            "subnet_id" => num(RURU_VALUE_U64, u64::from($l.subnet_id)),
+            "pool_id" => num(RURU_VALUE_U64, u64::from($l.pool_id)),
+            "hostname" => bytes(RURU_VALUE_STRING, $l.hostname.as_bytes()),
+            "state" => num(RURU_VALUE_U64, u64::from($l.state.as_u32())),
+            "fqdn_fwd" => value::boolean($l.fqdn_fwd),
+            "fqdn_rev" => value::boolean($l.fqdn_rev),
+            "user_context" => $o.json($l.user_context.as_ref())?,
+            _ => return Err(RURU_ERR_NOT_FOUND),
+        }
+    };
+}
+
+/// Writes a field both lease types let plugins change; the others are read-only or unknown.
+macro_rules! shared_lease_set {
+    ($l:expr, $field:expr, $v:expr) => {
+        match $field {
+            "valid_lifetime" => $l.valid_lifetime = $v.u32()?,
+            "cltt" => $l.cltt = $v.u64()?,
+            "hostname" => $l.hostname = $v.text()?.to_owned(),
+            "fqdn_fwd" => $l.fqdn_fwd = $v.boolean()?,
+            "fqdn_rev" => $l.fqdn_rev = $v.boolean()?,
+            "state" => $l.state = LeaseState::from_u32($v.u32()?).ok_or(RURU_ERR_INVALID)?,
+            "user_context" => $l.user_context = user_context($v)?,
+            "address" | "hwaddr" | "hwtype" | "expire" | "subnet_id" | "pool_id" => {
+                return Err(RURU_ERR_READ_ONLY)
+            }
+            _ => return Err(RURU_ERR_NOT_FOUND),
+        }
+    };
+}
+
 fn lease4_get(o: &mut Obj, l: &Lease4, field: &str) -> Result<RuruValue, i32> {
     Ok(match field {
         "address" => ipv4(l.address),
-        "hwaddr" => bytes(
-            RURU_VALUE_BYTES,
-            l.hwaddr.as_ref().map_or(&[], HwAddr::as_bytes),
-        ),
-        "hwtype" => num(RURU_VALUE_U64, l.hwaddr.map_or(0, |h| u64::from(h.htype()))),
         "client_id" => match &l.client_id {
             Some(c) => bytes(RURU_VALUE_BYTES, c.as_bytes()),
             None => value::NONE,
         },
-        "valid_lifetime" => num(RURU_VALUE_U64, u64::from(l.valid_lifetime)),
-        "cltt" => num(RURU_VALUE_U64, l.cltt),
-        "expire" => num(RURU_VALUE_U64, l.expire()),
-        "subnet_id" => num(RURU_VALUE_U64, u64::from(l.subnet_id)),
-        "pool_id" => num(RURU_VALUE_U64, u64::from(l.pool_id)),
-        "hostname" => bytes(RURU_VALUE_STRING, l.hostname.as_bytes()),
-        "state" => num(RURU_VALUE_U64, u64::from(l.state.as_u32())),
-        "fqdn_fwd" => value::boolean(l.fqdn_fwd),
-        "fqdn_rev" => value::boolean(l.fqdn_rev),
-        "user_context" => match &l.user_context {
-            Some(m) => {
-                let text = serde_json::to_vec(m).map_err(|_| RURU_ERR_INVALID)?;
-                bytes(RURU_VALUE_JSON, o.keep(text))
-            }
-            None => value::NONE,
-        },
-        _ => return Err(RURU_ERR_NOT_FOUND),
+        other => shared_lease_get!(o, l, other),
     })
 }
 
 fn lease4_set(l: &mut Lease4, field: &str, v: &Input<'_>) -> Result<(), i32> {
     match field {
-        "valid_lifetime" => l.valid_lifetime = v.u32()?,
-        "cltt" => l.cltt = v.u64()?,
-        "hostname" => l.hostname = v.text()?.to_owned(),
-        "fqdn_fwd" => l.fqdn_fwd = v.boolean()?,
-        "fqdn_rev" => l.fqdn_rev = v.boolean()?,
-        "state" => l.state = LeaseState::from_u32(v.u32()?).ok_or(RURU_ERR_INVALID)?,
-        "user_context" => {
-            l.user_context = match v.json()? {
-                None => None,
-                Some(serde_json::Value::Object(m)) => Some(m),
-                Some(_) => return Err(RURU_ERR_INVALID),
-            }
-        }
-        "address" | "hwaddr" | "hwtype" | "client_id" | "expire" | "subnet_id" | "pool_id" => {
-            return Err(RURU_ERR_READ_ONLY)
-        }
-        _ => return Err(RURU_ERR_NOT_FOUND),
+        "client_id" => return Err(RURU_ERR_READ_ONLY),
+        other => shared_lease_set!(l, other, v),
     }
     Ok(())
 }
@@ -307,13 +420,82 @@ fn subnet4_get(o: &mut Obj, s: &Subnet4, field: &str) -> Result<RuruValue, i32> 
         "prefix" => ipv4(s.prefix),
         "prefix_len" => num(RURU_VALUE_U64, u64::from(s.prefix_len)),
         "valid_lifetime" => num(RURU_VALUE_U64, u64::from(s.valid_lifetime.default)),
-        "user_context" => match &s.user_context {
-            Some(m) => {
-                let text = serde_json::to_vec(m).map_err(|_| RURU_ERR_INVALID)?;
-                bytes(RURU_VALUE_JSON, o.keep(text))
+        "user_context" => o.json(s.user_context.as_ref())?,
+        _ => return Err(RURU_ERR_NOT_FOUND),
+    })
+}
+
+/// A user context a plugin sets: a JSON map, or none.
+fn user_context(v: &Input<'_>) -> Result<Option<serde_json::Map<String, serde_json::Value>>, i32> {
+    match v.json()? {
+        None => Ok(None),
+        Some(serde_json::Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(RURU_ERR_INVALID),
+    }
+}
+
+fn pkt6_get(o: &mut Obj, p: &Packet6, field: &str) -> Result<RuruValue, i32> {
+    let outer = p.relays.first();
+    Ok(match field {
+        "msg_type" => num(RURU_VALUE_U64, u64::from(u8::from(p.message.msg_type))),
+        "transid" => num(RURU_VALUE_U64, u64::from(p.message.transaction_id)),
+        "relay_count" => num(RURU_VALUE_U64, p.relays.len() as u64),
+        // The relay nearest the server (`relay6[0]` in Kea's expressions).
+        "link_addr" => outer.map_or(value::NONE, |r| o.ipv6(r.link_address)),
+        "peer_addr" => outer.map_or(value::NONE, |r| o.ipv6(r.peer_address)),
+        _ => return Err(RURU_ERR_NOT_FOUND),
+    })
+}
+
+fn pkt6_set(p: &mut Packet6, field: &str, v: &Input<'_>) -> Result<(), i32> {
+    match field {
+        "msg_type" => p.message.msg_type = MessageType::from(v.u8()?),
+        "transid" => {
+            let id = v.u32()?;
+            if id > 0x00ff_ffff {
+                return Err(RURU_ERR_INVALID);
             }
-            None => value::NONE,
-        },
+            p.message.transaction_id = id;
+        }
+        "relay_count" | "link_addr" | "peer_addr" => return Err(RURU_ERR_READ_ONLY),
+        _ => return Err(RURU_ERR_NOT_FOUND),
+    }
+    Ok(())
+}
+
+fn lease6_get(o: &mut Obj, l: &Lease6, field: &str) -> Result<RuruValue, i32> {
+    Ok(match field {
+        "address" => o.ipv6(l.address),
+        "prefix_len" => num(RURU_VALUE_U64, u64::from(l.prefix_len)),
+        "type" => num(RURU_VALUE_U64, u64::from(l.lease_type.as_u32())),
+        "duid" => bytes(RURU_VALUE_BYTES, l.duid.as_bytes()),
+        "iaid" => num(RURU_VALUE_U64, u64::from(l.iaid)),
+        "preferred_lifetime" => num(RURU_VALUE_U64, u64::from(l.preferred_lifetime)),
+        other => shared_lease_get!(o, l, other),
+    })
+}
+
+fn lease6_set(l: &mut Lease6, field: &str, v: &Input<'_>) -> Result<(), i32> {
+    match field {
+        "preferred_lifetime" => l.preferred_lifetime = v.u32()?,
+        "prefix_len" | "type" | "duid" | "iaid" => return Err(RURU_ERR_READ_ONLY),
+        other => shared_lease_set!(l, other, v),
+    }
+    Ok(())
+}
+
+fn subnet6_get(o: &mut Obj, s: &Subnet6, field: &str) -> Result<RuruValue, i32> {
+    Ok(match field {
+        "id" => num(RURU_VALUE_U64, u64::from(s.id)),
+        "subnet" => bytes(RURU_VALUE_STRING, s.text.as_bytes()),
+        "prefix" => o.ipv6(s.prefix),
+        "prefix_len" => num(RURU_VALUE_U64, u64::from(s.prefix_len)),
+        "valid_lifetime" => num(RURU_VALUE_U64, u64::from(s.valid_lifetime.default)),
+        "preferred_lifetime" => num(
+            RURU_VALUE_U64,
+            u64::from(s.preferred_lifetime.map_or(0, |t| t.default)),
+        ),
+        "user_context" => o.json(s.user_context.as_ref())?,
         _ => return Err(RURU_ERR_NOT_FOUND),
     })
 }

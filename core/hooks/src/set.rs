@@ -24,6 +24,7 @@ pub(crate) struct Registrar {
     pub(crate) callouts: Vec<(Point, RuruCallout)>,
     pub(crate) commands: Vec<(String, RuruCallout)>,
     pub(crate) scratch: Vec<String>,
+    pub(crate) family: Family,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +65,7 @@ pub struct HookSet {
     lots: Vec<Lot>,
     parked_limit: u32,
     unloaded: AtomicBool,
+    family: Family,
 }
 
 impl HookSet {
@@ -76,6 +78,7 @@ impl HookSet {
             lots: Point::ALL.iter().map(|_| Lot::default()).collect(),
             parked_limit: 0,
             unloaded: AtomicBool::new(true),
+            family: Family::V4,
         }
     }
 
@@ -83,14 +86,15 @@ impl HookSet {
     /// nothing: on a failure the plugins already loaded are unloaded again (HK-045).
     pub fn load(
         checked: Vec<Checked>,
-        _family: Family,
+        family: Family,
         parked_limit: u32,
     ) -> Result<Arc<HookSet>, LoadError> {
         let mut set = HookSet::empty();
         set.parked_limit = parked_limit;
+        set.family = family;
         set.unloaded = AtomicBool::new(false);
         for c in checked {
-            tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_LOADING", index = c.index, library = %c.path.display(), "loading library");
+            hooks_log!(family, debug, id = "HOOKS_LIBRARY_LOADING", index = c.index, library = %c.path.display(), "loading library");
             let mut reg = Registrar {
                 index: c.index,
                 params_text: c.params.as_ref().map(Json::to_string),
@@ -98,6 +102,7 @@ impl HookSet {
                 callouts: Vec::new(),
                 commands: Vec::new(),
                 scratch: Vec::new(),
+                family,
             };
             // SAFETY: the descriptor's table has `callouts_len` entries in static plugin memory.
             let decls = unsafe { crate::value::raw_slice(c.desc.callouts, c.desc.callouts_len) };
@@ -112,14 +117,27 @@ impl HookSet {
                         point: name.to_owned(),
                     });
                 };
-                tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_STD_CALLOUT_REGISTERED", index = c.index, point = name, "named callout registered");
+                hooks_log!(
+                    family,
+                    debug,
+                    id = "HOOKS_STD_CALLOUT_REGISTERED",
+                    index = c.index,
+                    point = name,
+                    "named callout registered"
+                );
                 reg.callouts.push((p, d.callout));
             }
             let rc = match c.desc.load {
                 // SAFETY: the library handle is `reg`, live for the call.
                 Some(load) => unsafe { load((&mut reg as *mut Registrar).cast()) },
                 None => {
-                    tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_NO_LOAD", index = c.index, "no load function");
+                    hooks_log!(
+                        family,
+                        debug,
+                        id = "HOOKS_NO_LOAD",
+                        index = c.index,
+                        "no load function"
+                    );
                     0
                 }
             };
@@ -129,9 +147,9 @@ impl HookSet {
                 } else {
                     LoadError::Load { path: c.path, rc }
                 };
-                tracing::error!(target: "kea-dhcp4.hooks", "{err}");
+                hooks_log!(family, error, "{err}");
                 // HK-028: the failed plugin may free what it allocated; its registrations are dropped.
-                unload_one(c.index, c.desc);
+                unload_one(family, c.index, c.desc);
                 set.unload();
                 return Err(err);
             }
@@ -145,7 +163,7 @@ impl HookSet {
                     None => set.commands.push((name, vec![r])),
                 }
             }
-            tracing::info!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_LOADED", index = c.index, library = %c.path.display(), "library loaded");
+            hooks_log!(family, info, id = "HOOKS_LIBRARY_LOADED", index = c.index, library = %c.path.display(), "library loaded");
             set.libs.push(Loaded {
                 path: c.path,
                 desc: c.desc,
@@ -194,6 +212,28 @@ impl HookSet {
         }
     }
 
+    /// Runs a buffer point (`buffer4_receive`, `buffer4_send`, `buffer6_receive`, `buffer6_send`) on a
+    /// wire buffer: the buffer as plugins left it, or `None` when one of them stopped the packet
+    /// (HK-100, HK-113, HK-120, HK-132).
+    pub fn call_buffer(&self, p: Point, mut wire: Vec<u8>) -> Option<Vec<u8>> {
+        let (name, family, send) = match p {
+            Point::Buffer4Receive => (arg::QUERY4, Family::V4, false),
+            Point::Buffer4Send => (arg::RESPONSE4, Family::V4, true),
+            Point::Buffer6Receive => (arg::QUERY6, Family::V6, false),
+            Point::Buffer6Send => (arg::RESPONSE6, Family::V6, true),
+            _ => return Some(wire),
+        };
+        let mut args = Args::new().with(name, Slot::Wire(&mut wire, family));
+        let called = self.call(p, &mut args, &mut RequestContext::new());
+        drop(args);
+        match called {
+            Called::Drop => None,
+            // Receive: SKIP means a plugin did the parsing; the (rewritten) buffer is what it parsed.
+            Called::Skip if send => None,
+            _ => Some(wire),
+        }
+    }
+
     fn invoke(
         &self,
         p: Point,
@@ -222,10 +262,25 @@ impl HookSet {
             drop(serial);
             inv.arena.clear();
             if rc == RURU_RESULT_EXCEPTION {
-                tracing::error!(target: "kea-dhcp4.hooks", id = "HOOKS_CALLOUT_EXCEPTION", point = p.name(), index = r.lib, "callout failed with an exception; the packet is dropped");
+                hooks_log!(
+                    self.family,
+                    error,
+                    id = "HOOKS_CALLOUT_EXCEPTION",
+                    point = p.name(),
+                    index = r.lib,
+                    "callout failed with an exception; the packet is dropped"
+                );
                 inv.status = RURU_NEXT_STEP_DROP;
             } else if rc != 0 {
-                tracing::error!(target: "kea-dhcp4.hooks", id = "HOOKS_CALLOUT_ERROR", point = p.name(), index = r.lib, rc, "callout returned an error");
+                hooks_log!(
+                    self.family,
+                    error,
+                    id = "HOOKS_CALLOUT_ERROR",
+                    point = p.name(),
+                    index = r.lib,
+                    rc,
+                    "callout returned an error"
+                );
             }
         }
         inv.status
@@ -293,9 +348,9 @@ impl HookSet {
             lot.discard_all();
         }
         for (i, l) in self.libs.iter().enumerate().rev() {
-            tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_UNLOADING", index = i + 1, library = %l.path.display(), "unloading library");
-            unload_one(i as u32 + 1, l.desc);
-            tracing::info!(target: "kea-dhcp4.hooks", id = "HOOKS_LIBRARY_UNLOADED", index = i + 1, library = %l.path.display(), "library unloaded");
+            hooks_log!(self.family, debug, id = "HOOKS_LIBRARY_UNLOADING", index = i + 1, library = %l.path.display(), "unloading library");
+            unload_one(self.family, i as u32 + 1, l.desc);
+            hooks_log!(self.family, info, id = "HOOKS_LIBRARY_UNLOADED", index = i + 1, library = %l.path.display(), "library unloaded");
         }
     }
 }
@@ -306,21 +361,46 @@ impl Drop for HookSet {
     }
 }
 
-fn unload_one(index: u32, desc: &RuruPluginDescriptor) {
+fn unload_one(family: Family, index: u32, desc: &RuruPluginDescriptor) {
     let Some(unload) = desc.unload else {
-        tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_NO_UNLOAD", index, "no unload function");
+        hooks_log!(
+            family,
+            debug,
+            id = "HOOKS_NO_UNLOAD",
+            index,
+            "no unload function"
+        );
         return;
     };
     // SAFETY: a plugin function taking no arguments.
     match unsafe { unload() } {
         0 => {
-            tracing::debug!(target: "kea-dhcp4.hooks", id = "HOOKS_UNLOAD_SUCCESS", index, "unload succeeded")
+            hooks_log!(
+                family,
+                debug,
+                id = "HOOKS_UNLOAD_SUCCESS",
+                index,
+                "unload succeeded"
+            )
         }
         RURU_RESULT_EXCEPTION => {
-            tracing::error!(target: "kea-dhcp4.hooks", id = "HOOKS_UNLOAD_EXCEPTION", index, "unload failed with an exception")
+            hooks_log!(
+                family,
+                error,
+                id = "HOOKS_UNLOAD_EXCEPTION",
+                index,
+                "unload failed with an exception"
+            )
         }
         rc => {
-            tracing::error!(target: "kea-dhcp4.hooks", id = "HOOKS_UNLOAD_ERROR", index, rc, "unload returned an error")
+            hooks_log!(
+                family,
+                error,
+                id = "HOOKS_UNLOAD_ERROR",
+                index,
+                rc,
+                "unload returned an error"
+            )
         }
     }
 }

@@ -222,6 +222,11 @@ impl<L: Indexed> LeaseIndex<L> {
             .collect()
     }
 
+    /// Every lease, in address order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &L> {
+        self.by_addr.values()
+    }
+
     /// Leases that `keep` selects, in address order: a scan, for the administrator's queries the
     /// packet path does not pay an index for.
     pub(crate) fn filter(&self, keep: impl Fn(&L) -> bool) -> Vec<L> {

@@ -33,6 +33,7 @@ mod persist;
 mod pidfile;
 mod store;
 mod store6;
+mod write;
 
 pub use cleanup::{cleanup4, cleanup6, CleanupFiles, CleanupOutcome};
 pub use error::StoreError;

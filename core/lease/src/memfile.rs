@@ -4,6 +4,7 @@
 //! One lock guards the indexes and the rows not yet written; it is never held during file I/O.
 //! Mutations buffer their rows; [`flush`](Memfile::flush) writes them (the durability barrier).
 
+use std::path::Path;
 use std::process::ExitStatus;
 
 use parking_lot::Mutex;
@@ -12,6 +13,7 @@ use crate::csv::Codec;
 use crate::index::{Indexed, LeaseIndex};
 use crate::journal::move_rows;
 use crate::persist::Persistence;
+use crate::write::{encode_all, write_leases};
 use crate::{LfcStart, LoadReport, MemfileOptions, StoreError};
 
 /// A memfile store for the leases of codec `C`.
@@ -88,6 +90,22 @@ where
             Some(files) => files.flush(|dst| move_rows(&mut self.state.lock().rows, dst)),
             None => Ok(()),
         }
+    }
+
+    /// The live lease file; `None` when persistence is off.
+    pub(crate) fn lease_file(&self) -> Option<&Path> {
+        self.files.as_ref().map(Persistence::live_file)
+    }
+
+    /// Writes every lease to `path` as a lease file; see [`write_leases`].
+    pub(crate) fn write_leases(&self, path: &Path) -> Result<(), StoreError> {
+        write_leases::<C>(self.files.as_ref(), path, |pending| {
+            let mut state = self.state.lock();
+            if let Some(pending) = pending {
+                move_rows(&mut state.rows, pending);
+            }
+            encode_all::<C>(state.index.iter())
+        })
     }
 
     /// Runs `query` on the indexes under the lock.

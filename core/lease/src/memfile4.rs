@@ -1,16 +1,17 @@
 //! The memfile DHCPv4 backend: leases in memory, every change appended to a CSV file (V4-083).
 
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitStatus;
 
 use parking_lot::Mutex;
 
 use crate::codec4::Codec4;
-use crate::csv::{header_line, Codec};
+use crate::csv::Codec;
 use crate::index4::Index4;
 use crate::journal::move_rows;
 use crate::persist::Persistence;
+use crate::write::{encode_all, write_leases};
 use crate::{
     ClientId, HwAddr, Lease4, LeaseStore4, LfcStart, LoadReport, MemfileOptions, StoreError,
 };
@@ -191,39 +192,16 @@ impl Memfile4 {
         self.files.as_ref().map(Persistence::live_file)
     }
 
-    /// Writes every lease to `path` as a lease file (`lease4-write`), as Kea does: a file already
-    /// there is first renamed `<path>.bak<pid>`; when `path` is the live lease file, the store goes on
-    /// appending to the new one, so file and memory agree again (the recovery this command is for).
+    /// Writes every lease to `path` as a lease file (`lease4-write`); see
+    /// [`write_leases`](crate::write::write_leases).
     pub fn write_leases(&self, path: &Path) -> Result<(), StoreError> {
-        let mut backup = path.as_os_str().to_owned();
-        backup.push(format!(".bak{}", std::process::id()));
-        let backup = PathBuf::from(backup);
-        let encode_all = |index: &Index4| {
-            let mut rows = Vec::new();
-            for lease in index.iter() {
-                Codec4::encode(lease, false, &mut rows);
-            }
-            rows
-        };
-        if let Some(files) = self
-            .files
-            .as_ref()
-            .filter(|f| same_file(f.live_file(), path))
-        {
-            return files.rewrite(&backup, |pending| {
-                let mut state = self.state.lock();
+        write_leases::<Codec4>(self.files.as_ref(), path, |pending| {
+            let mut state = self.state.lock();
+            if let Some(pending) = pending {
                 move_rows(&mut state.rows, pending);
-                encode_all(&state.index)
-            });
-        }
-        let mut contents = header_line::<Codec4>().into_bytes();
-        contents.push(b'\n');
-        contents.extend(encode_all(&self.state.lock().index));
-        let io = |e| StoreError::io(path, e);
-        if path.exists() {
-            std::fs::rename(path, &backup).map_err(io)?;
-        }
-        std::fs::write(path, contents).map_err(io)
+            }
+            encode_all::<Codec4>(state.index.iter())
+        })
     }
 
     /// See [`LeaseStore4::expired4`].
@@ -263,14 +241,6 @@ impl Memfile4 {
             Some(files) => files.flush(|dst| move_rows(&mut self.state.lock().rows, dst)),
             None => Ok(()),
         }
-    }
-}
-
-/// Whether `a` and `b` name the same file: by their canonical forms when both exist.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }
 

@@ -2,6 +2,7 @@
 //! layout (V6-101..V6-104).
 
 use std::net::{IpAddr, Ipv6Addr};
+use std::path::Path;
 use std::process::ExitStatus;
 
 use crate::codec6::Codec6;
@@ -36,6 +37,19 @@ impl Memfile6 {
     /// Waits for the cleanup process this store started, if any (at shutdown, and in tests).
     pub fn wait_lfc(&self) -> Result<Option<ExitStatus>, StoreError> {
         self.0.wait_lfc()
+    }
+
+    /// The live lease file; `None` when persistence is off.
+    pub fn lease_file(&self) -> Option<&Path> {
+        self.0.lease_file()
+    }
+
+    /// Writes every lease to `path` as a lease file (`lease6-write`), as
+    /// [`Memfile4::write_leases`](crate::Memfile4::write_leases) does: an existing file is kept as
+    /// `<path>.bak<pid>`, and when `path` is the live lease file the store goes on appending to the
+    /// new one.
+    pub fn write_leases(&self, path: &Path) -> Result<(), StoreError> {
+        self.0.write_leases(path)
     }
 
     /// See [`LeaseStore6::get6`].
@@ -488,5 +502,63 @@ mod tests {
             Some(prefix(4, 7))
         );
         assert_eq!(m.get6_by_duid_sync(&duid(1)).len(), 1);
+    }
+
+    // lease6-write (LC-142, LC-143): another file gets every lease of both types and an existing one
+    // is kept as .bak<pid>; the live file is replaced in place and appends go on in the new one.
+    #[test]
+    fn write_leases_to_another_file_and_to_the_live_one() {
+        let d = dir("write");
+        let live = d.join("kea-leases6.csv");
+        let (m, _) = Memfile6::open(MemfileOptions::persistent(&live)).unwrap();
+        assert_eq!(m.lease_file(), Some(live.as_path()));
+        m.add6_sync(&lease(1, 0)).unwrap();
+        m.add6_sync(&prefix(1, 0)).unwrap();
+        m.add6_sync(&lease(2, 0)).unwrap();
+        m.delete6_sync(LeaseType::Na, addr(2));
+        let other = d.join("copy.csv");
+        std::fs::write(&other, "old").unwrap();
+        m.write_leases(&other).unwrap();
+        let bak = d.join(format!("copy.csv.bak{}", std::process::id()));
+        assert_eq!(std::fs::read_to_string(&bak).unwrap(), "old");
+        let (copy, report) = Memfile6::open(MemfileOptions::persistent(&other)).unwrap();
+        assert_eq!(
+            (report.rows, copy.page6_sync(None, 10)),
+            (2, m.page6_sync(None, 10))
+        );
+        drop(copy);
+
+        // Rows buffered but not flushed yet go to the old file, not twice to the new one.
+        m.add6_sync(&lease(3, 0)).unwrap();
+        m.write_leases(&live).unwrap();
+        m.add6_sync(&lease(4, 0)).unwrap();
+        m.flush_sync().unwrap();
+        let text = std::fs::read_to_string(&live).unwrap();
+        assert_eq!(
+            text.lines().count(),
+            1 + 4,
+            "header and four leases: {text}"
+        );
+        let bak = d.join(format!("kea-leases6.csv.bak{}", std::process::id()));
+        assert_eq!(std::fs::read_to_string(&bak).unwrap().lines().count(), 6);
+        drop(m);
+        let (m, report) = Memfile6::open(MemfileOptions::persistent(&live)).unwrap();
+        assert_eq!((report.leases, report.row_errors), (4, 0));
+        assert_eq!(
+            m.get6_sync(LeaseType::Pd, prefix(1, 0).address),
+            Some(prefix(1, 0))
+        );
+    }
+
+    // A store without a file writes the copy all the same (the command does not need persistence).
+    #[test]
+    fn write_leases_from_memory() {
+        let d = dir("write-mem");
+        let m = memory();
+        assert_eq!(m.lease_file(), None);
+        m.add6_sync(&prefix(2, 0)).unwrap();
+        m.write_leases(&d.join("copy.csv")).unwrap();
+        let (copy, _) = Memfile6::open(MemfileOptions::persistent(d.join("copy.csv"))).unwrap();
+        assert_eq!(copy.page6_sync(None, 10), [prefix(2, 0)]);
     }
 }

@@ -16,7 +16,8 @@ pub struct Args {
     /// Like `-t`, and also open the lease database the configuration names.
     #[arg(short = 'T', value_name = "FILE", conflicts_with = "config")]
     pub test_full: Option<PathBuf>,
-    /// Verbose debug logging on stdout, overriding the `loggers` section.
+    /// Verbose: every logger at DEBUG (level 99), whatever the `loggers` section says; its outputs
+    /// still apply (CTL-103).
     #[arg(short = 'd')]
     pub debug: bool,
     /// Print the version and exit.

@@ -3,7 +3,8 @@
 
 use crate::cli::Args;
 use crate::family::{flog, Family};
-use crate::{logging, server, version};
+use crate::{server, version};
+use ruru_log::{Logging, Startup};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -30,7 +31,9 @@ pub(crate) fn main<F: Family>(mut args: Args) -> ExitCode {
         return ExitCode::FAILURE;
     };
     args.server_port.get_or_insert(F::PORTS.0);
-    let logging = logging::install(args.debug);
+    // The root logger every event of this process falls under (CTL-100).
+    let root = if F::V6 { "kea-dhcp6" } else { "kea-dhcp4" };
+    let logging = Logging::install(Startup::from_env(root, args.debug));
     let cfg = match F::load(&path) {
         Ok(c) => c,
         Err(msg) => {

@@ -3,7 +3,7 @@
 use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, hooks4, service4, sockets4, support};
+use crate::{daemon, hooks4, plugins, service4, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
 use ruru_hooks::{Checked, HookSet};
@@ -132,11 +132,20 @@ impl Family for Dhcp4 {
     }
 
     fn check_hooks(cfg: &Dhcp4Config) -> Result<Vec<Checked>, String> {
-        hooks4::check(cfg)
+        plugins::check(
+            &cfg.hooks_libraries,
+            ruru_hooks::Family::V4,
+            cfg.multi_threading.enable,
+        )
     }
 
     fn load_hooks(checked: Vec<Checked>, cfg: &Dhcp4Config) -> Result<Arc<HookSet>, String> {
-        hooks4::load(checked, cfg)
+        plugins::load(
+            checked,
+            ruru_hooks::Family::V4,
+            cfg.parked_packet_limit,
+            &cfg.raw,
+        )
     }
 
     fn open_sockets(args: &Args, cfg: &Dhcp4Config) -> (Vec<sockets4::Listener4>, Vec<String>) {

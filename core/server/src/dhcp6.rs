@@ -4,7 +4,7 @@ use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::dhcp4::memfile_options;
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, duid, hooks6, service6, sockets6, support};
+use crate::{daemon, duid, hooks6, plugins, service6, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
 use ruru_hooks::{Checked, HookSet};
@@ -93,23 +93,20 @@ impl Family for Dhcp6 {
     }
 
     fn check_hooks(cfg: &Dhcp6Config) -> Result<Vec<Checked>, String> {
-        ruru_hooks::check(
+        plugins::check(
             &cfg.hooks_libraries,
             ruru_hooks::Family::V6,
             cfg.multi_threading.enable,
         )
-        .map_err(|errs| {
-            let all: Vec<String> = errs.iter().map(ToString::to_string).collect();
-            format!(
-                "One or more hook libraries failed validation: {}",
-                all.join("; ")
-            )
-        })
     }
 
     fn load_hooks(checked: Vec<Checked>, cfg: &Dhcp6Config) -> Result<Arc<HookSet>, String> {
-        HookSet::load(checked, ruru_hooks::Family::V6, cfg.parked_packet_limit)
-            .map_err(|e| format!("One or more hook libraries failed to load: {e}"))
+        plugins::load(
+            checked,
+            ruru_hooks::Family::V6,
+            cfg.parked_packet_limit,
+            &cfg.raw,
+        )
     }
 
     fn open_sockets(args: &Args, cfg: &Dhcp6Config) -> (Vec<sockets6::Listener6>, Vec<String>) {

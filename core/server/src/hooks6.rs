@@ -2,41 +2,25 @@
 //! commands of `libdhcp_lease_cmds.so`): queries go to the store, changes through the engine's
 //! [`LeaseAdmin6`](ruru_engine::v6::LeaseAdmin6) so the statistics follow.
 
-use crate::hooks4::block_on;
+use crate::lease_write::write_lease_file;
+use crate::plugins::ServerLeases;
 use crate::shared::Shared;
 use ruru_config::Subnet6;
 use ruru_engine::v6::{LeaseAdmin6 as Changes, Snapshot6};
 use ruru_hooks::{AdminError, LeaseAdmin6, SubnetInfo6};
-use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, Memfile6, StoreError};
-use std::future::Future;
+use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, Memfile6};
 use std::net::Ipv6Addr;
 use std::path::PathBuf;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 type Shared6 = Shared<Snapshot6, Memfile6>;
 
 /// Registers the running server's DHCPv6 lease storage for plugins; held weakly.
 pub(crate) fn install_lease_admin(shared: &Arc<Shared6>) {
-    ruru_hooks::install_lease_admin6(Some(Arc::new(Admin6 {
-        shared: Arc::downgrade(shared),
-    })));
+    ruru_hooks::install_lease_admin6(Some(Arc::new(Admin6(ServerLeases::new(shared)))));
 }
 
-struct Admin6 {
-    shared: Weak<Shared6>,
-}
-
-impl Admin6 {
-    /// Runs `f` on the snapshot and store in force, waiting for the backend.
-    fn run<T, F: Future<Output = Result<T, StoreError>>>(
-        &self,
-        f: impl FnOnce(Arc<Snapshot6>, Arc<Memfile6>) -> F,
-    ) -> Result<T, AdminError> {
-        let shared = self.shared.upgrade().ok_or(AdminError::Unavailable)?;
-        block_on(f(shared.snapshot(), shared.store()))
-            .map_err(|e| AdminError::Backend(e.to_string()))
-    }
-}
+struct Admin6(ServerLeases<Snapshot6, Memfile6>);
 
 fn subnet_info(s: &Subnet6) -> SubnetInfo6 {
     SubnetInfo6 {
@@ -50,9 +34,17 @@ fn subnet_info(s: &Subnet6) -> SubnetInfo6 {
     }
 }
 
+impl Admin6 {
+    fn not_busy(&self, addr: std::net::IpAddr, verb: &str) -> Result<(), AdminError> {
+        let shared = self.0.shared()?;
+        crate::plugins::not_busy(&shared.snapshot().busy, addr, verb)
+    }
+}
+
 impl LeaseAdmin6 for Admin6 {
     fn get(&self, t: LeaseType, addr: Ipv6Addr) -> Result<Option<Lease6>, AdminError> {
-        self.run(|_, store| async move { store.get6(t, addr).await })
+        self.0
+            .run(|_, store| async move { store.get6(t, addr).await })
     }
 
     fn by_duid_iaid(
@@ -63,53 +55,65 @@ impl LeaseAdmin6 for Admin6 {
         subnet_id: Option<u32>,
     ) -> Result<Vec<Lease6>, AdminError> {
         let duid = Duid::new(duid);
-        self.run(|_, store| async move { store.get6_by_duid_iaid(t, &duid, iaid, subnet_id).await })
+        self.0
+            .run(|_, store| async move { store.get6_by_duid_iaid(t, &duid, iaid, subnet_id).await })
     }
 
     fn by_duid(&self, duid: &[u8]) -> Result<Vec<Lease6>, AdminError> {
         let duid = Duid::new(duid);
-        self.run(|_, store| async move { store.get6_by_duid(&duid).await })
+        self.0
+            .run(|_, store| async move { store.get6_by_duid(&duid).await })
     }
 
     fn by_hostname(&self, name: &str) -> Result<Vec<Lease6>, AdminError> {
-        self.run(|_, store| async move { store.get6_by_hostname(name).await })
+        self.0
+            .run(|_, store| async move { store.get6_by_hostname(name).await })
     }
 
     fn page(&self, after: Option<Ipv6Addr>, limit: usize) -> Result<Vec<Lease6>, AdminError> {
-        self.run(|_, store| async move { store.page6(after, limit).await })
+        self.0
+            .run(|_, store| async move { store.page6(after, limit).await })
     }
 
     fn add(&self, lease: &Lease6) -> Result<(), AdminError> {
-        let added =
-            self.run(|snap, store| async move { Changes::new(&snap, &*store).add(lease).await })?;
+        self.not_busy(lease.address.into(), "added")?;
+        let added = self
+            .0
+            .run(|snap, store| async move { Changes::new(&snap, &*store).add(lease).await })?;
         added
             .then_some(())
             .ok_or(AdminError::Exists6(lease.address))
     }
 
     fn update(&self, lease: &Lease6) -> Result<(), AdminError> {
+        self.not_busy(lease.address.into(), "updated")?;
         let updated = self
+            .0
             .run(|snap, store| async move { Changes::new(&snap, &*store).update(lease).await })?;
         updated.then_some(()).ok_or(AdminError::NotFound)
     }
 
     fn delete(&self, t: LeaseType, addr: Ipv6Addr) -> Result<Lease6, AdminError> {
-        self.run(|snap, store| async move { Changes::new(&snap, &*store).delete(t, addr).await })?
+        self.not_busy(addr.into(), "deleted")?;
+        self.0
+            .run(|snap, store| async move { Changes::new(&snap, &*store).delete(t, addr).await })?
             .ok_or(AdminError::NotFound)
     }
 
     fn wipe(&self, ids: &[u32]) -> Result<usize, AdminError> {
-        self.run(|snap, store| async move { Changes::new(&snap, &*store).wipe(ids).await })
+        self.0
+            .run(|snap, store| async move { Changes::new(&snap, &*store).wipe(ids).await })
     }
 
-    fn write(&self, _filename: &str) -> Result<PathBuf, AdminError> {
-        Err(AdminError::Unsupported(
-            "lease6-write is not built yet for the memfile backend".into(),
-        ))
+    fn write(&self, filename: &str) -> Result<PathBuf, AdminError> {
+        let store = self.0.shared()?.store();
+        write_lease_file(filename, store.lease_file(), |path| {
+            store.write_leases(path)
+        })
     }
 
     fn subnets(&self) -> Result<Vec<SubnetInfo6>, AdminError> {
-        let shared = self.shared.upgrade().ok_or(AdminError::Unavailable)?;
+        let shared = self.0.shared()?;
         Ok(shared
             .snapshot()
             .config
@@ -120,7 +124,7 @@ impl LeaseAdmin6 for Admin6 {
     }
 
     fn select_subnet(&self, addr: Ipv6Addr) -> Result<Option<SubnetInfo6>, AdminError> {
-        let shared = self.shared.upgrade().ok_or(AdminError::Unavailable)?;
+        let shared = self.0.shared()?;
         let (snap, store) = (shared.snapshot(), shared.store());
         Ok(Changes::new(&snap, &*store)
             .select_subnet(addr)

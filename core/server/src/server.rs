@@ -4,13 +4,13 @@
 use crate::cli::Args;
 use crate::control::{ControlHandler, Daemon, DhcpState, Op, Pending, Running, ServerControl};
 use crate::family::{flog, flog_at, Family, SharedOf};
-use crate::logging::Logging;
 use crate::shared::Shared;
 use crate::timers;
 use ruru_config::LeaseDatabase;
 use ruru_control::ControlSockets;
 use ruru_engine::v4::ReclaimLimits;
 use ruru_hooks::HookSet;
+use ruru_log::Logging;
 use ruru_stats::{Limit, Registry};
 use serde_json::{json, Value as Json};
 use std::marker::PhantomData;
@@ -215,13 +215,16 @@ pub(crate) async fn serve<F: Family>(
         tokio::spawn(timers::flush_reclaimed_loop::<F>(shared.clone())),
         tokio::spawn(timers::lfc_loop::<F>(shared.clone())),
     ];
+    // Kea's text, with the Kea level this build reports everywhere (see `version`); Ruru's own
+    // version follows as a field.
     flog!(
         F::V6,
         info,
         "STARTED",
-        version = env!("CARGO_PKG_VERSION"),
-        "{} started",
-        F::INFO.binary
+        ruru = env!("CARGO_PKG_VERSION"),
+        "Kea {} server version {} started",
+        F::INFO.protocol,
+        crate::version::short()
     );
     let sig = |k| signal(k).map_err(|e| format!("cannot install signal handler: {e}"));
     let (mut hup, mut term, mut int) = (

@@ -7,8 +7,7 @@
 use crate::shared::Shared;
 use crate::sockets4::Listener4;
 use ruru_engine::v4::{process, Destination4, Ingress4, Outcome4, Snapshot4};
-use ruru_hook_api::names::arg;
-use ruru_hooks::{Args, Called, Point, RequestContext, Slot};
+use ruru_hooks::Point;
 use ruru_lease::LeaseStore4;
 use ruru_net::{RecvMeta4, SendTarget4, Socket4};
 use ruru_proto::v4::{MessageType, Packet4};
@@ -105,7 +104,7 @@ async fn handle_batch<S: LeaseStore4 + 'static>(
         let rewritten;
         let mut wire = &buf[..meta.len];
         if snap.hooks.has(Point::Buffer4Receive) {
-            match buffer_hook(&snap, Point::Buffer4Receive, wire.to_vec()) {
+            match snap.hooks.call_buffer(Point::Buffer4Receive, wire.to_vec()) {
                 Some(b) => rewritten = b,
                 // HK-100, HK-060: a plugin's drop is not a receive drop.
                 None => continue,
@@ -175,7 +174,10 @@ fn queue_reply(
             packet.encode(&mut outs[out]);
             if snap.hooks.has(Point::Buffer4Send) {
                 // HK-113: SKIP or DROP here withholds the reply; the lease change stays.
-                match buffer_hook(snap, Point::Buffer4Send, std::mem::take(&mut outs[out])) {
+                match snap
+                    .hooks
+                    .call_buffer(Point::Buffer4Send, std::mem::take(&mut outs[out]))
+                {
                     Some(b) => outs[out] = b,
                     None => return,
                 }
@@ -191,27 +193,6 @@ fn queue_reply(
             snap.stats.receive_drop.inc();
             tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
         }
-    }
-}
-
-/// Runs `buffer4_receive` or `buffer4_send` on a wire buffer: the buffer as plugins left it, or `None`
-/// when one of them asked for the packet to go no further.
-fn buffer_hook(snap: &Snapshot4, point: Point, mut wire: Vec<u8>) -> Option<Vec<u8>> {
-    let arg = if point == Point::Buffer4Send {
-        arg::RESPONSE4
-    } else {
-        arg::QUERY4
-    };
-    let mut args = Args::new().with(arg, Slot::Wire(&mut wire));
-    let called = snap
-        .hooks
-        .call(point, &mut args, &mut RequestContext::new());
-    drop(args);
-    match called {
-        Called::Drop => None,
-        // Receive: SKIP means a plugin did the parsing; the (rewritten) buffer is what it parsed.
-        Called::Skip if point == Point::Buffer4Send => None,
-        _ => Some(wire),
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::shared::Shared;
 use crate::sockets6::Listener6;
 use ruru_engine::v6::{process, Ingress6, Outcome6, Snapshot6};
+use ruru_hooks::Point;
 use ruru_lease::{LeaseStore6, StoreError};
 use ruru_net::{DatagramSocket, RecvMeta6, SendTarget6};
 use ruru_proto::v6::{MessageType, Packet6};
@@ -95,7 +96,17 @@ impl<S: LeaseStore6 + 'static> Batch<'_, S> {
         let now = crate::unix_now();
         pending.clear();
         for (buf, meta) in bufs.iter().zip(metas) {
-            let pkt = match Packet6::parse(&buf[..meta.len]) {
+            let rewritten;
+            let mut wire = &buf[..meta.len];
+            if snap.hooks.has(Point::Buffer6Receive) {
+                match snap.hooks.call_buffer(Point::Buffer6Receive, wire.to_vec()) {
+                    Some(b) => rewritten = b,
+                    // HK-120, HK-060: a plugin's drop is not a receive drop.
+                    None => continue,
+                }
+                wire = &rewritten;
+            }
+            let pkt = match Packet6::parse(wire) {
                 Ok(p) => p,
                 Err(e) => {
                     snap.stats.parse_failed.inc();
@@ -157,6 +168,16 @@ fn queue(
             if let Err(e) = packet.encode(&mut outs[out]) {
                 tracing::error!(target: "kea-dhcp6.packets", "cannot encode the answer: {e}");
                 return;
+            }
+            if snap.hooks.has(Point::Buffer6Send) {
+                // HK-132: SKIP or DROP here withholds the answer; the lease changes stay.
+                match snap
+                    .hooks
+                    .call_buffer(Point::Buffer6Send, std::mem::take(&mut outs[out]))
+                {
+                    Some(b) => outs[out] = b,
+                    None => return,
+                }
             }
             pending.push(Pending {
                 out,

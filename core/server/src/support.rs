@@ -32,14 +32,6 @@ pub(crate) fn $name(cfg: &$config) -> Support {
     if !cfg.hosts_databases.is_empty() {
         refuse("hosts-database(s): host backends are not built yet".into());
     }
-    for c in &cfg.client_classes {
-        if c.test.is_some() || c.template_test.is_some() {
-            refuse(format!(
-                "client-classes: class '{}' uses a test expression; the expression evaluator is not built yet",
-                c.name
-            ));
-        }
-    }
     if cfg.dhcp4o6_port != 0 {
         refuse("dhcp4o6-port: DHCPv4-over-DHCPv6 is not built yet".into());
     }

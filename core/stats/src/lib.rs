@@ -55,12 +55,21 @@ impl Counter {
     }
     /// Overwrites the value (used when totals are recomputed at reconfiguration).
     pub fn set(&self, v: i64) {
-        let before = self.value.swap(v, Ordering::Relaxed);
-        self.record(before, v);
+        self.set_wide(i128::from(v));
+    }
+    /// Overwrites the value with one that may exceed 64 bits (DHCPv6 capacities: a /64 pool holds
+    /// 2^64 addresses, V6-066). Later `add`s count on top of it.
+    pub fn set_wide(&self, v: i128) {
+        let mut s = self.samples.lock();
+        let before = s.base + i128::from(self.value.swap(0, Ordering::Relaxed));
+        s.base = v;
+        s.open(now_micros(), before, v);
+        self.tick.store(0, Ordering::Relaxed);
     }
     /// Current value.
-    pub fn get(&self) -> i64 {
-        self.value.load(Ordering::Relaxed)
+    pub fn get(&self) -> i128 {
+        let s = self.samples.lock();
+        s.base + i128::from(self.value.load(Ordering::Relaxed))
     }
 
     /// Opens a sample when the clock has moved to a new tick since the newest one.
@@ -70,19 +79,23 @@ impl Counter {
             return;
         }
         let mut s = self.samples.lock();
-        s.open(now, before, after);
+        let base = s.base;
+        s.open(now, base + i128::from(before), base + i128::from(after));
         self.tick.store(now, Ordering::Relaxed);
     }
 
     /// Samples, newest first; the newest carries the current value.
     pub fn samples(&self) -> Vec<Sample> {
-        self.samples.lock().list(self.get(), now_micros())
+        let mut s = self.samples.lock();
+        let current = s.base + i128::from(self.value.load(Ordering::Relaxed));
+        s.list(current, now_micros())
     }
 
     /// Back to 0 with one fresh sample (`statistic-reset`).
     pub fn reset(&self) {
         let mut s = self.samples.lock();
         self.value.store(0, Ordering::Relaxed);
+        s.base = 0;
         s.restart(now_micros(), 0);
         self.tick.store(0, Ordering::Relaxed);
     }
@@ -97,6 +110,7 @@ impl Counter {
     fn hide(&self) {
         let mut s = self.samples.lock();
         self.value.store(0, Ordering::Relaxed);
+        s.base = 0;
         s.hide();
         self.tick.store(0, Ordering::Relaxed);
     }
@@ -148,7 +162,7 @@ impl Registry {
     }
 
     /// The current value of `name`, if it exists.
-    pub fn get(&self, name: &str) -> Option<i64> {
+    pub fn get(&self, name: &str) -> Option<i128> {
         self.listed(name).map(|c| c.get())
     }
 
@@ -158,7 +172,7 @@ impl Registry {
     }
 
     /// Every statistic and its value, in name order.
-    pub fn snapshot(&self) -> Vec<(String, i64)> {
+    pub fn snapshot(&self) -> Vec<(String, i128)> {
         self.each(|c| c.get())
     }
 

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 /// One observation: the value and when it was recorded (µs since the Unix epoch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {
-    /// Value.
-    pub value: i64,
+    /// Value (128-bit: DHCPv6 capacities exceed 64 bits, CTL-066).
+    pub value: i128,
     /// Microseconds since the Unix epoch.
     pub at_micros: i64,
 }
@@ -32,6 +32,9 @@ pub(crate) struct Samples {
     ring: VecDeque<Sample>,
     limit: Limit,
     hidden: bool,
+    /// Added to the counter's 64-bit atomic value: non-zero only for values set beyond 64 bits
+    /// (`Counter::set_wide`), which change at configuration, never on the hot path.
+    pub(crate) base: i128,
 }
 
 impl Samples {
@@ -40,11 +43,12 @@ impl Samples {
             ring: VecDeque::new(),
             limit,
             hidden: false,
+            base: 0,
         }
     }
 
     /// Closes the newest sample at `before` (the value its tick ended with) and opens one at `after`.
-    pub(crate) fn open(&mut self, now: i64, before: i64, after: i64) {
+    pub(crate) fn open(&mut self, now: i64, before: i128, after: i128) {
         self.hidden = false;
         match self.ring.front_mut() {
             Some(newest) if newest.at_micros == now => newest.value = after,
@@ -64,7 +68,7 @@ impl Samples {
     }
 
     /// Forgets the history and starts again at `value`.
-    pub(crate) fn restart(&mut self, now: i64, value: i64) {
+    pub(crate) fn restart(&mut self, now: i64, value: i128) {
         self.ring.clear();
         self.open(now, value, value);
     }
@@ -85,7 +89,7 @@ impl Samples {
 
     /// The samples, newest first, the newest showing `current` (updates within its tick changed only
     /// the atomic value). A statistic never updated shows one sample of its current value.
-    pub(crate) fn list(&mut self, current: i64, now: i64) -> Vec<Sample> {
+    pub(crate) fn list(&mut self, current: i128, now: i64) -> Vec<Sample> {
         self.trim(now);
         let mut out: Vec<Sample> = self.ring.iter().copied().collect();
         match out.first_mut() {

@@ -43,7 +43,7 @@ fn updates_in_separate_ticks_are_separate_samples_newest_first() {
         c.inc();
     }
     let s = r.samples("pkt4-received").unwrap();
-    let values: Vec<i64> = s.iter().map(|s| s.value).collect();
+    let values: Vec<i128> = s.iter().map(|s| s.value).collect();
     assert_eq!(values, vec![3, 2, 1]);
     assert!(s.windows(2).all(|w| w[0].at_micros > w[1].at_micros));
 }
@@ -75,7 +75,7 @@ fn count_limit_keeps_the_newest() {
         next_tick();
         c.inc();
     }
-    let v: Vec<i64> = r.samples("x").unwrap().iter().map(|s| s.value).collect();
+    let v: Vec<i128> = r.samples("x").unwrap().iter().map(|s| s.value).collect();
     assert_eq!(v, vec![9, 8, 7]);
     assert!(!r.set_limit("missing", Limit::Count(3)));
 }
@@ -136,4 +136,27 @@ fn timestamps_have_keas_shape() {
         (b[4], b[7], b[10], b[13], b[16], b[19]),
         (b'-', b'-', b' ', b':', b':', b'.')
     );
+}
+
+// V6-066, CTL-066: a value beyond 64 bits is kept exactly, and counts added later go on top of it.
+#[test]
+fn wide_values_are_exact() {
+    let r = Registry::new();
+    let c = r.counter("subnet[1].total-nas");
+    c.set_wide(1 << 64);
+    assert_eq!(
+        r.get("subnet[1].total-nas"),
+        Some(18_446_744_073_709_551_616)
+    );
+    c.add(2);
+    assert_eq!(c.get(), (1 << 64) + 2);
+    assert_eq!(
+        r.samples("subnet[1].total-nas").unwrap()[0].value,
+        (1 << 64) + 2
+    );
+    c.set(5);
+    assert_eq!(c.get(), 5);
+    c.set_wide(1 << 70);
+    c.reset();
+    assert_eq!(c.get(), 0);
 }

@@ -3,7 +3,7 @@
 use crate::abi::*;
 use crate::names::arg;
 use crate::sdk::host::{host, log, raw_str, Severity};
-use crate::sdk::object::{Lease4, List, Object, Pkt4, Subnet4};
+use crate::sdk::object::{Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
 use crate::sdk::value::{bytes_of, HookError, HookResult, Value, EMPTY};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -152,6 +152,29 @@ impl Callout<'_> {
     pub fn subnet4(&self) -> HookResult<Option<Subnet4<'_>>> {
         match self.arg(arg::SUBNET4)? {
             Value::Object(o) => Ok(Some(Subnet4(o))),
+            _ => Ok(None),
+        }
+    }
+
+    /// The DHCPv6 query (`query6`).
+    pub fn query6(&self) -> HookResult<Pkt6<'_>> {
+        self.object(arg::QUERY6).map(Pkt6)
+    }
+
+    /// The DHCPv6 response (`response6`).
+    pub fn response6(&self) -> HookResult<Pkt6<'_>> {
+        self.object(arg::RESPONSE6).map(Pkt6)
+    }
+
+    /// The DHCPv6 lease (`lease6`).
+    pub fn lease6(&self) -> HookResult<Lease6<'_>> {
+        self.object(arg::LEASE6).map(Lease6)
+    }
+
+    /// The selected DHCPv6 subnet (`subnet6`); `None` when there is none.
+    pub fn subnet6(&self) -> HookResult<Option<Subnet6<'_>>> {
+        match self.arg(arg::SUBNET6)? {
+            Value::Object(o) => Ok(Some(Subnet6(o))),
             _ => Ok(None),
         }
     }

@@ -12,7 +12,7 @@ pub use callout::{run_callout, Callout, NextStep, ParkRef};
 pub use command::{run_command, Command, Response};
 pub use host::{family, log, process_name, set_host, Severity};
 pub use library::{run_load, run_plain, FromParameter, Library};
-pub use object::{Lease4, List, Object, Pkt4, Subnet4};
+pub use object::{Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
 pub use value::{HookError, HookResult, Value};
 
 /// Wraps `fn(&mut Callout) -> HookResult` into a [`crate::abi::RuruCallout`] for

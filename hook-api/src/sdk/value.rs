@@ -56,6 +56,9 @@ pub enum HookError {
     /// The server refused a lease service call (a malformed lease, or no lease storage in this
     /// process); the text is its reason.
     Refused(String),
+    /// A packet being processed holds the lease's address; the text says which (Kea's
+    /// `ResourceBusy`).
+    Busy(String),
 }
 
 impl HookError {
@@ -69,6 +72,7 @@ impl HookError {
             RURU_ERR_EXISTS => HookError::Exists(what),
             RURU_ERR_UNSUPPORTED => HookError::Unsupported(what),
             RURU_ERR_BACKEND => HookError::Backend(what),
+            RURU_ERR_BUSY => HookError::Busy(what),
             _ => HookError::Invalid(what),
         }
     }
@@ -86,7 +90,8 @@ impl fmt::Display for HookError {
             | HookError::Exists(w)
             | HookError::Unsupported(w)
             | HookError::Backend(w)
-            | HookError::Refused(w) => f.write_str(w),
+            | HookError::Refused(w)
+            | HookError::Busy(w) => f.write_str(w),
         }
     }
 }
@@ -216,6 +221,14 @@ impl<'a> Value<'a> {
     pub fn as_ipv4(self) -> Option<Ipv4Addr> {
         match self {
             Value::Ipv4(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The value as an IPv6 address.
+    pub fn as_ipv6(self) -> Option<Ipv6Addr> {
+        match self {
+            Value::Ipv6(a) => Some(a),
             _ => None,
         }
     }

@@ -43,20 +43,30 @@ handlers! {
     write => write_body::<V6>, logged("LEASE_CMDS_LEASE6_WRITE", false);
 }
 
-/// The lease `target` names, if any: by DUID, the first of the client's leases of that type and IA
-/// in that subnet.
+/// The lease `target` names, if any. By DUID, the client's one lease of that type and IA in that
+/// subnet; when it holds several, which one is meant is unknown, and Kea's backends refuse with
+/// this error (result 1) rather than pick one.
 fn find(target: &Target6) -> Result<Option<LeaseMap>, Failure> {
-    Ok(match target {
-        Target6::Address(t, a) => leases::get6(*t, *a)?,
+    match target {
+        Target6::Address(t, a) => Ok(leases::get6(*t, *a)?),
         Target6::Duid {
             lease_type,
             duid,
             iaid,
             subnet_id,
-        } => leases::get6_by_duid_iaid(*lease_type, duid, *iaid, Some(*subnet_id))?
-            .into_iter()
-            .next(),
-    })
+        } => {
+            let mut found = leases::get6_by_duid_iaid(*lease_type, duid, *iaid, Some(*subnet_id))?;
+            if found.len() > 1 {
+                return Err(Failure::Error(format!(
+                    "More than one lease found for type {}, duid {}, iaid {iaid} and subnet-id \
+                     {subnet_id}",
+                    lease_type.code(),
+                    crate::params::hex(duid)
+                )));
+            }
+            Ok(found.pop())
+        }
+    }
 }
 
 /// Deletes the lease `target` names; `false` when there is none.

@@ -46,7 +46,7 @@ impl From<HookError> for Failure {
     fn from(e: HookError) -> Self {
         match e {
             HookError::NotFound(t) => Failure::Empty(t),
-            HookError::Exists(t) => Failure::Conflict(t),
+            HookError::Exists(t) | HookError::Busy(t) => Failure::Conflict(t),
             HookError::Refused(t)
             | HookError::Backend(t)
             | HookError::Unsupported(t)

@@ -138,7 +138,9 @@ pub(crate) fn parse_target6(p: &Params<'_>, verb: &str) -> Result<(Target6, bool
             Target6::Duid {
                 lease_type,
                 duid,
-                iaid: p.mandatory_u32("iaid")?,
+                // Optional, 0 when absent, as in Kea's `getParameters` (the differential test
+                // found the difference).
+                iaid: p.optional_u32("iaid")?.unwrap_or(0),
                 subnet_id,
             }
         }
@@ -371,6 +373,11 @@ mod tests {
             target(json!({"ip-address": "2001:db8:1::", "type": "IA_PD", "subnet-id": 1})),
             Ok((Target6::Address(LeaseType::Pd, a), false))
         );
+        // Kea's numbers for the types, as strings.
+        assert_eq!(
+            target(json!({"ip-address": "2001:db8:1::", "type": "2"})),
+            Ok((Target6::Address(LeaseType::Pd, a), false))
+        );
         assert_eq!(
             target(json!({"ip-address": "2001:db8:1::", "update-ddns": true})),
             Ok((Target6::Address(LeaseType::Na, a), true))
@@ -390,12 +397,21 @@ mod tests {
                 false
             ))
         );
+        // Without `iaid`, IAID 0 is meant.
+        assert_eq!(
+            target(json!({"subnet-id": 1, "identifier-type": "duid", "identifier": "01:02"})),
+            Ok((
+                Target6::Duid {
+                    lease_type: LeaseType::Na,
+                    duid: vec![1, 2],
+                    iaid: 0,
+                    subnet_id: 1
+                },
+                false
+            ))
+        );
         let refused = [
             (json!({}), "Mandatory 'subnet-id' parameter missing."),
-            (
-                json!({"subnet-id": 1, "identifier-type": "duid", "identifier": "01:02"}),
-                "Mandatory 'iaid' parameter missing.",
-            ),
             (
                 json!({"subnet-id": 1, "identifier-type": "duid", "identifier": "01:02",
                        "iaid": "1"}),

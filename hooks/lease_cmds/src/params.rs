@@ -106,13 +106,19 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// An integer the lease commands require when no address is given (`subnet-id`, `iaid`):
+    /// An integer the lease commands require when no address is given (`subnet-id`):
     /// `Mandatory 'k' parameter missing.` / `'k' parameter is not integer.`
     pub(crate) fn mandatory_u32(&self, k: &str) -> Result<u32, Failure> {
+        self.optional_u32(k)?
+            .map_or_else(|| error(format!("Mandatory '{k}' parameter missing.")), Ok)
+    }
+
+    /// An optional integer `k` of 32 bits, with the texts of [`mandatory_u32`](Self::mandatory_u32).
+    pub(crate) fn optional_u32(&self, k: &str) -> Result<Option<u32>, Failure> {
         match self.0.get(k) {
-            None => error(format!("Mandatory '{k}' parameter missing.")),
+            None => Ok(None),
             Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
-                Some(n) => Ok(n),
+                Some(n) => Ok(Some(n)),
                 None => error(format!("'{k}' parameter is not integer.")),
             },
         }
@@ -139,7 +145,16 @@ impl<'a> Params<'a> {
     pub(crate) fn lease_type(&self) -> Result<LeaseType, Failure> {
         match self.0.get("type") {
             None => Ok(LeaseType::Na),
-            Some(Json::String(t)) => lease_type(t, &["IA_NA", "IA_TA", "IA_PD"]),
+            Some(Json::String(t)) => {
+                // Kea's getParameters also takes the types' numbers, as strings.
+                let name = match t.as_str() {
+                    "0" => "IA_NA",
+                    "1" => "IA_TA",
+                    "2" => "IA_PD",
+                    other => other,
+                };
+                lease_type(name, &["IA_NA", "IA_TA", "IA_PD"])
+            }
             Some(_) => error("'type' parameter must be a string.".into()),
         }
     }

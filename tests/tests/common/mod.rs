@@ -1,5 +1,8 @@
-//! Helpers shared by the plugin suites `hooks_examples` and `hooks_reload` (each uses a part of them).
+//! Helpers shared by the plugin suites (`hooks`, `hooks6`, `hooks_examples`, `hooks_reload`; each uses a
+//! part of them).
 #![allow(dead_code)]
+
+pub(crate) mod lease_cmds;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -29,17 +29,18 @@ pub(super) fn loggers(f: &Fields<'_>) -> Result<Vec<Logger>, ConfigError> {
             let name = l
                 .string("name")?
                 .ok_or_else(|| l.invalid("name", "a logger needs a 'name'"))?;
+            // What an entry leaves out stays unset, to be inherited (CTL-101).
             let severity = match l.string("severity")? {
-                None => Severity::Info,
-                Some(s) => severity(&s).ok_or_else(|| {
+                None => None,
+                Some(s) => Some(severity(&s).ok_or_else(|| {
                     l.invalid(
                         "severity",
                         format!("logger '{name}': severity '{s}' is not FATAL, ERROR, WARN, INFO, DEBUG or NONE"),
                     )
-                })?,
+                })?),
             };
-            let debuglevel = l.integer::<u8>("debuglevel")?.unwrap_or(0);
-            if debuglevel > 99 {
+            let debuglevel = l.integer::<u8>("debuglevel")?;
+            if let Some(debuglevel @ 100..) = debuglevel {
                 return Err(l.invalid(
                     "debuglevel",
                     format!("logger '{name}': debuglevel {debuglevel} is not in 0..99"),
@@ -126,8 +127,14 @@ pub(super) fn to_json(loggers: &[Logger]) -> Value {
                     v
                 })
                 .collect();
-            let mut v = json!({"name": l.name, "severity": severity_name(l.severity),
-                               "debuglevel": l.debuglevel, "output-options": outputs});
+            let mut v = json!({"name": l.name, "output-options": outputs});
+            // Only what the entry set, so the answer loaded again inherits as this one does.
+            if let Some(s) = l.severity {
+                v["severity"] = json!(severity_name(s));
+            }
+            if let Some(d) = l.debuglevel {
+                v["debuglevel"] = json!(d);
+            }
             put_context(&mut v, l.user_context.as_ref());
             v
         })
@@ -145,9 +152,10 @@ mod tests {
             {"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}]},
             {"name": "kea-ctrl-agent.commands", "severity": "debug", "debuglevel": 40}]}}))
         .unwrap();
-        assert_eq!(c.loggers[0].severity, ruru_config::Severity::Info);
+        assert_eq!(c.loggers[0].severity, None);
         assert_eq!(c.loggers[0].outputs[0].maxsize, 10_240_000);
-        assert_eq!(c.loggers[1].debuglevel, 40);
+        assert_eq!(c.loggers[1].severity, Some(ruru_config::Severity::Debug));
+        assert_eq!(c.loggers[1].debuglevel, Some(40));
         for (logger, wanted) in [
             (
                 json!({"name": "x", "severity": "LOUD"}),

@@ -123,10 +123,15 @@ macro_rules! class_parts {
         $cb! { [
             /// `name`.
             name: String,
-            /// `test` expression text (compiled by the engine).
+            /// `test` expression text.
             test: Option<String>,
             /// `template-test` expression text.
             template_test: Option<String>,
+            /// `test` or `template-test`, compiled at load (V4-128, V6-156).
+            expression: Option<ruru_eval::Expression>,
+            /// Whether the expression reads `KNOWN`/`UNKNOWN`, directly or through `member` of a class
+            /// that does: such classes are evaluated after host lookup (V4-137).
+            depends_on_known: bool,
             /// `only-if-required`.
             only_if_required: bool,
             /// Class `option-data`.

@@ -332,10 +332,11 @@ pub struct TlsConfig {
 pub struct Logger {
     /// Logger name (e.g. `kea-dhcp4`, `kea-dhcp6.eval`).
     pub name: String,
-    /// `severity`.
-    pub severity: Severity,
-    /// `debuglevel` (0..=99).
-    pub debuglevel: u8,
+    /// `severity`; `None` when the entry leaves it out, so the logger keeps its parent's (CTL-101).
+    pub severity: Option<Severity>,
+    /// `debuglevel` (0..=99); `None` when left out: inherited with an inherited severity, 0 with
+    /// an own DEBUG (CTL-101).
+    pub debuglevel: Option<u8>,
     /// `output-options` (or 2.2's `output_options`).
     pub outputs: Vec<LogOutput>,
     /// `user-context`.

@@ -433,7 +433,8 @@ fn auth(ctx: &Ctx, path: &str, a: &wire::Authentication) -> Result<HttpAuth, Con
     })
 }
 
-/// `loggers` (ARM §19: severity default INFO, debuglevel 0..99, output defaults).
+/// `loggers` (ARM §19: debuglevel 0..99, output defaults). An absent severity stays absent: the
+/// logger inherits it (CTL-101).
 pub(crate) fn loggers(ctx: &Ctx, list: &[wire::Logger]) -> Result<Vec<Logger>, ConfigError> {
     list.iter()
         .enumerate()
@@ -449,12 +450,13 @@ pub(crate) fn loggers(ctx: &Ctx, list: &[wire::Logger]) -> Result<Vec<Logger>, C
                 .map(str::to_ascii_uppercase)
                 .as_deref()
             {
-                None | Some("INFO") => Severity::Info,
-                Some("DEBUG") => Severity::Debug,
-                Some("WARN") => Severity::Warn,
-                Some("ERROR") => Severity::Error,
-                Some("FATAL") => Severity::Fatal,
-                Some("NONE") => Severity::None,
+                None => None,
+                Some("INFO") => Some(Severity::Info),
+                Some("DEBUG") => Some(Severity::Debug),
+                Some("WARN") => Some(Severity::Warn),
+                Some("ERROR") => Some(Severity::Error),
+                Some("FATAL") => Some(Severity::Fatal),
+                Some("NONE") => Some(Severity::None),
                 Some(_) => {
                     return Err(ctx.invalid(
                         &path,
@@ -464,9 +466,10 @@ pub(crate) fn loggers(ctx: &Ctx, list: &[wire::Logger]) -> Result<Vec<Logger>, C
                     ))
                 }
             };
-            let debuglevel = match l.debuglevel.unwrap_or(0) {
-                d @ 0..=99 => d as u8,
-                d => {
+            let debuglevel = match l.debuglevel {
+                None => None,
+                Some(d @ 0..=99) => Some(d as u8),
+                Some(d) => {
                     return Err(ctx.invalid(
                         &path,
                         format!("logger '{name}': debuglevel {d} is not in 0..99"),

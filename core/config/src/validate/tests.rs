@@ -737,6 +737,59 @@ fn v4_127_client_classes() {
 }
 
 #[test]
+fn v4_128_test_expressions_compiled_at_load() {
+    let c = load(
+        r#""client-classes": [
+            {"name": "a", "test": "option[60].text == 'x'"},
+            {"name": "b", "test": "member('a') and known"},
+            {"name": "c", "test": "member('b')"},
+            {"name": "d", "template-test": "substring(option[61].hex,0,3)"},
+            {"name": "e", "test": "member('EXTERNAL_x') or member('VENDOR_CLASS_y')"}]"#,
+    )
+    .unwrap();
+    let k = &c.client_classes;
+    assert!(k.iter().all(|k| k.expression.is_some()));
+    // V4-137: KNOWN-dependence is inherited through member().
+    let deps: Vec<bool> = k.iter().map(|k| k.depends_on_known).collect();
+    assert_eq!(deps, [false, true, true, false, false]);
+    assert_eq!(
+        k[3].expression.as_ref().unwrap().kind(),
+        ruru_eval::Kind::String
+    );
+    // Forward references, syntax errors, bad regexes and DHCPv6 tokens reject the configuration,
+    // naming the class.
+    for (body, what) in [
+        (
+            r#"[{"name": "A", "test": "member('B')"}, {"name": "B"}]"#,
+            "client class 'A'",
+        ),
+        (r#"[{"name": "A", "test": "member('A')"}]"#, "not defined"),
+        (
+            r#"[{"name": "A", "test": "option[60].hex =="}]"#,
+            "position 18",
+        ),
+        (
+            r#"[{"name": "A", "test": "match('(', 'x')"}]"#,
+            "regular expression",
+        ),
+        (
+            r#"[{"name": "A", "test": "relay6[0].peeraddr == ::"}]"#,
+            "relay6",
+        ),
+        (
+            r#"[{"name": "A", "template-test": "option[1].exists"}]"#,
+            "template-test",
+        ),
+    ] {
+        let e = err(&format!(r#""client-classes": {body}"#));
+        assert!(
+            e.contains(what) && e.contains("client class"),
+            "{body}: {e}"
+        );
+    }
+}
+
+#[test]
 fn v4_144_replace_client_name_modes() {
     let c = load(&format!(
         "\"ddns-replace-client-name\": \"when-present\", {NET}}}]"
@@ -987,7 +1040,10 @@ fn loggers_are_typed() {
     )
     .unwrap();
     let l = &c.loggers[0];
-    assert_eq!((l.severity, l.debuglevel), (Severity::Debug, 55));
+    assert_eq!(
+        (l.severity, l.debuglevel),
+        (Some(Severity::Debug), Some(55))
+    );
     assert_eq!(
         l.outputs[0],
         LogOutput {
@@ -1000,6 +1056,27 @@ fn loggers_are_typed() {
     );
     assert!(err(r#""loggers": [{"name": "x", "severity": "LOUD"}]"#).contains("severity"));
     assert!(err(r#""loggers": [{"name": "x", "debuglevel": 100}]"#).contains("debuglevel"));
+}
+
+// CTL-099 (both spellings of the outputs key), CTL-100 (any logger name, known or not, is accepted)
+// and CTL-101 (what an entry leaves out stays unset, to be inherited).
+#[test]
+fn ctl_099_ctl_100_logger_names_and_outputs_key_spellings() {
+    let c = load(
+        r#""loggers": [{"name": "kea-dhcp4", "output-options": [{"output": "stderr"}]},
+                       {"name": "kea-dhcp4.bad-packets", "output_options": [{"output": "/tmp/x.log"}]},
+                       {"name": "kea-dhcp4.alloc-engine"}, {"name": "kea-dhcp4.packet-capture-hooks"},
+                       {"name": "kea-dhcp-ddns.d2-to-dns"}, {"name": "not-a-kea-logger"}]"#,
+    )
+    .unwrap();
+    assert_eq!(c.loggers.len(), 6);
+    assert_eq!(c.loggers[0].outputs[0].output, "stderr");
+    assert_eq!(c.loggers[1].outputs[0].output, "/tmp/x.log");
+    assert_eq!(
+        (c.loggers[2].severity, c.loggers[2].debuglevel),
+        (None, None)
+    );
+    assert!(c.loggers[2].outputs.is_empty());
 }
 
 #[test]

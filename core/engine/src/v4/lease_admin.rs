@@ -139,7 +139,7 @@ mod tests {
         }
     }
 
-    fn figures(reg: &Registry) -> [i64; 5] {
+    fn figures(reg: &Registry) -> [i128; 5] {
         [
             "subnet[1].assigned-addresses",
             "subnet[1].pool[0].assigned-addresses",

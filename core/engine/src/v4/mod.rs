@@ -5,8 +5,6 @@
 
 mod account;
 mod alloc;
-mod callouts;
-mod hostname;
 mod hosts;
 mod lease_admin;
 mod options;
@@ -17,6 +15,7 @@ mod sanity;
 mod select;
 mod snapshot;
 mod stats;
+mod view;
 
 pub use crate::reclaim::{ReclaimLimits, ReclaimReport};
 pub use lease_admin::LeaseAdmin;

@@ -48,8 +48,10 @@ impl<'a> Scopes<'a> {
     ///
     /// Works over the few configured entries and requested codes with a 256-bit set of codes already
     /// decided, rather than tables indexed by code, so a reply costs no large zeroing.
-    pub(crate) fn fill(&self, prl: &[u8], reply: &mut Options4) {
+    pub(crate) fn fill(&self, prl: &[u8], client_vivso: Option<&[u8]>, reply: &mut Options4) {
         let mut decided = CodeSet::default();
+        // Option 125 is assembled per vendor below.
+        decided.insert(code::VIVSO);
         for &c in prl {
             self.offer(c, &mut decided, reply);
         }
@@ -62,6 +64,89 @@ impl<'a> Scopes<'a> {
                     self.offer(c, &mut decided, reply);
                 }
             }
+        }
+        self.vendor(prl.contains(&code::VIVSO), client_vivso, reply);
+    }
+
+    /// Option 125 (V4-122, RFC 3925): one enterprise block per vendor that a configured 125 or the
+    /// client's own 125 names. A block holds the sub-options of space `vendor-<id>` that are
+    /// always-send, that a DOCSIS client's ORO (vendor 4491, sub-option 1) asks for, or all of them
+    /// when that vendor's configured 125 is always-send or requested in option 55; `never-send`
+    /// anywhere drops a sub-option, on 125 itself everything.
+    fn vendor(&self, requested: bool, client_vivso: Option<&[u8]>, reply: &mut Options4) {
+        let configured = |o: &ruru_config::ConfiguredOption| {
+            o.space == "dhcp4" && o.code == u16::from(code::VIVSO)
+        };
+        let any_vendor = self.levels().any(|l| {
+            l.items
+                .iter()
+                .any(|o| configured(o) || o.space.starts_with("vendor-"))
+        });
+        if !any_vendor || reply.contains(code::VIVSO) {
+            return;
+        }
+        let mut vendors: Vec<(u32, bool)> = Vec::new();
+        for o in self
+            .levels()
+            .flat_map(|l| l.items.iter())
+            .filter(|o| configured(o))
+        {
+            if o.never_send {
+                return;
+            }
+            let Some(id) = o
+                .data
+                .get(..4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+            else {
+                continue;
+            };
+            if !vendors.iter().any(|(v, _)| *v == id) {
+                vendors.push((id, o.always_send || requested));
+            }
+        }
+        let client = client_vivso.map(vendor_blocks).unwrap_or_default();
+        for (id, _) in &client {
+            if !vendors.iter().any(|(v, _)| v == id) {
+                vendors.push((*id, false));
+            }
+        }
+        let docsis_oro = client
+            .iter()
+            .find(|(id, _)| *id == DOCSIS)
+            .and_then(|(_, subs)| sub_option(subs, DOCSIS_ORO))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for (id, all) in vendors {
+            let space = format!("vendor-{id}");
+            let mut subs: Vec<u8> = Vec::new();
+            let mut decided = CodeSet::default();
+            for o in self.levels().flat_map(|l| l.items.iter()) {
+                let Ok(c) = u8::try_from(o.code) else {
+                    continue;
+                };
+                if o.space != space || !decided.insert(c) {
+                    continue;
+                }
+                let never = self
+                    .levels()
+                    .filter_map(|l| l.get_in(&space, o.code))
+                    .any(|x| x.never_send);
+                let wanted = all || o.always_send || (id == DOCSIS && docsis_oro.contains(&c));
+                if wanted && !never && o.data.len() <= 255 && subs.len() + 2 + o.data.len() <= 255 {
+                    subs.push(c);
+                    subs.push(o.data.len() as u8);
+                    subs.extend_from_slice(&o.data);
+                }
+            }
+            if !subs.is_empty() {
+                out.extend_from_slice(&id.to_be_bytes());
+                out.push(subs.len() as u8);
+                out.extend_from_slice(&subs);
+            }
+        }
+        if !out.is_empty() {
+            reply.insert(code::VIVSO, &out);
         }
     }
 
@@ -84,6 +169,41 @@ impl<'a> Scopes<'a> {
             reply.insert(c, v);
         }
     }
+}
+
+/// CableLabs' enterprise number: its vendor space `vendor-4491` is predefined, and its clients list the
+/// sub-options they want in sub-option 1 (the DOCSIS ORO).
+const DOCSIS: u32 = 4491;
+const DOCSIS_ORO: u8 = 1;
+
+/// The enterprise blocks of an option 125 payload: (enterprise number, sub-options).
+fn vendor_blocks(payload: &[u8]) -> Vec<(u32, &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = payload;
+    while rest.len() >= 5 {
+        let id = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let len = usize::from(rest[4]);
+        let Some(data) = rest.get(5..5 + len) else {
+            break;
+        };
+        out.push((id, data));
+        rest = &rest[5 + len..];
+    }
+    out
+}
+
+/// The payload of sub-option `c` in DHCPv4 sub-option encoding (code, length, data).
+fn sub_option(subs: &[u8], c: u8) -> Option<&[u8]> {
+    let mut rest = subs;
+    while rest.len() >= 2 {
+        let len = usize::from(rest[1]);
+        let data = rest.get(2..2 + len)?;
+        if rest[0] == c {
+            return Some(data);
+        }
+        rest = &rest[2 + len..];
+    }
+    None
 }
 
 /// A set of option codes.

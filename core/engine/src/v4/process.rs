@@ -1,14 +1,16 @@
 //! Message handling: DISCOVER, REQUEST (SELECTING, INIT-REBOOT, RENEWING/REBINDING), RELEASE, DECLINE, INFORM.
 
 use super::alloc::{self, AllocFail, Avail};
-use super::callouts::{self, Step};
 use super::hosts::ClientIds;
 use super::options::Scopes;
 use super::reply::{self, Times};
 use super::select::select_subnet;
 use super::snapshot::Snapshot4;
-use super::{hostname, Client, DropReason, Ingress4, Outcome4};
-use crate::classes::Classes;
+use super::view::Query4View;
+use super::{Client, DropReason, Ingress4, Outcome4};
+use crate::callouts::{self, Step};
+use crate::classes::{Classes, Phase};
+use crate::hostname;
 use ruru_config::Host4;
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Point, RequestContext, Slot};
@@ -27,15 +29,7 @@ pub async fn process<S: LeaseStore4>(
     now: u64,
 ) -> Result<Outcome4, StoreError> {
     let ctx = Mutex::new(RequestContext::new());
-    // HK-018, HK-138: plugins may set up and tear down their per-request state.
-    if snap.hooks.has(Point::ContextCreate) {
-        callouts::run(snap, Point::ContextCreate, &mut Args::new(), &ctx).await;
-    }
-    let out = handle(snap, store, pkt, ing, now, &ctx).await;
-    if snap.hooks.has(Point::ContextDestroy) {
-        callouts::run(snap, Point::ContextDestroy, &mut Args::new(), &ctx).await;
-    }
-    out
+    callouts::in_context(&snap.hooks, &ctx, handle(snap, store, pkt, ing, now, &ctx)).await
 }
 
 async fn handle<S: LeaseStore4>(
@@ -51,7 +45,7 @@ async fn handle<S: LeaseStore4>(
     let pkt = if snap.hooks.has(Point::Pkt4Receive) {
         let mut q = pkt.clone();
         let mut args = Args::new().with(arg::QUERY4, Slot::Pkt4Mut(&mut q));
-        if callouts::run(snap, Point::Pkt4Receive, &mut args, ctx).await != Step::Continue {
+        if callouts::run(&snap.hooks, Point::Pkt4Receive, &mut args, ctx).await != Step::Continue {
             return Ok(Outcome4::Drop(DropReason::Hook(
                 "DHCP4_HOOK_PACKET_RCVD_SKIP",
             )));
@@ -64,6 +58,8 @@ async fn handle<S: LeaseStore4>(
     };
     let mut out = dispatch(snap, store, pkt, ing, now, ctx, &mut deleted).await?;
     if !snap.hooks.is_empty() {
+        // LC-021: while plugins may hold the exchange (a park), its leases are not for commands.
+        let _held = hold_committed(snap, &out);
         out = after_processing(snap, store, pkt, out, &deleted, ctx, now).await?;
     }
     if let Outcome4::Drop(reason) = out {
@@ -73,6 +69,16 @@ async fn handle<S: LeaseStore4>(
         tracing::debug!(target: "kea-dhcp4.bad-packets", id = reason.message_id(), xid = pkt.xid, ?reason, "dropped query");
     }
     Ok(out)
+}
+
+fn hold_committed<'s>(snap: &'s Snapshot4, out: &Outcome4) -> Vec<crate::busy::Held<'s>> {
+    match out {
+        Outcome4::Reply { committed, .. } => committed
+            .iter()
+            .map(|l| snap.busy.hold(l.address.into()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The points after the reply is built: `lease4_offer` or `leases4_committed`, then `pkt4_send`.
@@ -106,7 +112,7 @@ async fn after_processing<S: LeaseStore4>(
                 .with(arg::OFFER_LIFETIME, Slot::U64(u64::from(lifetime), false))
                 .with(arg::OLD_LEASE, Slot::OptLease4(None))
                 .with(arg::OFFER_ADDRESS_IN_USE, Slot::Bool(false, true));
-            let step = callouts::run(snap, Point::Lease4Offer, &mut args, ctx).await;
+            let step = callouts::run(&snap.hooks, Point::Lease4Offer, &mut args, ctx).await;
             if let Some(dropped) =
                 dropped_at(step, Point::Lease4Offer, "DHCP4_HOOK_LEASE4_OFFER_DROP")
             {
@@ -136,7 +142,7 @@ async fn after_processing<S: LeaseStore4>(
             .with(arg::QUERY4, Slot::Pkt4(pkt))
             .with(arg::LEASES4, Slot::Leases4(leases))
             .with(arg::DELETED_LEASES4, Slot::Leases4(deleted));
-        let step = callouts::run(snap, Point::Leases4Committed, &mut args, ctx).await;
+        let step = callouts::run(&snap.hooks, Point::Leases4Committed, &mut args, ctx).await;
         let drop_id = "DHCP4_HOOK_LEASES4_COMMITTED_DROP";
         if let Some(dropped) = dropped_at(step, Point::Leases4Committed, drop_id) {
             return Ok(dropped);
@@ -155,7 +161,7 @@ async fn after_processing<S: LeaseStore4>(
                 .with(arg::QUERY4, Slot::Pkt4(pkt))
                 .with(arg::RESPONSE4, Slot::Pkt4Mut(packet))
                 .with(arg::SUBNET4, Slot::Subnet4(subnet));
-            if callouts::run(snap, Point::Pkt4Send, &mut args, ctx).await == Step::Drop {
+            if callouts::run(&snap.hooks, Point::Pkt4Send, &mut args, ctx).await == Step::Drop {
                 return Ok(Outcome4::Drop(DropReason::Hook(
                     "DHCP4_HOOK_PACKET_SEND_DROP",
                 )));
@@ -188,7 +194,7 @@ async fn withdraw_offer<S: LeaseStore4>(
     let mut args = Args::new()
         .with(arg::QUERY4, Slot::Pkt4(pkt))
         .with(arg::LEASE4, Slot::Lease4(&lease));
-    callouts::run(snap, Point::Lease4ServerDecline, &mut args, ctx).await;
+    callouts::run(&snap.hooks, Point::Lease4ServerDecline, &mut args, ctx).await;
     Ok(())
 }
 
@@ -258,6 +264,11 @@ async fn dispatch<S: LeaseStore4>(
         }
     }
     let mut q = Query::new(snap, pkt, ing, now, ctx);
+    // V4-129: tests independent of KNOWN/UNKNOWN, then the DROP class, before anything else.
+    q.classify(Phase::Early);
+    if q.is_dropped_by_class() {
+        return Ok(Outcome4::Drop(DropReason::DropClass));
+    }
     let out = match msg {
         MessageType::Discover => q.discover(store).await,
         MessageType::Request => q.request(store).await,
@@ -346,7 +357,7 @@ impl<'a> Query<'a> {
                 },
             )
             .with(arg::SUBNET4_COLLECTION, Slot::Subnets4(all));
-        match callouts::run(snap, Point::Subnet4Select, &mut args, self.ctx).await {
+        match callouts::run(&snap.hooks, Point::Subnet4Select, &mut args, self.ctx).await {
             Step::Continue => Ok(args.chosen_subnet(arg::SUBNET4).flatten()),
             Step::Skip => Ok(None),
             Step::Drop => Err(DropReason::Hook("DHCP4_HOOK_SUBNET4_SELECT_DROP")),
@@ -370,7 +381,13 @@ impl<'a> Query<'a> {
             .with(arg::QUERY4, Slot::Pkt4(self.pkt))
             .with(arg::ID_TYPE, Slot::U64(FLEX_ID, true))
             .with(arg::ID_VALUE, Slot::BytesOut(Vec::new()));
-        let step = callouts::run(self.snap, Point::Host4Identifier, &mut args, self.ctx).await;
+        let step = callouts::run(
+            &self.snap.hooks,
+            Point::Host4Identifier,
+            &mut args,
+            self.ctx,
+        )
+        .await;
         let id = args.bytes(arg::ID_VALUE).filter(|v| !v.is_empty())?;
         (step == Step::Continue && args.u64(arg::ID_TYPE) == Some(FLEX_ID)).then(|| id.to_vec())
     }
@@ -386,7 +403,7 @@ impl<'a> Query<'a> {
             .with(arg::SUBNET4, Slot::Subnet4(Some(&snap.config.subnets[si])))
             .with(arg::FAKE_ALLOCATION, Slot::Bool(fake, false))
             .with(arg::LEASE4, Slot::Lease4Mut(lease));
-        callouts::run(snap, Point::Lease4Select, &mut args, self.ctx).await != Step::Skip
+        callouts::run(&snap.hooks, Point::Lease4Select, &mut args, self.ctx).await != Step::Skip
     }
 
     /// `lease4_renew` (HK-105) for an active lease about to be extended: `false` when a plugin said SKIP.
@@ -409,7 +426,7 @@ impl<'a> Query<'a> {
             )
             .with(arg::HWADDR, Slot::Bytes(client.hw))
             .with(arg::LEASE4, Slot::Lease4Mut(&mut lease));
-        callouts::run(self.snap, Point::Lease4Renew, &mut args, self.ctx).await != Step::Skip
+        callouts::run(&self.snap.hooks, Point::Lease4Renew, &mut args, self.ctx).await != Step::Skip
     }
 
     /// `lease4_release` / `lease4_decline`: whether plugins let the change happen.
@@ -420,7 +437,7 @@ impl<'a> Query<'a> {
         let mut args = Args::new()
             .with(arg::QUERY4, Slot::Pkt4(self.pkt))
             .with(arg::LEASE4, Slot::Lease4(lease));
-        callouts::run(self.snap, p, &mut args, self.ctx).await
+        callouts::run(&self.snap.hooks, p, &mut args, self.ctx).await
     }
 
     /// Selects the subnet and looks up the client's reservation: in-subnet reservations across the
@@ -458,11 +475,46 @@ impl<'a> Query<'a> {
         };
         self.classes
             .set_host(host.map(|h| h.client_classes.as_slice()));
+        self.classify(Phase::Late);
         Ok(Some(Placement {
             subnet,
             family,
             host,
         }))
+    }
+
+    /// Evaluates the class tests of `phase` (V4-129).
+    fn classify(&mut self, phase: Phase) {
+        let view = Query4View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        let defined = &self.snap.config.client_classes;
+        self.classes.evaluate(defined, phase, &view);
+    }
+
+    /// After allocation: the classes required by the network, the subnet `si` and the pool of `addr`,
+    /// in that order (V4-130).
+    fn require_classes(&mut self, si: usize, addr: Option<Ipv4Addr>) {
+        let snap = self.snap;
+        let cfg = &snap.config;
+        let s = &cfg.subnets[si];
+        let network = s
+            .shared_network
+            .map(|n| &cfg.shared_networks[n].require_client_classes);
+        let pool = addr
+            .and_then(|a| snap.subnets[si].pool_of(a))
+            .map(|p| &s.pools[p.index].require_client_classes);
+        let names = network
+            .into_iter()
+            .flatten()
+            .chain(&s.require_client_classes)
+            .chain(pool.into_iter().flatten());
+        let view = Query4View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        self.classes.require(&cfg.client_classes, names, &view);
     }
 
     fn client(&'a self, p: &Placement<'a>) -> Client<'a> {
@@ -593,6 +645,22 @@ impl<'a> Query<'a> {
         sc.inc();
     }
 
+    /// Whether the server would update DNS for clients of subnet `si`.
+    fn updates_on(&self, si: usize) -> bool {
+        self.snap.config.dhcp_ddns.enable_updates && self.snap.config.subnets[si].ddns.send_updates
+    }
+
+    /// The server's answer to the client's option 81 (V4-148): its S (bit 0) and N (bit 3) flags.
+    fn fqdn_answer(&self, si: usize, fqdn: &[u8]) -> hostname::FqdnAnswer {
+        let flags = fqdn.first().copied().unwrap_or(0);
+        hostname::FqdnAnswer::new(
+            &self.snap.config.subnets[si].ddns,
+            self.updates_on(si),
+            flags & 0x01 != 0,
+            flags & 0x08 != 0,
+        )
+    }
+
     fn scopes(&self, si: usize, host: Option<&'a Host4>, addr: Option<Ipv4Addr>) -> Scopes<'a> {
         let cfg = &self.snap.config;
         let s = &cfg.subnets[si];
@@ -650,8 +718,9 @@ impl<'a> Query<'a> {
         }
         if let Some(name) = name {
             if let Some(fqdn) = self.pkt.options.get(code::CLIENT_FQDN) {
+                let answer = self.fqdn_answer(si, fqdn);
                 r.options
-                    .insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name));
+                    .insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name, answer));
             } else if self.pkt.options.contains(code::HOST_NAME)
                 || self
                     .pkt
@@ -906,7 +975,7 @@ impl<'a> Query<'a> {
     /// An OFFER or ACK of `addr` for `lifetime` seconds (T1/T2 derived from it), sent where RFC 2131 says.
     #[allow(clippy::too_many_arguments)]
     fn grant(
-        &self,
+        &mut self,
         msg: MessageType,
         si: usize,
         host: Option<&'a Host4>,
@@ -915,6 +984,7 @@ impl<'a> Query<'a> {
         name: Option<&str>,
         committed: Vec<Lease4>,
     ) -> Outcome4 {
+        self.require_classes(si, Some(addr));
         let times = reply::times(&self.snap.config.subnets[si], lifetime);
         let r = self.answer(msg, si, host, addr, Some(times), name);
         self.send(r, committed)
@@ -923,26 +993,20 @@ impl<'a> Query<'a> {
     /// Remaining lifetime if the lease may be reused from cache instead of rewritten (V4-065).
     fn reusable(&self, old: &Lease4, valid: u32, name: Option<&str>) -> Option<u32> {
         let s = &self.snap.config.subnets[self.snap.subnet_by_id(old.subnet_id)?];
-        let threshold = s.cache_threshold.filter(|t| *t > 0.0 && *t <= 1.0);
-        if threshold.is_none() && s.cache_max_age.is_none() {
-            return None;
-        }
         if old.state != LeaseState::Default
             || old.is_expired(self.now)
             || valid < old.valid_lifetime
+            || old.hostname != name.unwrap_or("")
         {
             return None;
         }
-        if old.hostname != name.unwrap_or("") {
-            return None;
-        }
-        let age = self.now.saturating_sub(old.cltt);
-        if threshold.is_some_and(|t| age as f64 >= t * f64::from(old.valid_lifetime)) {
-            return None;
-        }
-        if s.cache_max_age
-            .is_some_and(|m| m == 0 || age >= u64::from(m))
-        {
+        if !crate::cache::reusable(
+            s.cache_threshold,
+            s.cache_max_age,
+            old.cltt,
+            old.valid_lifetime,
+            self.now,
+        ) {
             return None;
         }
         u32::try_from(old.expire().saturating_sub(self.now)).ok()
@@ -957,6 +1021,12 @@ impl<'a> Query<'a> {
         client: &Client<'_>,
     ) -> Lease4 {
         let s = &self.snap.config.subnets[si];
+        let (fqdn_fwd, fqdn_rev) = match (name, self.pkt.options.get(code::CLIENT_FQDN)) {
+            (None, _) => (false, false),
+            (Some(_), Some(f)) => self.fqdn_answer(si, f).directions(),
+            // A name from option 12: both directions when the server updates DNS.
+            (Some(_), None) => (self.updates_on(si), self.updates_on(si)),
+        };
         Lease4 {
             address: addr,
             hwaddr: (!client.hw.is_empty()).then(|| HwAddr::new(client.htype, client.hw)),
@@ -964,8 +1034,8 @@ impl<'a> Query<'a> {
             valid_lifetime: valid,
             cltt: self.now,
             subnet_id: s.id,
-            fqdn_fwd: false,
-            fqdn_rev: false,
+            fqdn_fwd,
+            fqdn_rev,
             hostname: name.unwrap_or_default().to_owned(),
             state: LeaseState::Default,
             user_context: None,
@@ -1119,6 +1189,7 @@ impl<'a> Query<'a> {
         if self.is_dropped_by_class() {
             return Ok(Outcome4::Drop(DropReason::DropClass));
         }
+        self.require_classes(p.subnet, None);
         // V4-035: configuration only; no lease, no lease times.
         let r = self.answer(
             MessageType::Ack,

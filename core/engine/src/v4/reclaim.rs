@@ -3,7 +3,7 @@
 use super::snapshot::Snapshot4;
 use crate::reclaim::{ReclaimLimits, ReclaimReport};
 use ruru_hook_api::names::arg;
-use ruru_hooks::{Args, Called, Point, RequestContext, Slot};
+use ruru_hooks::{Args, Point, Slot};
 use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
 use std::time::Instant;
 
@@ -51,13 +51,12 @@ pub async fn reclaim<S: LeaseStore4>(
     Ok(report)
 }
 
-/// `lease4_expire` (HK-114) or, for a declined lease leaving probation, `lease4_recover` (HK-115):
-/// `false` when a plugin said SKIP, so the server leaves the lease alone.
+/// `lease4_expire` (HK-114) or, for a declined lease leaving probation, `lease4_recover` (HK-115).
 fn reclaim_hook(snap: &Snapshot4, lease: &mut Lease4, declined: bool, remove: bool) -> bool {
-    let point = if declined {
-        Point::Lease4Recover
+    let (point, skip_id) = if declined {
+        (Point::Lease4Recover, "DHCPSRV_HOOK_LEASE4_RECOVER_SKIP")
     } else {
-        Point::Lease4Expire
+        (Point::Lease4Expire, "DHCPSRV_HOOK_LEASE4_EXPIRE_SKIP")
     };
     if !snap.hooks.has(point) {
         return true;
@@ -69,18 +68,9 @@ fn reclaim_hook(snap: &Snapshot4, lease: &mut Lease4, declined: bool, remove: bo
             .with(arg::LEASE4, Slot::Lease4Mut(lease))
             .with(arg::REMOVE_LEASE, Slot::Bool(remove, false))
     };
-    let skipped = matches!(
-        snap.hooks
-            .call(point, &mut args, &mut RequestContext::new()),
-        Called::Skip
-    );
-    if skipped {
-        let id = if declined {
-            "DHCPSRV_HOOK_LEASE4_RECOVER_SKIP"
-        } else {
-            "DHCPSRV_HOOK_LEASE4_EXPIRE_SKIP"
-        };
-        tracing::debug!(target: "kea-dhcp4.hooks", id, "reclamation skipped by a plugin");
+    let allowed = crate::callouts::reclaim_allowed(&snap.hooks, point, &mut args);
+    if !allowed {
+        tracing::debug!(target: "kea-dhcp4.hooks", id = skip_id, "reclamation skipped by a plugin");
     }
-    !skipped
+    allowed
 }

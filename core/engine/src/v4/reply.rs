@@ -70,7 +70,11 @@ pub(crate) fn finish(
     }
     r.options
         .insert(code::SUBNET_MASK, &subnet.netmask().octets());
-    scopes.fill(query.options.parameter_request_list(), &mut r.options);
+    scopes.fill(
+        query.options.parameter_request_list(),
+        query.options.get(code::VIVSO),
+        &mut r.options,
+    );
 }
 
 /// The server identifier for a reply: a configured `dhcp-server-identifier`, else the receiving address (V4-072, V4-073).

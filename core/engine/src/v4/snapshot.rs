@@ -44,7 +44,7 @@ pub(crate) struct SubnetState {
     pub(crate) cursor: AtomicU64,
     pub(crate) stats: SubnetStats4,
     /// `hostname-char-set`, compiled.
-    pub(crate) char_set: super::hostname::CharSet,
+    pub(crate) char_set: crate::hostname::CharSet,
 }
 
 impl SubnetState {
@@ -87,6 +87,8 @@ pub struct Snapshot4 {
     pub stats: GlobalStats4,
     /// The plugins loaded for this configuration (none until the server sets them).
     pub hooks: Arc<ruru_hooks::HookSet>,
+    /// Addresses exchanges are working on, which lease commands leave alone (LC-021).
+    pub busy: crate::Busy,
 }
 
 impl Snapshot4 {
@@ -135,7 +137,7 @@ impl Snapshot4 {
                     hosts: HostIndex::build(&s.reservations),
                     family,
                     cursor: AtomicU64::new(0),
-                    char_set: super::hostname::CharSet::of(&s.ddns),
+                    char_set: crate::hostname::CharSet::of(&s.ddns),
                     stats,
                     pools,
                 }
@@ -170,6 +172,7 @@ impl Snapshot4 {
             subnets,
             configured_server_ids,
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
+            busy: crate::Busy::default(),
         }
     }
 
@@ -216,8 +219,8 @@ impl Snapshot4 {
                 }
             }
         }
-        let declined: i64 = self.subnets.iter().map(|s| s.stats.declined.get()).sum();
-        self.stats.declined.set(declined);
+        let declined: i128 = self.subnets.iter().map(|s| s.stats.declined.get()).sum();
+        self.stats.declined.set_wide(declined);
         Ok(())
     }
 }

@@ -129,6 +129,10 @@ impl<'a> Query6<'a> {
             Some((h, s)) => (Some(*h), *s),
             None => (None, 0),
         };
+        let (fqdn_fwd, fqdn_rev) = match &self.fqdn {
+            Some(f) => self.fqdn_flags(f).directions(),
+            None => (false, false),
+        };
         Lease6 {
             address: pick.addr,
             prefix_len: pick.len,
@@ -140,14 +144,61 @@ impl<'a> Query6<'a> {
             cltt: self.now,
             subnet_id: subnet.id,
             pool_id,
-            fqdn_fwd: false,
-            fqdn_rev: false,
-            hostname: self.hostname(),
+            fqdn_fwd,
+            fqdn_rev,
+            hostname: self.hostname_for((t == LeaseType::Na).then_some(pick.addr)),
             hwaddr,
             hwaddr_source,
             state: LeaseState::Default,
             user_context: None,
         }
+    }
+
+    /// The client's stored lease, answered with its remaining lifetimes instead of being rewritten,
+    /// when caching allows it (V6-082): same subnet and host name, no shorter lifetimes than stored.
+    pub(super) fn reused(&self, old: &Lease6, new: &Lease6) -> Option<Lease6> {
+        let si = self.snap.subnet_by_id(old.subnet_id)?;
+        let s = &self.snap.config.subnets[si];
+        if old.state != LeaseState::Default
+            || old.is_expired(self.now)
+            || new.subnet_id != old.subnet_id
+            || new.valid_lifetime < old.valid_lifetime
+            || new.preferred_lifetime < old.preferred_lifetime
+            || new.hostname != old.hostname
+            || !crate::cache::reusable(
+                s.cache_threshold,
+                s.cache_max_age,
+                old.cltt,
+                old.valid_lifetime,
+                self.now,
+            )
+        {
+            return None;
+        }
+        let age = u32::try_from(self.now.saturating_sub(old.cltt)).unwrap_or(u32::MAX);
+        let mut kept = old.clone();
+        if old.valid_lifetime != u32::MAX {
+            kept.valid_lifetime = old.valid_lifetime.saturating_sub(age);
+        }
+        if old.preferred_lifetime != u32::MAX {
+            kept.preferred_lifetime = old.preferred_lifetime.saturating_sub(age);
+        }
+        let (global, subnet, id) = match old.lease_type {
+            LeaseType::Pd => (
+                &self.snap.stats.pd_reuses,
+                &self.snap.subnets[si].stats.pd_reuses,
+                "DHCP6_PD_LEASE_REUSE",
+            ),
+            _ => (
+                &self.snap.stats.na_reuses,
+                &self.snap.subnets[si].stats.na_reuses,
+                "DHCP6_LEASE_REUSE",
+            ),
+        };
+        global.inc();
+        subnet.inc();
+        tracing::debug!(target: "kea-dhcp6.leases", id, address = %old.address, valid = kept.valid_lifetime, "lease reused from cache");
+        Some(kept)
     }
 
     /// Writes `lease`, replacing what `avail` found; `None` if another worker took it first.
@@ -202,7 +253,7 @@ impl<'a> Query6<'a> {
     /// Lists the client's leases that are no longer appropriate with zero lifetimes and, when the
     /// exchange commits, removes them (V6-038, V6-117: `ALLOC_ENGINE_V6_REVOKED_*`).
     pub(super) async fn revoke<S: LeaseStore6>(
-        &self,
+        &mut self,
         store: &S,
         revoked: &[Lease6],
         mode: Mode,
@@ -236,6 +287,7 @@ impl<'a> Query6<'a> {
                     self.snap.count_unassigned(l);
                 }
                 tracing::info!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_REVOKED_ADDR_LEASE", address = %l.address, "lease revoked");
+                self.deleted.push(l.clone());
             }
         }
         Ok(())

@@ -12,6 +12,8 @@ pub(crate) struct ClientIds6<'a> {
     pub(crate) duid: &'a [u8],
     /// The hardware address found by `mac-sources` (V6-084), without its type.
     pub(crate) hw: Option<&'a [u8]>,
+    /// The flex-id a plugin computed (`host6_identifier`), if any.
+    pub(crate) flex: Option<&'a [u8]>,
 }
 
 impl<'a> ClientIds6<'a> {
@@ -19,6 +21,7 @@ impl<'a> ClientIds6<'a> {
         match t {
             HostIdType::Duid => Some(self.duid).filter(|d| !d.is_empty()),
             HostIdType::HwAddress => self.hw,
+            HostIdType::FlexId => self.flex,
             _ => None,
         }
     }
@@ -100,6 +103,7 @@ mod tests {
         let ids = ClientIds6 {
             duid: &[0, 3, 0, 1, 1, 2, 3, 4, 5, 6],
             hw: Some(&[1, 2, 3, 4, 5, 6]),
+            flex: None,
         };
         let order = [HostIdType::HwAddress, HostIdType::Duid];
         assert_eq!(idx.find(&ids, &order), Some(0));

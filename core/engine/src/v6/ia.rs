@@ -6,7 +6,10 @@ use super::grant::Hint;
 use super::lifetimes::tee_times;
 use super::process::Query6;
 use super::{DropReason6, Outcome6};
+use crate::callouts::{self, Step};
 use ruru_config::OptionSet;
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Point, Slot};
 use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
 use ruru_proto::v6::{
     code, status, Ia, IaAddr, IaPrefix, MessageType, OptionValue, Options6, StatusCode,
@@ -120,18 +123,25 @@ fn ia_code(t: LeaseType) -> u16 {
     }
 }
 
-/// The IAs of a query, in order, with their types.
-fn ias(pkt: &ruru_proto::v6::Packet6) -> Vec<(LeaseType, Ia)> {
+/// One IA of a query: its type, its decoded form and its payload as received.
+pub(super) struct QueryIa<'p> {
+    pub(super) t: LeaseType,
+    pub(super) ia: Ia,
+    pub(super) raw: &'p [u8],
+}
+
+/// The IAs of a query, in order.
+fn ias(pkt: &ruru_proto::v6::Packet6) -> Vec<QueryIa<'_>> {
     pkt.message
         .options
         .iter()
-        .filter_map(|(c, data)| {
+        .filter_map(|(c, raw)| {
             let t = match c {
                 code::IA_NA => LeaseType::Na,
                 code::IA_PD => LeaseType::Pd,
                 _ => return None,
             };
-            Ia::decode(data).ok().map(|ia| (t, ia))
+            Ia::decode(raw).ok().map(|ia| QueryIa { t, ia, raw })
         })
         .collect()
 }
@@ -155,6 +165,7 @@ impl<'a> Query6<'a> {
             reply.message.options.push(code::RAPID_COMMIT, &[]);
         }
         let mode = if rapid { Mode::Commit } else { Mode::Offer };
+        self.advertising = !rapid;
         let pools = self.serve_ias(store, &mut reply, mode).await?;
         Ok(self.finish(reply, pools))
     }
@@ -175,8 +186,7 @@ impl<'a> Query6<'a> {
         store: &S,
     ) -> Result<Outcome6, StoreError> {
         let rebind = self.pkt.message.msg_type == MessageType::Rebind;
-        if rebind && self.subnet.is_none() && ias(self.pkt).iter().any(|(t, _)| *t == LeaseType::Pd)
-        {
+        if rebind && self.subnet.is_none() && ias(self.pkt).iter().any(|q| q.t == LeaseType::Pd) {
             return Ok(Outcome6::Drop(DropReason6::RebindNoSubnet));
         }
         let mut reply = self.answer(MessageType::Reply);
@@ -196,11 +206,11 @@ impl<'a> Query6<'a> {
     ) -> Result<Vec<&'a OptionSet>, StoreError> {
         let mut used = Vec::new();
         let mut pools = Vec::new();
-        for (t, ia) in ias(self.pkt) {
+        for q in ias(self.pkt) {
             let answer = self
-                .serve_ia(store, t, &ia, mode, &mut used, &mut pools)
+                .serve_ia(store, &q, mode, &mut used, &mut pools)
                 .await?;
-            let _ = reply.message.options.push_typed(ia_code(t), &answer);
+            let _ = reply.message.options.push_typed(ia_code(q.t), &answer);
         }
         Ok(pools)
     }
@@ -252,12 +262,12 @@ impl<'a> Query6<'a> {
     async fn serve_ia<S: LeaseStore6>(
         &mut self,
         store: &S,
-        t: LeaseType,
-        ia: &Ia,
+        q: &QueryIa<'_>,
         mode: Mode,
         used: &mut Vec<Ipv6Addr>,
         pools: &mut Vec<&'a OptionSet>,
     ) -> Result<Ia, StoreError> {
+        let (t, ia) = (q.t, &q.ia);
         let none_status = match (mode, t) {
             (Mode::Extend { .. }, _) => (status::NO_BINDING, "No binding for this IA."),
             (_, LeaseType::Pd) => (status::NO_PREFIX_AVAIL, "No prefixes available."),
@@ -331,18 +341,33 @@ impl<'a> Query6<'a> {
                     }
                 }
             };
-            let lease = self.lease_for(t, ia.iaid, &pick, hint);
+            let mut lease = self.lease_for(t, ia.iaid, &pick, hint);
+            match self.lease_hook(q, mode, &pick, &mut lease).await {
+                Hooked::Go => {}
+                // HK-124: the plugin refused this lease; the IA gets none.
+                Hooked::Refused => break None,
+                // HK-125, HK-126: not extended; the client is told what it already has.
+                Hooked::Kept => match pick.avail {
+                    Avail6::Ours(old) => break Some((pick.subnet, old, false)),
+                    _ => break None,
+                },
+            }
             if mode == Mode::Offer {
-                break Some((pick.subnet, lease));
+                break Some((pick.subnet, lease, false));
+            }
+            if let Avail6::Ours(old) = &pick.avail {
+                if let Some(kept) = self.reused(old, &lease) {
+                    break Some((pick.subnet, kept, false));
+                }
             }
             match self.commit(store, lease, pick.avail).await? {
-                Some(l) => break Some((pick.subnet, l)),
+                Some(l) => break Some((pick.subnet, l, true)),
                 // Another worker took it first: pick again.
                 None if attempts < 4 => continue,
                 None => break None,
             }
         };
-        let Some((lsi, lease)) = granted else {
+        let Some((lsi, lease, written)) = granted else {
             let mut answer = ia_status(ia.iaid, none_status.0, none_status.1);
             if let Mode::Extend { .. } = mode {
                 self.revoke(store, &revoked, mode, &mut answer.options)
@@ -355,6 +380,9 @@ impl<'a> Query6<'a> {
             self.subnet = Some(lsi);
         }
         used.push(lease.address);
+        if t == LeaseType::Na && self.first_na.is_none() && lease.valid_lifetime > 0 {
+            self.first_na = Some(lease.address);
+        }
         let mut answer = Ia {
             iaid: ia.iaid,
             t1: 0,
@@ -375,8 +403,16 @@ impl<'a> Query6<'a> {
             (lease.preferred_lifetime, lease.valid_lifetime),
             extra,
         );
-        if let Some((_, opts, _)) = self.pool_at(lsi, t, lease.address, lease.prefix_len) {
+        if let Some((pi, opts, _)) = self.pool_at(lsi, t, lease.address, lease.prefix_len) {
             pools.push(opts);
+            let s = &self.snap.config.subnets[lsi];
+            let requires: &[String] = match t {
+                LeaseType::Pd => &s.pd_pools[pi].require_client_classes,
+                _ => &s.pools[pi].require_client_classes,
+            };
+            if !requires.is_empty() {
+                self.pool_requires.push(requires);
+            }
         }
         if let Mode::Extend { .. } = mode {
             self.revoke(store, &revoked, mode, &mut answer.options)
@@ -392,9 +428,73 @@ impl<'a> Query6<'a> {
         let (t1, t2) = tee_times(subnet, lease.preferred_lifetime);
         answer.t1 = t1;
         answer.t2 = t2;
-        if mode != Mode::Offer {
+        if written {
             self.committed.push(lease);
         }
         Ok(answer)
     }
+
+    /// `lease6_select` for a new lease (HK-124), or `lease6_renew`/`lease6_rebind` when a RENEW or
+    /// REBIND extends the client's own (HK-125, HK-126). The lease is writable.
+    async fn lease_hook(
+        &self,
+        q: &QueryIa<'_>,
+        mode: Mode,
+        pick: &Pick,
+        lease: &mut Lease6,
+    ) -> Hooked {
+        let hooks = &self.snap.hooks;
+        let extending = match (&pick.avail, mode) {
+            (Avail6::Ours(old), Mode::Extend { rebind }) => Some((old, rebind)),
+            _ => None,
+        };
+        let point = match extending {
+            Some((_, false)) => Point::Lease6Renew,
+            Some((_, true)) => Point::Lease6Rebind,
+            None if matches!(pick.avail, Avail6::Ours(_)) => return Hooked::Go,
+            None => Point::Lease6Select,
+        };
+        if !hooks.has(point) {
+            return Hooked::Go;
+        }
+        let subnet = &self.snap.config.subnets[pick.subnet];
+        let ia_name = if q.t == LeaseType::Pd {
+            arg::IA_PD
+        } else {
+            arg::IA_NA
+        };
+        let mut args = Args::new().with(arg::QUERY6, Slot::Pkt6(self.pkt));
+        args = match extending {
+            Some(_) => args
+                .with(arg::LEASE6, Slot::Lease6Mut(lease))
+                .with(ia_name, Slot::Bytes(q.raw)),
+            None => args
+                .with(arg::SUBNET6, Slot::Subnet6(Some(subnet)))
+                .with(arg::FAKE_ALLOCATION, Slot::Bool(mode == Mode::Offer, false))
+                .with(arg::LEASE6, Slot::Lease6Mut(lease)),
+        };
+        if callouts::run(hooks, point, &mut args, self.ctx).await != Step::Skip {
+            return Hooked::Go;
+        }
+        match extending {
+            Some((old, _)) => {
+                tracing::debug!(target: "kea-dhcp6.hooks", id = "DHCPSRV_HOOK_LEASE6_EXTEND_SKIP", address = %old.address, "lease not extended: a plugin said skip");
+                Hooked::Kept
+            }
+            None => {
+                tracing::debug!(target: "kea-dhcp6.hooks", id = "DHCPSRV_HOOK_LEASE6_SELECT_SKIP", address = %pick.addr, "lease not assigned: a plugin said skip");
+                Hooked::Refused
+            }
+        }
+    }
+}
+
+/// What the plugins decided about one IA's lease.
+enum Hooked {
+    /// Proceed with the lease as the plugins left it.
+    Go,
+    /// `lease6_select` said SKIP: no lease for this IA.
+    Refused,
+    /// `lease6_renew`/`lease6_rebind` said SKIP: the stored lease stays as it was.
+    Kept,
 }

@@ -17,10 +17,12 @@ mod process;
 mod reclaim;
 mod release;
 mod select;
+mod sending;
 mod snapshot;
 mod stats;
 #[cfg(test)]
 mod tests;
+mod view;
 
 pub use crate::reclaim::{ReclaimLimits, ReclaimReport};
 pub use lease_admin::LeaseAdmin6;
@@ -66,6 +68,8 @@ pub enum DropReason6 {
     BadFqdn,
     /// A plugin asked for the drop; not counted as a receive drop.
     Hook(&'static str),
+    /// A park-capable point's parking lot was full (HK-065); counted.
+    ParkingLotFull(&'static str),
 }
 
 impl DropReason6 {
@@ -80,7 +84,7 @@ impl DropReason6 {
             DropReason6::RebindNoSubnet => "DHCP6_PACKET_DROP_REBIND_NO_SUBNET",
             DropReason6::NothingToConfirm => "DHCP6_PACKET_DROP_CONFIRM_NO_ADDRESS",
             DropReason6::BadFqdn => "DHCP6_PACKET_DROP_PARSE_FAIL",
-            DropReason6::Hook(id) => id,
+            DropReason6::Hook(id) | DropReason6::ParkingLotFull(id) => id,
         }
     }
 

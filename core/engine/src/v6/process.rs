@@ -6,14 +6,20 @@ use super::hosts::ClientIds6;
 use super::options::Scopes6;
 use super::select::select_subnet;
 use super::snapshot::Snapshot6;
+use super::view::Query6View;
 use super::{DropReason6, Ingress6, Outcome6};
-use crate::classes::Classes;
+use crate::callouts::{self, Step};
+use crate::classes::{Classes, Phase};
+use crate::hostname;
 use ruru_config::{ClientClass6, Host6, HostIdType};
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Point, RequestContext, Slot};
 use ruru_lease::{HwAddr, Lease6, LeaseStore6, StoreError};
 use ruru_proto::v6::{
     code, status, ClientFqdn, MessageType, Packet6, StatusCode, FLAG_N, FLAG_O, FLAG_S,
 };
 use std::net::SocketAddrV6;
+use std::sync::Mutex;
 
 /// Handles one parsed message at time `now` (Unix seconds). Counts the per-type statistics and drops;
 /// `pkt6-received`, parse failures and sent counters belong to the transport.
@@ -24,7 +30,47 @@ pub async fn process<S: LeaseStore6>(
     ing: &Ingress6,
     now: u64,
 ) -> Result<Outcome6, StoreError> {
-    let out = dispatch(snap, store, pkt, ing, now).await?;
+    let ctx = Mutex::new(RequestContext::new());
+    callouts::in_context(&snap.hooks, &ctx, handle(snap, store, pkt, ing, now, &ctx)).await
+}
+
+async fn handle<S: LeaseStore6>(
+    snap: &Snapshot6,
+    store: &S,
+    pkt: &Packet6,
+    ing: &Ingress6,
+    now: u64,
+    ctx: &Mutex<RequestContext>,
+) -> Result<Outcome6, StoreError> {
+    let received;
+    let pkt = if snap.hooks.has(Point::Pkt6Receive) {
+        // HK-121: the query is writable; SKIP and DROP both discard it.
+        let mut q = pkt.clone();
+        let mut args = Args::new().with(arg::QUERY6, Slot::Pkt6Mut(&mut q));
+        if callouts::run(&snap.hooks, Point::Pkt6Receive, &mut args, ctx).await != Step::Continue {
+            return Ok(Outcome6::Drop(DropReason6::Hook(
+                "DHCP6_HOOK_PACKET_RCVD_SKIP",
+            )));
+        }
+        drop(args);
+        received = q;
+        &received
+    } else {
+        pkt
+    };
+    let mut deleted = Vec::new();
+    let mut out = dispatch(snap, store, pkt, ing, now, ctx, &mut deleted).await?;
+    if !snap.hooks.is_empty() {
+        // LC-021: while plugins may hold the exchange (a park), its leases are not for commands.
+        let _held: Vec<_> = match &out {
+            Outcome6::Reply { committed, .. } => committed
+                .iter()
+                .map(|l| snap.busy.hold(l.address.into()))
+                .collect(),
+            Outcome6::Drop(_) => Vec::new(),
+        };
+        out = super::sending::after_processing(snap, pkt, out, &deleted, ctx).await;
+    }
     if let Outcome6::Drop(reason) = out {
         if reason.counted() {
             snap.stats.receive_drop.inc();
@@ -69,6 +115,8 @@ async fn dispatch<S: LeaseStore6>(
     pkt: &Packet6,
     ing: &Ingress6,
     now: u64,
+    ctx: &Mutex<RequestContext>,
+    deleted: &mut Vec<Lease6>,
 ) -> Result<Outcome6, StoreError> {
     let st = &snap.stats;
     let t = pkt.message.msg_type;
@@ -84,7 +132,8 @@ async fn dispatch<S: LeaseStore6>(
         MessageType::Reply => st.reply_received.inc(),
         MessageType::Dhcpv4Query => st.dhcpv4_query_received.inc(),
         MessageType::Dhcpv4Response => st.dhcpv4_response_received.inc(),
-        MessageType::Confirm => {}
+        MessageType::Confirm => st.confirm_received.inc(),
+        MessageType::Reconfigure => st.reconfigure_received.inc(),
         _ => st.unknown_received.inc(),
     }
     let query = matches!(
@@ -119,14 +168,14 @@ async fn dispatch<S: LeaseStore6>(
             return Ok(Outcome6::Drop(DropReason6::ServerIdMismatch));
         }
     }
-    let mut q = match Query6::new(snap, pkt, ing, now) {
+    let mut q = match Query6::new(snap, pkt, ing, now, ctx).await {
         Ok(q) => q,
         Err(reason) => return Ok(Outcome6::Drop(reason)),
     };
     if q.classes.contains("DROP") {
         return Ok(Outcome6::Drop(DropReason6::DropClass));
     }
-    match t {
+    let out = match t {
         MessageType::Solicit => q.solicit(store).await,
         MessageType::Request => q.request(store).await,
         MessageType::Renew | MessageType::Rebind => q.extend(store).await,
@@ -134,7 +183,9 @@ async fn dispatch<S: LeaseStore6>(
         MessageType::Decline => q.decline(store).await,
         MessageType::Confirm => Ok(q.confirm()),
         _ => Ok(q.information()),
-    }
+    };
+    *deleted = std::mem::take(&mut q.deleted);
+    out
 }
 
 /// One query being processed, with what has been learnt about it so far.
@@ -149,18 +200,30 @@ pub(super) struct Query6<'a> {
     pub(super) classes: Classes<'a>,
     pub(super) subnet: Option<usize>,
     pub(super) host: Option<&'a Host6>,
-    /// The client's option 39, if sent.
+    /// The client's option 39, if sent, or the empty one `ddns-replace-client-name` stands in for it
+    /// (V6-167).
     pub(super) fqdn: Option<ClientFqdn>,
+    /// The first address granted to an IA_NA: what a generated name is made from (V6-168).
+    pub(super) first_na: Option<std::net::Ipv6Addr>,
+    /// An ADVERTISE is being built: no name is generated for it (V6-168).
+    pub(super) advertising: bool,
+    /// `require-client-classes` of the pools and pd-pools the granted leases came from (V6-158).
+    pub(super) pool_requires: Vec<&'a [String]>,
     /// Leases written for this query.
     pub(super) committed: Vec<Lease6>,
+    /// Leases this query released or revoked (`deleted_leases6`).
+    pub(super) deleted: Vec<Lease6>,
+    /// The plugins' per-request context.
+    pub(super) ctx: &'a Mutex<RequestContext>,
 }
 
 impl<'a> Query6<'a> {
-    fn new(
+    async fn new(
         snap: &'a Snapshot6,
         pkt: &'a Packet6,
         ing: &'a Ingress6,
         now: u64,
+        ctx: &'a Mutex<RequestContext>,
     ) -> Result<Self, DropReason6> {
         let fqdn = match pkt.message.options.typed::<ClientFqdn>(code::CLIENT_FQDN) {
             Some(Ok(f)) => Some(f),
@@ -179,21 +242,133 @@ impl<'a> Query6<'a> {
             subnet: None,
             host: None,
             fqdn,
+            first_na: None,
+            advertising: false,
+            pool_requires: Vec::new(),
             committed: Vec::new(),
+            deleted: Vec::new(),
+            ctx,
         };
+        // V6-157: tests independent of KNOWN/UNKNOWN, then the DROP class, before subnet selection.
+        q.classify(Phase::Early);
+        if q.classes.contains("DROP") {
+            return Err(DropReason6::DropClass);
+        }
         q.subnet = select_subnet(snap, pkt, ing, &q.classes);
-        q.find_host();
+        q.subnet_hook().await?;
+        q.find_host().await;
+        q.stand_in_fqdn();
         Ok(q)
     }
 
+    /// With updates on and `ddns-replace-client-name` `always` or `when-not-present`, a query without
+    /// option 39 is handled as if it carried an empty one with S set, so the answer names the client
+    /// (V6-167).
+    fn stand_in_fqdn(&mut self) {
+        if self.fqdn.is_some() || !self.updates_on() {
+            return;
+        }
+        let Some(si) = self.subnet else { return };
+        if matches!(
+            self.snap.config.subnets[si].ddns.replace_client_name,
+            ruru_config::ReplaceClientName::Always | ruru_config::ReplaceClientName::WhenNotPresent
+        ) {
+            self.fqdn = Some(ClientFqdn {
+                flags: FLAG_S,
+                name: String::new(),
+            });
+        }
+    }
+
+    /// The server's answer to option 39 (V6-166), the rule both families share.
+    pub(super) fn fqdn_flags(&self, client: &ClientFqdn) -> hostname::FqdnAnswer {
+        let updates = self.updates_on();
+        match self.subnet {
+            Some(si) => hostname::FqdnAnswer::new(
+                &self.snap.config.subnets[si].ddns,
+                updates,
+                client.flags & FLAG_S != 0,
+                client.flags & FLAG_N != 0,
+            ),
+            None => hostname::FqdnAnswer {
+                s: false,
+                o: client.flags & FLAG_S != 0,
+                n: true,
+            },
+        }
+    }
+
+    /// Whether the server would update DNS for this client (`enable-updates` and `ddns-send-updates`).
+    fn updates_on(&self) -> bool {
+        self.snap.config.dhcp_ddns.enable_updates
+            && self
+                .subnet
+                .is_some_and(|si| self.snap.config.subnets[si].ddns.send_updates)
+    }
+
+    /// `subnet6_select` (HK-122): plugins may replace the subnet or, with SKIP, leave the client
+    /// without one; DROP drops; the point may park.
+    async fn subnet_hook(&mut self) -> Result<(), DropReason6> {
+        let snap = self.snap;
+        if !snap.hooks.has(Point::Subnet6Select) {
+            return Ok(());
+        }
+        let all = &snap.config.subnets[..];
+        let mut args = Args::new()
+            .with(arg::QUERY6, Slot::Pkt6(self.pkt))
+            .with(
+                arg::SUBNET6,
+                Slot::SubnetChoice6 {
+                    chosen: self.subnet,
+                    all,
+                },
+            )
+            .with(arg::SUBNET6_COLLECTION, Slot::Subnets6(all));
+        match callouts::run(&snap.hooks, Point::Subnet6Select, &mut args, self.ctx).await {
+            Step::Continue => self.subnet = args.chosen_subnet(arg::SUBNET6).flatten(),
+            Step::Skip => self.subnet = None,
+            Step::Drop => return Err(DropReason6::Hook("DHCP6_HOOK_SUBNET6_SELECT_DROP")),
+            Step::LotFull => {
+                return Err(DropReason6::ParkingLotFull(
+                    "DHCP6_HOOK_SUBNET6_SELECT_PARKING_LOT_FULL",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// `host6_identifier` (HK-123): the flex-id a plugin derives from the query, when `flex-id` is
+    /// among the host reservation identifiers.
+    async fn flex_id_hook(&self, order: &[HostIdType]) -> Option<Vec<u8>> {
+        if !order.contains(&HostIdType::FlexId) || !self.snap.hooks.has(Point::Host6Identifier) {
+            return None;
+        }
+        let mut args = Args::new()
+            .with(arg::QUERY6, Slot::Pkt6(self.pkt))
+            .with(arg::ID_TYPE, Slot::U64(FLEX_ID, true))
+            .with(arg::ID_VALUE, Slot::BytesOut(Vec::new()));
+        let step = callouts::run(
+            &self.snap.hooks,
+            Point::Host6Identifier,
+            &mut args,
+            self.ctx,
+        )
+        .await;
+        let id = args.bytes(arg::ID_VALUE).unwrap_or_default();
+        (step == Step::Continue && args.u64(arg::ID_TYPE) == Some(FLEX_ID) && !id.is_empty())
+            .then(|| id.to_vec())
+    }
+
     /// Host lookup (V6-114, V6-115, V6-131): the selected subnet's family in order, then the global list.
-    fn find_host(&mut self) {
+    async fn find_host(&mut self) {
         let cfg = &self.snap.config;
+        let order: &[HostIdType] = &cfg.host_reservation_identifiers;
+        let flex = self.flex_id_hook(order).await;
         let ids = ClientIds6 {
             duid: self.duid,
             hw: self.hw.as_ref().map(|(h, _)| h.as_bytes()),
+            flex: flex.as_deref(),
         };
-        let order: &[HostIdType] = &cfg.host_reservation_identifiers;
         let mut found = None;
         if let Some(si) = self.subnet {
             for &m in &self.snap.subnets[si].family {
@@ -228,6 +403,39 @@ impl<'a> Query6<'a> {
         self.host = found;
         self.classes
             .set_host(found.map(|h| h.client_classes.as_slice()));
+        self.classify(Phase::Late);
+    }
+
+    /// Evaluates the class tests of `phase` (V6-157).
+    fn classify(&mut self, phase: Phase) {
+        let view = Query6View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        let defined = &self.snap.config.client_classes;
+        self.classes.evaluate(defined, phase, &view);
+    }
+
+    /// After allocation: the classes required by the network, the subnet and the pools of the granted
+    /// leases, in that order (V6-158).
+    fn require_classes(&mut self) {
+        let Some(si) = self.subnet else { return };
+        let cfg = &self.snap.config;
+        let s = &cfg.subnets[si];
+        let network = s
+            .shared_network
+            .map(|n| &cfg.shared_networks[n].require_client_classes);
+        let pools = std::mem::take(&mut self.pool_requires);
+        let names = network
+            .into_iter()
+            .flatten()
+            .chain(&s.require_client_classes)
+            .chain(pools.into_iter().flatten());
+        let view = Query6View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        self.classes.require(&cfg.client_classes, names, &view);
     }
 
     /// The configured classes of the client, in priority order.
@@ -273,6 +481,7 @@ impl<'a> Query6<'a> {
         mut reply: Packet6,
         pool_options: Vec<&'a ruru_config::OptionSet>,
     ) -> Outcome6 {
+        self.require_classes();
         let cfg: &'a ruru_config::Dhcp6Config = &self.snap.config;
         let subnet = self.subnet.map(|si| &cfg.subnets[si]);
         let scopes = Scopes6 {
@@ -324,40 +533,46 @@ impl<'a> Query6<'a> {
     /// or the reserved hostname; flags say whether the server updates DNS.
     pub(super) fn answer_fqdn(&self) -> Option<ClientFqdn> {
         let client = self.fqdn.as_ref()?;
-        let subnet = self.subnet.map(|si| &self.snap.config.subnets[si]);
-        let updates = self.snap.config.dhcp_ddns.enable_updates
-            && subnet.is_some_and(|s| s.ddns.send_updates);
-        let client_s = client.flags & FLAG_S != 0;
-        let flags = if !updates {
-            FLAG_N | if client_s { FLAG_O } else { 0 }
-        } else if client.flags & FLAG_N != 0 && !subnet.is_some_and(|s| s.ddns.override_no_update) {
-            FLAG_N
-        } else if !client_s && subnet.is_some_and(|s| s.ddns.override_client_update) {
-            FLAG_S | FLAG_O
-        } else {
-            FLAG_S
-        };
+        let a = self.fqdn_flags(client);
+        let flags = if a.s { FLAG_S } else { 0 }
+            | if a.o { FLAG_O } else { 0 }
+            | if a.n { FLAG_N } else { 0 };
         Some(ClientFqdn {
             flags,
             name: self.hostname(),
         })
     }
 
-    /// The name recorded in leases: the reservation's, else the client's lower-cased, qualified with
-    /// `ddns-qualifying-suffix` and ending in a dot (V6-121, V6-169); empty without option 39.
-    pub(super) fn hostname(&self) -> String {
+    /// The name recorded in leases and answered in option 39 (V6-121, V6-167..V6-170): the
+    /// reservation's; else a generated one (`ddns-replace-client-name`) from the first IA_NA address,
+    /// `addr` standing in while that IA is served, never in an ADVERTISE; else the client's, scrubbed,
+    /// lower-cased and qualified with the trailing dot. Empty without option 39.
+    pub(super) fn hostname_for(&self, addr: Option<std::net::Ipv6Addr>) -> String {
         let Some(client) = self.fqdn.as_ref() else {
             return String::new();
         };
-        let suffix = self
-            .subnet
-            .map(|si| self.snap.config.subnets[si].ddns.qualifying_suffix.as_str())
-            .unwrap_or("");
-        let name = self
-            .host
-            .and_then(|h| h.hostname.clone())
-            .unwrap_or_else(|| client.name.to_ascii_lowercase());
-        qualify(&name, suffix)
+        let Some(si) = self.subnet else {
+            return hostname::fully_qualified(&client.name, "");
+        };
+        let ddns = &self.snap.config.subnets[si].ddns;
+        if let Some(reserved) = self.host.and_then(|h| h.hostname.as_deref()) {
+            return hostname::fully_qualified(reserved, &ddns.qualifying_suffix);
+        }
+        let named = hostname::client_name(ddns, &self.snap.subnets[si].char_set, &client.name);
+        if hostname::generates(ddns.replace_client_name, named.is_some()) {
+            return match self.first_na.or(addr) {
+                Some(a) if !self.advertising => hostname::generated6(ddns, a),
+                _ => String::new(),
+            };
+        }
+        named.map_or_else(String::new, |n| {
+            hostname::fully_qualified(&n, &ddns.qualifying_suffix)
+        })
+    }
+
+    /// [`Self::hostname_for`] once the IAs are served.
+    pub(super) fn hostname(&self) -> String {
+        self.hostname_for(None)
     }
 
     /// CONFIRM (V6-042): Success when the selected subnet holds every listed address, else NotOnLink.
@@ -404,19 +619,5 @@ impl<'a> Query6<'a> {
     }
 }
 
-/// `name` lower-cased, completed with `suffix` when partial, with the trailing dot; empty stays empty.
-fn qualify(name: &str, suffix: &str) -> String {
-    if name.is_empty() {
-        return String::new();
-    }
-    let name = name.to_ascii_lowercase();
-    if name.ends_with('.') {
-        return name;
-    }
-    let suffix = suffix.trim_matches('.');
-    if suffix.is_empty() {
-        format!("{name}.")
-    } else {
-        format!("{name}.{suffix}.")
-    }
-}
+/// Kea's identifier type code for flex-id (`host6_identifier`'s `id_type`).
+const FLEX_ID: u64 = 4;

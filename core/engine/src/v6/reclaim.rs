@@ -2,7 +2,9 @@
 
 use super::snapshot::Snapshot6;
 use crate::reclaim::{ReclaimLimits, ReclaimReport};
-use ruru_lease::{LeaseState, LeaseStore6, StoreError};
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Point, Slot};
+use ruru_lease::{Lease6, LeaseState, LeaseStore6, StoreError};
 use std::time::Instant;
 
 /// Reclaims leases expired at `now`, oldest first, within `limits`.
@@ -26,6 +28,10 @@ pub async fn reclaim<S: LeaseStore6>(
             break;
         }
         let declined = lease.state == LeaseState::Declined;
+        if !reclaim_hook(snap, &mut lease, declined, limits.remove || declined) {
+            // A plugin reclaimed it itself (lease6_expire) or keeps it declined (lease6_recover).
+            continue;
+        }
         // A released lease left the assigned counts when it was released; it only changes state here
         // (and counts as reclaimed, V6-095).
         if lease.state == LeaseState::Released {
@@ -47,4 +53,28 @@ pub async fn reclaim<S: LeaseStore6>(
         report.reclaimed += 1;
     }
     Ok(report)
+}
+
+/// `lease6_expire` (HK-133) or, for a declined lease leaving probation, `lease6_recover` (HK-134).
+fn reclaim_hook(snap: &Snapshot6, lease: &mut Lease6, declined: bool, remove: bool) -> bool {
+    let (point, skip_id) = if declined {
+        (Point::Lease6Recover, "DHCPSRV_HOOK_LEASE6_RECOVER_SKIP")
+    } else {
+        (Point::Lease6Expire, "DHCPSRV_HOOK_LEASE6_EXPIRE_SKIP")
+    };
+    if !snap.hooks.has(point) {
+        return true;
+    }
+    let mut args = if declined {
+        Args::new().with(arg::LEASE6, Slot::Lease6(lease))
+    } else {
+        Args::new()
+            .with(arg::LEASE6, Slot::Lease6Mut(lease))
+            .with(arg::REMOVE_LEASE, Slot::Bool(remove, false))
+    };
+    let allowed = crate::callouts::reclaim_allowed(&snap.hooks, point, &mut args);
+    if !allowed {
+        tracing::debug!(target: "kea-dhcp6.hooks", id = skip_id, "reclamation skipped by a plugin");
+    }
+    allowed
 }

@@ -1,7 +1,10 @@
 //! RELEASE (V6-040) and DECLINE (V6-041): per IA, the client gives back or refuses what it holds.
 
 use super::process::Query6;
-use super::Outcome6;
+use super::{DropReason6, Outcome6};
+use crate::callouts::{self, Step};
+use ruru_hook_api::names::arg;
+use ruru_hooks::{Args, Point, Slot};
 use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
 use ruru_proto::v6::{
     code, status, Ia, IaAddr, IaPrefix, MessageType, OptionValue, Options6, StatusCode,
@@ -67,8 +70,30 @@ impl Query6<'_> {
                 Some(a) => self.own_lease(store, t, a, ia.iaid).await?,
                 None => Err("DHCP6_RELEASE_NA_FAIL"),
             };
+            let found = match found {
+                Ok(mut lease) => {
+                    let step = self.give_back_hook(Point::Lease6Release, &mut lease).await;
+                    Ok((lease, step == Step::Continue))
+                }
+                Err(why) => Err(why),
+            };
             let answer = match found {
-                Ok(lease) => {
+                Ok((lease, false)) => {
+                    // HK-127: a plugin keeps this lease; the client hears the release failed.
+                    let id = if t == LeaseType::Pd {
+                        "DHCP6_HOOK_LEASE6_RELEASE_PD_SKIP"
+                    } else {
+                        "DHCP6_HOOK_LEASE6_RELEASE_NA_SKIP"
+                    };
+                    tracing::debug!(target: "kea-dhcp6.hooks", id, address = %lease.address, "release skipped by a plugin");
+                    top = status::UNSPEC_FAIL;
+                    with_status(
+                        ia.iaid,
+                        status::UNSPEC_FAIL,
+                        "Server failed to release a lease",
+                    )
+                }
+                Ok((lease, true)) => {
                     self.release_lease(store, lease).await?;
                     with_status(
                         ia.iaid,
@@ -117,8 +142,21 @@ impl Query6<'_> {
         }
         self.snap.count_unassigned(&lease);
         tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_RELEASE_NA", address = %lease.address, "lease released");
-        self.committed.push(lease);
+        self.deleted.push(lease);
         Ok(())
+    }
+
+    /// `lease6_release` or `lease6_decline` on one lease of this client (writable); the step the
+    /// plugins chose.
+    async fn give_back_hook(&self, point: Point, lease: &mut Lease6) -> Step {
+        let hooks = &self.snap.hooks;
+        if !hooks.has(point) {
+            return Step::Continue;
+        }
+        let mut args = Args::new()
+            .with(arg::QUERY6, Slot::Pkt6(self.pkt))
+            .with(arg::LEASE6, Slot::Lease6Mut(lease));
+        callouts::run(hooks, point, &mut args, self.ctx).await
     }
 
     /// DECLINE → REPLY (IA_NA only): each listed address of this client goes into probation.
@@ -146,9 +184,25 @@ impl Query6<'_> {
                     .own_lease(store, LeaseType::Na, a.address, ia.iaid)
                     .await?
                 {
-                    Ok(lease) => {
-                        self.decline_lease(store, lease).await?;
-                        declined += 1;
+                    Ok(mut lease) => {
+                        match self.give_back_hook(Point::Lease6Decline, &mut lease).await {
+                            // HK-128: DROP drops the whole exchange; what was declined stays so.
+                            Step::Drop | Step::LotFull => {
+                                tracing::debug!(target: "kea-dhcp6.hooks", id = "DHCP6_HOOK_DECLINE_DROP", address = %lease.address, "decline dropped by a plugin");
+                                return Ok(Outcome6::Drop(DropReason6::Hook(
+                                    "DHCP6_HOOK_DECLINE_DROP",
+                                )));
+                            }
+                            // SKIP: the lease is kept, the client is answered as if it were declined.
+                            Step::Skip => {
+                                tracing::debug!(target: "kea-dhcp6.hooks", id = "DHCP6_HOOK_DECLINE_SKIP", address = %lease.address, "decline skipped by a plugin");
+                                declined += 1;
+                            }
+                            Step::Continue => {
+                                self.decline_lease(store, lease).await?;
+                                declined += 1;
+                            }
+                        }
                     }
                     Err(why) => {
                         tracing::info!(target: "kea-dhcp6.leases", id = why, address = %a.address, "decline refused");

@@ -79,6 +79,8 @@ pub(crate) struct SubnetState6 {
     pub(crate) na_cursor: AtomicU64,
     pub(crate) pd_cursor: AtomicU64,
     pub(crate) stats: SubnetStats6,
+    /// `hostname-char-set`, compiled.
+    pub(crate) char_set: crate::hostname::CharSet,
 }
 
 impl SubnetState6 {
@@ -115,11 +117,13 @@ pub struct Snapshot6 {
     pub stats: GlobalStats6,
     /// The plugins loaded for this configuration (none until the server sets them).
     pub hooks: Arc<ruru_hooks::HookSet>,
+    /// Addresses exchanges are working on, which lease commands leave alone (LC-021).
+    pub busy: crate::Busy,
 }
 
-/// A statistic value for a pool capacity; counters are 64-bit, so a /64 pool reads as `i64::MAX`.
-fn capacity(n: u128) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// A statistic value for a pool capacity, exact beyond 64 bits (V6-066: a /64 pool holds 2^64).
+fn capacity(n: u128) -> i128 {
+    i128::try_from(n).unwrap_or(i128::MAX)
 }
 
 fn ranges(reg: &Registry, id: u32, pools: &[Pool6]) -> Vec<RangeState> {
@@ -176,6 +180,7 @@ impl Snapshot6 {
                     na_cursor: AtomicU64::new(0),
                     pd_cursor: AtomicU64::new(0),
                     stats: SubnetStats6::register(reg, &subnet_prefix(s.id)),
+                    char_set: crate::hostname::CharSet::of(&s.ddns),
                 }
             })
             .collect();
@@ -190,18 +195,18 @@ impl Snapshot6 {
                 .iter()
                 .map(PdState::size)
                 .fold(0, u128::saturating_add);
-            st.stats.total_nas.set(capacity(nas));
-            st.stats.total_pds.set(capacity(pds));
+            st.stats.total_nas.set_wide(capacity(nas));
+            st.stats.total_pds.set_wide(capacity(pds));
             // Pools sharing a pool id share their counters: zero them all, then add each.
             st.pools.iter().for_each(|p| p.stats.total.set(0));
             st.pd_pools.iter().for_each(|p| p.stats.total.set(0));
             for p in &st.pools {
                 let sum = u128::try_from(p.stats.total.get()).unwrap_or(0) + p.size();
-                p.stats.total.set(capacity(sum));
+                p.stats.total.set_wide(capacity(sum));
             }
             for p in &st.pd_pools {
                 let sum = u128::try_from(p.stats.total.get()).unwrap_or(0) + p.size();
-                p.stats.total.set(capacity(sum));
+                p.stats.total.set_wide(capacity(sum));
             }
         }
         Snapshot6 {
@@ -211,6 +216,7 @@ impl Snapshot6 {
             transport,
             subnets,
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
+            busy: crate::Busy::default(),
         }
     }
 
@@ -249,8 +255,8 @@ impl Snapshot6 {
                 self.count_stored(l, 1);
             }
         }
-        let declined: i64 = self.subnets.iter().map(|s| s.stats.declined.get()).sum();
-        self.stats.declined.set(declined);
+        let declined: i128 = self.subnets.iter().map(|s| s.stats.declined.get()).sum();
+        self.stats.declined.set_wide(declined);
         Ok(())
     }
 }

@@ -17,6 +17,8 @@ stat_set!(
         release_received => "pkt6-release-received",
         decline_received => "pkt6-decline-received",
         infrequest_received => "pkt6-infrequest-received",
+        confirm_received => "pkt6-confirm-received",
+        reconfigure_received => "pkt6-reconfigure-received",
         dhcpv4_query_received => "pkt6-dhcpv4-query-received",
         dhcpv4_response_received => "pkt6-dhcpv4-response-received",
         unknown_received => "pkt6-unknown-received",

@@ -64,7 +64,7 @@ impl Bench {
         }
     }
 
-    fn stat(&self, name: &str) -> i64 {
+    fn stat(&self, name: &str) -> i128 {
         self.reg
             .get(name)
             .unwrap_or_else(|| panic!("statistic {name} exists"))
@@ -85,6 +85,21 @@ impl Bench {
 
     fn run(&self, pkt: &Packet6) -> Outcome6 {
         self.run_from(pkt, ip("fe80::1"), ALL_SERVERS)
+    }
+
+    /// One reclamation cycle without limits, keeping reclaimed rows (affinity); how many.
+    fn reclaim(&self) -> usize {
+        let limits = ReclaimLimits {
+            max_leases: 0,
+            max_time: Duration::ZERO,
+            remove: false,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(reclaim(&self.snap, &self.store, self.now, limits))
+            .expect("store works")
+            .reclaimed
     }
 
     fn reply(&self, pkt: &Packet6) -> Packet6 {
@@ -419,18 +434,7 @@ fn v6_041_decline_and_recovery() {
     assert_eq!(b.stat("declined-addresses"), 1);
     assert_eq!(b.stat("subnet[1].assigned-nas"), 1);
     b.now += 86400;
-    let limits = ReclaimLimits {
-        max_leases: 0,
-        max_time: Duration::ZERO,
-        remove: false,
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let report = rt
-        .block_on(reclaim(&b.snap, &b.store, b.now, limits))
-        .unwrap();
-    assert_eq!(report.reclaimed, 1);
+    assert_eq!(b.reclaim(), 1);
     assert!(
         b.store.get6_sync(LeaseType::Na, a).is_none(),
         "declined leases are removed"
@@ -615,23 +619,417 @@ fn v6_095_reclamation() {
     ));
     b.reply(&q);
     b.now += 5000;
-    let limits = ReclaimLimits {
-        max_leases: 0,
-        max_time: Duration::ZERO,
-        remove: false,
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    assert_eq!(
-        rt.block_on(reclaim(&b.snap, &b.store, b.now, limits))
-            .unwrap()
-            .reclaimed,
-        2
-    );
+    assert_eq!(b.reclaim(), 2);
     assert_eq!(b.stat("reclaimed-leases"), 2);
     assert_eq!(b.stat("subnet[1].pool[0].reclaimed-leases"), 1);
     assert_eq!(b.stat("subnet[1].pd-pool[0].reclaimed-leases"), 1);
     assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
     assert_eq!(b.stat("subnet[1].assigned-pds"), 0);
+}
+
+// V6-082, V6-190: with cache-threshold .25 of 2000 s, a RENEW after 100 s is answered from the stored
+// lease (valid 1900, nothing rewritten) and counted as a reuse; after 600 s the lease is rewritten.
+#[test]
+fn v6_082_cache_threshold_reuses_then_rewrites() {
+    let mut cfg = basic();
+    cfg["valid-lifetime"] = json!(2000);
+    cfg["preferred-lifetime"] = json!(1000);
+    cfg["cache-threshold"] = json!(0.25);
+    let mut b = Bench::new(cfg);
+    assert_eq!(b.stat("v6-ia-na-lease-reuses"), 0);
+    assert_eq!(b.stat("subnet[1].v6-ia-pd-lease-reuses"), 0);
+    let q = with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[(code::IA_NA, 1, None), (code::IA_PD, 2, None)],
+    ));
+    let r = b.reply(&q);
+    let (a, p) = (addr_of(&ias(&r)[0].1), prefix_of(&ias(&r)[1].1));
+    b.now += 100;
+    let renew = with_server_id(msg(
+        MessageType::Renew,
+        1,
+        &[
+            (code::IA_NA, 1, Some((a.address, 128))),
+            (code::IA_PD, 2, Some((p.prefix, p.prefix_len))),
+        ],
+    ));
+    let r = b.reply(&renew);
+    let (ra, rp) = (addr_of(&ias(&r)[0].1), prefix_of(&ias(&r)[1].1));
+    assert_eq!((ra.address, ra.preferred, ra.valid), (a.address, 900, 1900));
+    assert_eq!((rp.prefix, rp.valid), (p.prefix, 1900));
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Na, a.address).unwrap().cltt,
+        T0
+    );
+    assert_eq!(b.stat("v6-ia-na-lease-reuses"), 1);
+    assert_eq!(b.stat("subnet[1].v6-ia-na-lease-reuses"), 1);
+    assert_eq!(b.stat("v6-ia-pd-lease-reuses"), 1);
+    b.now += 500;
+    let r = b.reply(&renew);
+    assert_eq!(addr_of(&ias(&r)[0].1).valid, 2000);
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Na, a.address).unwrap().cltt,
+        T0 + 600
+    );
+    assert_eq!(b.stat("v6-ia-na-lease-reuses"), 1);
+}
+
+// V6-066, V6-184: capacities are exact beyond 64 bits: a /64 address pool holds 2^64 addresses and
+// the pd-pool /56 → /64 delegates 256 prefixes.
+#[test]
+fn v6_066_capacity_of_a_64_pool_is_exact() {
+    let mut cfg = basic();
+    cfg["subnet6"][0]["pools"] = json!([{"pool": "2001:db8:1::/64"}]);
+    let b = Bench::new(cfg);
+    assert_eq!(b.stat("subnet[1].total-nas"), 1 << 64);
+    assert_eq!(b.stat("subnet[1].pool[0].total-nas"), 1 << 64);
+    assert_eq!(b.stat("subnet[1].total-pds"), 256);
+}
+
+/// `q` with an option 39 carrying `name` (flags S).
+fn with_fqdn(mut q: Packet6, name: &str) -> Packet6 {
+    let f = ruru_proto::v6::ClientFqdn {
+        flags: ruru_proto::v6::FLAG_S,
+        name: name.to_owned(),
+    };
+    q.message.options.push_typed(code::CLIENT_FQDN, &f).unwrap();
+    q
+}
+
+fn answered_fqdn(r: &Packet6) -> Option<String> {
+    r.message
+        .options
+        .typed::<ruru_proto::v6::ClientFqdn>(code::CLIENT_FQDN)
+        .map(|f| f.unwrap().name)
+}
+
+// V6-167, V6-168, V6-170: `ddns-replace-client-name` `always` replaces the client's name with one made
+// from the first IA_NA address, in the REPLY and the lease but not the ADVERTISE; with updates on, a
+// client without option 39 gets one; otherwise names are scrubbed, lower-cased and qualified.
+#[test]
+fn v6_167_168_170_generated_and_scrubbed_names() {
+    let mut cfg = basic();
+    cfg["dhcp-ddns"] = json!({"enable-updates": true});
+    cfg["ddns-qualifying-suffix"] = json!("example.com");
+    cfg["ddns-replace-client-name"] = json!("always");
+    let b = Bench::new(cfg.clone());
+    let na = [(code::IA_NA, 1, None)];
+    let adv = b.reply(&with_fqdn(msg(MessageType::Solicit, 1, &na), "pc1"));
+    assert_eq!(answered_fqdn(&adv).as_deref(), Some(""));
+    let r = b.reply(&with_server_id(msg(MessageType::Request, 1, &na)));
+    let a = addr_of(&ias(&r)[0].1).address;
+    let want = format!("myhost-{}.example.com.", a.to_string().replace(':', "-"));
+    assert_eq!(answered_fqdn(&r).as_deref(), Some(want.as_str()));
+    assert_eq!(b.store.get6_sync(LeaseType::Na, a).unwrap().hostname, want);
+
+    cfg["ddns-replace-client-name"] = json!("never");
+    cfg["hostname-char-set"] = json!("[^A-Za-z0-9-]");
+    cfg["hostname-char-replacement"] = json!("x");
+    let b = Bench::new(cfg);
+    let q = with_fqdn(with_server_id(msg(MessageType::Request, 2, &na)), "My$Host");
+    let r = b.reply(&q);
+    assert_eq!(answered_fqdn(&r).as_deref(), Some("myxhost.example.com."));
+    let none = b.reply(&with_server_id(msg(MessageType::Request, 3, &na)));
+    assert_eq!(answered_fqdn(&none), None);
+}
+
+// V6-030: a query from a link no subnet serves is still answered: NoAddrsAvail in the IA_NA,
+// NoPrefixAvail in the IA_PD.
+#[test]
+fn v6_030_no_subnet_is_answered_with_status() {
+    let b = Bench::new(basic());
+    let q = msg(
+        MessageType::Solicit,
+        1,
+        &[(code::IA_NA, 1, None), (code::IA_PD, 2, None)],
+    );
+    // Relayed from a link no subnet serves.
+    let mut relayed = q.clone();
+    relayed.relays.push(RelayHeader::new(
+        RelayKind::Forward,
+        0,
+        ip("2001:db8:99::1"),
+        ip("fe80::1"),
+    ));
+    let r = match b.run_from(&relayed, ip("2001:db8:99::1"), ip("2001:db8:1::1")) {
+        Outcome6::Reply { packet, .. } => packet,
+        Outcome6::Drop(d) => panic!("dropped {d:?}"),
+    };
+    let got = ias(&r);
+    assert_eq!(status_of(&got[0].1.options), Some(status::NO_ADDRS_AVAIL));
+    assert_eq!(status_of(&got[1].1.options), Some(status::NO_PREFIX_AVAIL));
+}
+
+// V6-036: a REBIND (no server-id, multicast) from a bound client extends its lease.
+#[test]
+fn v6_036_rebind_extends() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    b.now += 3500;
+    let rebind = msg(MessageType::Rebind, 1, &[(code::IA_NA, 1, Some((a, 128)))]);
+    let r = b.reply(&rebind);
+    let got = addr_of(&ias(&r)[0].1);
+    assert_eq!((got.address, got.valid), (a, 4000));
+    assert_eq!(b.store.get6_sync(LeaseType::Na, a).unwrap().cltt, T0 + 3500);
+    assert_eq!(b.stat("pkt6-rebind-received"), 1);
+}
+
+// V6-059, V6-129: a full member sends the client on to its shared-network sibling, whose options
+// follow the lease.
+#[test]
+fn v6_059_shared_network_overflow() {
+    let b = Bench::new(json!({
+        "preferred-lifetime": 3000, "valid-lifetime": 4000,
+        "shared-networks": [{
+            "name": "net", "interface": "eth0",
+            "subnet6": [
+                {"id": 1, "subnet": "2001:db8:1::/64",
+                 "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::100"}]},
+                {"id": 2, "subnet": "2001:db8:2::/64",
+                 "pools": [{"pool": "2001:db8:2::100 - 2001:db8:2::100"}],
+                 "option-data": [{"name": "dns-servers", "data": "2001:db8:2::53"}]}
+            ]
+        }]
+    }));
+    let first = b.reply(&with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[(code::IA_NA, 1, None)],
+    )));
+    assert_eq!(addr_of(&ias(&first)[0].1).address, ip("2001:db8:1::100"));
+    let mut q = with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 1, None)]));
+    q.message.options.push(code::ORO, &[0, 23]);
+    let second = b.reply(&q);
+    assert_eq!(addr_of(&ias(&second)[0].1).address, ip("2001:db8:2::100"));
+    assert!(
+        second.message.options.contains(23),
+        "the sibling's dns-servers"
+    );
+}
+
+// V6-098: affinity: a client returning after its lease expired and was reclaimed gets it back.
+#[test]
+fn v6_098_affinity() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    b.now += 5000;
+    b.reclaim();
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Na, a).unwrap().state,
+        LeaseState::ExpiredReclaimed
+    );
+    let back = b.reply(&with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[(code::IA_NA, 1, None)],
+    )));
+    assert_eq!(addr_of(&ias(&back)[0].1).address, a);
+}
+
+// V6-122, V6-135: a reservation's option beats the subnet's and the global value.
+#[test]
+fn v6_122_reservation_options_win() {
+    let mut cfg = basic();
+    cfg["option-data"] = json!([{"name": "dns-servers", "data": "2001:db8::1"}]);
+    cfg["subnet6"][0]["option-data"] = json!([{"name": "dns-servers", "data": "2001:db8::2"}]);
+    cfg["subnet6"][0]["reservations"] = json!([{
+        "duid": "00:03:00:01:02:00:00:00:00:05",
+        "option-data": [{"name": "dns-servers", "data": "2001:db8::3"}]
+    }]);
+    let b = Bench::new(cfg);
+    let mut q = with_server_id(msg(MessageType::Request, 5, &[(code::IA_NA, 1, None)]));
+    q.message.options.push(code::ORO, &[0, 23]);
+    let r = b.reply(&q);
+    assert_eq!(
+        r.message.options.get(23),
+        Some(&ip("2001:db8::3").octets()[..])
+    );
+}
+
+/// A SOLICIT from client `n` for one IA_NA and one IA_PD, asking for options 23 and 31, with a vendor
+/// class option (16) of enterprise 4491 holding `vc` when given.
+fn classified(n: u8, vc: Option<&[u8]>) -> Packet6 {
+    let mut q = msg(
+        MessageType::Solicit,
+        n,
+        &[(code::IA_NA, 1, None), (code::IA_PD, 2, None)],
+    );
+    q.message.options.push(code::ORO, &[0, 23, 0, 31]);
+    if let Some(v) = vc {
+        let len = u16::try_from(v.len()).unwrap().to_be_bytes();
+        q.message.options.push(
+            code::VENDOR_CLASS,
+            &[&[0, 0, 0x11, 0x8b], &len[..], v].concat(),
+        );
+    }
+    q
+}
+
+// V6-157, V6-158, V6-161..V6-163: a class by vendor-class data and substring(option[1]) chooses the pool
+// and adds its options; a class required by a pd-pool applies only to clients delegated from it; KNOWN-
+// dependent tests run after host lookup.
+#[test]
+fn v6_157_158_test_expressions_and_required_classes() {
+    let b = Bench::new(json!({
+        "preferred-lifetime": 3000, "valid-lifetime": 4000,
+        "client-classes": [
+            {"name": "modems", "test": "vendor-class[4491].data == 'docsis3.0'",
+             "option-data": [{"name": "dns-servers", "data": "2001:db8::53"}]},
+            {"name": "duid-ll", "test": "substring(option[1].hex, 0, 2) == 0x0003 and not member('modems')"},
+            {"name": "pd-req", "test": "option[25].exists", "only-if-required": true,
+             "option-data": [{"name": "sntp-servers", "data": "2001:db8::123"}]},
+            {"name": "k", "test": "known",
+             "option-data": [{"name": "dns-servers", "data": "2001:db8::99"}]}
+        ],
+        "subnet6": [{
+            "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::1ff", "client-class": "modems"},
+                      {"pool": "2001:db8:1::200 - 2001:db8:1::2ff", "client-class": "duid-ll"}],
+            "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 64,
+                          "client-class": "modems", "require-client-classes": ["pd-req"]}],
+            "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:09", "hostname": "known"}]
+        }]
+    }));
+    let modem = b.reply(&classified(1, Some(b"docsis3.0")));
+    let got = ias(&modem);
+    assert!(ip("2001:db8:1::100") <= addr_of(&got[0].1).address);
+    assert!(addr_of(&got[0].1).address <= ip("2001:db8:1::1ff"));
+    assert_eq!(prefix_of(&got[1].1).prefix_len, 64, "modems get prefixes");
+    let opts = &modem.message.options;
+    assert_eq!(opts.get(23), Some(&ip("2001:db8::53").octets()[..]));
+    assert_eq!(
+        opts.get(31),
+        Some(&ip("2001:db8::123").octets()[..]),
+        "required by the pd-pool"
+    );
+    let other = b.reply(&classified(2, None));
+    let got = ias(&other);
+    assert!(ip("2001:db8:1::200") <= addr_of(&got[0].1).address);
+    assert_eq!(status_of(&got[1].1.options), Some(status::NO_PREFIX_AVAIL));
+    assert!(!other.message.options.contains(23) && !other.message.options.contains(31));
+    let known = b.reply(&classified(9, None));
+    assert_eq!(
+        known.message.options.get(23),
+        Some(&ip("2001:db8::99").octets()[..]),
+        "KNOWN-dependent class evaluated after host lookup"
+    );
+}
+
+// V6-094: prefix leases reach the states addresses do (declined aside): released with affinity (3)
+// and expired-reclaimed (2), each kept in the store.
+#[test]
+fn v6_094_prefix_lease_states() {
+    let mut b = Bench::new(basic());
+    let q = with_server_id(msg(
+        MessageType::Request,
+        1,
+        &[(code::IA_PD, 1, None), (code::IA_PD, 2, None)],
+    ));
+    let r = b.reply(&q);
+    let (p1, p2) = (prefix_of(&ias(&r)[0].1), prefix_of(&ias(&r)[1].1));
+    let release = with_server_id(msg(
+        MessageType::Release,
+        1,
+        &[(code::IA_PD, 1, Some((p1.prefix, p1.prefix_len)))],
+    ));
+    b.reply(&release);
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Pd, p1.prefix).unwrap().state,
+        LeaseState::Released
+    );
+    b.now += 5000;
+    b.reclaim();
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Pd, p2.prefix).unwrap().state,
+        LeaseState::ExpiredReclaimed
+    );
+    assert_eq!(b.stat("subnet[1].assigned-pds"), 0);
+}
+
+// V6-126: network-level values apply to members unless a member overrides them. V6-130: a member's
+// client-class restricts and never prefers: the class's client may still get the unrestricted member,
+// other clients never get the restricted one.
+#[test]
+fn v6_126_130_shared_network_values_and_classes() {
+    let b = Bench::new(json!({
+        "preferred-lifetime": 3000, "valid-lifetime": 4000,
+        "client-classes": [{"name": "b-devices", "test": "option[1].hex == 0x0003000102000000000a"}],
+        "shared-networks": [{
+            "name": "net", "interface": "eth0", "valid-lifetime": 1200, "preferred-lifetime": 600,
+            "subnet6": [
+                {"id": 1, "subnet": "2001:db8:1::/64", "client-class": "b-devices",
+                 "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::100"}]},
+                {"id": 2, "subnet": "2001:db8:2::/64", "valid-lifetime": 2000,
+                 "pools": [{"pool": "2001:db8:2::100 - 2001:db8:2::1ff"}]}
+            ]
+        }]
+    }));
+    let request = |n| with_server_id(msg(MessageType::Request, n, &[(code::IA_NA, 1, None)]));
+    // A client outside the class: only the unrestricted member, with its own lifetime.
+    let other = addr_of(&ias(&b.reply(&request(11)))[0].1);
+    assert_eq!((other.address.segments()[2], other.valid), (2, 2000));
+    // The class's client: the restricted member, with the network's lifetime...
+    let member = addr_of(&ias(&b.reply(&request(10)))[0].1);
+    assert_eq!(
+        (member.address, member.valid),
+        (ip("2001:db8:1::100"), 1200)
+    );
+    // ...and once it is full, the unrestricted one.
+    let mut q = request(10);
+    q.message.options.remove(code::IA_NA);
+    q.message
+        .options
+        .push_typed(
+            code::IA_NA,
+            &Ia {
+                iaid: 2,
+                t1: 0,
+                t2: 0,
+                options: Options6::new(),
+            },
+        )
+        .unwrap();
+    let second = addr_of(&ias(&b.reply(&q))[0].1);
+    assert_eq!(second.address.segments()[2], 2);
+}
+
+// V6-181: one of each message type moves its own counter, server messages included, before any check.
+#[test]
+fn v6_181_per_type_counters() {
+    let b = Bench::new(basic());
+    let na = [(code::IA_NA, 1, None)];
+    for t in [
+        MessageType::Solicit,
+        MessageType::Request,
+        MessageType::Renew,
+        MessageType::Rebind,
+        MessageType::Release,
+        MessageType::Decline,
+        MessageType::InformationRequest,
+        MessageType::Confirm,
+        MessageType::Advertise,
+        MessageType::Reply,
+        MessageType::Reconfigure,
+    ] {
+        b.run(&msg(t, 1, &na));
+    }
+    for name in [
+        "solicit",
+        "request",
+        "renew",
+        "rebind",
+        "release",
+        "decline",
+        "infrequest",
+        "confirm",
+        "advertise",
+        "reply",
+        "reconfigure",
+    ] {
+        assert_eq!(b.stat(&format!("pkt6-{name}-received")), 1, "{name}");
+    }
+    assert_eq!(b.stat("pkt6-unknown-received"), 0);
 }

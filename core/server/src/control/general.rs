@@ -86,7 +86,11 @@ fn dhcp_disable(ctl: &ServerControl, cmd: &Command) -> Result<Response, Response
         max_period.map(|s| Instant::now() + Duration::from_secs(s)),
     );
     let protocol = ctl.info.protocol;
-    tracing::info!(target: "kea-dhcp4.commands", id = "DHCP4_DHCP_DISABLE_COMMAND", origin = origin.0, ?max_period, "{protocol} service disabled");
+    if ctl.info.is_v6() {
+        tracing::info!(target: "kea-dhcp6.commands", id = "DHCP6_DHCP_DISABLE_COMMAND", origin = origin.0, ?max_period, "{protocol} service disabled");
+    } else {
+        tracing::info!(target: "kea-dhcp4.commands", id = "DHCP4_DHCP_DISABLE_COMMAND", origin = origin.0, ?max_period, "{protocol} service disabled");
+    }
     Ok(Response::ok(match max_period {
         Some(s) => format!("{protocol} service disabled for {s} seconds"),
         None => format!("{protocol} service disabled"),
@@ -96,7 +100,11 @@ fn dhcp_disable(ctl: &ServerControl, cmd: &Command) -> Result<Response, Response
 fn dhcp_enable(ctl: &ServerControl, cmd: &Command) -> Result<Response, Response> {
     let origin = origin(cmd)?;
     ctl.state.enable(origin);
-    tracing::info!(target: "kea-dhcp4.commands", id = "DHCP4_DHCP_ENABLE_COMMAND", origin = origin.0, "DHCP service enabled");
+    if ctl.info.is_v6() {
+        tracing::info!(target: "kea-dhcp6.commands", id = "DHCP6_DHCP_ENABLE_COMMAND", origin = origin.0, "DHCP service enabled");
+    } else {
+        tracing::info!(target: "kea-dhcp4.commands", id = "DHCP4_DHCP_ENABLE_COMMAND", origin = origin.0, "DHCP service enabled");
+    }
     Ok(Response::ok("DHCP service successfully enabled"))
 }
 
@@ -119,7 +127,13 @@ fn shutdown(ctl: &ServerControl, cmd: &Command) -> Result<Response, Response> {
             .and_then(|n| i32::try_from(n).ok())
             .ok_or_else(|| Response::error("parameter 'exit-value' is not an integer"))?,
     };
-    tracing::info!(target: "kea-dhcp4.dhcp4", id = "DHCP4_SHUTDOWN_REQUEST", exit, "shutdown requested");
+    crate::family::flog!(
+        ctl.info.is_v6(),
+        info,
+        "SHUTDOWN_REQUEST",
+        exit,
+        "shutdown requested"
+    );
     let _ = ctl.ops.send(Op::Shutdown { exit });
     Ok(Response::ok("Shutting down."))
 }

@@ -36,7 +36,7 @@ fn parse(name: &str) -> (&str, Vec<(&'static str, &str)>) {
 }
 
 /// Renders `stats` (name, value) for `daemon` (`dhcp4`).
-pub(crate) fn render(daemon: &str, stats: &[(String, i64)]) -> String {
+pub(crate) fn render(daemon: &str, stats: &[(String, i128)]) -> String {
     // Group by family so each gets one HELP/TYPE header, as the format requires.
     let mut families: BTreeMap<String, (bool, Vec<String>)> = BTreeMap::new();
     for (name, value) in stats {

@@ -36,6 +36,13 @@ pub(crate) struct DaemonInfo {
     pub(crate) binary: &'static str,
 }
 
+impl DaemonInfo {
+    /// Whether this is the DHCPv6 server (its loggers are `kea-dhcp6.*`).
+    pub(crate) fn is_v6(&self) -> bool {
+        self.object == "Dhcp6"
+    }
+}
+
 /// Requests carried out by the main loop, which owns sockets, packet threads and plugins.
 pub(crate) enum Op {
     /// Apply a whole configuration (`{"Dhcp4": …}`), or re-read the `-c` file when `None`

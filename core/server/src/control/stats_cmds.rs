@@ -122,3 +122,20 @@ fn limit_word(key: &str) -> &'static str {
         _ => "count",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::samples_json;
+    use ruru_stats::Sample;
+
+    // CTL-009, CTL-066, V6-066: a 128-bit value is written as an exact JSON number.
+    #[test]
+    fn wide_values_serialize_exactly() {
+        let s = [Sample {
+            value: 1 << 64,
+            at_micros: 0,
+        }];
+        let text = samples_json(&s).to_string();
+        assert!(text.starts_with("[[18446744073709551616,"), "{text}");
+    }
+}

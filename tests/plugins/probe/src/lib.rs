@@ -5,16 +5,16 @@
 //!  "load": "ok", "unload": "ok", "mt": true}
 //! ```
 //!
-//! - It registers one callout on every DHCPv4 point, `command_processed`, `context_create` and
-//!   `context_destroy`. Each call appends `<tag> <point> <status-before> <argument names>` to `log`
+//! - It registers one callout on every point of the server's family (DHCPv4 in `ruru-dhcp4`, DHCPv6 in
+//!   `ruru-dhcp6`), `command_processed`, `context_create` and `context_destroy`. Each call appends `<tag> <point> <status-before> <argument names>` to `log`
 //!   (status in lower case: `continue`, `skip`, `drop`, `park`; argument names comma-separated, `-` when the
 //!   point has none), then applies the point's action, if any:
 //!   `continue`, `skip`, `drop` (set that status), `park:<ms>` (take a park reference, set PARK, a thread
 //!   unparks after `ms` milliseconds; where the point cannot park, PARK is set anyway so tests can check
 //!   the server ignores it), `park-drop:<ms>` (same, but the thread drops the packet), `panic`, `error`
 //!   (the callout returns an error), `record` (nothing more).
-//! - At `pkt4_receive` it stores the request-context entry `seen` = tag; at `pkt4_send` it appends
-//!   `<tag> context <seen or none>`.
+//! - At `pkt4_receive`/`pkt6_receive` it stores the request-context entry `seen` = tag; at
+//!   `pkt4_send`/`pkt6_send` it appends `<tag> context <seen or none>`.
 //! - `load` appends `<tag> load`, registers its callouts and the commands `probe-<tag>` (lower case; echoes
 //!   the command's `arguments` back) and `probe-panic` (panics), then fails for `"load": "fail"` or panics
 //!   for `"load": "panic"`; the names listed in `"commands"` are registered with the echo handler too
@@ -104,7 +104,7 @@ struct Instance {
 }
 
 impl Instance {
-    fn from_parameters(p: &serde_json::Value) -> Result<Instance, String> {
+    fn from_parameters(p: &serde_json::Value, family: u32) -> Result<Instance, String> {
         let text = |name: &str| -> Result<Option<&str>, String> {
             match p.get(name) {
                 None => Ok(None),
@@ -124,7 +124,7 @@ impl Instance {
             None => {}
             Some(serde_json::Value::Object(m)) => {
                 for (point, action) in m {
-                    if !point_names().any(|p| p == point) {
+                    if !point_names(family).any(|p| p == point) {
                         return Err(format!("parameter 'actions': unknown point '{point}'"));
                     }
                     let action = action.as_str().ok_or_else(|| {
@@ -188,9 +188,14 @@ impl Instance {
     }
 }
 
-/// The points the probe attaches to: every DHCPv4 point and the framework points.
-fn point_names() -> impl Iterator<Item = &'static str> {
-    point::ALL.iter().copied().filter(|p| !p.contains('6'))
+/// The points the probe attaches to in a server of `family` (4 or 6): every point of that family and
+/// the framework points.
+fn point_names(family: u32) -> impl Iterator<Item = &'static str> {
+    let other = if family == 6 { '4' } else { '6' };
+    point::ALL
+        .iter()
+        .copied()
+        .filter(move |p| !p.contains(other))
 }
 
 fn status_name(s: NextStep) -> &'static str {
@@ -243,7 +248,8 @@ fn slot(i: usize) -> std::sync::RwLockWriteGuard<'static, Option<Arc<Instance>>>
 
 fn load(lib: &mut Library) -> HookResult {
     let parameters = lib.parameters()?.unwrap_or(serde_json::Value::Null);
-    let parsed = Instance::from_parameters(&parameters);
+    let family = ruru_hook_api::sdk::family();
+    let parsed = Instance::from_parameters(&parameters, family);
     // A slot is taken even when the parameters are bad: the server calls `unload` after a failed `load`.
     let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
     let free = (0..SLOT_COUNT).find(|&i| slot(i).is_none());
@@ -266,7 +272,7 @@ fn load(lib: &mut Library) -> HookResult {
     parsed?;
 
     instance.record(&format!("{} load", instance.tag));
-    for point in point_names() {
+    for point in point_names(family) {
         lib.register_callout(point, slot_callout(i))?;
     }
     let echo = format!("probe-{}", instance.tag.to_lowercase());
@@ -311,10 +317,10 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
     let tag = instance.tag.as_str();
     let point = c.point().to_owned();
     instance.record(&callout_line(tag, &point, c.status(), &c.argument_names()));
-    if point == point::PKT4_RECEIVE {
+    if point == point::PKT4_RECEIVE || point == point::PKT6_RECEIVE {
         c.set_context("seen", tag);
     }
-    if point == point::PKT4_SEND {
+    if point == point::PKT4_SEND || point == point::PKT6_SEND {
         let seen = c.context("seen");
         let seen = seen
             .as_deref()
@@ -400,7 +406,7 @@ mod tests {
         let i = Instance::from_parameters(&json!({
             "tag": "A", "log": "/tmp/p.log", "load": "fail", "unload": "fail", "mt": false,
             "actions": {"pkt4_receive": "drop", "leases4_committed": "park:20", "context_create": "record"}
-        }))
+        }), 4)
         .unwrap();
         assert_eq!(i.tag, "A");
         assert_eq!(i.log, Some(PathBuf::from("/tmp/p.log")));
@@ -410,7 +416,7 @@ mod tests {
         assert_eq!(i.actions["leases4_committed"], Action::Park(20));
         assert_eq!(i.actions["context_create"], Action::Record);
 
-        let d = Instance::from_parameters(&serde_json::Value::Null).unwrap();
+        let d = Instance::from_parameters(&serde_json::Value::Null, 4).unwrap();
         assert_eq!(
             (d.tag.as_str(), d.log, d.load),
             ("probe", None, LoadMode::Ok)
@@ -427,13 +433,13 @@ mod tests {
             json!({"unload": "panic"}),
             json!({"mt": "yes"}),
         ] {
-            assert!(Instance::from_parameters(&bad).is_err(), "{bad}");
+            assert!(Instance::from_parameters(&bad, 4).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn points_are_the_v4_and_framework_ones() {
-        let points: Vec<_> = point_names().collect();
+        let points: Vec<_> = point_names(4).collect();
         assert_eq!(points.len(), 20);
         assert!(points.contains(&"dhcp4_srv_configured"));
         assert!(points.contains(&"pkt4_receive"));
@@ -441,6 +447,9 @@ mod tests {
         assert!(points.contains(&"context_create"));
         assert!(points.contains(&"context_destroy"));
         assert!(!points.iter().any(|p| p.contains('6')));
+        let points6: Vec<_> = point_names(6).collect();
+        assert!(points6.contains(&"pkt6_receive") && points6.contains(&"context_create"));
+        assert!(!points6.iter().any(|p| p.contains('4')));
     }
 
     #[test]
@@ -462,7 +471,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let i = Instance {
             log: Some(path.clone()),
-            ..Instance::from_parameters(&json!({"tag": "T"})).unwrap()
+            ..Instance::from_parameters(&json!({"tag": "T"}), 4).unwrap()
         };
         i.record("T load");
         i.record("T unload");
@@ -521,7 +530,7 @@ mod tests {
         {
             let r = REGISTRY.lock().unwrap();
             let points: Vec<&str> = r.callouts.iter().map(|(p, _)| p.as_str()).collect();
-            assert_eq!(points, point_names().collect::<Vec<_>>());
+            assert_eq!(points, point_names(4).collect::<Vec<_>>());
             let commands: Vec<&str> = r.commands.iter().map(|(c, _)| c.as_str()).collect();
             assert_eq!(commands, ["probe-a", "probe-panic"]);
         }

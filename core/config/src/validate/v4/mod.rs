@@ -78,26 +78,32 @@ fn classes(
     list: &[wire::ClientClass],
     registry: &OptionDefs,
 ) -> Result<Vec<ClientClass>, ConfigError> {
-    client_classes(ctx, list, wire::ClientClass::common, |c, path, name| {
-        let local = class_defs(ctx, &c.option_def, path)?;
-        let defs = Defs {
-            registry,
-            local: &local,
-        };
-        let base = class_base(ctx, path, name, c.common(), &defs)?;
-        let boot = Boot::new(
-            ctx,
-            path,
-            [&c.next_server, &c.server_hostname, &c.boot_file_name],
-        )?;
-        Ok(class_parts!(assemble! { base => ClientClass {
-            next_server: boot.next_server,
-            server_hostname: boot.server_hostname,
-            boot_file_name: boot.boot_file_name,
-            offer_lifetime: c.offer_lifetime,
-            option_defs: local,
-        } }))
-    })
+    client_classes(
+        ctx,
+        list,
+        registry,
+        wire::ClientClass::common,
+        |c, path, name, compiled| {
+            let local = class_defs(ctx, &c.option_def, path)?;
+            let defs = Defs {
+                registry,
+                local: &local,
+            };
+            let base = class_base(ctx, path, name, c.common(), &defs, compiled)?;
+            let boot = Boot::new(
+                ctx,
+                path,
+                [&c.next_server, &c.server_hostname, &c.boot_file_name],
+            )?;
+            Ok(class_parts!(assemble! { base => ClientClass {
+                next_server: boot.next_server,
+                server_hostname: boot.server_hostname,
+                boot_file_name: boot.boot_file_name,
+                offer_lifetime: c.offer_lifetime,
+                option_defs: local,
+            } }))
+        },
+    )
 }
 
 /// The BOOTP-style fields classes and reservations may set (V4-075); `""`

@@ -122,21 +122,27 @@ fn classes(
         registry,
         local: &[],
     };
-    client_classes(ctx, list, wire::ClientClass6::common, |c, path, name| {
-        let base = class_base(ctx, path, name, c.common(), &defs)?;
-        Ok(class_parts!(assemble! { base => ClientClass6 {
-            preferred_lifetime: optional_triplet(
-                ctx,
-                path,
-                "preferred-lifetime",
-                [
-                    c.preferred_lifetime,
-                    c.min_preferred_lifetime,
-                    c.max_preferred_lifetime,
-                ],
-            )?,
-        } }))
-    })
+    client_classes(
+        ctx,
+        list,
+        registry,
+        wire::ClientClass6::common,
+        |c, path, name, compiled| {
+            let base = class_base(ctx, path, name, c.common(), &defs, compiled)?;
+            Ok(class_parts!(assemble! { base => ClientClass6 {
+                preferred_lifetime: optional_triplet(
+                    ctx,
+                    path,
+                    "preferred-lifetime",
+                    [
+                        c.preferred_lifetime,
+                        c.min_preferred_lifetime,
+                        c.max_preferred_lifetime,
+                    ],
+                )?,
+            } }))
+        },
+    )
 }
 
 super::layout::wire_layout!(wire::Dhcp6, wire::SharedNetwork6, wire::Subnet6, subnet6);

@@ -1011,6 +1011,33 @@ fn v6_147_vendor_opts_carry_their_space() {
 }
 
 #[test]
+fn v6_156_test_expressions_compiled_at_load() {
+    let c = load(
+        r#""client-classes": [
+            {"name": "a", "test": "substring(option[1].hex,0,6) == 0x0002AABBCCDD"},
+            {"name": "b", "test": "unknown or member('a')"},
+            {"name": "c", "test": "relay6[0].linkaddr == 2001:db8::1 and option[clientid].exists"}]"#,
+    )
+    .unwrap();
+    let deps: Vec<bool> = c
+        .client_classes
+        .iter()
+        .map(|k| k.depends_on_known)
+        .collect();
+    assert_eq!(deps, [false, true, false]);
+    for body in [
+        r#"[{"name": "A", "test": "member('B')"}, {"name": "B"}]"#,
+        r#"[{"name": "A", "test": "pkt4.mac == 0x01"}]"#,
+        r#"[{"name": "A", "test": "relay4[1].exists"}]"#,
+    ] {
+        let e = load(&format!(r#""client-classes": {body}"#))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("client class 'A'"), "{body}: {e}");
+    }
+}
+
+#[test]
 fn v6_151_v6_155_client_classes() {
     let c = load(
         r#""client-classes": [{"name": "a", "test": "member('ALL')", "valid-lifetime": 300,

@@ -50,7 +50,7 @@ impl Bench {
         }
     }
 
-    fn stat(&self, name: &str) -> i64 {
+    fn stat(&self, name: &str) -> i128 {
         self.reg
             .get(name)
             .unwrap_or_else(|| panic!("statistic {name} exists"))
@@ -587,4 +587,315 @@ fn cache_threshold_reuses_then_rewrites() {
         T0 + 600,
         "past the threshold: rewritten"
     );
+}
+
+// V4-122: option 125 carries one enterprise block per vendor: vendors 2234 and 3561 with always-send
+// sub-options get two blocks unasked; a DOCSIS client (4491) gets only the sub-options its ORO lists.
+#[test]
+fn v4_122_vendor_blocks() {
+    let mut cfg = basic();
+    cfg["option-def"] = json!([
+        {"name": "a", "code": 1, "type": "uint8", "space": "vendor-2234"},
+        {"name": "b", "code": 7, "type": "uint16", "space": "vendor-3561"}
+    ]);
+    cfg["option-data"] = json!([
+        {"name": "vivso-suboptions", "data": "2234"},
+        {"name": "vivso-suboptions", "data": "3561"},
+        {"name": "a", "space": "vendor-2234", "data": "5", "always-send": true},
+        {"name": "b", "space": "vendor-3561", "data": "513", "always-send": true},
+        {"name": "tftp-servers", "space": "vendor-4491", "data": "192.0.2.69"},
+        {"code": 3, "space": "vendor-4491", "data": "0102", "csv-format": false}
+    ]);
+    let b = Bench::new(cfg);
+    let offer = b.reply(&query(MessageType::Discover, 1), None);
+    assert_eq!(
+        offer.options.get(code::VIVSO).unwrap(),
+        [0, 0, 8, 186, 3, 1, 1, 5, 0, 0, 13, 233, 4, 7, 2, 2, 1]
+    );
+    // A DOCSIS modem asking, in its own 125, for sub-option 2 (tftp-servers) only.
+    let mut q = query(MessageType::Discover, 2);
+    q.options
+        .insert(code::VIVSO, &[0, 0, 0x11, 0x8b, 3, 1, 1, 2]);
+    let offer = b.reply(&q, None);
+    let v = offer.options.get(code::VIVSO).unwrap();
+    let docsis = [0, 0, 0x11, 0x8b, 6, 2, 4, 192, 0, 2, 69];
+    assert!(
+        v.windows(docsis.len()).any(|w| w == docsis),
+        "no DOCSIS block with tftp-servers only: {v:?}"
+    );
+    assert_eq!(v.len(), 17 + docsis.len(), "{v:?}");
+}
+
+// V4-031: a REQUEST with neither option 50 nor ciaddr from a new client is allocated and ACKed.
+// V4-161, V4-162, V4-163: the per-type packet counters; a foreign server-id counts as a drop.
+#[test]
+fn v4_031_bare_request_and_packet_counters() {
+    let b = Bench::new(basic());
+    let mut q = query(MessageType::Request, 7);
+    q.options.insert(code::SERVER_ID, &SERVER.octets());
+    let ack = b.reply(&q, None);
+    assert_eq!(ack.message_type(), Some(MessageType::Ack));
+    assert_eq!(ack.yiaddr, ip("192.0.2.10"));
+    b.dora(8);
+    let mut inform = query(MessageType::Inform, 9);
+    inform.ciaddr = ip("192.0.2.200");
+    b.reply(&inform, None);
+    let mut foreign = query(MessageType::Request, 10);
+    foreign.options.insert(code::SERVER_ID, &[192, 0, 2, 99]);
+    assert!(matches!(b.run(&foreign, None), Outcome4::Drop(_)));
+    assert_eq!(b.stat("pkt4-discover-received"), 1);
+    assert_eq!(b.stat("pkt4-request-received"), 3);
+    assert_eq!(b.stat("pkt4-inform-received"), 1);
+    assert_eq!(b.stat("pkt4-receive-drop"), 1);
+}
+
+// V4-068, V4-069: with match-client-id false the lease is stored without the client-id and found by
+// chaddr when the client-id changes; with true, another client-id on the same chaddr is another client.
+#[test]
+fn v4_068_069_match_client_id() {
+    let mut cfg = basic();
+    cfg["match-client-id"] = json!(false);
+    let b = Bench::new(cfg);
+    let with_id = |msg, id: u8| {
+        let mut p = query(msg, 1);
+        p.options.insert(code::CLIENT_ID, &[1, 0xaa, id]);
+        p
+    };
+    let offer = b.reply(&with_id(MessageType::Discover, 1), None);
+    let mut req = with_id(MessageType::Request, 1);
+    req.options.insert(code::SERVER_ID, &SERVER.octets());
+    req.options
+        .insert(code::REQUESTED_ADDRESS, &offer.yiaddr.octets());
+    assert_eq!(b.reply(&req, None).yiaddr, offer.yiaddr);
+    assert_eq!(b.lease(offer.yiaddr).unwrap().client_id, None);
+    let again = b.reply(&with_id(MessageType::Discover, 2), None);
+    assert_eq!(
+        again.yiaddr, offer.yiaddr,
+        "found by chaddr despite a new client-id"
+    );
+
+    let b = Bench::new(basic());
+    let offer = b.reply(&with_id(MessageType::Discover, 1), None);
+    let mut req = with_id(MessageType::Request, 1);
+    req.options.insert(code::SERVER_ID, &SERVER.octets());
+    req.options
+        .insert(code::REQUESTED_ADDRESS, &offer.yiaddr.octets());
+    b.reply(&req, None);
+    let other = b.reply(&with_id(MessageType::Discover, 2), None);
+    assert_ne!(
+        other.yiaddr, offer.yiaddr,
+        "another client-id is another client"
+    );
+}
+
+// V4-164: pool capacities, reservations not subtracted.
+#[test]
+fn v4_164_total_addresses() {
+    let mut cfg = basic();
+    cfg["subnet4"][0]["pools"] = json!([
+        {"pool": "192.0.2.100 - 192.0.2.199"},
+        {"pool": "192.0.2.200 - 192.0.2.255"}
+    ]);
+    let b = Bench::new(cfg);
+    assert_eq!(b.stat("subnet[1].total-addresses"), 156);
+    assert_eq!(b.stat("subnet[1].pool[0].total-addresses"), 156);
+}
+
+/// A DISCOVER from `mac` with vendor class `vc` and client-id `cid`, asking for options 15, 42 and 7.
+fn classified(mac: u8, vc: Option<&[u8]>, cid: Option<&[u8]>) -> Packet4 {
+    let mut d = query(MessageType::Discover, mac);
+    if let Some(v) = vc {
+        d.options.insert(code::VENDOR_CLASS_ID, v);
+    }
+    if let Some(c) = cid {
+        d.options.insert(code::CLIENT_ID, c);
+    }
+    d.options.insert(code::PARAMETER_REQUEST_LIST, &[15, 42, 7]);
+    d
+}
+
+// V4-128, V4-129, V4-131, V4-134, V4-139: classes by option 60 and substring(option 61) choose the pool and add
+// their options; member() of earlier classes works.
+#[test]
+fn v4_129_test_expressions_select_pool_and_options() {
+    let b = Bench::new(json!({
+        "client-classes": [
+            {"name": "phones", "test": "option[60].text == 'phone'",
+             "option-data": [{"name": "domain-name", "data": "phones.example"}]},
+            {"name": "foo-ids", "test": "substring(option[61].hex,0,3) == 'foo'"},
+            {"name": "both", "test": "member('phones') and member('foo-ids')",
+             "option-data": [{"name": "ntp-servers", "data": "10.0.0.7"}]},
+            {"name": "DROP", "test": "option[60].text == 'evil'"}
+        ],
+        "subnet4": [{
+            "id": 1, "subnet": "192.0.2.0/24",
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.12", "client-class": "phones"},
+                      {"pool": "192.0.2.20 - 192.0.2.22"}]
+        }]
+    }));
+    let phone = b.reply(&classified(1, Some(b"phone"), None), None);
+    assert_eq!(phone.yiaddr, ip("192.0.2.10"), "phones' pool");
+    assert_eq!(phone.options.get(15), Some(&b"phones.example"[..]));
+    assert!(!phone.options.contains(42), "not in foo-ids");
+    let other = b.reply(&classified(2, Some(b"laptop"), Some(b"foo-1")), None);
+    assert_eq!(other.yiaddr, ip("192.0.2.20"), "the unrestricted pool");
+    assert!(!other.options.contains(15) && !other.options.contains(42));
+    let both = b.reply(&classified(3, Some(b"phone"), Some(b"foo-2")), None);
+    assert_eq!(
+        both.options.get(42),
+        Some(&[10, 0, 0, 7][..]),
+        "member() of both"
+    );
+    assert!(matches!(
+        b.run(&classified(4, Some(b"evil"), None), None),
+        Outcome4::Drop(super::DropReason::DropClass)
+    ));
+}
+
+// V4-045, V4-129: a class-guarded subnet serves only the class's members.
+#[test]
+fn v4_129_test_expression_guards_subnet() {
+    let b = Bench::new(json!({
+        "client-classes": [{"name": "phones", "test": "substring(option[60].hex, 0, 5) == 'phone'"}],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "client-class": "phones",
+                     "pools": [{"pool": "192.0.2.10 - 192.0.2.12"}]}]
+    }));
+    assert_eq!(
+        b.reply(&classified(1, Some(b"phone-x"), None), None).yiaddr,
+        ip("192.0.2.10")
+    );
+    assert!(matches!(
+        b.run(&classified(2, None, None), None),
+        Outcome4::Drop(super::DropReason::NoSubnet)
+    ));
+}
+
+// V4-129, V4-137: tests using KNOWN (directly or through member) run after host lookup and can guard pools.
+#[test]
+fn v4_137_known_dependent_classes_after_host_lookup() {
+    let b = Bench::new(json!({
+        "client-classes": [
+            {"name": "k", "test": "known"},
+            {"name": "kk", "test": "member('k')",
+             "option-data": [{"name": "ntp-servers", "data": "10.0.0.8"}]},
+            {"name": "u", "test": "unknown"}
+        ],
+        "subnet4": [{
+            "id": 1, "subnet": "192.0.2.0/24",
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.12", "client-class": "kk"},
+                      {"pool": "192.0.2.20 - 192.0.2.22", "client-class": "u"}],
+            "reservations": [{"hw-address": "02:00:00:00:00:99", "hostname": "known-one"}]
+        }]
+    }));
+    let known = b.reply(&classified(0x99, None, None), None);
+    assert_eq!(known.yiaddr, ip("192.0.2.10"));
+    assert_eq!(known.options.get(42), Some(&[10, 0, 0, 8][..]));
+    let unknown = b.reply(&classified(1, None, None), None);
+    assert_eq!(unknown.yiaddr, ip("192.0.2.20"));
+    assert!(!unknown.options.contains(42));
+}
+
+// V4-130: only-if-required classes are evaluated only when the network, subnet or pool requires them.
+#[test]
+fn v4_130_required_classes_after_allocation() {
+    let b = Bench::new(json!({
+        "client-classes": [
+            {"name": "req", "test": "member('ALL')", "only-if-required": true,
+             "option-data": [{"name": "ntp-servers", "data": "10.0.0.6"}]},
+            {"name": "pool-req", "test": "pkt4.msgtype == 1", "only-if-required": true,
+             "option-data": [{"name": "domain-name", "data": "pool.example"}]},
+            {"name": "never", "test": "member('ALL')", "only-if-required": true,
+             "option-data": [{"name": "log-servers", "data": "10.0.0.3"}]}
+        ],
+        "subnet4": [{
+            "id": 1, "subnet": "192.0.2.0/24", "require-client-classes": ["req", "undefined"],
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.10", "require-client-classes": ["pool-req"]},
+                      {"pool": "192.0.2.20 - 192.0.2.22"}]
+        }]
+    }));
+    let first = b.reply(&classified(1, None, None), None);
+    assert_eq!(first.yiaddr, ip("192.0.2.10"));
+    assert_eq!(
+        first.options.get(42),
+        Some(&[10, 0, 0, 6][..]),
+        "required by the subnet"
+    );
+    assert_eq!(
+        first.options.get(15),
+        Some(&b"pool.example"[..]),
+        "required by its pool"
+    );
+    assert!(!first.options.contains(7), "never required");
+    // Hold the first address so the next client comes from the other pool.
+    b.reply(&selecting(1, first.yiaddr), None);
+    let second = b.reply(&classified(2, None, None), None);
+    assert_eq!(second.yiaddr, ip("192.0.2.20"));
+    assert!(second.options.contains(42) && !second.options.contains(15));
+}
+
+// V4-132: a template class spawns SPAWN_<name>_<value>; the spawned class's options beat the template's.
+#[test]
+fn v4_132_template_class_spawns() {
+    let b = Bench::new(json!({
+        "client-classes": [
+            {"name": "SPAWN_Client-ID_foo", "option-data": [{"name": "ntp-servers", "data": "10.0.0.4"}]},
+            {"name": "Client-ID", "template-test": "substring(option[61].hex,0,3)",
+             "option-data": [{"name": "ntp-servers", "data": "10.0.0.5"},
+                             {"name": "log-servers", "data": "10.0.0.3"}]}
+        ],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.12"}]}]
+    }));
+    let foo = b.reply(&classified(1, None, Some(b"foobar")), None);
+    assert_eq!(
+        foo.options.get(42),
+        Some(&[10, 0, 0, 4][..]),
+        "spawned class first"
+    );
+    assert_eq!(
+        foo.options.get(7),
+        Some(&[10, 0, 0, 3][..]),
+        "template's own options"
+    );
+    let bar = b.reply(&classified(2, None, Some(b"barfoo")), None);
+    assert_eq!(bar.options.get(42), Some(&[10, 0, 0, 5][..]));
+    let none = b.reply(&classified(3, None, None), None);
+    assert!(!none.options.contains(42), "empty value: no class");
+}
+
+// V4-100: network-level values and options apply to members unless a member overrides them. V4-103: a
+// member's client-class keeps other clients out of it (the class's client is served there).
+#[test]
+fn v4_100_103_shared_network_values_and_classes() {
+    let b = Bench::new(json!({
+        "valid-lifetime": 4000,
+        "client-classes": [{"name": "b-devices", "test": "pkt4.mac == 0x02000000000a"}],
+        "shared-networks": [{
+            "name": "net", "relay": {"ip-addresses": ["10.9.9.1"]}, "valid-lifetime": 1200,
+            "option-data": [{"name": "log-servers", "data": "1.2.3.4"}],
+            "subnet4": [
+                {"id": 1, "subnet": "10.1.0.0/24", "client-class": "b-devices",
+                 "pools": [{"pool": "10.1.0.10-10.1.0.10"}]},
+                {"id": 2, "subnet": "10.2.0.0/24", "valid-lifetime": 2000,
+                 "pools": [{"pool": "10.2.0.10-10.2.0.20"}],
+                 "option-data": [{"name": "log-servers", "data": "10.0.0.254"}]}
+            ]
+        }]
+    }));
+    let offer = |mac| {
+        let mut p = query(MessageType::Discover, mac);
+        p.giaddr = ip("10.9.9.1");
+        p.options.insert(code::PARAMETER_REQUEST_LIST, &[7]);
+        b.reply(&p, Some(ip("10.9.9.1")))
+    };
+    let lifetime = |p: &Packet4| {
+        u32::from_be_bytes(p.options.get(code::LEASE_TIME).unwrap().try_into().unwrap())
+    };
+    let other = offer(11);
+    assert_eq!(other.yiaddr, ip("10.2.0.10"), "never the restricted member");
+    assert_eq!(lifetime(&other), 2000);
+    assert_eq!(other.options.get(7), Some(&[10, 0, 0, 254][..]));
+    let member = offer(10);
+    assert_eq!(member.yiaddr, ip("10.1.0.10"));
+    assert_eq!(lifetime(&member), 1200);
+    assert_eq!(member.options.get(7), Some(&[1, 2, 3, 4][..]));
 }

@@ -1,0 +1,80 @@
+//! What classification expressions read of a DHCPv6 query (`ruru_eval::Packet`): the client message's
+//! options and the relay levels around it.
+
+use super::Ingress6;
+use crate::classes::{Classes, Viewable};
+use ruru_eval::Packet;
+use ruru_proto::v6::Packet6;
+use std::net::{IpAddr, Ipv6Addr};
+
+/// A query and where it came from.
+pub(super) struct Query6View<'p> {
+    pub(super) pkt: &'p Packet6,
+    pub(super) ing: &'p Ingress6,
+}
+
+/// [`Query6View`] with the classes assigned so far.
+pub(super) struct View6<'q> {
+    pkt: &'q Packet6,
+    ing: &'q Ingress6,
+    classes: &'q Classes<'q>,
+}
+
+impl Viewable for Query6View<'_> {
+    type View<'q>
+        = View6<'q>
+    where
+        Self: 'q;
+    fn view<'q>(&'q self, classes: &'q Classes<'q>) -> View6<'q> {
+        View6 {
+            pkt: self.pkt,
+            ing: self.ing,
+            classes,
+        }
+    }
+}
+
+impl Packet for View6<'_> {
+    fn option(&self, code: u16) -> Option<&[u8]> {
+        self.pkt.message.options.get(code)
+    }
+    fn iface(&self) -> &str {
+        self.ing.ifname.as_deref().unwrap_or("")
+    }
+    fn src(&self) -> IpAddr {
+        (*self.ing.src.ip()).into()
+    }
+    fn dst(&self) -> IpAddr {
+        self.ing.dst.into()
+    }
+    /// The datagram's length: each relay level's 34-byte header, options and relay-message header, then
+    /// the message's 4-byte header and options.
+    fn wire_len(&self) -> usize {
+        let relays: usize = self
+            .pkt
+            .relays
+            .iter()
+            .map(|r| 34 + r.options.wire_len() + 4)
+            .sum();
+        relays + 4 + self.pkt.message.options.wire_len()
+    }
+    fn msg_type(&self) -> u8 {
+        self.pkt.message.msg_type.into()
+    }
+    fn transid(&self) -> u32 {
+        self.pkt.message.transaction_id
+    }
+    fn member(&self, class: &str) -> bool {
+        self.classes.contains(class)
+    }
+    fn relay6_count(&self) -> usize {
+        self.pkt.relays.len()
+    }
+    fn relay6_option(&self, level: usize, code: u16) -> Option<&[u8]> {
+        self.pkt.relays.get(level)?.options.get(code)
+    }
+    fn relay6_addrs(&self, level: usize) -> Option<(Ipv6Addr, Ipv6Addr)> {
+        let r = self.pkt.relays.get(level)?;
+        Some((r.link_address, r.peer_address))
+    }
+}

@@ -1,0 +1,187 @@
+//! A server running `libdhcp_lease_cmds.so` (Ruru's, or Kea 2.2's for the differential tests), driven
+//! over its UNIX control socket: what the `lease_cmds` (v4) and `lease_cmds6` suites share.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ruru_e2e::control;
+use ruru_e2e::process::wait_until;
+use ruru_e2e::subject::Subject;
+use ruru_e2e::{Netns, Server};
+use serde_json::{json, Value};
+
+use super::plugin;
+
+/// Kea 2.2's own plugin (Debian's kea-common), for the differential tests.
+pub(crate) const KEA_PLUGIN: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so";
+
+/// Where `lease4-write`/`lease6-write` put a bare file name (the servers run without
+/// `KEA_DHCP_DATA_DIRECTORY`).
+pub(crate) const DATA_DIR: &str = "/var/lib/kea";
+
+/// A server with the lease commands and a UNIX control socket.
+pub(crate) struct LeaseCmds<'ns> {
+    pub(crate) server: Server<'ns>,
+    pub(crate) socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl<'ns> LeaseCmds<'ns> {
+    /// Starts `subject` in `ns` with the configuration `config` builds from the control socket's path
+    /// and the subject's plugin, and waits for the socket.
+    pub(crate) fn start(
+        ns: &'ns Netns,
+        subject: Subject,
+        config: impl FnOnce(&Path, &Path) -> Value,
+    ) -> LeaseCmds<'ns> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let socket = dir.path().join("dhcp.sock");
+        let library = match subject {
+            Subject::Ruru => plugin("libdhcp_lease_cmds.so"),
+            Subject::Kea => PathBuf::from(KEA_PLUGIN),
+        };
+        let server =
+            Server::start_subject(subject, ns, config(&socket, &library)).expect("server starts");
+        let c = LeaseCmds {
+            server,
+            socket,
+            _dir: dir,
+        };
+        c.wait_socket();
+        c
+    }
+
+    /// Waits for the control socket (after a start or restart).
+    pub(crate) fn wait_socket(&self) {
+        wait_until("control socket", Duration::from_secs(10), || {
+            self.socket.exists()
+        })
+        .expect("control socket appears");
+    }
+
+    /// Restarts the server and waits for its control socket.
+    pub(crate) fn restart(&mut self) {
+        self.server.restart().expect("restarts");
+        self.wait_socket();
+    }
+
+    /// Sends one command; the response.
+    pub(crate) fn run(&self, name: &str, arguments: Option<Value>) -> Value {
+        let mut c = json!({ "command": name });
+        if let Some(a) = arguments {
+            c["arguments"] = a;
+        }
+        control::unix(&self.socket, &c).unwrap_or_else(|e| {
+            panic!("{c}: {e}\n{}", self.server.logs());
+        })
+    }
+
+    /// Runs a command that must answer `result` with a text (`arguments` null: none sent); the
+    /// response.
+    pub(crate) fn expect(&self, name: &str, arguments: Value, result: i64) -> Value {
+        let args = (!arguments.is_null()).then_some(arguments);
+        let r = self.run(name, args.clone());
+        assert_eq!(r["result"], result, "{name} {args:?}: {r}");
+        assert!(r["text"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
+        r
+    }
+
+    /// A statistic's current value.
+    pub(crate) fn stat(&self, name: &str) -> i64 {
+        let r = self.run("statistic-get", Some(json!({ "name": name })));
+        r["arguments"][name][0][0]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{name}: {r}"))
+    }
+}
+
+/// The addresses of a list answer (`arguments.leases`), in order.
+pub(crate) fn addresses(response: &Value) -> Vec<String> {
+    response["arguments"]["leases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no leases in {response}"))
+        .iter()
+        .map(|l| l["ip-address"].as_str().expect("address").to_owned())
+        .collect()
+}
+
+/// A found lease without its `cltt` (the time each server added it), for comparing servers.
+pub(crate) fn without_cltt(response: &Value) -> Value {
+    let mut v = response["arguments"].clone();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("cltt");
+    }
+    v
+}
+
+/// One step of a differential sequence (the same commands sent to Kea 2.2 with its own plugin and to
+/// Ruru): a command, and the result Ruru gives where it differs from Kea 2.2 on purpose (the suites
+/// say why at each step; mostly where Kea 2.7.3, the version Ruru follows, changed the answer).
+pub(crate) struct Step {
+    pub(crate) command: &'static str,
+    pub(crate) arguments: Value,
+    pub(crate) ruru: Option<i64>,
+}
+
+/// A step both servers answer with the same result.
+pub(crate) fn step(command: &'static str, arguments: Value) -> Step {
+    Step {
+        command,
+        arguments,
+        ruru: None,
+    }
+}
+
+/// A step Ruru answers with `ruru`, and Kea 2.2 with something else.
+pub(crate) fn differs(command: &'static str, arguments: Value, ruru: i64) -> Step {
+    Step {
+        command,
+        arguments,
+        ruru: Some(ruru),
+    }
+}
+
+/// Runs `steps` on `c`, each with its arguments (none where they are null); the responses.
+pub(crate) fn run_steps(c: &LeaseCmds<'_>, steps: &[Step]) -> Vec<Value> {
+    steps
+        .iter()
+        .map(|s| {
+            c.run(
+                s.command,
+                (!s.arguments.is_null()).then(|| s.arguments.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Where the answers of Kea (`kea`) and Ruru (`ruru`) to `steps` disagree other than as the steps
+/// say, one text each: a result code, a marked difference that is none (any more), or a lease that
+/// `get` (`lease4-get`, `lease6-get`) found on both sides but reads differently once passed through
+/// `comparable`.
+pub(crate) fn mismatches(
+    steps: &[Step],
+    kea: &[Value],
+    ruru: &[Value],
+    get: &str,
+    comparable: impl Fn(&Value) -> Value,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for ((s, k), r) in steps.iter().zip(kea).zip(ruru) {
+        let what = format!(
+            "{} {}\n  kea 2.2: {k}\n  ruru:    {r}",
+            s.command, s.arguments
+        );
+        match s.ruru {
+            None if k["result"] != r["result"] => found.push(what.clone()),
+            Some(ours) if r["result"] != json!(ours) || k["result"] == json!(ours) => {
+                found.push(format!("(marked as a difference) {what}"))
+            }
+            _ => {}
+        }
+        let both_found = r["result"] == 0 && k["result"] == 0;
+        if s.command == get && both_found && comparable(k) != comparable(r) {
+            found.push(format!("(lease differs) {what}"));
+        }
+    }
+    found
+}

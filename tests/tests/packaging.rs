@@ -1,0 +1,98 @@
+//! Installing Ruru as Kea is installed (issue 4; spec control.md CTL-123, CTL-124): `scripts/install.sh`
+//! puts the programs under a prefix with Kea's program names as links, and systemd units that run
+//! them in the foreground on Kea's configuration files, reload with SIGHUP and stop with SIGTERM.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ruru_e2e::subject::target_dirs;
+
+const PROGRAMS: [(&str, &str); 5] = [
+    ("ruru-dhcp4", "kea-dhcp4"),
+    ("ruru-dhcp6", "kea-dhcp6"),
+    ("ruru-ctrl-agent", "kea-ctrl-agent"),
+    ("ruru-lfc", "kea-lfc"),
+    ("ruru-shell", "kea-shell"),
+];
+
+/// The profile directory holding every built program (release first).
+fn built() -> PathBuf {
+    target_dirs()
+        .iter()
+        .flat_map(|d| ["release", "debug"].map(|p| d.join(p)))
+        .find(|d| PROGRAMS.iter().all(|(ours, _)| d.join(ours).is_file()))
+        .expect("the workspace's programs are built (cargo build --workspace --bins)")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+// CTL-123: Kea's program names run Ruru's programs with Kea's command lines; CTL-124: the units.
+#[test]
+fn install_gives_kea_names_and_systemd_units() {
+    let stage = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(repo().join("scripts/install.sh"))
+        .args(["--prefix", "/usr", "--destdir"])
+        .arg(stage.path())
+        .arg("--bin-dir")
+        .arg(built())
+        .output()
+        .expect("install.sh runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sbin = stage.path().join("usr/sbin");
+    for (ours, theirs) in PROGRAMS {
+        let link = sbin.join(theirs);
+        assert_eq!(
+            std::fs::read_link(&link).expect("a link"),
+            PathBuf::from(ours),
+            "{theirs}"
+        );
+    }
+    // `kea-dhcp4 -t <file>`, as packaging scripts check a configuration.
+    let check = Command::new(sbin.join("kea-dhcp4"))
+        .arg("-t")
+        .arg(repo().join("etc/ruru-dhcp4.conf"))
+        .output()
+        .expect("kea-dhcp4 runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    for theirs in ["kea-dhcp6", "kea-ctrl-agent"] {
+        let v = Command::new(sbin.join(theirs))
+            .arg("-v")
+            .output()
+            .expect("runs");
+        assert!(v.status.success() && !v.stdout.is_empty(), "{theirs} -v");
+    }
+
+    let units = stage.path().join("usr/lib/systemd/system");
+    for (daemon, caps) in [
+        ("dhcp4", "CAP_NET_BIND_SERVICE CAP_NET_RAW"),
+        ("dhcp6", "CAP_NET_BIND_SERVICE"),
+    ] {
+        let unit = std::fs::read_to_string(units.join(format!("ruru-{daemon}.service")))
+            .expect("unit installed");
+        for line in [
+            format!("ExecStart=/usr/sbin/ruru-{daemon} -c /etc/kea/kea-{daemon}.conf"),
+            "ExecReload=/bin/kill -HUP $MAINPID".to_owned(),
+            "KillSignal=SIGTERM".to_owned(),
+            format!("AmbientCapabilities={caps}"),
+            format!("Alias=kea-{daemon}.service"),
+            format!("Alias=isc-kea-{daemon}-server.service"),
+        ] {
+            assert!(unit.lines().any(|l| l == line), "{daemon}: no '{line}'");
+        }
+    }
+    let agent = std::fs::read_to_string(units.join("ruru-ctrl-agent.service")).expect("unit");
+    assert!(agent.contains("ExecStart=/usr/sbin/ruru-ctrl-agent -c /etc/kea/kea-ctrl-agent.conf"));
+}
