@@ -70,30 +70,57 @@ struct Agent {
 
 impl Agent {
     /// Starts the agent on a free port with `object` as its `Control-agent` map (the port is
-    /// filled in) and waits until it accepts connections.
+    /// filled in) and waits until it has bound its listener. A port picked by `free_port` can be
+    /// taken by a parallel test before the agent binds it; the agent then exits and is started
+    /// again on another port (a bounded number of times).
     fn start(mut object: Value) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        object["http-port"] = json!(port);
-        let config = dir.path().join("ca.json");
-        std::fs::write(&config, json!({ "Control-agent": object }).to_string()).unwrap();
-        let log = dir.path().join("out.log");
-        let child = Process::new(AGENT)
-            .arg("-c")
-            .arg(&config)
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ruru-ctrl-agent starts");
-        let agent = Self {
-            child,
-            port,
-            config,
-            log,
-            _dir: dir,
-        };
-        agent.wait_for_port(port);
-        agent
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let port = free_port();
+            object["http-port"] = json!(port);
+            let config = dir.path().join("ca.json");
+            std::fs::write(&config, json!({ "Control-agent": object }).to_string()).unwrap();
+            let log = dir.path().join("out.log");
+            let child = Process::new(AGENT)
+                .arg("-c")
+                .arg(&config)
+                .stdout(std::fs::File::create(&log).unwrap())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("ruru-ctrl-agent starts");
+            let mut agent = Self {
+                child,
+                port,
+                config,
+                log,
+                _dir: dir,
+            };
+            if agent.wait_started() {
+                return agent;
+            }
+        }
+        panic!("ruru-ctrl-agent did not start on any of 5 free ports");
+    }
+
+    /// Waits (bounded) for the agent's own CTRL_AGENT_STARTED line, which it logs once its
+    /// listener is bound (a connect alone could reach another test's listener on a reused port);
+    /// false when the agent exited first.
+    fn wait_started(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if self.logs().contains("CTRL_AGENT_STARTED") {
+                return true;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the agent did not start: {}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn wait_for_port(&self, port: u16) {
