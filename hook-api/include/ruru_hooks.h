@@ -20,7 +20,7 @@ typedef struct RuruParkToken RuruParkToken;
 #define RURU_HOOK_ABI_MAJOR 1
 
 // Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-#define RURU_HOOK_ABI_MINOR 2
+#define RURU_HOOK_ABI_MINOR 3
 
 // Next-step status: the server proceeds normally.
 #define RURU_NEXT_STEP_CONTINUE 0
@@ -74,6 +74,12 @@ typedef struct RuruParkToken RuruParkToken;
 
 // DHCPv6 lease type: a delegated prefix (IA_PD). Since 1.2.
 #define RURU_LEASE_TYPE_PD 2
+
+// NameChangeRequest: add or update the lease's DNS records (Kea's `CHG_ADD`). Since 1.3.
+#define RURU_NCR_ADD 0
+
+// NameChangeRequest: remove the lease's DNS records (Kea's `CHG_REMOVE`). Since 1.3.
+#define RURU_NCR_REMOVE 1
 
 // Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 // `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -387,6 +393,18 @@ typedef struct RuruHostApi {
   int32_t (*subnet6_select)(struct RuruIpv6 address, RuruSink sink, void *ctx);
   // Every configured subnet, in configuration order, as a JSON list of subnet maps.
   int32_t (*subnet6_list)(RuruSink sink, void *ctx);
+  // Queues a NameChangeRequest to the DHCP-DDNS service (`dhcp-ddns`) for the DHCPv4 lease given
+  // as a lease map (it need not be stored: a deleted lease's map removes its records):
+  // `change_type` is `RURU_NCR_ADD` or `RURU_NCR_REMOVE`. Success means queued, not done in DNS.
+  // `RURU_ERR_UNSUPPORTED` when DDNS updates are not enabled; `RURU_ERR_INVALID` (reason to the
+  // sink) when the map is malformed or the lease has no host name or no update direction;
+  // `RURU_ERR_BUSY` when the queue is full. Since 1.3.
+  int32_t (*lease4_queue_ncr)(uint32_t change_type, struct RuruStr lease, RuruSink sink, void *ctx);
+  // `lease4_queue_ncr` for a DHCPv6 lease map; only address (`IA_NA`) leases have DNS records, a
+  // prefix is `RURU_ERR_INVALID`. Since 1.3.
+  int32_t (*lease6_queue_ncr)(uint32_t change_type, struct RuruStr lease, RuruSink sink, void *ctx);
+  // 1 when the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`), else 0. Since 1.3.
+  int32_t (*ddns_enabled)(void);
 } RuruHostApi;
 
 // The exported entry point's type.

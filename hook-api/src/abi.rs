@@ -14,7 +14,7 @@
 /// Incompatible changes bump this; a plugin built for another major is refused.
 pub const RURU_HOOK_ABI_MAJOR: u32 = 1;
 /// Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-pub const RURU_HOOK_ABI_MINOR: u32 = 2;
+pub const RURU_HOOK_ABI_MINOR: u32 = 3;
 
 /// Next-step status: the server proceeds normally.
 pub const RURU_NEXT_STEP_CONTINUE: i32 = 0;
@@ -54,6 +54,11 @@ pub const RURU_LEASE_TYPE_NA: u32 = 0;
 pub const RURU_LEASE_TYPE_TA: u32 = 1;
 /// DHCPv6 lease type: a delegated prefix (IA_PD). Since 1.2.
 pub const RURU_LEASE_TYPE_PD: u32 = 2;
+
+/// NameChangeRequest: add or update the lease's DNS records (Kea's `CHG_ADD`). Since 1.3.
+pub const RURU_NCR_ADD: u32 = 0;
+/// NameChangeRequest: remove the lease's DNS records (Kea's `CHG_REMOVE`). Since 1.3.
+pub const RURU_NCR_REMOVE: u32 = 1;
 
 /// Returned by a callout, `load`, `unload` or command handler that caught a panic: the server logs
 /// `HOOKS_CALLOUT_EXCEPTION` (or the load/unload equivalent) and, for a callout, forces DROP.
@@ -495,6 +500,29 @@ pub struct RuruHostApi {
         unsafe extern "C" fn(address: RuruIpv6, sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
     /// Every configured subnet, in configuration order, as a JSON list of subnet maps.
     pub subnet6_list: unsafe extern "C" fn(sink: RuruSink, ctx: *mut core::ffi::c_void) -> i32,
+
+    /// Queues a NameChangeRequest to the DHCP-DDNS service (`dhcp-ddns`) for the DHCPv4 lease given
+    /// as a lease map (it need not be stored: a deleted lease's map removes its records):
+    /// `change_type` is `RURU_NCR_ADD` or `RURU_NCR_REMOVE`. Success means queued, not done in DNS.
+    /// `RURU_ERR_UNSUPPORTED` when DDNS updates are not enabled; `RURU_ERR_INVALID` (reason to the
+    /// sink) when the map is malformed or the lease has no host name or no update direction;
+    /// `RURU_ERR_BUSY` when the queue is full. Since 1.3.
+    pub lease4_queue_ncr: unsafe extern "C" fn(
+        change_type: u32,
+        lease: RuruStr,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// `lease4_queue_ncr` for a DHCPv6 lease map; only address (`IA_NA`) leases have DNS records, a
+    /// prefix is `RURU_ERR_INVALID`. Since 1.3.
+    pub lease6_queue_ncr: unsafe extern "C" fn(
+        change_type: u32,
+        lease: RuruStr,
+        sink: RuruSink,
+        ctx: *mut core::ffi::c_void,
+    ) -> i32,
+    /// 1 when the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`), else 0. Since 1.3.
+    pub ddns_enabled: unsafe extern "C" fn() -> i32,
 }
 
 // SAFETY: the host table is immutable for the life of the process and its functions are thread-safe.

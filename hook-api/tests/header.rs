@@ -208,6 +208,12 @@ fn header_layouts_match_rust() {
             "subnet6_list",
             offset_of!(RuruHostApi, subnet6_list),
         ),
+        (
+            "RuruHostApi",
+            size_of::<RuruHostApi>(),
+            "ddns_enabled",
+            offset_of!(RuruHostApi, ddns_enabled),
+        ),
     ];
     let mut c = String::from("#include <stddef.h>\n#include \"ruru_hooks.h\"\n");
     for (ty, size, field, offset) in checks {
@@ -261,9 +267,14 @@ fn host_table_is_append_only() {
         offset_of!(RuruHostApi, lease6_get),
         offset_of!(RuruHostApi, subnet4_list) + slot
     );
+    // 1.3 appended `lease4_queue_ncr`, `lease6_queue_ncr` and `ddns_enabled`.
     assert_eq!(
-        size_of::<RuruHostApi>(),
+        offset_of!(RuruHostApi, lease4_queue_ncr),
         offset_of!(RuruHostApi, subnet6_list) + slot
     );
-    assert_eq!(RURU_HOOK_ABI_MINOR, 2);
+    assert_eq!(
+        size_of::<RuruHostApi>(),
+        offset_of!(RuruHostApi, ddns_enabled) + slot
+    );
+    assert_eq!(RURU_HOOK_ABI_MINOR, 3);
 }

@@ -96,7 +96,10 @@ mod tests {
             "0001013B2A8D17ECFD955A0B249D9AB80166A5BD328CB5FF54A5B4F96DF1B729439A9F"
         );
         // Case and the trailing dot do not change the name's wire form.
-        assert_eq!(d, Dhcid::from_client_id(&cid, "Host1ExampleOrg.example.ORG"));
+        assert_eq!(
+            d,
+            Dhcid::from_client_id(&cid, "Host1ExampleOrg.example.ORG")
+        );
     }
 
     // V6-174: the DHCID Kea 2.2 sent for a DUID-LLT and `host1.example.org.`.

@@ -134,7 +134,10 @@ mod tests {
             format!("{kea},\"conflict-resolution-mode\":\"check-with-dhcid\"}}")
         );
         let wire = ncr.to_wire();
-        assert_eq!(usize::from(u16::from_be_bytes([wire[0], wire[1]])), json.len());
+        assert_eq!(
+            usize::from(u16::from_be_bytes([wire[0], wire[1]])),
+            json.len()
+        );
         assert_eq!(&wire[2..], json.as_bytes());
     }
 

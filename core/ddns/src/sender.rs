@@ -136,7 +136,12 @@ fn send_all(rx: &Receiver<Ncr>, socket: &UdpSocket, server: SocketAddr, v6: bool
             }
         }
     }
-    dlog!(v6, info, id = "DHCPSRV_DHCP_DDNS_SENDER_STOPPED", "NameChangeRequest sender has been stopped.");
+    dlog!(
+        v6,
+        info,
+        id = "DHCPSRV_DHCP_DDNS_SENDER_STOPPED",
+        "NameChangeRequest sender has been stopped."
+    );
 }
 
 #[cfg(test)]

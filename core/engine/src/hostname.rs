@@ -1,7 +1,7 @@
 //! Host name handling inside the server, both families (V4-143..V4-148, V6-167..V6-170): whether a name
 //! is generated, how a client's name is scrubbed and qualified. The family-specific parts are the
 //! generated name's form and the FQDN options (81 in DHCPv4, 39 in DHCPv6).
-//! No DNS update is sent (DDNS needs D2, not built yet), so DHCPv4 replies carry N=1 in option 81.
+//! The DNS updates themselves are NameChangeRequests (`crate::ddns`).
 
 use ruru_config::{DdnsParams, ReplaceClientName};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -90,6 +90,16 @@ impl FqdnAnswer {
     /// The lease's DNS directions: forward when S, reverse unless N.
     pub(crate) fn directions(self) -> (bool, bool) {
         (self.s, !self.n)
+    }
+
+    /// The flags that announce `forward`/`reverse` updates, as a `ddns*_update` callout left them,
+    /// to a client that asked with `client_s`: S for forward, N when neither.
+    pub(crate) fn for_directions(forward: bool, reverse: bool, client_s: bool) -> Self {
+        FqdnAnswer {
+            s: forward,
+            o: forward != client_s,
+            n: !forward && !reverse,
+        }
     }
 }
 

@@ -473,6 +473,9 @@ macro_rules! host_table {
             subnet6_get: subnet_get::<dyn LeaseAdmin6>,
             subnet6_select,
             subnet6_list: subnet_list::<dyn LeaseAdmin6>,
+            lease4_queue_ncr: lease_queue_ncr::<dyn LeaseAdmin4>,
+            lease6_queue_ncr: lease_queue_ncr::<dyn LeaseAdmin6>,
+            ddns_enabled,
         }
     };
 }

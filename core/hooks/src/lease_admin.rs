@@ -80,6 +80,12 @@ pub trait LeaseAdmin4: Send + Sync {
     fn subnets(&self) -> Result<Vec<SubnetInfo4>, AdminError>;
     /// The subnet selected for `addr`: the first holding it that no client class guards.
     fn select_subnet(&self, addr: Ipv4Addr) -> Result<Option<SubnetInfo4>, AdminError>;
+    /// Queues a NameChangeRequest (`add`, else remove) for `lease`'s DNS records;
+    /// [`AdminError::Unsupported`] when DDNS updates are off, [`AdminError::Invalid`] when the
+    /// lease has nothing in DNS, [`AdminError::Busy`] when the queue is full.
+    fn queue_ncr(&self, add: bool, lease: &Lease4) -> Result<(), AdminError>;
+    /// Whether the server sends NameChangeRequests at all.
+    fn ddns_enabled(&self) -> bool;
 }
 
 /// A configured DHCPv6 subnet as plugins see it.
@@ -136,6 +142,10 @@ pub trait LeaseAdmin6: Send + Sync {
     fn subnets(&self) -> Result<Vec<SubnetInfo6>, AdminError>;
     /// The subnet selected for `addr`: the first holding it that no client class guards.
     fn select_subnet(&self, addr: Ipv6Addr) -> Result<Option<SubnetInfo6>, AdminError>;
+    /// [`LeaseAdmin4::queue_ncr`] for an address lease (a prefix is [`AdminError::Invalid`]).
+    fn queue_ncr(&self, add: bool, lease: &Lease6) -> Result<(), AdminError>;
+    /// Whether the server sends NameChangeRequests at all.
+    fn ddns_enabled(&self) -> bool;
 }
 
 /// One process-wide registration of a family's lease storage.

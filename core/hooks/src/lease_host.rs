@@ -44,6 +44,8 @@ pub(crate) trait Storage {
     fn write_file(&self, filename: &str) -> Result<PathBuf, AdminError>;
     /// The configured subnets, in order, each with its map.
     fn subnet_maps(&self) -> Result<Vec<(u32, Json)>, AdminError>;
+    /// Reads a lease map and queues an NCR for it.
+    fn queue_ncr_map(&self, map: &[u8], add: bool) -> Result<(), AdminError>;
 }
 
 /// Implements [`Storage`] for a family's `dyn LeaseAdmin*` from its registration, its log target and
@@ -75,6 +77,10 @@ macro_rules! storage {
             }
             fn subnet_maps(&self) -> Result<Vec<(u32, serde_json::Value)>, AdminError> {
                 Ok(self.subnets()?.iter().map(|s| (s.id, $subnet(s))).collect())
+            }
+            fn queue_ncr_map(&self, map: &[u8], add: bool) -> Result<(), AdminError> {
+                let lease = $from_json(map).map_err(AdminError::Invalid)?;
+                self.queue_ncr(add, &lease)
             }
         }
     };
@@ -221,6 +227,36 @@ pub(crate) unsafe extern "C" fn subnet_list<A: Storage + ?Sized>(
         let maps = a.subnet_maps()?.into_iter().map(|(_, m)| m).collect();
         Ok(doc(Json::Array(maps)))
     })
+}
+
+pub(crate) unsafe extern "C" fn lease_queue_ncr<A: Storage + ?Sized>(
+    change_type: u32,
+    lease: RuruStr,
+    sink: RuruSink,
+    ctx: *mut c_void,
+) -> i32 {
+    // SAFETY: plugin bytes valid for the call.
+    let lease = unsafe { slice(lease) };
+    serve_on::<A>(sink, ctx, |a| {
+        let add = match change_type {
+            RURU_NCR_ADD => true,
+            RURU_NCR_REMOVE => false,
+            n => return Err(AdminError::Invalid(format!("unknown NCR change type {n}"))),
+        };
+        a.queue_ncr_map(lease, add)?;
+        Ok(Vec::new())
+    })
+}
+
+/// Whichever family's storage this process installed answers (a process serves one family).
+pub(crate) unsafe extern "C" fn ddns_enabled() -> i32 {
+    let on = catch_unwind(|| {
+        lease_admin4()
+            .map(|a| a.ddns_enabled())
+            .or_else(|_| crate::lease_admin::lease_admin6().map(|a| a.ddns_enabled()))
+            .unwrap_or(false)
+    });
+    i32::from(on.unwrap_or(false))
 }
 
 // ---- DHCPv4 ----
@@ -373,6 +409,15 @@ pub(crate) mod tests {
         fn select_subnet(&self, addr: Ipv4Addr) -> Result<Option<SubnetInfo4>, AdminError> {
             let all = self.subnets()?;
             Ok(all.into_iter().find(|_| addr.octets()[..3] == [192, 0, 2]))
+        }
+        fn queue_ncr(&self, add: bool, lease: &Lease4) -> Result<(), AdminError> {
+            if !add || lease.hostname.is_empty() {
+                return Err(AdminError::Invalid("the lease has no hostname".into()));
+            }
+            Ok(())
+        }
+        fn ddns_enabled(&self) -> bool {
+            true
         }
     }
 

@@ -114,6 +114,10 @@ impl Family for Dhcp4 {
         snap.hooks = hooks;
     }
 
+    fn set_ddns(snap: &mut Snapshot4, queue: ruru_ddns::Queue) {
+        snap.ddns = queue;
+    }
+
     fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String> {
         let opts = memfile_options(
             &cfg.lease_database,

@@ -80,6 +80,10 @@ impl Family for Dhcp6 {
         snap.hooks = hooks;
     }
 
+    fn set_ddns(snap: &mut Snapshot6, queue: ruru_ddns::Queue) {
+        snap.ddns = queue;
+    }
+
     fn open_store(cfg: &Dhcp6Config, config_path: &Path) -> Result<Memfile6, String> {
         let default = cfg
             .lease_file()

@@ -5,7 +5,9 @@
 use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::shared::Shared;
-use ruru_config::{ControlSocket, ExpiredLeasesProcessing, LeaseDatabase, Logger, MultiThreading};
+use ruru_config::{
+    ControlSocket, DhcpDdns, ExpiredLeasesProcessing, LeaseDatabase, Logger, MultiThreading,
+};
 use ruru_engine::v4::{ReclaimLimits, ReclaimReport};
 use ruru_hooks::{Checked, HookSet};
 use ruru_lease::{LfcStart, StoreError};
@@ -32,6 +34,8 @@ pub(crate) struct Settings<'a> {
     pub(crate) sample_age: u32,
     /// `interfaces-config.service-sockets-require-all`.
     pub(crate) require_all_sockets: bool,
+    /// `dhcp-ddns`: where NameChangeRequests go.
+    pub(crate) dhcp_ddns: &'a DhcpDdns,
 }
 
 /// The shared state of a server of family `F`.
@@ -65,6 +69,7 @@ pub(crate) trait Family: Sized + Send + Sync + 'static {
     fn config_of(snap: &Self::Snapshot) -> &Self::Config;
     fn hooks_of(snap: &Self::Snapshot) -> &Arc<HookSet>;
     fn set_hooks(snap: &mut Self::Snapshot, hooks: Arc<HookSet>);
+    fn set_ddns(snap: &mut Self::Snapshot, queue: ruru_ddns::Queue);
 
     fn open_store(cfg: &Self::Config, config_path: &Path) -> Result<Self::Store, String>;
     fn check_hooks(cfg: &Self::Config) -> Result<Vec<Checked>, String>;
@@ -147,6 +152,7 @@ macro_rules! settings_of {
             sample_count: $cfg.statistic_default_sample_count,
             sample_age: $cfg.statistic_default_sample_age,
             require_all_sockets: $cfg.interfaces.service_sockets_require_all,
+            dhcp_ddns: &$cfg.dhcp_ddns,
         }
     };
 }

@@ -119,6 +119,18 @@ impl LeaseAdmin4 for Admin4 {
             .select_subnet(addr)
             .map(subnet_info))
     }
+
+    fn ddns_enabled(&self) -> bool {
+        self.0.shared().is_ok_and(|s| s.snapshot().ddns.enabled())
+    }
+
+    fn queue_ncr(&self, add: bool, lease: &Lease4) -> Result<(), AdminError> {
+        let snap = self.0.shared()?.snapshot();
+        let directions = lease.fqdn_fwd || lease.fqdn_rev;
+        crate::plugins::queue_ncr(&snap.ddns, &lease.hostname, directions, || {
+            snap.queue_ncr(crate::plugins::ncr_change(add), lease)
+        })
+    }
 }
 
 #[cfg(test)]

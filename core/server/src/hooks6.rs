@@ -130,4 +130,21 @@ impl LeaseAdmin6 for Admin6 {
             .select_subnet(addr)
             .map(subnet_info))
     }
+
+    fn ddns_enabled(&self) -> bool {
+        self.0.shared().is_ok_and(|s| s.snapshot().ddns.enabled())
+    }
+
+    fn queue_ncr(&self, add: bool, lease: &Lease6) -> Result<(), AdminError> {
+        if lease.lease_type != LeaseType::Na {
+            return Err(AdminError::Invalid(
+                "only address (IA_NA) leases have DNS records".into(),
+            ));
+        }
+        let snap = self.0.shared()?.snapshot();
+        let directions = lease.fqdn_fwd || lease.fqdn_rev;
+        crate::plugins::queue_ncr(&snap.ddns, &lease.hostname, directions, || {
+            snap.queue_ncr(crate::plugins::ncr_change(add), lease)
+        })
+    }
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 mod control;
 mod daemon;
+mod ddns;
 pub mod dhcp4;
 pub mod dhcp6;
 mod duid;

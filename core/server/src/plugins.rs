@@ -59,6 +59,42 @@ pub(crate) fn not_busy(
     Ok(())
 }
 
+/// A plugin's NameChangeRequest for a lease (`lease*-resend-ddns`, `lease*-del` with
+/// `update-ddns`): refused with the reason when DDNS is off or the lease has nothing in DNS;
+/// `queue` queues it and says whether the queue took it.
+pub(crate) fn queue_ncr(
+    ddns: &ruru_ddns::Queue,
+    hostname: &str,
+    has_direction: bool,
+    queue: impl FnOnce() -> bool,
+) -> Result<(), AdminError> {
+    if !ddns.enabled() {
+        return Err(AdminError::Unsupported(
+            "DDNS updating is not enabled".into(),
+        ));
+    }
+    if hostname.is_empty() {
+        return Err(AdminError::Invalid("the lease has no hostname".into()));
+    }
+    if !has_direction {
+        return Err(AdminError::Invalid(
+            "neither forward nor reverse updates are set for the lease".into(),
+        ));
+    }
+    queue()
+        .then_some(())
+        .ok_or_else(|| AdminError::Busy("the NameChangeRequest queue is full".into()))
+}
+
+/// The NCR change a plugin asked for.
+pub(crate) fn ncr_change(add: bool) -> ruru_ddns::ChangeType {
+    if add {
+        ruru_ddns::ChangeType::Add
+    } else {
+        ruru_ddns::ChangeType::Remove
+    }
+}
+
 /// Opens and checks every listed library without loading it; names every failing one.
 pub(crate) fn check(
     libs: &[HookLibrary],

@@ -69,8 +69,10 @@ async fn start_generation<F: Family>(
             errors[0]
         ));
     }
+    let ddns = crate::ddns::sender_for(F::settings(&cfg).dhcp_ddns, F::V6)?;
     let mut snapshot = F::build_snapshot(args, cfg, &listeners, registry)?;
     F::set_hooks(&mut snapshot, hooks);
+    F::set_ddns(&mut snapshot, ddns);
     F::recount(&snapshot, &store)
         .await
         .map_err(|e| format!("cannot count leases: {e}"))?;

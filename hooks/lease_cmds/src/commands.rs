@@ -6,7 +6,7 @@ use crate::failure::Failure;
 use crate::family::Family;
 use crate::lease::{NewLease, Server};
 use crate::params::Params;
-use ruru_hook_api::leases::LeaseMap;
+use ruru_hook_api::leases::{self, LeaseMap};
 use ruru_hook_api::sdk::{log, Severity};
 use ruru_hook_api::{Command, HookError, Response};
 use serde_json::{json, Map, Value as Json};
@@ -328,11 +328,54 @@ pub(crate) fn wipe_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
 /// `lease4-resend-ddns`, `lease6-resend-ddns` (LC-130..LC-135).
 pub(crate) fn resend_ddns_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
     let p = Params::of(cmd, "no parameters specified for the command")?;
-    p.ip::<F>()?
+    let addr = p
+        .ip::<F>()?
         .ok_or_else(|| Failure::Error("'ip-address' parameter is missing.".into()))?;
-    // Ruru has no DHCP-DDNS client yet: every request is answered as Kea 2.7 answers when
-    // `enable-updates` is false (LC-133).
-    Err(Failure::Conflict("DDNS updating is not enabled".into()))
+    if !leases::ddns_enabled()? {
+        return Err(Failure::Conflict("DDNS updating is not enabled".into()));
+    }
+    let lease = F::address_lease(addr)?
+        .ok_or_else(|| Failure::Empty(format!("No lease found for: {addr}")))?;
+    let (hostname, has_direction) = dns_data(&lease);
+    if hostname.is_empty() {
+        return Err(Failure::Conflict(format!(
+            "Lease for: {addr}, has no hostname, nothing to update"
+        )));
+    }
+    if !has_direction {
+        return Err(Failure::Conflict(format!(
+            "Neither forward nor reverse updates enabled for lease for: {addr}"
+        )));
+    }
+    // Queued, not done: D2 updates DNS later, or not at all if it is down (LC-134).
+    F::queue_ncr(true, &lease)?;
+    Ok(Response::success(
+        format!("NCR generated for: {addr}, hostname: {hostname}"),
+        None,
+    ))
+}
+
+/// A lease map's host name, and whether it has a forward or reverse update.
+fn dns_data(lease: &LeaseMap) -> (&str, bool) {
+    let flag = |k: &str| lease.get(k).and_then(Json::as_bool).unwrap_or(false);
+    let hostname = lease.get("hostname").and_then(Json::as_str).unwrap_or("");
+    (hostname, flag("fqdn-fwd") || flag("fqdn-rev"))
+}
+
+/// `update-ddns` of `lease*-del` (LC-104): the deleted lease's records are removed when DDNS is on
+/// and the lease had a name and a direction; otherwise nothing is queued and the delete stands.
+pub(crate) fn remove_dns<F: Family>(deleted: &LeaseMap) {
+    let (hostname, has_direction) = dns_data(deleted);
+    if hostname.is_empty() || !has_direction || !leases::ddns_enabled().unwrap_or(false) {
+        return;
+    }
+    if let Err(e) = F::queue_ncr(false, deleted) {
+        log(
+            "lease-cmds-hooks",
+            Severity::Error,
+            &format!("no DNS removal queued for the deleted lease: {e}"),
+        );
+    }
 }
 
 /// `lease4-write`, `lease6-write` (LC-140..LC-144).

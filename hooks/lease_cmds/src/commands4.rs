@@ -4,7 +4,8 @@
 
 use crate::commands::{
     add_body, address_of, found, get_all_body, get_by_hostname_body, get_page_body, handlers,
-    logged, resend_ddns_body, subnet_of, update_body, wipe_body, write_body, NOT_A_MAP, QUIET,
+    logged, remove_dns, resend_ddns_body, subnet_of, update_body, wipe_body, write_body, NOT_A_MAP,
+    QUIET,
 };
 use crate::failure::Failure;
 use crate::family::V4;
@@ -80,14 +81,15 @@ fn get_by_client_id_body(cmd: &Command) -> Result<Response, Failure> {
 
 fn del_body(cmd: &Command) -> Result<Response, Failure> {
     let p = Params::of(cmd, "Parameters missing or are not a map.")?;
-    // `update-ddns` is read and checked, but Ruru has no DHCP-DDNS client yet: as in Kea with
-    // `enable-updates` false, no removal request is queued (LC-104).
-    let (target, _update_ddns) = parse_target(&p, "Delete")?;
+    let (target, update_ddns) = parse_target(&p, "Delete")?;
     let not_found = || Failure::Empty("IPv4 lease not found.".into());
     let address = match &target {
         Target::Address(a) => *a,
         other => address_of::<V4>(&find(other)?.ok_or_else(not_found)?)?,
     };
-    leases::delete4(address)?.ok_or_else(not_found)?;
+    let deleted = leases::delete4(address)?.ok_or_else(not_found)?;
+    if update_ddns {
+        remove_dns::<V4>(&deleted);
+    }
     Ok(Response::success("IPv4 lease deleted.", None))
 }

@@ -4,8 +4,8 @@
 
 use crate::commands::{
     add_body, address_of, found, get_all_body, get_by_hostname_body, get_page_body, handlers,
-    logged, now, resend_ddns_body, update_body, update_lease, wipe_body, write_body, NOT_A_MAP,
-    QUIET,
+    logged, now, remove_dns, resend_ddns_body, update_body, update_lease, wipe_body, write_body,
+    NOT_A_MAP, QUIET,
 };
 use crate::failure::Failure;
 use crate::family::V6;
@@ -70,15 +70,16 @@ fn find(target: &Target6) -> Result<Option<LeaseMap>, Failure> {
 }
 
 /// Deletes the lease `target` names; `false` when there is none.
-fn delete(target: &Target6) -> Result<bool, Failure> {
+/// Deletes the lease `target` names; the deleted lease, `None` when there was none.
+fn delete(target: &Target6) -> Result<Option<LeaseMap>, Failure> {
     let (lease_type, address) = match target {
         Target6::Address(t, a) => (*t, *a),
         Target6::Duid { lease_type, .. } => match find(target)? {
             Some(l) => (*lease_type, address_of::<V6>(&l)?),
-            None => return Ok(false),
+            None => return Ok(None),
         },
     };
-    Ok(leases::delete6(lease_type, address)?.is_some())
+    Ok(leases::delete6(lease_type, address)?)
 }
 
 fn get_body(cmd: &Command) -> Result<Response, Failure> {
@@ -101,11 +102,15 @@ fn get_by_duid_body(cmd: &Command) -> Result<Response, Failure> {
 
 fn del_body(cmd: &Command) -> Result<Response, Failure> {
     let p = Params::of(cmd, "Parameters missing or are not a map.")?;
-    // `update-ddns` is read and checked; with no DHCP-DDNS client, nothing is queued (LC-104).
-    let (target, _update_ddns) = parse_target6(&p, "Delete")?;
+    let (target, update_ddns) = parse_target6(&p, "Delete")?;
     match delete(&target)? {
-        true => Ok(Response::success("IPv6 lease deleted.", None)),
-        false => Err(Failure::Empty("IPv6 lease not found.".into())),
+        Some(deleted) => {
+            if update_ddns {
+                remove_dns::<V6>(&deleted);
+            }
+            Ok(Response::success("IPv6 lease deleted.", None))
+        }
+        None => Err(Failure::Empty("IPv6 lease not found.".into())),
     }
 }
 
@@ -189,8 +194,8 @@ fn bulk_apply_body(cmd: &Command) -> Result<Response, Failure> {
     let mut failed_deleted = Vec::new();
     for t in &deletions {
         match delete(t) {
-            Ok(true) => applied += 1,
-            Ok(false) => {
+            Ok(Some(_)) => applied += 1,
+            Ok(None) => {
                 let f = Failure::Empty("lease not found".into());
                 failed_deleted.push(failed(named_target(t), &f));
             }

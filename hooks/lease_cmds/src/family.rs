@@ -45,6 +45,10 @@ pub(crate) trait Family: Sized + 'static {
     fn wipe(ids: &[u32]) -> HookResult<u64>;
     /// Writes the leases to a file; the path written.
     fn write(filename: &str) -> HookResult<String>;
+    /// The address lease at `a` (DHCPv6: `IA_NA` only, the leases with DNS records).
+    fn address_lease(a: Self::Addr) -> HookResult<Option<LeaseMap>>;
+    /// Queues a NameChangeRequest adding (or removing) a lease's DNS records.
+    fn queue_ncr(add: bool, lease: &LeaseMap) -> HookResult;
 
     /// The configured subnet `id`.
     fn subnet(id: u32) -> HookResult<Option<Self::Subnet>>;
@@ -106,6 +110,12 @@ impl Family for V4 {
     fn write(filename: &str) -> HookResult<String> {
         leases::write4(filename)
     }
+    fn address_lease(a: Ipv4Addr) -> HookResult<Option<LeaseMap>> {
+        leases::get4(a)
+    }
+    fn queue_ncr(add: bool, lease: &LeaseMap) -> HookResult {
+        leases::queue_ncr4(add, lease)
+    }
     fn subnet(id: u32) -> HookResult<Option<Subnet4Info>> {
         leases::subnet4(id)
     }
@@ -162,6 +172,12 @@ impl Family for V6 {
     }
     fn write(filename: &str) -> HookResult<String> {
         leases::write6(filename)
+    }
+    fn address_lease(a: Ipv6Addr) -> HookResult<Option<LeaseMap>> {
+        leases::get6(leases::LeaseType::Na, a)
+    }
+    fn queue_ncr(add: bool, lease: &LeaseMap) -> HookResult {
+        leases::queue_ncr6(add, lease)
     }
     fn subnet(id: u32) -> HookResult<Option<Subnet6Info>> {
         leases::subnet6(id)

@@ -5,6 +5,7 @@
 
 mod account;
 mod alloc;
+mod ddns;
 mod hosts;
 mod lease_admin;
 mod options;

@@ -10,8 +10,10 @@ use super::view::Query4View;
 use super::{Client, DropReason, Ingress4, Outcome4};
 use crate::callouts::{self, Step};
 use crate::classes::{Classes, Phase};
+use crate::ddns::DnsData;
 use crate::hostname;
 use ruru_config::Host4;
+use ruru_ddns::ChangeType;
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Point, RequestContext, Slot};
 use ruru_lease::{ClientId, HwAddr, Lease4, LeaseState, LeaseStore4, StoreError};
@@ -311,6 +313,25 @@ struct Query<'a> {
     ctx: &'a Mutex<RequestContext>,
     /// Leases this query removed or released (`deleted_leases4`).
     deleted: Vec<Lease4>,
+}
+
+/// The name a lease gets and the DNS updates the server does for it (V4-096, V4-143..V4-148),
+/// as `ddns4_update` callouts may have changed them (HK-108).
+#[derive(Debug, Clone)]
+struct Naming {
+    name: String,
+    forward: bool,
+    reverse: bool,
+}
+
+impl Naming {
+    fn dns(&self) -> DnsData<'_> {
+        DnsData {
+            hostname: &self.name,
+            forward: self.forward,
+            reverse: self.reverse,
+        }
+    }
 }
 
 /// The subnet and reservation a client is served from.
@@ -701,7 +722,7 @@ impl<'a> Query<'a> {
         host: Option<&'a Host4>,
         addr: Ipv4Addr,
         times: Option<Times>,
-        name: Option<&str>,
+        naming: Option<&Naming>,
     ) -> ruru_proto::v4::Packet4 {
         let cfg = &self.snap.config;
         let scopes = self.scopes(si, host, (!addr.is_unspecified()).then_some(addr));
@@ -716,9 +737,11 @@ impl<'a> Query<'a> {
         {
             r.ciaddr = self.pkt.ciaddr;
         }
-        if let Some(name) = name {
+        if let Some(n) = naming {
+            let name = n.name.as_str();
             if let Some(fqdn) = self.pkt.options.get(code::CLIENT_FQDN) {
-                let answer = self.fqdn_answer(si, fqdn);
+                let client_s = fqdn.first().is_some_and(|f| f & 0x01 != 0);
+                let answer = hostname::FqdnAnswer::for_directions(n.forward, n.reverse, client_s);
                 r.options
                     .insert(code::CLIENT_FQDN, &hostname::fqdn_reply(fqdn, name, answer));
             } else if self.pkt.options.contains(code::HOST_NAME)
@@ -794,14 +817,62 @@ impl<'a> Query<'a> {
             .map(|h| String::from_utf8_lossy(h).trim_end_matches('\0').to_owned())
     }
 
-    fn name_for(&self, si: usize, host: Option<&Host4>, addr: Ipv4Addr) -> Option<String> {
-        hostname::choose(
+    /// The lease's name and DNS directions: from option 81 the server's answer to the client's
+    /// flags (V4-148); a name from option 12 is updated both ways when the server does updates.
+    fn naming(&self, si: usize, host: Option<&Host4>, addr: Ipv4Addr) -> Option<Naming> {
+        let name = hostname::choose(
             &self.snap.config.subnets[si].ddns,
             &self.snap.subnets[si].char_set,
             host.and_then(|h| h.hostname.as_deref()),
             self.client_hostname().as_deref(),
             addr,
-        )
+        )?;
+        let (forward, reverse) = match self.pkt.options.get(code::CLIENT_FQDN) {
+            Some(f) => self.fqdn_answer(si, f).directions(),
+            None => (self.updates_on(si), self.updates_on(si)),
+        };
+        Some(Naming {
+            name,
+            forward,
+            reverse,
+        })
+    }
+
+    /// `ddns4_update` (HK-108): plugins see the reply being built and may change the name and the
+    /// directions; their status is ignored (HK-058). An emptied name leaves the lease unnamed.
+    async fn ddns_hook(
+        &self,
+        msg: MessageType,
+        si: usize,
+        host: Option<&'a Host4>,
+        addr: Ipv4Addr,
+        naming: Option<Naming>,
+    ) -> Option<Naming> {
+        let mut n = naming?;
+        if !self.snap.hooks.has(Point::Ddns4Update) {
+            return Some(n);
+        }
+        let preview = self.answer(msg, si, host, addr, None, Some(&n));
+        let subnet = &self.snap.config.subnets[si];
+        let params =
+            crate::ddns::params_json(&subnet.ddns, self.snap.config.dhcp_ddns.enable_updates);
+        let mut args = Args::new()
+            .with(arg::QUERY4, Slot::Pkt4(self.pkt))
+            .with(arg::RESPONSE4, Slot::Pkt4(&preview))
+            .with(arg::SUBNET4, Slot::Subnet4(Some(subnet)))
+            .with(arg::DDNS_PARAMS, Slot::Json(Some(params), false))
+            .with(arg::HOSTNAME, Slot::Text(Some(n.name.clone()), true))
+            .with(arg::FWD_UPDATE, Slot::Bool(n.forward, true))
+            .with(arg::REV_UPDATE, Slot::Bool(n.reverse, true));
+        callouts::run(&self.snap.hooks, Point::Ddns4Update, &mut args, self.ctx).await;
+        let name = args.text(arg::HOSTNAME).unwrap_or_default();
+        if name != n.name {
+            tracing::debug!(target: "kea-dhcp4.hooks", id = "DHCP4_HOOK_DDNS_UPDATE", from = %n.name, to = %name, "a plugin changed the host name");
+            n.name = name.to_owned();
+        }
+        n.forward = args.bool(arg::FWD_UPDATE).unwrap_or(n.forward);
+        n.reverse = args.bool(arg::REV_UPDATE).unwrap_or(n.reverse);
+        (!n.name.is_empty()).then_some(n)
     }
 
     fn is_dropped_by_class(&self) -> bool {
@@ -828,7 +899,10 @@ impl<'a> Query<'a> {
         let host = p.host;
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
-        let name = self.name_for(si, host, addr);
+        let naming = self.naming(si, host, addr);
+        let naming = self
+            .ddns_hook(MessageType::Offer, si, host, addr, naming)
+            .await;
         let mut committed = Vec::new();
         let offer_lifetime = scopes
             .classes
@@ -836,7 +910,7 @@ impl<'a> Query<'a> {
             .find_map(|c| c.offer_lifetime)
             .unwrap_or(self.snap.config.subnets[si].offer_lifetime);
         if self.snap.hooks.has(Point::Lease4Select) {
-            let mut lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+            let mut lease = self.new_lease(si, addr, valid, naming.as_ref(), &client);
             if !self.lease_hook(&mut lease, si, true).await {
                 return Ok(Outcome4::Drop(DropReason::Hook(
                     "DHCPSRV_HOOK_LEASE4_SELECT_SKIP",
@@ -844,8 +918,11 @@ impl<'a> Query<'a> {
             }
         }
         if offer_lifetime > 0 {
-            // V4-066: the offer itself holds the address for a short while.
-            let lease = self.new_lease(si, addr, offer_lifetime, name.as_deref(), &client);
+            // V4-066: the offer itself holds the address for a short while. It has no DNS
+            // records yet (no NCR for an OFFER, V4-150), so the REQUEST adds them.
+            let mut lease = self.new_lease(si, addr, offer_lifetime, naming.as_ref(), &client);
+            lease.fqdn_fwd = false;
+            lease.fqdn_rev = false;
             match self.commit(store, lease, avail).await? {
                 Some(l) => committed.push(l),
                 None => return Ok(Outcome4::Drop(DropReason::NoAddress)),
@@ -857,7 +934,7 @@ impl<'a> Query<'a> {
             host,
             addr,
             valid,
-            name.as_deref(),
+            naming.as_ref(),
             committed,
         ))
     }
@@ -930,9 +1007,12 @@ impl<'a> Query<'a> {
         let host = p.host;
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
-        let name = self.name_for(si, host, addr);
+        let naming = self.naming(si, host, addr);
+        let naming = self
+            .ddns_hook(MessageType::Ack, si, host, addr, naming)
+            .await;
         let mut reused = match &avail {
-            Avail::Ours(old) => self.reusable(old, valid, name.as_deref()),
+            Avail::Ours(old) => self.reusable(old, valid, naming.as_ref()),
             _ => None,
         };
         if reused.is_none() {
@@ -951,13 +1031,21 @@ impl<'a> Query<'a> {
                 (remaining, Vec::new())
             }
             None => {
-                let mut lease = self.new_lease(si, addr, valid, name.as_deref(), &client);
+                let mut lease = self.new_lease(si, addr, valid, naming.as_ref(), &client);
                 if !self.lease_hook(&mut lease, si, false).await {
                     return Ok(self.nak(Some(si)));
                 }
+                // Only what DDNS needs is copied, and only when it is on.
+                let old = match &avail {
+                    Avail::Ours(o) | Avail::Reclaimable(o) if self.snap.ddns.enabled() => {
+                        Some(o.clone())
+                    }
+                    _ => None,
+                };
                 let Some(lease) = self.commit(store, lease, avail).await? else {
                     return Ok(self.nak(Some(si)));
                 };
+                self.snap.ncrs_for_grant(&lease, old.as_ref());
                 (valid, vec![lease])
             }
         };
@@ -967,7 +1055,7 @@ impl<'a> Query<'a> {
             host,
             addr,
             lifetime,
-            name.as_deref(),
+            naming.as_ref(),
             committed,
         ))
     }
@@ -981,22 +1069,27 @@ impl<'a> Query<'a> {
         host: Option<&'a Host4>,
         addr: Ipv4Addr,
         lifetime: u32,
-        name: Option<&str>,
+        naming: Option<&Naming>,
         committed: Vec<Lease4>,
     ) -> Outcome4 {
         self.require_classes(si, Some(addr));
         let times = reply::times(&self.snap.config.subnets[si], lifetime);
-        let r = self.answer(msg, si, host, addr, Some(times), name);
+        let r = self.answer(msg, si, host, addr, Some(times), naming);
         self.send(r, committed)
     }
 
     /// Remaining lifetime if the lease may be reused from cache instead of rewritten (V4-065).
-    fn reusable(&self, old: &Lease4, valid: u32, name: Option<&str>) -> Option<u32> {
+    fn reusable(&self, old: &Lease4, valid: u32, naming: Option<&Naming>) -> Option<u32> {
         let s = &self.snap.config.subnets[self.snap.subnet_by_id(old.subnet_id)?];
+        let unnamed = DnsData {
+            hostname: "",
+            forward: false,
+            reverse: false,
+        };
         if old.state != LeaseState::Default
             || old.is_expired(self.now)
             || valid < old.valid_lifetime
-            || old.hostname != name.unwrap_or("")
+            || !DnsData::of4(old).same_as(naming.map_or(unnamed, Naming::dns))
         {
             return None;
         }
@@ -1017,16 +1110,10 @@ impl<'a> Query<'a> {
         si: usize,
         addr: Ipv4Addr,
         valid: u32,
-        name: Option<&str>,
+        naming: Option<&Naming>,
         client: &Client<'_>,
     ) -> Lease4 {
         let s = &self.snap.config.subnets[si];
-        let (fqdn_fwd, fqdn_rev) = match (name, self.pkt.options.get(code::CLIENT_FQDN)) {
-            (None, _) => (false, false),
-            (Some(_), Some(f)) => self.fqdn_answer(si, f).directions(),
-            // A name from option 12: both directions when the server updates DNS.
-            (Some(_), None) => (self.updates_on(si), self.updates_on(si)),
-        };
         Lease4 {
             address: addr,
             hwaddr: (!client.hw.is_empty()).then(|| HwAddr::new(client.htype, client.hw)),
@@ -1034,9 +1121,9 @@ impl<'a> Query<'a> {
             valid_lifetime: valid,
             cltt: self.now,
             subnet_id: s.id,
-            fqdn_fwd,
-            fqdn_rev,
-            hostname: name.unwrap_or_default().to_owned(),
+            fqdn_fwd: naming.is_some_and(|n| n.forward),
+            fqdn_rev: naming.is_some_and(|n| n.reverse),
+            hostname: naming.map(|n| n.name.clone()).unwrap_or_default(),
             state: LeaseState::Default,
             user_context: None,
             pool_id: self.snap.subnets[si]
@@ -1132,6 +1219,7 @@ impl<'a> Query<'a> {
             store.delete4(lease.address).await?;
         }
         self.snap.count_unassigned(&lease);
+        self.snap.queue_ncr(ChangeType::Remove, &lease);
         self.deleted.push(lease.clone());
         tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE", address = %lease.address, "address released");
         Ok(Outcome4::Done)
@@ -1165,7 +1253,8 @@ impl<'a> Query<'a> {
                 return Ok(Outcome4::Done);
             }
         }
-        // V4-034: the address goes into probation and forgets its client.
+        // V4-034: the address goes into probation and forgets its client and its DNS records.
+        self.snap.queue_ncr(ChangeType::Remove, &lease);
         lease.state = LeaseState::Declined;
         lease.hwaddr = None;
         lease.client_id = None;

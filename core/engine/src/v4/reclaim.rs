@@ -34,9 +34,13 @@ pub async fn reclaim<S: LeaseStore4>(
             // A plugin reclaimed it itself (lease4_expire) or keeps it declined (lease4_recover).
             continue;
         }
-        // A released lease left the assigned count when it was released; it only changes state here.
+        // A released lease left the assigned count and DNS when it was released; it only changes
+        // state here.
         if lease.state != LeaseState::Released {
             snap.count_reclaimed(&lease);
+        }
+        if lease.state == LeaseState::Default {
+            snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
         }
         if limits.remove || declined {
             store.delete4(lease.address).await?;

@@ -89,6 +89,8 @@ pub struct Snapshot4 {
     pub hooks: Arc<ruru_hooks::HookSet>,
     /// Addresses exchanges are working on, which lease commands leave alone (LC-021).
     pub busy: crate::Busy,
+    /// Where NameChangeRequests go (disabled until the server starts a sender for `dhcp-ddns`).
+    pub ddns: ruru_ddns::Queue,
 }
 
 impl Snapshot4 {
@@ -173,6 +175,7 @@ impl Snapshot4 {
             configured_server_ids,
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
             busy: crate::Busy::default(),
+            ddns: ruru_ddns::Queue::disabled(),
         }
     }
 

@@ -285,6 +285,7 @@ impl<'a> Query6<'a> {
             if mode != Mode::Offer && store.delete6(l.lease_type, l.address).await? {
                 if l.state == LeaseState::Default {
                     self.snap.count_unassigned(l);
+                    self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, l);
                 }
                 tracing::info!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_REVOKED_ADDR_LEASE", address = %l.address, "lease revoked");
                 self.deleted.push(l.clone());

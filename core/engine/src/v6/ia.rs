@@ -167,6 +167,7 @@ impl<'a> Query6<'a> {
         let mode = if rapid { Mode::Commit } else { Mode::Offer };
         self.advertising = !rapid;
         let pools = self.serve_ias(store, &mut reply, mode).await?;
+        self.queue_answer_ncrs();
         Ok(self.finish(reply, pools))
     }
 
@@ -177,6 +178,7 @@ impl<'a> Query6<'a> {
     ) -> Result<Outcome6, StoreError> {
         let mut reply = self.answer(MessageType::Reply);
         let pools = self.serve_ias(store, &mut reply, Mode::Commit).await?;
+        self.queue_answer_ncrs();
         Ok(self.finish(reply, pools))
     }
 
@@ -193,6 +195,7 @@ impl<'a> Query6<'a> {
         let pools = self
             .serve_ias(store, &mut reply, Mode::Extend { rebind })
             .await?;
+        self.queue_answer_ncrs();
         Ok(self.finish(reply, pools))
     }
 
@@ -325,6 +328,8 @@ impl<'a> Query6<'a> {
             .map(|h| h.len)
             .or_else(|| hint_of(t, ia).map(|h| h.len));
         let mut attempts = 0;
+        // What the client held at the granted address, for the NCRs (copied only with DDNS on).
+        let mut prior = None;
         let granted = loop {
             attempts += 1;
             let pick = match chosen.take() {
@@ -340,6 +345,14 @@ impl<'a> Query6<'a> {
                         }
                     }
                 }
+            };
+            prior = match &pick.avail {
+                Avail6::Ours(o) | Avail6::Reclaimable(o)
+                    if t == LeaseType::Na && snap.ddns.enabled() =>
+                {
+                    Some(o.clone())
+                }
+                _ => None,
             };
             let mut lease = self.lease_for(t, ia.iaid, &pick, hint);
             match self.lease_hook(q, mode, &pick, &mut lease).await {
@@ -382,6 +395,9 @@ impl<'a> Query6<'a> {
         used.push(lease.address);
         if t == LeaseType::Na && self.first_na.is_none() && lease.valid_lifetime > 0 {
             self.first_na = Some(lease.address);
+        }
+        if t == LeaseType::Na && mode != Mode::Offer {
+            self.note_na_grant(&lease, prior);
         }
         let mut answer = Ia {
             iaid: ia.iaid,

@@ -7,6 +7,7 @@
 mod account;
 mod alloc;
 mod client;
+mod ddns;
 mod grant;
 mod hosts;
 mod ia;

@@ -213,6 +213,10 @@ pub(super) struct Query6<'a> {
     pub(super) committed: Vec<Lease6>,
     /// Leases this query released or revoked (`deleted_leases6`).
     pub(super) deleted: Vec<Lease6>,
+    /// What a `ddns6_update` callout changed (HK-129).
+    pub(super) ddns_override: Option<super::ddns::DdnsOverride>,
+    /// The IA_NA leases a committing answer grants, for its NCRs (only with DDNS on).
+    pub(super) na_grants: Vec<super::ddns::NaGrant>,
     /// The plugins' per-request context.
     pub(super) ctx: &'a Mutex<RequestContext>,
 }
@@ -247,6 +251,8 @@ impl<'a> Query6<'a> {
             pool_requires: Vec::new(),
             committed: Vec::new(),
             deleted: Vec::new(),
+            ddns_override: None,
+            na_grants: Vec::new(),
             ctx,
         };
         // V6-157: tests independent of KNOWN/UNKNOWN, then the DROP class, before subnet selection.
@@ -258,6 +264,7 @@ impl<'a> Query6<'a> {
         q.subnet_hook().await?;
         q.find_host().await;
         q.stand_in_fqdn();
+        q.ddns_hook().await;
         Ok(q)
     }
 
@@ -282,6 +289,13 @@ impl<'a> Query6<'a> {
 
     /// The server's answer to option 39 (V6-166), the rule both families share.
     pub(super) fn fqdn_flags(&self, client: &ClientFqdn) -> hostname::FqdnAnswer {
+        if let Some(o) = &self.ddns_override {
+            return hostname::FqdnAnswer::for_directions(
+                o.forward,
+                o.reverse,
+                client.flags & FLAG_S != 0,
+            );
+        }
         let updates = self.updates_on();
         match self.subnet {
             Some(si) => hostname::FqdnAnswer::new(
@@ -551,6 +565,9 @@ impl<'a> Query6<'a> {
         let Some(client) = self.fqdn.as_ref() else {
             return String::new();
         };
+        if let Some(o) = &self.ddns_override {
+            return hostname::fully_qualified(&o.name, "");
+        }
         let Some(si) = self.subnet else {
             return hostname::fully_qualified(&client.name, "");
         };

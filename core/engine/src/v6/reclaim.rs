@@ -42,6 +42,10 @@ pub async fn reclaim<S: LeaseStore6>(
         } else {
             snap.count_reclaimed(&lease);
         }
+        // Released and declined leases left DNS when they were given back.
+        if lease.state == LeaseState::Default {
+            snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
+        }
         if limits.remove || declined {
             // A declined lease leaving probation is removed, never kept (V6-096).
             store.delete6(lease.lease_type, lease.address).await?;

@@ -141,6 +141,7 @@ impl Query6<'_> {
             store.delete6(lease.lease_type, lease.address).await?;
         }
         self.snap.count_unassigned(&lease);
+        self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
         tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_RELEASE_NA", address = %lease.address, "lease released");
         self.deleted.push(lease);
         Ok(())
@@ -229,6 +230,7 @@ impl Query6<'_> {
         store: &S,
         mut lease: Lease6,
     ) -> Result<(), StoreError> {
+        self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
         lease.state = LeaseState::Declined;
         lease.duid = Duid::new(&[0, 0, 0]);
         lease.hwaddr = None;

@@ -119,6 +119,8 @@ pub struct Snapshot6 {
     pub hooks: Arc<ruru_hooks::HookSet>,
     /// Addresses exchanges are working on, which lease commands leave alone (LC-021).
     pub busy: crate::Busy,
+    /// Where NameChangeRequests go (disabled until the server starts a sender for `dhcp-ddns`).
+    pub ddns: ruru_ddns::Queue,
 }
 
 /// A statistic value for a pool capacity, exact beyond 64 bits (V6-066: a /64 pool holds 2^64).
@@ -217,6 +219,7 @@ impl Snapshot6 {
             subnets,
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
             busy: crate::Busy::default(),
+            ddns: ruru_ddns::Queue::disabled(),
         }
     }
 

@@ -185,4 +185,15 @@ impl LeaseAdmin6 for MemfileAdmin6 {
     fn select_subnet(&self, addr: Ipv6Addr) -> Result<Option<SubnetInfo6>, AdminError> {
         Ok(self.subnets.iter().find(|s| contains(s, addr)).cloned())
     }
+
+    /// No DDNS here: the servers' own tests send NCRs.
+    fn queue_ncr(&self, _: bool, _: &Lease6) -> Result<(), AdminError> {
+        Err(AdminError::Unsupported(
+            "DDNS updating is not enabled".into(),
+        ))
+    }
+
+    fn ddns_enabled(&self) -> bool {
+        false
+    }
 }

@@ -309,6 +309,12 @@ mod no_leases {
     pub(super) unsafe extern "C" fn list(_: RuruSink, _: *mut c_void) -> i32 {
         RURU_ERR_UNSUPPORTED
     }
+    pub(super) unsafe extern "C" fn ncr(_: u32, _: RuruStr, _: RuruSink, _: *mut c_void) -> i32 {
+        RURU_ERR_UNSUPPORTED
+    }
+    pub(super) unsafe extern "C" fn ddns_enabled() -> i32 {
+        0
+    }
     pub(super) unsafe extern "C" fn by_address6(_: RuruIpv6, _: RuruSink, _: *mut c_void) -> i32 {
         RURU_ERR_UNSUPPORTED
     }
@@ -394,4 +400,7 @@ pub(crate) static HOST: RuruHostApi = RuruHostApi {
     subnet6_get: no_leases::by_address,
     subnet6_select: no_leases::by_address6,
     subnet6_list: no_leases::list,
+    lease4_queue_ncr: no_leases::ncr,
+    lease6_queue_ncr: no_leases::ncr,
+    ddns_enabled: no_leases::ddns_enabled,
 };
