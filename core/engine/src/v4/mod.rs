@@ -89,6 +89,11 @@ pub enum DropReason {
     Hook(&'static str),
     /// The parking lot of a callout point was full (HK-065).
     ParkingLotFull(&'static str),
+    /// An IPv6-only preferred answer (yiaddr 0.0.0.0) without option 108 (V4-158).
+    V6OnlyPreferredMissing {
+        /// An ACK rather than an OFFER.
+        ack: bool,
+    },
 }
 
 impl DropReason {
@@ -105,6 +110,12 @@ impl DropReason {
             DropReason::DropClass => "DHCP4_PACKET_DROP_0010",
             DropReason::UnknownInitReboot => "DHCP4_PACKET_DROP_0006",
             DropReason::Hook(id) | DropReason::ParkingLotFull(id) => id,
+            DropReason::V6OnlyPreferredMissing { ack: false } => {
+                "DHCP4_V6_ONLY_PREFERRED_MISSING_IN_OFFER"
+            }
+            DropReason::V6OnlyPreferredMissing { ack: true } => {
+                "DHCP4_V6_ONLY_PREFERRED_MISSING_IN_ACK"
+            }
         }
     }
 }

@@ -888,6 +888,9 @@ impl<'a> Query<'a> {
         if self.is_dropped_by_class() {
             return Ok(Outcome4::Drop(DropReason::DropClass));
         }
+        if let Some(out) = self.v6_only(MessageType::Offer, &p) {
+            return Ok(out);
+        }
         let client = self.client(&p);
         let (si, addr, avail) = match self.choose(store, &p, &client).await? {
             Ok(found) => found,
@@ -963,6 +966,9 @@ impl<'a> Query<'a> {
         };
         if self.is_dropped_by_class() {
             return Ok(Outcome4::Drop(DropReason::DropClass));
+        }
+        if let Some(out) = self.v6_only(MessageType::Ack, &p) {
+            return Ok(out);
         }
         let client = self.client(&p);
         let authoritative = self.snap.config.subnets[p.subnet].authoritative;
@@ -1298,6 +1304,8 @@ fn copy_field(field: &mut [u8], value: &str) {
     let n = value.len().min(field.len());
     field[..n].copy_from_slice(&value.as_bytes()[..n]);
 }
+
+mod v6only;
 
 #[cfg(test)]
 pub(crate) mod tests;

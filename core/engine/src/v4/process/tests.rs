@@ -10,8 +10,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
 use std::time::Duration;
 
-const SERVER: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
-const T0: u64 = 1_700_000_000;
+pub(crate) const SERVER: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+pub(crate) const T0: u64 = 1_700_000_000;
 
 /// A validated configuration from the inner `Dhcp4` map.
 pub(crate) fn config(dhcp4: Value) -> ruru_config::Dhcp4Config {
@@ -24,15 +24,15 @@ pub(crate) fn subnet(prefix: &str) -> Subnet4 {
     c.subnets.remove(0)
 }
 
-struct Bench {
-    snap: Snapshot4,
-    store: Memfile4,
-    reg: Registry,
-    now: u64,
+pub(crate) struct Bench {
+    pub(crate) snap: Snapshot4,
+    pub(crate) store: Memfile4,
+    pub(crate) reg: Registry,
+    pub(crate) now: u64,
 }
 
 impl Bench {
-    fn new(dhcp4: Value) -> Self {
+    pub(crate) fn new(dhcp4: Value) -> Self {
         let reg = Registry::new();
         let transport = Transport4 {
             server_addresses: vec![SERVER],
@@ -50,13 +50,13 @@ impl Bench {
         }
     }
 
-    fn stat(&self, name: &str) -> i128 {
+    pub(crate) fn stat(&self, name: &str) -> i128 {
         self.reg
             .get(name)
             .unwrap_or_else(|| panic!("statistic {name} exists"))
     }
 
-    fn run(&self, pkt: &Packet4, relayed_from: Option<Ipv4Addr>) -> Outcome4 {
+    pub(crate) fn run(&self, pkt: &Packet4, relayed_from: Option<Ipv4Addr>) -> Outcome4 {
         let src = relayed_from.unwrap_or(Ipv4Addr::UNSPECIFIED);
         let ing = Ingress4 {
             src: SocketAddrV4::new(src, if relayed_from.is_some() { 67 } else { 68 }),
@@ -77,7 +77,7 @@ impl Bench {
             .expect("store ok")
     }
 
-    fn reply(&self, pkt: &Packet4, relayed_from: Option<Ipv4Addr>) -> Packet4 {
+    pub(crate) fn reply(&self, pkt: &Packet4, relayed_from: Option<Ipv4Addr>) -> Packet4 {
         match self.run(pkt, relayed_from) {
             Outcome4::Reply { packet, .. } => packet,
             other => panic!("expected a reply, got {other:?}"),
@@ -85,7 +85,7 @@ impl Bench {
     }
 
     /// One reclamation cycle without limits, keeping reclaimed rows (affinity).
-    fn reclaim(&self, now: u64) -> crate::v4::ReclaimReport {
+    pub(crate) fn reclaim(&self, now: u64) -> crate::v4::ReclaimReport {
         let limits = ReclaimLimits {
             max_leases: 0,
             max_time: Duration::ZERO,
@@ -99,12 +99,12 @@ impl Bench {
             .expect("store ok")
     }
 
-    fn lease(&self, a: Ipv4Addr) -> Option<ruru_lease::Lease4> {
+    pub(crate) fn lease(&self, a: Ipv4Addr) -> Option<ruru_lease::Lease4> {
         self.store.get4_sync(a)
     }
 
     /// DISCOVER then REQUEST; returns the ACKed address.
-    fn dora(&self, mac: u8) -> Ipv4Addr {
+    pub(crate) fn dora(&self, mac: u8) -> Ipv4Addr {
         let offer = self.reply(&query(MessageType::Discover, mac), None);
         assert_eq!(offer.message_type(), Some(MessageType::Offer));
         let ack = self.reply(&selecting(mac, offer.yiaddr), None);
@@ -114,7 +114,7 @@ impl Bench {
     }
 }
 
-fn query(msg: MessageType, mac: u8) -> Packet4 {
+pub(crate) fn query(msg: MessageType, mac: u8) -> Packet4 {
     let mut p = Packet4 {
         op: 1,
         htype: 1,
@@ -127,7 +127,7 @@ fn query(msg: MessageType, mac: u8) -> Packet4 {
     p
 }
 
-fn selecting(mac: u8, addr: Ipv4Addr) -> Packet4 {
+pub(crate) fn selecting(mac: u8, addr: Ipv4Addr) -> Packet4 {
     let mut p = query(MessageType::Request, mac);
     p.options.insert(code::SERVER_ID, &SERVER.octets());
     p.options.insert(code::REQUESTED_ADDRESS, &addr.octets());
@@ -149,7 +149,7 @@ fn basic() -> Value {
     })
 }
 
-fn ip(s: &str) -> Ipv4Addr {
+pub(crate) fn ip(s: &str) -> Ipv4Addr {
     s.parse().unwrap()
 }
 
