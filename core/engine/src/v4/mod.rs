@@ -6,6 +6,7 @@
 mod account;
 mod alloc;
 mod ddns;
+mod extended_info;
 mod hosts;
 mod lease_admin;
 mod options;

@@ -1,6 +1,7 @@
 //! Message handling: DISCOVER, REQUEST (SELECTING, INIT-REBOOT, RENEWING/REBINDING), RELEASE, DECLINE, INFORM.
 
 use super::alloc::{self, AllocFail, Avail};
+use super::extended_info;
 use super::hosts::ClientIds;
 use super::options::Scopes;
 use super::reply::{self, Times};
@@ -1131,7 +1132,12 @@ impl<'a> Query<'a> {
             fqdn_rev: naming.is_some_and(|n| n.reverse),
             hostname: naming.map(|n| n.name.clone()).unwrap_or_default(),
             state: LeaseState::Default,
-            user_context: None,
+            user_context: self
+                .pkt
+                .options
+                .get(code::RELAY_AGENT_INFO)
+                .filter(|_| s.store_extended_info)
+                .map(extended_info::context),
             pool_id: self.snap.subnets[si]
                 .pool_of(addr)
                 .map_or(0, |p| s.pools[p.index].pool_id),
@@ -1158,7 +1164,8 @@ impl<'a> Query<'a> {
                 if lease.hostname.is_empty() && was_active {
                     lease.hostname = old.hostname.clone();
                 }
-                lease.user_context = old.user_context.clone();
+                lease.user_context =
+                    extended_info::carry_over(old.user_context.as_ref(), lease.user_context.take());
                 if !store.update4(&lease).await? && !store.add4(&lease).await? {
                     return Ok(None);
                 }
