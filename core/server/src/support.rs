@@ -49,14 +49,6 @@ pub(crate) fn $name(cfg: &$config) -> Support {
                 .into(),
         );
     }
-    if cfg
-        .subnets
-        .iter()
-        .any(|sn| sn.allocator == ruru_config::AllocatorKind::Flq)
-    {
-        s.warnings
-            .push("allocator flq: not built yet; those subnets use the iterative allocator".into());
-    }
     if cfg.dhcp_ddns.enable_updates {
         s.warnings.push(
             "dhcp-ddns.enable-updates: no DNS updates are sent yet (names are still assigned)"

@@ -1,9 +1,28 @@
-//! Statistic bookkeeping for lease transitions, shared by packet processing and reclamation.
+//! Bookkeeping for lease transitions, shared by packet processing, reclamation and lease commands: the
+//! statistics, and the `flq` free queues, which follow the same transitions (an address counted as
+//! assigned is not free, V4-058).
 
 use super::snapshot::Snapshot4;
 use ruru_lease::{Lease4, LeaseState};
 
 impl Snapshot4 {
+    /// Puts the lease's address back into (`free`) or takes it out of its pool's free queue, if the
+    /// pool has one.
+    fn mark_free(&self, lease: &Lease4, free: bool) {
+        let queue = self
+            .subnet_by_id(lease.subnet_id)
+            .and_then(|si| self.subnets[si].pool_of(lease.address))
+            .and_then(|p| p.free.as_ref());
+        if let Some(q) = queue {
+            let a = u32::from(lease.address);
+            if free {
+                q.put(a);
+            } else {
+                q.take(a);
+            }
+        }
+    }
+
     fn for_lease(&self, lease: &Lease4, f: impl Fn(&ruru_stats::Counter, &ruru_stats::Counter)) {
         if let Some(si) = self.subnet_by_id(lease.subnet_id) {
             let st = &self.subnets[si];
@@ -24,6 +43,9 @@ impl Snapshot4 {
             if let Some(p) = st.pool_of(lease.address) {
                 p.stats.assigned.inc();
                 p.stats.cumulative_assigned.inc();
+                if let Some(q) = &p.free {
+                    q.take(lease.address.into());
+                }
             }
         }
     }
@@ -31,6 +53,7 @@ impl Snapshot4 {
     /// A lease stopped counting as assigned (release, or reclamation of an active lease).
     pub(crate) fn count_unassigned(&self, lease: &Lease4) {
         self.for_lease(lease, |assigned, _| assigned.dec());
+        self.mark_free(lease, true);
     }
 
     /// An address was declined (V4-034, V4-168): assigned stays, declined rises.
@@ -48,6 +71,9 @@ impl Snapshot4 {
         let declined = lease.state == LeaseState::Declined;
         if declined {
             self.stats.declined.add(delta);
+        }
+        if assigned {
+            self.mark_free(lease, delta < 0);
         }
         self.for_lease(lease, |a, d| {
             if assigned {
@@ -76,6 +102,9 @@ impl Snapshot4 {
                 st.stats.reclaimed_declined.inc();
             }
             if let Some(p) = st.pool_of(lease.address) {
+                if let Some(q) = &p.free {
+                    q.put(lease.address.into());
+                }
                 p.stats.reclaimed.inc();
                 p.stats.assigned.dec();
                 if declined {

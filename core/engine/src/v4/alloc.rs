@@ -1,5 +1,5 @@
-//! Address allocation: whether an address is available to a client, and the iterative and random
-//! allocators over a subnet's pools (V4-056, V4-057, V4-059, V4-060).
+//! Address allocation: whether an address is available to a client, and the iterative, random and
+//! free-queue allocators over a subnet's pools (V4-056, V4-057, V4-058, V4-059, V4-060).
 
 use super::snapshot::{Snapshot4, SubnetState};
 use super::Client;
@@ -97,6 +97,12 @@ pub(crate) async fn pick<S: LeaseStore4>(
             continue;
         }
         any_allowed = true;
+        if snap.config.subnets[si].allocator == AllocatorKind::Flq {
+            if let Some(found) = pick_free(snap, store, si, client, now, allowed).await? {
+                return Ok(Ok(found));
+            }
+            continue;
+        }
         let start = match snap.config.subnets[si].allocator {
             AllocatorKind::Random => rand::random::<u64>() % total,
             _ => st.cursor.fetch_add(1, Ordering::Relaxed) % total,
@@ -132,6 +138,41 @@ pub(crate) async fn pick<S: LeaseStore4>(
             shared: family.len() > 1,
         }
     }))
+}
+
+/// `flq` (V4-058): a uniform draw from the free queue of an allowed pool, starting at a random pool.
+/// An address the store holds after all (declined when offered, added by a lease command, or an
+/// expired lease not reclaimed yet) leaves the queue; one reserved for another client stays and is
+/// redrawn, at most as many times as the pool has free addresses.
+async fn pick_free<S: LeaseStore4>(
+    snap: &Snapshot4,
+    store: &S,
+    si: usize,
+    client: &Client<'_>,
+    now: u64,
+    allowed: impl Fn(usize) -> bool,
+) -> Result<Option<(usize, Ipv4Addr, Avail)>, StoreError> {
+    let pools = &snap.subnets[si].pools;
+    let start = rand::random::<u64>() as usize % pools.len();
+    let queues = (0..pools.len())
+        .map(|k| &pools[(start + k) % pools.len()])
+        .filter(|p| allowed(p.index))
+        .filter_map(|p| p.free.as_ref());
+    for q in queues {
+        for _ in 0..q.len() {
+            let Some(a) = q.draw() else { break };
+            let addr = Ipv4Addr::from(a);
+            if reserved_for_other(snap, si, addr, client.reserved) {
+                continue;
+            }
+            match availability(store, addr, client, now).await? {
+                Avail::Taken => q.take(a),
+                Avail::Reclaimable(l) if l.state == LeaseState::Default => q.take(a),
+                avail => return Ok(Some((si, addr, avail))),
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The address at offset `off` of the subnet's pools taken end to end, and the pool's index.

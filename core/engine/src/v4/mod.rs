@@ -7,6 +7,7 @@ mod account;
 mod alloc;
 mod ddns;
 mod extended_info;
+mod flq;
 mod hosts;
 mod lease_admin;
 mod options;

@@ -3,10 +3,11 @@
 //! Built once per (re)configuration and shared read-only by every worker behind an `Arc`; a reload builds a
 //! new snapshot and swaps it in, so packets in flight finish on the old one.
 
+use super::flq::FreeQueue;
 use super::hosts::HostIndex;
 use super::stats::{GlobalStats4, PoolStats4, SubnetStats4};
 use crate::stats::{pool_prefix, subnet_prefix};
-use ruru_config::Dhcp4Config;
+use ruru_config::{AllocatorKind, Dhcp4Config};
 use ruru_lease::{LeaseState, LeaseStore4, StoreError};
 use ruru_stats::Registry;
 use std::net::Ipv4Addr;
@@ -20,6 +21,8 @@ pub(crate) struct PoolState {
     pub(crate) last: u32,
     pub(crate) index: usize,
     pub(crate) stats: PoolStats4,
+    /// The free addresses, in subnets using the `flq` allocator (V4-058).
+    pub(crate) free: Option<FreeQueue>,
 }
 
 impl PoolState {
@@ -122,6 +125,7 @@ impl Snapshot4 {
                     None => vec![i],
                 };
                 let stats = SubnetStats4::register(reg, &subnet_prefix(s.id));
+                let skip_edges = config.compatibility.exclude_first_last_24 && s.prefix_len <= 24;
                 let pools: Vec<PoolState> = s
                     .pools
                     .iter()
@@ -131,6 +135,9 @@ impl Snapshot4 {
                         last: p.end.into(),
                         index: pi,
                         stats: PoolStats4::register(reg, &pool_prefix(s.id, "pool", p.pool_id)),
+                        // Full for now: `recount` takes out what the store holds.
+                        free: (s.allocator == AllocatorKind::Flq)
+                            .then(|| FreeQueue::full(p.start.into(), p.end.into(), skip_edges)),
                     })
                     .collect();
                 SubnetState {
@@ -185,7 +192,8 @@ impl Snapshot4 {
     }
 
     /// Recomputes `assigned-addresses` and `declined-addresses` per subnet and pool from the lease store
-    /// (V4-165: recounted after reconfiguration).
+    /// (V4-165: recounted after reconfiguration), and takes the addresses leases hold out of the `flq`
+    /// free queues (V4-058).
     pub async fn recount<S: LeaseStore4>(&self, store: &S) -> Result<(), StoreError> {
         for st in &self.subnets {
             st.stats.assigned.set(0);
@@ -213,6 +221,9 @@ impl Snapshot4 {
                 let pool = st.pool_of(l.address);
                 if let Some(p) = pool {
                     p.stats.assigned.inc();
+                    if let Some(free) = &p.free {
+                        free.take(l.address.into());
+                    }
                 }
                 if l.state == LeaseState::Declined {
                     st.stats.declined.inc();
