@@ -88,6 +88,12 @@ impl<'a> Classes<'a> {
             .extend(names.iter().map(|n| Cow::Borrowed(n.as_str())));
     }
 
+    /// Adds a class the server itself assigns for a reason other than a test (e.g.
+    /// `STASH_AGENT_OPTIONS`), before any configured class is evaluated.
+    pub(crate) fn add_builtin(&mut self, name: &'static str) {
+        self.assigned.push(Cow::Borrowed(name));
+    }
+
     pub(crate) fn contains(&self, name: &str) -> bool {
         match name {
             "ALL" => true,

@@ -266,7 +266,11 @@ async fn dispatch<S: LeaseStore4>(
             return Ok(Outcome4::Drop(DropReason::NotOurServerId));
         }
     }
-    let mut q = Query::new(snap, pkt, ing, now, ctx);
+    let recovered = stash::recover(snap.config.stash_agent_options, store, pkt, now).await?;
+    let mut q = Query::new(snap, recovered.as_ref().unwrap_or(pkt), ing, now, ctx);
+    if recovered.is_some() {
+        q.classes.add_builtin(stash::CLASS);
+    }
     // V4-129: tests independent of KNOWN/UNKNOWN, then the DROP class, before anything else.
     q.classify(Phase::Early);
     if q.is_dropped_by_class() {
@@ -793,6 +797,9 @@ impl<'a> Query<'a> {
     }
 
     fn send(&self, mut packet: Packet4, committed: Vec<Lease4>) -> Outcome4 {
+        if self.stashed() {
+            packet.options.remove(code::RELAY_AGENT_INFO);
+        }
         let t = &self.snap.transport;
         let to = reply::destination(
             self.pkt,
@@ -1312,6 +1319,7 @@ fn copy_field(field: &mut [u8], value: &str) {
     field[..n].copy_from_slice(&value.as_bytes()[..n]);
 }
 
+mod stash;
 mod v6only;
 
 #[cfg(test)]
