@@ -839,6 +839,12 @@ impl<'a> Query<'a> {
             Some(f) => self.fqdn_answer(si, f).directions(),
             None => (self.updates_on(si), self.updates_on(si)),
         };
+        // A name answered in option 81 is fully qualified: Kea stores and sends it with the root
+        // dot (option 12 names have none, V4-147).
+        let name = match self.pkt.options.contains(code::CLIENT_FQDN) && !name.ends_with('.') {
+            true => format!("{name}."),
+            false => name,
+        };
         Some(Naming {
             name,
             forward,

@@ -582,9 +582,12 @@ impl<'a> Query6<'a> {
                 _ => String::new(),
             };
         }
-        named.map_or_else(String::new, |n| {
-            hostname::fully_qualified(&n, &ddns.qualifying_suffix)
-        })
+        // A fully qualified name (root label sent) is kept; only a partial one gets the suffix.
+        let suffix = match client.is_fully_qualified() {
+            true => "",
+            false => ddns.qualifying_suffix.as_str(),
+        };
+        named.map_or_else(String::new, |n| hostname::fully_qualified(&n, suffix))
     }
 
     /// [`Self::hostname_for`] once the IAs are served.

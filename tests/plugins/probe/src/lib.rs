@@ -12,7 +12,8 @@
 //!   `continue`, `skip`, `drop` (set that status), `park:<ms>` (take a park reference, set PARK, a thread
 //!   unparks after `ms` milliseconds; where the point cannot park, PARK is set anyway so tests can check
 //!   the server ignores it), `park-drop:<ms>` (same, but the thread drops the packet), `panic`, `error`
-//!   (the callout returns an error), `record` (nothing more).
+//!   (the callout returns an error), `record` (nothing more), `rename` (at `ddns4_update`/`ddns6_update`:
+//!   sets `hostname` to `renamed.example.org.` and `rev-update` to false).
 //! - At `pkt4_receive`/`pkt6_receive` it stores the request-context entry `seen` = tag; at
 //!   `pkt4_send`/`pkt6_send` it appends `<tag> context <seen or none>`.
 //! - `load` appends `<tag> load`, registers its callouts and the commands `probe-<tag>` (lower case; echoes
@@ -57,7 +58,11 @@ enum Action {
     Panic,
     Error,
     Record,
+    Rename,
 }
+
+/// The name the `rename` action gives (HK-108, HK-129).
+const RENAMED: &str = "renamed.example.org.";
 
 impl Action {
     fn parse(s: &str) -> Result<Action, String> {
@@ -72,6 +77,7 @@ impl Action {
             "panic" => Action::Panic,
             "error" => Action::Error,
             "record" => Action::Record,
+            "rename" => Action::Rename,
             _ => {
                 if let Some(v) = s.strip_prefix("park:") {
                     Action::Park(ms(v)?)
@@ -335,6 +341,10 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
         Some(Action::Park(ms)) => park(c, ms, false),
         Some(Action::ParkDrop(ms)) => park(c, ms, true),
         Some(Action::Panic) => panic!("probe {tag}: panic at {point} as configured"),
+        Some(Action::Rename) => {
+            c.set_arg("hostname", ruru_hook_api::Value::Str(RENAMED))?;
+            c.set_arg("rev-update", ruru_hook_api::Value::Bool(false))?;
+        }
         Some(Action::Error) => {
             return Err(HookError::Plugin(format!(
                 "probe {tag}: error at {point} as configured"
