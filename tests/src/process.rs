@@ -57,6 +57,8 @@ fn package_of(tool: &str) -> &'static str {
         "dhclient" => "isc-dhcp-client",
         "udhcpc" => "udhcpc",
         "tcpdump" => "tcpdump",
+        "setcap" => "libcap2-bin",
+        "setpriv" => "util-linux",
         _ => "unknown",
     }
 }

@@ -43,7 +43,84 @@ pub struct Server<'ns> {
     lease_path: PathBuf,
     child: Option<Child>,
     starts: u32,
+    run_as: Option<Unprivileged>,
     dir: TempDir,
+}
+
+/// How a server runs without root (CTL-117): as `user`/`group`, with only `caps` (lower-case names
+/// without `cap_`, e.g. `net_bind_service`) as its capabilities.
+#[derive(Debug, Clone)]
+pub struct Unprivileged {
+    /// The user it runs as (e.g. `nobody`).
+    pub user: String,
+    /// Its group (e.g. `nogroup`).
+    pub group: String,
+    /// The capabilities it keeps; every other one leaves the bounding set too.
+    pub caps: Vec<String>,
+    /// How the capabilities are granted.
+    pub grant: Grant,
+}
+
+/// The two ways an operator grants capabilities to an unprivileged server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Ambient capabilities, as systemd's `AmbientCapabilities=` gives them (`setpriv --ambient-caps`).
+    Ambient,
+    /// File capabilities on the binary (`setcap cap_…=ep`), the process starting with none.
+    File,
+}
+
+impl Unprivileged {
+    /// `nobody:nogroup` with `caps` granted as `grant`.
+    pub fn nobody(caps: &[&str], grant: Grant) -> Unprivileged {
+        Unprivileged {
+            user: "nobody".into(),
+            group: "nogroup".into(),
+            caps: caps.iter().map(|c| (*c).to_owned()).collect(),
+            grant,
+        }
+    }
+
+    /// `setpriv` switching to the user, leaving only the granted capabilities possible.
+    fn setpriv_args(&self) -> Vec<String> {
+        let listed = |prefix: &str| {
+            let caps: String = self.caps.iter().map(|c| format!(",+{c}")).collect();
+            format!("{prefix}=-all{caps}")
+        };
+        let mut args = vec![
+            format!("--reuid={}", self.user),
+            format!("--regid={}", self.group),
+            "--clear-groups".to_owned(),
+            listed("--bounding-set"),
+        ];
+        if self.grant == Grant::Ambient {
+            args.push(listed("--inh-caps"));
+            args.push(listed("--ambient-caps"));
+        }
+        args
+    }
+
+    /// Gives the scratch directory to the user and, for [`Grant::File`], marks the binary copy.
+    fn prepare(&self, dir: &Path, binary: &Path) -> Result<()> {
+        let owner = format!("{}:{}", self.user, self.group);
+        run_ok(
+            std::process::Command::new("chown")
+                .args(["-R", &owner])
+                .arg(dir),
+            ADMIN_TIMEOUT,
+        )?;
+        if self.grant == Grant::File {
+            let caps: Vec<String> = self.caps.iter().map(|c| format!("cap_{c}")).collect();
+            let setcap = require_tool("setcap")?;
+            run_ok(
+                std::process::Command::new(setcap)
+                    .arg(format!("{}=ep", caps.join(",")))
+                    .arg(binary),
+                ADMIN_TIMEOUT,
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl<'ns> Server<'ns> {
@@ -68,15 +145,30 @@ impl<'ns> Server<'ns> {
     ///
     /// The memfile lease file is moved into the scratch directory (`lease-database.name`, named
     /// `leases4.csv` or `leases6.csv`), so parallel servers never share one.
-    pub fn start_subject(
+    pub fn start_subject(subject: Subject, ns: &'ns Netns, config: Value) -> Result<Server<'ns>> {
+        Server::launch(subject, ns, config, None)
+    }
+
+    /// Like [`Server::start`], but the process runs as `run_as` describes (CTL-117): a copy of the
+    /// binary in the scratch directory, which belongs to that user, started through `setpriv`.
+    pub fn start_unprivileged(
+        ns: &'ns Netns,
+        config: Value,
+        run_as: Unprivileged,
+    ) -> Result<Server<'ns>> {
+        Server::launch(Subject::from_env()?, ns, config, Some(run_as))
+    }
+
+    fn launch(
         subject: Subject,
         ns: &'ns Netns,
         mut config: Value,
+        run_as: Option<Unprivileged>,
     ) -> Result<Server<'ns>> {
         require_root()?;
         require_tool("ss")?;
         let family = Family::of_config(&config)?;
-        let binary = subject.binary(family)?;
+        let mut binary = subject.binary(family)?;
         if subject == Subject::Kea {
             for dir in KEA_RUNTIME_DIRS {
                 std::fs::create_dir_all(dir)
@@ -94,6 +186,16 @@ impl<'ns> Server<'ns> {
             .map_err(|e| HarnessError::Config(e.to_string()))?;
         std::fs::write(&config_path, text)
             .map_err(|e| HarnessError::io("cannot write server config", e))?;
+        if let Some(run_as) = &run_as {
+            require_tool("setpriv")?;
+            // A copy the user can reach (the build tree may not be), and that file capabilities
+            // can mark without touching the build.
+            let copy = dir.path().join(binary.file_name().unwrap_or_default());
+            std::fs::copy(&binary, &copy)
+                .map_err(|e| HarnessError::io(format!("cannot copy {}", binary.display()), e))?;
+            binary = copy;
+            run_as.prepare(dir.path(), &binary)?;
+        }
         let mut server = Server {
             ns,
             subject,
@@ -103,6 +205,7 @@ impl<'ns> Server<'ns> {
             lease_path,
             child: None,
             starts: 0,
+            run_as,
             dir,
         };
         server.spawn()?;
@@ -114,9 +217,15 @@ impl<'ns> Server<'ns> {
         let marker = format!("==== {} start #{} ====\n", self.subject.name(), self.starts);
         let stdout = self.open_log("stdout.log", &marker)?;
         let stderr = self.open_log("stderr.log", &marker)?;
-        let child = self
-            .ns
-            .command(&self.binary)
+        let mut command = match &self.run_as {
+            None => self.ns.command(&self.binary),
+            Some(run_as) => {
+                let mut c = self.ns.command("setpriv");
+                c.args(run_as.setpriv_args()).arg(&self.binary);
+                c
+            }
+        };
+        let child = command
             .arg("-c")
             .arg(&self.config_path)
             // Kea's PID and logger lock files go to the scratch directory, so parallel
