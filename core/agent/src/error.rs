@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use ruru_config::ConfigError;
+use ruru_control::pidfile::PidFileError;
 use ruru_control::ControlError;
 
 /// A failure of the agent process.
@@ -33,6 +34,9 @@ pub(crate) enum AgentError {
         #[source]
         source: std::io::Error,
     },
+    /// Another agent started with the same configuration file is running (its PID file says so).
+    #[error("{0}")]
+    AlreadyRunning(#[source] PidFileError),
     /// The main loop has stopped; nothing can be applied any more.
     #[error("the agent is shutting down")]
     ShuttingDown,

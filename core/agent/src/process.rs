@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
 use ruru_config::ControlSocket;
+use ruru_control::pidfile::{self, PidFileError};
 use ruru_control::{Command, ControlSockets, Handler, Response};
 use ruru_log::Logging;
 use serde_json::Value;
@@ -152,6 +153,15 @@ pub(crate) async fn serve(
     cfg: AgentConfig,
     logging: Logging,
 ) -> Result<i32, AgentError> {
+    // Kea's PID file, which keactrl and Stork look for; removed when this returns.
+    let _pid_file = match pidfile::claim(&path, version::BINARY_KEA) {
+        Ok(file) => Some(file),
+        Err(e @ PidFileError::Write { .. }) => {
+            tracing::warn!(target: DCTL, "{e}");
+            None
+        }
+        Err(e) => return Err(AgentError::AlreadyRunning(e)),
+    };
     let (ops, mut requests) = mpsc::unbounded_channel();
     let agent = Arc::new(Agent {
         config_path: path,

@@ -9,6 +9,9 @@ const KEA_LEVEL: &str = "2.7.3";
 /// The executable's name.
 pub(crate) const BINARY: &str = "ruru-ctrl-agent";
 
+/// Kea's name for it, which its PID file carries (`<config>.kea-ctrl-agent.pid`).
+pub(crate) const BINARY_KEA: &str = "kea-ctrl-agent";
+
 /// `-v`, `version-get` `text`.
 pub(crate) fn short() -> &'static str {
     KEA_LEVEL

@@ -84,6 +84,8 @@ impl Agent {
             let child = Process::new(AGENT)
                 .arg("-c")
                 .arg(&config)
+                // Each agent its own PID file directory: parallel agents all read `ca.json`.
+                .env("KEA_PIDFILE_DIR", dir.path())
                 .stdout(std::fs::File::create(&log).unwrap())
                 .stderr(Stdio::null())
                 .spawn()
@@ -439,4 +441,26 @@ async fn ctl054_shutdown_and_sigterm() {
     let mut agent = Agent::start(json!({}));
     agent.signal("-TERM");
     assert_eq!(agent.exit_code(), Some(0));
+}
+
+// CTL-081: the agent writes Kea's PID file `<config stem>.kea-ctrl-agent.pid` in KEA_PIDFILE_DIR
+// (keactrl and Stork find it there), refuses a second start with the same configuration, and
+// removes the file when it stops.
+#[test]
+fn ctl081_agent_pid_file() {
+    let mut agent = Agent::start(json!({"http-host": "127.0.0.1"}));
+    let pid_file = agent.config.with_file_name("ca.kea-ctrl-agent.pid");
+    let text = std::fs::read_to_string(&pid_file).expect("PID file written");
+    assert_eq!(text.trim(), agent.child.id().to_string());
+    let second = Process::new(AGENT)
+        .arg("-c")
+        .arg(&agent.config)
+        .env("KEA_PIDFILE_DIR", agent.config.parent().unwrap())
+        .output()
+        .expect("runs");
+    assert!(!second.status.success(), "a second agent on the same file");
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already running"));
+    agent.signal("-TERM");
+    assert_eq!(agent.exit_code(), Some(0));
+    assert!(!pid_file.exists(), "removed on exit");
 }

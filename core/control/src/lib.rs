@@ -20,6 +20,7 @@ mod frame;
 mod http;
 mod json;
 mod log;
+pub mod pidfile;
 mod sockets;
 mod tls;
 mod unix;

@@ -12,7 +12,6 @@ mod family;
 mod hooks4;
 mod hooks6;
 mod lease_write;
-mod pidfile;
 mod plugins;
 mod server;
 mod service4;

@@ -7,6 +7,7 @@ use crate::family::{flog, flog_at, Family, SharedOf};
 use crate::shared::Shared;
 use crate::timers;
 use ruru_config::LeaseDatabase;
+use ruru_control::pidfile::{self, PidFileError};
 use ruru_control::ControlSockets;
 use ruru_engine::v4::ReclaimLimits;
 use ruru_hooks::HookSet;
@@ -170,10 +171,21 @@ pub(crate) async fn serve<F: Family>(
     cfg: F::Config,
     logging: Logging,
 ) -> Result<i32, String> {
-    let _pid_file = crate::pidfile::claim(&path, F::PID_NAME).map_err(|e| {
-        flog!(F::V6, error, "ALREADY_RUNNING", "{e}");
-        e
-    })?;
+    let _pid_file = match pidfile::claim(&path, F::PID_NAME) {
+        Ok(file) => Some(file),
+        Err(e @ PidFileError::Write { .. }) => {
+            if F::V6 {
+                tracing::warn!(target: "kea-dhcp6.dhcp6", "{e}");
+            } else {
+                tracing::warn!(target: "kea-dhcp4.dhcp4", "{e}");
+            }
+            None
+        }
+        Err(e) => {
+            flog!(F::V6, error, "ALREADY_RUNNING", "{e}");
+            return Err(e.to_string());
+        }
+    };
     let registry = Arc::new(Registry::new());
     registry.set_limit_all(sample_limit::<F>(&cfg));
     let state = Arc::new(DhcpState::default());

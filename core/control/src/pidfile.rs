@@ -1,6 +1,7 @@
-//! The server's PID file (CTL-081): `<dir>/<config name without extension>.<daemon>.pid`, where `dir`
-//! is `KEA_PIDFILE_DIR` or Kea's `/run/kea`, so service managers and Stork find Ruru where they find
-//! Kea. A file naming another live instance of the same configuration stops the start.
+//! A daemon's PID file (CTL-081): `<dir>/<config name without extension>.<daemon>.pid`, where `dir`
+//! is `KEA_PIDFILE_DIR` or Kea's `/run/kea`, so service managers, Stork and `ruru-keactrl` find Ruru's
+//! servers and agent where they find Kea's. A file naming another live instance of the same
+//! configuration stops the start.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -11,7 +12,34 @@ const DEFAULT_DIR: &str = "/run/kea";
 
 /// A claimed PID file, removed on drop (orderly exit).
 #[derive(Debug)]
-pub(crate) struct PidFile(PathBuf);
+pub struct PidFile(PathBuf);
+
+/// Why a PID file was not claimed.
+#[derive(Debug, thiserror::Error)]
+pub enum PidFileError {
+    /// Another live process started with the same configuration holds it: do not start.
+    #[error("{daemon} already running with {config} (PID {pid}, {file})")]
+    Running {
+        /// `kea-dhcp4`, ...
+        daemon: String,
+        /// The configuration file.
+        config: PathBuf,
+        /// The holder.
+        pid: i32,
+        /// The PID file.
+        file: PathBuf,
+    },
+    /// The file cannot be written (e.g. an unprivileged trial run): a warning, not a reason to
+    /// refuse service.
+    #[error("cannot write the PID file {file}: {source}")]
+    Write {
+        /// The PID file.
+        file: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 impl Drop for PidFile {
     fn drop(&mut self) {
@@ -29,24 +57,20 @@ fn path_for(config: &Path, daemon: &str) -> PathBuf {
     dir.join(format!("{stem}.{daemon}.pid"))
 }
 
-/// Claims the PID file. `Err` when another live process started with the same configuration holds
-/// it; `Ok(None)` when the directory is not writable (e.g. an unprivileged trial run): a warning,
-/// not a reason to refuse service.
-pub(crate) fn claim(config: &Path, daemon: &str) -> Result<Option<PidFile>, String> {
+/// Claims the PID file of `daemon` (`kea-dhcp4`, `kea-ctrl-agent`) started with `config`.
+pub fn claim(config: &Path, daemon: &str) -> Result<PidFile, PidFileError> {
     let path = path_for(config, daemon);
     if let Some(pid) = holder(&path, config) {
-        return Err(format!(
-            "{daemon} already running with {} (PID {pid}, {})",
-            config.display(),
-            path.display()
-        ));
+        return Err(PidFileError::Running {
+            daemon: daemon.to_owned(),
+            config: config.to_path_buf(),
+            pid,
+            file: path,
+        });
     }
     match std::fs::write(&path, format!("{}\n", std::process::id())) {
-        Ok(()) => Ok(Some(PidFile(path))),
-        Err(e) => {
-            tracing::warn!(target: "kea-dhcp4.dhcp4", file = %path.display(), "cannot write the PID file: {e}");
-            Ok(None)
-        }
+        Ok(()) => Ok(PidFile(path)),
+        Err(source) => Err(PidFileError::Write { file: path, source }),
     }
 }
 
