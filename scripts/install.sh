@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Ruru's binaries under a prefix, with Kea's program names as links so unit files, packaging
-# scripts and the lease file cleanup invocation keep working (CTL-123), and systemd units (CTL-124).
+# scripts and the lease file cleanup invocation keep working (CTL-123), systemd units (CTL-124), and
+# ruru-keactrl (linked as keactrl) with a keactrl.conf naming Ruru's daemons (CTL-125).
 #
 #   scripts/install.sh [--prefix DIR] [--destdir DIR] [--bin-dir DIR]
 #
@@ -24,7 +25,8 @@ if [ -z "$bindir" ]; then
 fi
 sbin="$destdir$prefix/sbin"
 units="$destdir$prefix/lib/systemd/system"
-install -d "$sbin" "$units"
+etc="$destdir/etc/kea"
+install -d "$sbin" "$units" "$etc"
 # Ruru's name → Kea's name.
 for pair in ruru-dhcp4:kea-dhcp4 ruru-dhcp6:kea-dhcp6 ruru-ctrl-agent:kea-ctrl-agent \
             ruru-lfc:kea-lfc ruru-shell:kea-shell; do
@@ -32,8 +34,15 @@ for pair in ruru-dhcp4:kea-dhcp4 ruru-dhcp6:kea-dhcp6 ruru-ctrl-agent:kea-ctrl-a
   install -m 0755 "$bindir/$ours" "$sbin/$ours"
   ln -sf "$ours" "$sbin/$theirs"
 done
+install -m 0755 scripts/ruru-keactrl "$sbin/ruru-keactrl"
+ln -sf ruru-keactrl "$sbin/keactrl"
+# An operator's keactrl.conf (or Kea's) stays as it is.
+if [ ! -e "$etc/keactrl.conf" ]; then
+  sed "s|@SBINDIR@|$prefix/sbin|g" etc/keactrl.conf > "$etc/keactrl.conf"
+  chmod 0644 "$etc/keactrl.conf"
+fi
 for unit in etc/systemd/*.service; do
   sed "s|@SBINDIR@|$prefix/sbin|g" "$unit" > "$units/$(basename "$unit")"
   chmod 0644 "$units/$(basename "$unit")"
 done
-echo "installed under $destdir$prefix (programs in sbin with kea-* links, units in lib/systemd/system)"
+echo "installed under $destdir$prefix (programs in sbin with kea-* links, units in lib/systemd/system), $etc/keactrl.conf"

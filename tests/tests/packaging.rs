@@ -1,6 +1,7 @@
 //! Installing Ruru as Kea is installed (issue 4; spec control.md CTL-123, CTL-124): `scripts/install.sh`
 //! puts the programs under a prefix with Kea's program names as links, and systemd units that run
-//! them in the foreground on Kea's configuration files, reload with SIGHUP and stop with SIGTERM.
+//! them in the foreground on Kea's configuration files, reload with SIGHUP and stop with SIGTERM;
+//! `keactrl` and its configuration (CTL-125).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,6 +74,21 @@ fn install_gives_kea_names_and_systemd_units() {
             .output()
             .expect("runs");
         assert!(v.status.success() && !v.stdout.is_empty(), "{theirs} -v");
+    }
+
+    // CTL-125: keactrl is ruru-keactrl, with a keactrl.conf naming the installed daemons.
+    assert_eq!(
+        std::fs::read_link(sbin.join("keactrl")).expect("a link"),
+        PathBuf::from("ruru-keactrl")
+    );
+    let keactrl_conf =
+        std::fs::read_to_string(stage.path().join("etc/kea/keactrl.conf")).expect("keactrl.conf");
+    for line in [
+        "dhcp4_srv=/usr/sbin/ruru-dhcp4",
+        "ctrl_agent_srv=/usr/sbin/ruru-ctrl-agent",
+        "kea_dhcp4_config_file=/etc/kea/kea-dhcp4.conf",
+    ] {
+        assert!(keactrl_conf.lines().any(|l| l == line), "no '{line}'");
     }
 
     let units = stage.path().join("usr/lib/systemd/system");
