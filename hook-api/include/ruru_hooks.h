@@ -243,7 +243,7 @@ typedef struct RuruHostApi {
   size_t struct_size;
   // The server's `RURU_HOOK_ABI_MINOR`.
   uint32_t abi_minor;
-  // Address family of the server: 4 or 6.
+  // Address family of the server: 4 or 6; 0 in the control agent.
   uint32_t family;
   // Process name as Kea spells it (`kea-dhcp4`, `kea-dhcp6`): plugins that serve one family check it.
   struct RuruStr process_name;

@@ -253,7 +253,7 @@ pub struct RuruHostApi {
     pub struct_size: usize,
     /// The server's `RURU_HOOK_ABI_MINOR`.
     pub abi_minor: u32,
-    /// Address family of the server: 4 or 6.
+    /// Address family of the server: 4 or 6; 0 in the control agent.
     pub family: u32,
     /// Process name as Kea spells it (`kea-dhcp4`, `kea-dhcp6`): plugins that serve one family check it.
     pub process_name: RuruStr,

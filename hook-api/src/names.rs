@@ -70,6 +70,10 @@ pub mod point {
     pub const LEASE6_RECOVER: &str = "lease6_recover";
     /// After any control command.
     pub const COMMAND_PROCESSED: &str = "command_processed";
+    /// Control agent: a command arrived, before the agent answers or forwards it.
+    pub const CONTROL_COMMAND_RECEIVE: &str = "control_command_receive";
+    /// Control agent: an HTTP request arrived, after basic authentication, before its command runs.
+    pub const AUTH: &str = "auth";
     /// Start of the processing of one request.
     pub const CONTEXT_CREATE: &str = "context_create";
     /// End of the processing of one request.
@@ -113,6 +117,8 @@ pub mod point {
         COMMAND_PROCESSED,
         CONTEXT_CREATE,
         CONTEXT_DESTROY,
+        CONTROL_COMMAND_RECEIVE,
+        AUTH,
     ];
 }
 
@@ -192,6 +198,8 @@ pub mod arg {
     pub const ARGUMENTS: &str = "arguments";
     /// The command map given to a command handler, JSON.
     pub const COMMAND: &str = "command";
-    /// The response of a command, JSON.
+    /// The response of a command, JSON; at `auth`, the HTTP refusal (`status`, `text`).
     pub const RESPONSE: &str = "response";
+    /// The HTTP request at `auth` (`method`, `uri`, `headers`, `remote-address`, `user`, `body`), JSON.
+    pub const REQUEST: &str = "request";
 }

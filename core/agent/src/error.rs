@@ -37,6 +37,9 @@ pub(crate) enum AgentError {
     /// Another agent started with the same configuration file is running (its PID file says so).
     #[error("{0}")]
     AlreadyRunning(#[source] PidFileError),
+    /// A `hooks-libraries` entry cannot be opened, is not a plugin of this ABI, or refused to load.
+    #[error("{0}")]
+    Hooks(String),
     /// The main loop has stopped; nothing can be applied any more.
     #[error("the agent is shutting down")]
     ShuttingDown,

@@ -62,8 +62,8 @@ async fn ask(path: &std::path::Path, wire: &Value) -> Result<Response, ControlEr
 }
 
 /// The command as the client sent it, `service` included (CTL-032), and the client's address,
-/// so the server's logs and plugins see who asked (CTL-030).
-fn as_sent(command: &Command) -> Value {
+/// so the server's logs and plugins see who asked (CTL-030). The agent's own plugins see the same.
+pub(crate) fn as_sent(command: &Command) -> Value {
     let mut wire = json!({ "command": command.name });
     if let Some(arguments) = &command.arguments {
         wire["arguments"] = arguments.clone();

@@ -5,7 +5,8 @@
 //! - [`config`]: the `Control-agent` map, read strictly with positions;
 //! - `process`: the running agent (listener, forwarding table, signals, reconfiguration);
 //! - `forward`: one answer per service in `service`, in order;
-//! - `commands`: the agent's own commands.
+//! - `commands`: the agent's own commands;
+//! - `plugins`: `hooks-libraries`, asked first about every request and command (CTL-036).
 //!
 //! The transport (HTTP framing, basic authentication, TLS) is `ruru-control`'s, the same the
 //! servers' HTTP sockets use; the agent plugs in a handler whose HTTP answer is a list.
@@ -15,6 +16,7 @@ mod commands;
 pub mod config;
 mod error;
 mod forward;
+mod plugins;
 mod process;
 mod version;
 
@@ -79,9 +81,10 @@ pub fn main(args: Args) -> ExitCode {
     }
 }
 
-/// `-t`: validate, print warnings, exit 0; or print the reason and exit 1.
+/// `-t`: validate (the plugin files opened and checked too), print warnings, exit 0; or print the
+/// reason and exit 1.
 fn check(path: &Path) -> ExitCode {
-    match process::load(path) {
+    match process::load(path).and_then(|cfg| plugins::check(&cfg.hooks).map(|_| cfg)) {
         Ok(cfg) => {
             for w in cfg.warnings {
                 eprintln!("warning: {w}");

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use parking_lot::RwLock;
 use ruru_config::ControlSocket;
 use ruru_control::pidfile::{self, PidFileError};
-use ruru_control::{Command, ControlSockets, Handler, Response};
+use ruru_control::{Command, ControlSockets, Handler, HttpRequest, Refusal, Response};
+use ruru_hooks::HookSet;
 use ruru_log::Logging;
 use serde_json::Value;
 use tokio::signal::unix::{signal, SignalKind};
@@ -20,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::config::{self, AgentConfig, REALM};
 use crate::error::AgentError;
-use crate::{commands, forward, version};
+use crate::{commands, forward, plugins, version};
 
 /// The agent's root logger (CTL-100).
 pub(crate) const ROOT: &str = "kea-ctrl-agent";
@@ -52,16 +53,19 @@ pub(crate) struct Running {
     pub(crate) hash: String,
     /// When it was put in force (`status-get` `reload`).
     pub(crate) at: Instant,
+    /// Its plugins, loaded.
+    pub(crate) hooks: Arc<HookSet>,
 }
 
 impl Running {
-    fn new(config: AgentConfig) -> Self {
+    fn new(config: AgentConfig, hooks: Arc<HookSet>) -> Self {
         let shown = config.to_json();
         Self {
             hash: commands::config_hash(&shown),
             shown,
             config,
             at: Instant::now(),
+            hooks,
         }
     }
 }
@@ -129,14 +133,25 @@ impl Handler for AgentHandler {
             tracing::info!(target: CTRL_AGENT, id = "CTRL_AGENT_COMMAND_RECEIVED",
                 "command {} received from remote address {}",
                 command.name, command.remote_address.as_deref().unwrap_or("unknown"));
+            let running = agent.running();
+            // Plugins first, whatever the service (CTL-036).
+            if !running.hooks.is_empty() {
+                let sent = forward::as_sent(&command);
+                if let Some(answer) = plugins::answer(&running.hooks, &command, &sent) {
+                    return answer;
+                }
+            }
             match command.service.as_deref() {
                 None | Some([]) => vec![commands::run(&agent, &command).await],
                 Some(services) => {
-                    let running = agent.running();
                     forward::forward(&running.config.services, &command, services).await
                 }
             }
         })
+    }
+
+    fn authorize(&self, request: &HttpRequest<'_>) -> Option<Refusal> {
+        plugins::authorize(&self.0.running().hooks, request)
     }
 }
 
@@ -162,11 +177,12 @@ pub(crate) async fn serve(
         }
         Err(e) => return Err(AgentError::AlreadyRunning(e)),
     };
+    let hooks = plugins::load(plugins::check(&cfg.hooks)?)?;
     let (ops, mut requests) = mpsc::unbounded_channel();
     let agent = Arc::new(Agent {
         config_path: path,
         started: Instant::now(),
-        running: RwLock::new(Arc::new(Running::new(cfg.clone()))),
+        running: RwLock::new(Arc::new(Running::new(cfg.clone(), hooks))),
         ops,
     });
     let mut sockets = ControlSockets::new(Arc::new(AgentHandler(agent.clone())), REALM);
@@ -214,32 +230,67 @@ pub(crate) async fn serve(
     // The `shutdown` answer is written by its connection task; let it go out before closing.
     tokio::time::sleep(Duration::from_millis(100)).await;
     process.sockets.close();
+    process.agent.running().hooks.unload();
     tracing::info!(target: DCTL, id = "DCTL_SHUTDOWN", "{} has shut down, pid: {}", version::BINARY, std::process::id());
     Ok(exit)
 }
 
 impl Process {
-    /// Validates `config` (the `-c` file when `None`), then replaces the listener; only when
-    /// both succeed do the forwarding table and loggers change. Otherwise nothing changes.
+    /// Validates `config` (the `-c` file when `None`) and its plugin files, replaces the listener,
+    /// then reloads the plugins (every time, as the servers do: parameters or files they read may
+    /// have changed); only when all succeed do the forwarding table and loggers change. Otherwise
+    /// the running configuration stays, with its plugins loaded again.
     fn apply(&mut self, config: Option<&Value>) -> Result<(), AgentError> {
-        let loaded = match config {
-            Some(v) => config::parse_value(v).map_err(|e| AgentError::Config(Box::new(e))),
-            None => load(&self.agent.config_path),
-        };
-        let cfg = loaded.and_then(|cfg| {
-            self.sockets
-                .reconcile(&[ControlSocket::Http(cfg.listener.clone())])
-                .map_err(AgentError::Listener)?;
-            Ok(cfg)
-        });
-        let cfg = cfg.inspect_err(|e| {
+        self.try_apply(config).inspect_err(|e| {
             tracing::error!(target: CTRL_AGENT, id = "CTRL_AGENT_CONFIG_FAIL",
                 "Control Agent configuration failed, the running one stays: {e}");
-        })?;
+        })
+    }
+
+    fn try_apply(&mut self, config: Option<&Value>) -> Result<(), AgentError> {
+        let cfg = match config {
+            Some(v) => config::parse_value(v).map_err(|e| AgentError::Config(Box::new(e)))?,
+            None => load(&self.agent.config_path)?,
+        };
+        let checked = plugins::check(&cfg.hooks)?;
+        self.sockets
+            .reconcile(&[ControlSocket::Http(cfg.listener.clone())])
+            .map_err(AgentError::Listener)?;
+        // The old plugins go first: an unchanged library is the same object, whose statics its
+        // `load` sets up again.
+        let old = self.agent.running();
+        old.hooks.unload();
+        let hooks = match plugins::load(checked) {
+            Ok(hooks) => hooks,
+            Err(e) => {
+                self.restore(&old);
+                return Err(e);
+            }
+        };
         self.logging.apply(&cfg.loggers);
-        *self.agent.running.write() = Arc::new(Running::new(cfg.clone()));
+        *self.agent.running.write() = Arc::new(Running::new(cfg.clone(), hooks));
         self.completed(&cfg);
         Ok(())
+    }
+
+    /// Puts `old` back after its plugins were unloaded for a configuration that then failed: its
+    /// listener and its plugins, loaded again (with none when they now fail too).
+    fn restore(&mut self, old: &Running) {
+        if let Err(e) = self
+            .sockets
+            .reconcile(&[ControlSocket::Http(old.config.listener.clone())])
+        {
+            tracing::error!(target: CTRL_AGENT, id = "CTRL_AGENT_CONFIG_FAIL",
+                "cannot reopen the previous listener: {e}");
+        }
+        let hooks = plugins::check(&old.config.hooks)
+            .and_then(plugins::load)
+            .unwrap_or_else(|e| {
+                tracing::error!(target: CTRL_AGENT, id = "CTRL_AGENT_CONFIG_FAIL",
+                    "the previous plugins failed to load again, running without them: {e}");
+                Arc::new(HookSet::empty())
+            });
+        *self.agent.running.write() = Arc::new(Running::new(old.config.clone(), hooks));
     }
 
     /// Logs what is now in force, as Kea's `DCTL_CONFIG_COMPLETE` summarizes it.

@@ -25,7 +25,7 @@ pub(crate) fn extended() -> String {
 /// `-W`, `build-report` `text`.
 pub(crate) fn build_report() -> String {
     format!(
-        "Kea-compatible level: {KEA_LEVEL}\nRuru {}\nbinary: {BINARY}\nlistener: http, https\nforwarding: unix control sockets\nplugins: not supported yet",
+        "Kea-compatible level: {KEA_LEVEL}\nRuru {}\nbinary: {BINARY}\nlistener: http, https\nforwarding: unix control sockets\nplugins: control_command_receive, auth",
         env!("CARGO_PKG_VERSION")
     )
 }

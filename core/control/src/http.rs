@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::auth::BasicAuth;
 use crate::log::{auth, commands};
-use crate::{json, parse_command, tls, Context, OpenError, Response};
+use crate::{json, parse_command, tls, Context, HttpRequest, OpenError, Response};
 
 /// A request must be complete this long after its first byte (CTL-022).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -250,6 +250,8 @@ enum Status {
     BadRequest,
     Unauthorized,
     RequestTimeout,
+    /// A refusal by the handler's access control.
+    Refused(u16),
 }
 
 impl Status {
@@ -259,6 +261,7 @@ impl Status {
             Self::BadRequest => 400,
             Self::Unauthorized => 401,
             Self::RequestTimeout => 408,
+            Self::Refused(code) => code,
         }
     }
 
@@ -268,6 +271,9 @@ impl Status {
             Self::BadRequest => "Bad Request",
             Self::Unauthorized => "Unauthorized",
             Self::RequestTimeout => "Request Timeout",
+            Self::Refused(401) => "Unauthorized",
+            Self::Refused(403) => "Forbidden",
+            Self::Refused(_) => "Refused",
         }
     }
 }
@@ -451,14 +457,18 @@ async fn respond(
     {
         return Reply::refusal(Status::BadRequest, minor, keep_alive);
     }
+    let mut user = None;
     if let Some(basic) = &settings.auth {
         match basic.check(request.authorization.as_deref()) {
-            Ok(user) => auth!(
-                ctx.daemon,
-                info,
-                id = "HTTP_CLIENT_REQUEST_AUTHORIZED",
-                "received HTTP request authorized for '{user}' from {peer}"
-            ),
+            Ok(name) => {
+                auth!(
+                    ctx.daemon,
+                    info,
+                    id = "HTTP_CLIENT_REQUEST_AUTHORIZED",
+                    "received HTTP request authorized for '{name}' from {peer}"
+                );
+                user = Some(name);
+            }
             Err(denied) => {
                 auth!(
                     ctx.daemon,
@@ -471,6 +481,26 @@ async fn respond(
                 return reply;
             }
         }
+    }
+    let seen = HttpRequest {
+        method: &request.method,
+        uri: &request.path,
+        remote_address: peer.ip(),
+        user,
+        body: &request.body,
+    };
+    if let Some(refusal) = ctx.handler.authorize(&seen) {
+        auth!(
+            ctx.daemon,
+            info,
+            id = "HTTP_CLIENT_REQUEST_NOT_AUTHORIZED",
+            "received HTTP request from {peer} refused ({}): {}",
+            refusal.status,
+            refusal.text
+        );
+        let mut reply = Reply::refusal(Status::Refused(refusal.status), minor, keep_alive);
+        reply.body = json::to_kea_bytes(&json!({"result": refusal.status, "text": refusal.text}));
+        return reply;
     }
     if scrape {
         return Reply {

@@ -51,11 +51,42 @@ pub trait Handler: Send + Sync + 'static {
         Box::pin(async move { vec![one.await] })
     }
 
+    /// Access control beyond basic authentication (the agent's `auth` plugins, CTL-036): a
+    /// refusal for an HTTP request that passed basic authentication, or `None` to serve it.
+    fn authorize(&self, _request: &HttpRequest<'_>) -> Option<Refusal> {
+        None
+    }
+
     /// The statistics in Prometheus' text format, served as `GET /metrics` on HTTP sockets whose
     /// `user-context` holds `"prometheus-metrics": true`; `None` when this process has none.
     fn metrics(&self) -> Option<String> {
         None
     }
+}
+
+/// An HTTP request as [`Handler::authorize`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// `POST`, or `GET` for `/metrics`.
+    pub method: &'a str,
+    /// The request target.
+    pub uri: &'a str,
+    /// The peer's address.
+    pub remote_address: std::net::IpAddr,
+    /// The user basic authentication admitted, when it is configured.
+    pub user: Option<&'a str>,
+    /// The body (the command).
+    pub body: &'a [u8],
+}
+
+/// An HTTP request refused by [`Handler::authorize`]: the status (401, 403, ...) and the text of
+/// the `{"result": status, "text": ..}` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The HTTP status.
+    pub status: u16,
+    /// Why.
+    pub text: String,
 }
 
 /// What every connection needs from its socket set.

@@ -173,8 +173,9 @@ impl<'a> Args<'a> {
                     writable: true,
                 },
                 match family {
-                    Family::V4 => RURU_OBJECT_PKT4,
                     Family::V6 => RURU_OBJECT_PKT6,
+                    // The agent has no wire buffers; only the DHCP services build this slot.
+                    Family::V4 | Family::Agent => RURU_OBJECT_PKT4,
                 },
             ),
             Slot::Lease4(l) | Slot::OptLease4(Some(l)) => arena.value(

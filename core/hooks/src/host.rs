@@ -187,6 +187,10 @@ unsafe extern "C" fn log6(logger: RuruStr, severity: u32, message: RuruStr) {
     plugin_log!("kea-dhcp6.plugin", logger, severity, message);
 }
 
+unsafe extern "C" fn log_agent(logger: RuruStr, severity: u32, message: RuruStr) {
+    plugin_log!("kea-ctrl-agent.plugin", logger, severity, message);
+}
+
 unsafe extern "C" fn point_name(h: *mut RuruCalloutHandle) -> RuruStr {
     // SAFETY: called from a running callout.
     raw_str(unsafe { inv(h) }.point.name().as_bytes())
@@ -484,3 +488,5 @@ macro_rules! host_table {
 pub(crate) static HOST4: RuruHostApi = host_table!(4, "kea-dhcp4", log4);
 /// The DHCPv6 server's table.
 pub(crate) static HOST6: RuruHostApi = host_table!(6, "kea-dhcp6", log6);
+/// The control agent's table: family 0, its lease services answer `RURU_ERR_STATE` (none installed).
+pub(crate) static HOST_AGENT: RuruHostApi = host_table!(0, "kea-ctrl-agent", log_agent);

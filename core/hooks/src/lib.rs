@@ -6,12 +6,13 @@
 //! lease storage reachable to plugins (ABI 1.1 and 1.2 services) with [`install_lease_admin4`] and
 //! [`install_lease_admin6`].
 
-/// Logs under `<process>.hooks` for the server family `$family` (tracing targets are static).
+/// Logs under `<process>.hooks` for the process `$family` (tracing targets are static).
 macro_rules! hooks_log {
     ($family:expr, $level:ident, $($rest:tt)*) => {
         match $family {
             $crate::Family::V4 => tracing::$level!(target: "kea-dhcp4.hooks", $($rest)*),
             $crate::Family::V6 => tracing::$level!(target: "kea-dhcp6.hooks", $($rest)*),
+            $crate::Family::Agent => tracing::$level!(target: "kea-ctrl-agent.hooks", $($rest)*),
         }
     };
 }

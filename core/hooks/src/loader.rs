@@ -11,20 +11,33 @@ use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// Which server loads the plugins.
+/// Which process loads the plugins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     /// `ruru-dhcp4`.
     V4,
     /// `ruru-dhcp6`.
     V6,
+    /// `ruru-ctrl-agent`: no DHCP family, no lease storage; `control_command_receive` and `auth`.
+    Agent,
 }
 
 impl Family {
+    /// The point run once a configuration is committed with its plugins (`dhcp4_srv_configured`,
+    /// `dhcp6_srv_configured`); the agent has none.
+    pub fn srv_configured(self) -> Option<crate::Point> {
+        match self {
+            Family::V4 => Some(crate::Point::Dhcp4SrvConfigured),
+            Family::V6 => Some(crate::Point::Dhcp6SrvConfigured),
+            Family::Agent => None,
+        }
+    }
+
     pub(crate) fn host(self) -> &'static RuruHostApi {
         match self {
             Family::V4 => &crate::host::HOST4,
             Family::V6 => &crate::host::HOST6,
+            Family::Agent => &crate::host::HOST_AGENT,
         }
     }
 }

@@ -62,6 +62,8 @@ points! {
     CommandProcessed = n::COMMAND_PROCESSED, park: false;
     ContextCreate = n::CONTEXT_CREATE, park: false;
     ContextDestroy = n::CONTEXT_DESTROY, park: false;
+    ControlCommandReceive = n::CONTROL_COMMAND_RECEIVE, park: false;
+    Auth = n::AUTH, park: false;
 }
 
 impl Point {

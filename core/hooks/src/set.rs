@@ -338,6 +338,47 @@ impl HookSet {
             .unwrap_or(response)
     }
 
+    /// Runs `control_command_receive` on a command the agent received (CTL-036): the response a
+    /// callout left with SKIP, which the agent sends instead of answering or forwarding the
+    /// command; `None` to go on as usual.
+    pub fn control_command_receive(&self, command: &Json) -> Option<Json> {
+        if !self.has(Point::ControlCommandReceive) {
+            return None;
+        }
+        let mut args = Args::new()
+            .with(arg::COMMAND, Slot::Json(Some(command.to_string()), false))
+            .with(arg::RESPONSE, Slot::Json(None, true));
+        let called = self.call(
+            Point::ControlCommandReceive,
+            &mut args,
+            &mut RequestContext::new(),
+        );
+        if !matches!(called, Called::Skip) {
+            return None;
+        }
+        Some(
+            args.text(arg::RESPONSE)
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_else(|| {
+                    json!({"result": 1, "text": "a control_command_receive callout took the command but gave no response"})
+                }),
+        )
+    }
+
+    /// Runs `auth` on an HTTP request that passed basic authentication (CTL-036): the refusal a
+    /// callout left in `response` (`{"status": 403, "text": ..}`), or `None` to let it through.
+    pub fn auth(&self, request: &Json) -> Option<Json> {
+        if !self.has(Point::Auth) {
+            return None;
+        }
+        let mut args = Args::new()
+            .with(arg::REQUEST, Slot::Json(Some(request.to_string()), false))
+            .with(arg::RESPONSE, Slot::Json(None, true));
+        self.call(Point::Auth, &mut args, &mut RequestContext::new());
+        args.text(arg::RESPONSE)
+            .and_then(|r| serde_json::from_str(r).ok())
+    }
+
     /// Discards parked packets, then calls every plugin's `unload` in reverse order (HK-068, HK-020,
     /// HK-030). Runs once; later calls do nothing.
     pub fn unload(&self) {

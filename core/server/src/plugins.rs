@@ -6,7 +6,7 @@
 use crate::shared::Shared;
 use ruru_config::HookLibrary;
 use ruru_hook_api::names::arg;
-use ruru_hooks::{AdminError, Args, Called, Checked, Family, HookSet, Point, RequestContext, Slot};
+use ruru_hooks::{AdminError, Args, Called, Checked, Family, HookSet, RequestContext, Slot};
 use ruru_lease::StoreError;
 use std::future::Future;
 use std::net::IpAddr;
@@ -120,11 +120,7 @@ pub(crate) fn load(
 ) -> Result<Arc<HookSet>, String> {
     let set = HookSet::load(checked, family, parked_packet_limit)
         .map_err(|e| format!("One or more hook libraries failed to load: {e}"))?;
-    let point = match family {
-        Family::V4 => Point::Dhcp4SrvConfigured,
-        Family::V6 => Point::Dhcp6SrvConfigured,
-    };
-    if set.has(point) {
+    if let Some(point) = family.srv_configured().filter(|p| set.has(*p)) {
         let config = config.to_string();
         let mut args = Args::new()
             .with(arg::IO_CONTEXT, Slot::Json(None, false))

@@ -50,7 +50,7 @@ pub fn log(logger: &str, severity: Severity, message: &str) {
     unsafe { (host().log)(str_of(logger), level, str_of(message)) }
 }
 
-/// The server's family: 4 or 6.
+/// The server's family: 4 or 6; 0 in the control agent.
 pub fn family() -> u32 {
     host().family
 }

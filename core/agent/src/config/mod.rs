@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ruru_config::reader::{self, Document};
-use ruru_config::{ConfigError, HttpControlSocket, Logger};
+use ruru_config::{ConfigError, HookLibrary, HttpControlSocket, Logger};
 use serde_json::{json, Map, Value};
 
 use fields::Fields;
@@ -34,6 +34,8 @@ pub struct AgentConfig {
     pub auth_context: Option<Map<String, Value>>,
     /// `control-sockets`: where each service's UNIX control socket is.
     pub services: BTreeMap<String, ServiceSocket>,
+    /// `hooks-libraries`: the agent's plugins, in load order.
+    pub hooks: Vec<HookLibrary>,
     /// `loggers`.
     pub loggers: Vec<Logger>,
     /// `user-context` of the `Control-agent` map.
@@ -95,28 +97,48 @@ fn from_document(doc: &Document) -> Result<AgentConfig, ConfigError> {
         ],
         "",
     )?;
-    refuse_plugins(&f)?;
     let (listener, auth_context) = listener::listener(&f)?;
     Ok(AgentConfig {
         listener,
         auth_context,
         services: services(&f)?,
+        hooks: hooks(&f)?,
         loggers: loggers::loggers(&f)?,
         user_context: f.user_context()?,
         warnings: doc.warnings.clone(),
     })
 }
 
-/// `hooks-libraries` is accepted, but agent plugins (`control_command_receive`, CTL-036) are not
-/// built yet: a non-empty list is refused rather than silently not loaded.
-fn refuse_plugins(f: &Fields<'_>) -> Result<(), ConfigError> {
-    if f.list("hooks-libraries")?.is_empty() {
-        return Ok(());
-    }
-    Err(f.invalid(
-        "hooks-libraries",
-        "control agent plugins are not supported yet; leave 'hooks-libraries' empty",
-    ))
+/// `hooks-libraries` (CTL-036): `library` is mandatory, `parameters` a map; the files are opened
+/// when the configuration is put in force (or checked by `-t`), not here.
+fn hooks(f: &Fields<'_>) -> Result<Vec<HookLibrary>, ConfigError> {
+    f.list("hooks-libraries")?
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let entry = Fields::new(
+                node,
+                &format!("{}[{i}]", f.at("hooks-libraries")),
+                &["library", "parameters"],
+                "",
+            )?;
+            let library = entry
+                .string("library")?
+                .filter(|l| !l.is_empty())
+                .ok_or_else(|| entry.invalid("library", "hooks library needs a 'library' path"))?;
+            let parameters = match entry.node("parameters") {
+                None => None,
+                Some(n) => match n.to_value() {
+                    v @ Value::Object(_) => Some(v),
+                    _ => return Err(entry.invalid("parameters", "'parameters' must be a map")),
+                },
+            };
+            Ok(HookLibrary {
+                library: PathBuf::from(library),
+                parameters,
+            })
+        })
+        .collect()
 }
 
 /// `control-sockets`: a map keyed by service, each a UNIX socket (CTL-031).
@@ -179,7 +201,18 @@ impl AgentConfig {
             })
             .collect();
         object.insert("control-sockets".into(), Value::Object(sockets));
-        object.insert("hooks-libraries".into(), json!([]));
+        let hooks: Vec<Value> = self
+            .hooks
+            .iter()
+            .map(|h| {
+                let mut entry = json!({"library": h.library});
+                if let Some(p) = &h.parameters {
+                    entry["parameters"] = p.clone();
+                }
+                entry
+            })
+            .collect();
+        object.insert("hooks-libraries".into(), Value::Array(hooks));
         if !self.loggers.is_empty() {
             object.insert("loggers".into(), loggers::to_json(&self.loggers));
         }
@@ -265,8 +298,8 @@ mod tests {
                 "t.json:1:36: expected a map (at Control-agent/user-context)",
             ),
             (
-                r#"{"Control-agent": {"hooks-libraries": [{"library": "/x.so"}]}}"#,
-                "t.json:1:39: Control-agent/hooks-libraries: control agent plugins are not supported yet; leave 'hooks-libraries' empty",
+                r#"{"Control-agent": {"hooks-libraries": [{"parameters": {}}]}}"#,
+                "t.json:1:40: Control-agent/hooks-libraries[0]: hooks library needs a 'library' path",
             ),
         ] {
             assert_eq!(parse(text).unwrap_err(), wanted, "{text}");
@@ -281,7 +314,7 @@ mod tests {
                 "authentication": {"type": "basic", "comment": "auth", "directory": "/etc/kea",
                     "clients": [{"user": "a", "password": "b", "comment": "admin"}, {"password-file": "s"}]},
                 "control-sockets": {"dhcp6": {"socket-name": "/run/6.sock", "user-context": {"k": 1}}},
-                "hooks-libraries": [],
+                "hooks-libraries": [{"library": "/x.so", "parameters": {"a": [1]}}],
                 "loggers": [{"name": "kea-ctrl-agent", "severity": "debug", "debuglevel": 10,
                     "output_options": [{"output": "stderr", "pattern": "%m\n"}]}]}}"#,
         )
