@@ -297,7 +297,7 @@ fn v4_152_kea_dhcp_ddns_accepts_ruru_ncrs() {
     assert!(!text.contains("DHCP_DDNS_INVALID_NCR"), "{text}");
 }
 
-fn config6(iface: &str) -> Value {
+fn config6(iface: &str, hooks: Value) -> Value {
     json!({"Dhcp6": {
         "interfaces-config": {"interfaces": [iface]},
         "lease-database": persistent_memfile(),
@@ -308,15 +308,16 @@ fn config6(iface: &str) -> Value {
         "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": iface,
                      "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::1ff"}],
                      "pd-pools": [{"prefix": "2001:db8:8800::", "prefix-len": 48, "delegated-len": 64}]}],
+        "hooks-libraries": hooks,
         "loggers": stdout_loggers_for(Family::V6, "DEBUG")
     }})
 }
 
 /// One client asking for `lease` with option 39 for `host1`, in repeated exchanges; the NCRs.
-fn v6_sequence(subject: Subject, lease: LeaseRequest6) -> Vec<Value> {
+fn v6_sequence(subject: Subject, lease: LeaseRequest6, hooks: Value) -> Vec<Value> {
     let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
     let d2 = d2_socket(&link.server, D2_PORT);
-    let _server = Server::start_subject(subject, &link.server, config6(link.server_iface()))
+    let _server = Server::start_subject(subject, &link.server, config6(link.server_iface(), hooks))
         .expect("server starts");
     let perf = Perf6::new(link.client_iface())
         .rate(1, 3)
@@ -342,9 +343,9 @@ fn v6_sequence(subject: Subject, lease: LeaseRequest6) -> Vec<Value> {
 // last IA's leases, the prefix's), which the spec's rule (V6-173) does not do.
 #[test]
 fn v6_174_one_add_per_client_as_kea() {
-    let kea = v6_sequence(Subject::Kea, LeaseRequest6::Address);
-    let ruru = v6_sequence(Subject::Ruru, LeaseRequest6::Address);
-    let with_prefix = v6_sequence(Subject::Ruru, LeaseRequest6::AddressAndPrefix);
+    let kea = v6_sequence(Subject::Kea, LeaseRequest6::Address, json!([]));
+    let ruru = v6_sequence(Subject::Ruru, LeaseRequest6::Address, json!([]));
+    let with_prefix = v6_sequence(Subject::Ruru, LeaseRequest6::AddressAndPrefix, json!([]));
     assert_eq!(with_prefix.len(), 1, "{with_prefix:#?}");
     assert_eq!(with_prefix[0]["ip-address"], ruru[0]["ip-address"]);
     assert_eq!(ruru.len(), 1, "{ruru:#?}");
@@ -362,4 +363,17 @@ fn v6_174_one_add_per_client_as_kea() {
     assert_eq!(ruru[0]["fqdn"], "host1.example.org.");
     assert_eq!(ruru[0]["lease-expires-on"], "19700101000000");
     assert_eq!(ruru[0]["lease-length"], 1333);
+}
+
+// HK-129: a ddns6_update callout renames the client and turns the reverse update off; the NCR
+// carries the new name and only the forward change.
+#[test]
+fn hk129_ddns6_update_renames() {
+    let probe = json!([{"library": plugin("libruru_test_probe.so"),
+                        "parameters": {"tag": "A", "actions": {"ddns6_update": "rename"}}}]);
+    let got = v6_sequence(Subject::Ruru, LeaseRequest6::Address, probe);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0]["fqdn"], "renamed.example.org.");
+    assert_eq!(got[0]["forward-change"], true);
+    assert_eq!(got[0]["reverse-change"], false);
 }

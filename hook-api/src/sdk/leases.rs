@@ -551,6 +551,40 @@ pub fn subnets6() -> HookResult<Vec<Subnet6Info>> {
     subnet_list(r, "subnet6_list", Subnet6Info::from_json)
 }
 
+/// Whether the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`). Since ABI 1.3.
+pub fn ddns_enabled() -> HookResult<bool> {
+    let api = host();
+    if api.abi_minor < 3 {
+        return Err(HookError::Unsupported(format!(
+            "ddns_enabled: the server's hooks ABI 1.{} is older than 1.3, which added it",
+            api.abi_minor
+        )));
+    }
+    // SAFETY: a function of the server's table, present from 1.3 (checked above).
+    Ok(unsafe { (api.ddns_enabled)() } != 0)
+}
+
+/// Queues a NameChangeRequest for a DHCPv4 lease map: `add` its DNS records, or remove them. Queued
+/// is not done: D2 talks to DNS later. [`HookError::Unsupported`] when DDNS is off,
+/// [`HookError::Refused`] when the lease has no host name or no update direction,
+/// [`HookError::Busy`] when the queue is full. Since ABI 1.3.
+pub fn queue_ncr4(add: bool, lease: &LeaseMap) -> HookResult {
+    let change = if add { RURU_NCR_ADD } else { RURU_NCR_REMOVE };
+    // SAFETY: the text, the sink and its context outlive the call.
+    store(3, "lease4_queue_ncr", lease, |h, l, s, c| unsafe {
+        (h.lease4_queue_ncr)(change, l, s, c)
+    })
+}
+
+/// [`queue_ncr4`] for a DHCPv6 address lease map (prefixes have no DNS records). Since ABI 1.3.
+pub fn queue_ncr6(add: bool, lease: &LeaseMap) -> HookResult {
+    let change = if add { RURU_NCR_ADD } else { RURU_NCR_REMOVE };
+    // SAFETY: the text, the sink and its context outlive the call.
+    store(3, "lease6_queue_ncr", lease, |h, l, s, c| unsafe {
+        (h.lease6_queue_ncr)(change, l, s, c)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,38 +652,4 @@ mod tests {
         }
         assert_eq!("ia_na".parse::<LeaseType>(), Err("ia_na".to_owned()));
     }
-}
-
-/// Whether the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`). Since ABI 1.3.
-pub fn ddns_enabled() -> HookResult<bool> {
-    let api = host();
-    if api.abi_minor < 3 {
-        return Err(HookError::Unsupported(format!(
-            "ddns_enabled: the server's hooks ABI 1.{} is older than 1.3, which added it",
-            api.abi_minor
-        )));
-    }
-    // SAFETY: a function of the server's table, present from 1.3 (checked above).
-    Ok(unsafe { (api.ddns_enabled)() } != 0)
-}
-
-/// Queues a NameChangeRequest for a DHCPv4 lease map: `add` its DNS records, or remove them. Queued
-/// is not done: D2 talks to DNS later. [`HookError::Unsupported`] when DDNS is off,
-/// [`HookError::Refused`] when the lease has no host name or no update direction,
-/// [`HookError::Busy`] when the queue is full. Since ABI 1.3.
-pub fn queue_ncr4(add: bool, lease: &LeaseMap) -> HookResult {
-    let change = if add { RURU_NCR_ADD } else { RURU_NCR_REMOVE };
-    // SAFETY: the text, the sink and its context outlive the call.
-    store(3, "lease4_queue_ncr", lease, |h, l, s, c| unsafe {
-        (h.lease4_queue_ncr)(change, l, s, c)
-    })
-}
-
-/// [`queue_ncr4`] for a DHCPv6 address lease map (prefixes have no DNS records). Since ABI 1.3.
-pub fn queue_ncr6(add: bool, lease: &LeaseMap) -> HookResult {
-    let change = if add { RURU_NCR_ADD } else { RURU_NCR_REMOVE };
-    // SAFETY: the text, the sink and its context outlive the call.
-    store(3, "lease6_queue_ncr", lease, |h, l, s, c| unsafe {
-        (h.lease6_queue_ncr)(change, l, s, c)
-    })
 }

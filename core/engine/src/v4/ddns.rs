@@ -37,3 +37,143 @@ impl Snapshot4 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::process::tests::{ip, query, selecting, Bench, SERVER};
+    use ruru_config::DhcpDdns;
+    use ruru_ddns::Queue;
+    use ruru_proto::v4::{code, MessageType};
+    use serde_json::{json, Value};
+    use std::net::UdpSocket;
+    use std::time::Duration;
+
+    /// A bench whose NCRs go to a local socket; `extra` is merged into the `Dhcp4` map.
+    fn bench(extra: Value) -> (Bench, UdpSocket) {
+        let d2 = UdpSocket::bind("127.0.0.1:0").unwrap();
+        d2.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut cfg = json!({
+            "valid-lifetime": 3600,
+            "dhcp-ddns": {"enable-updates": true},
+            "ddns-qualifying-suffix": "example.org",
+            "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]}]
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            cfg[k] = v.clone();
+        }
+        let mut b = Bench::new(cfg);
+        let params = DhcpDdns {
+            server_port: d2.local_addr().unwrap().port(),
+            ..b.snap.config.dhcp_ddns.clone()
+        };
+        b.snap.ddns = Queue::start(&params, false).unwrap();
+        (b, d2)
+    }
+
+    /// (change-type, fqdn, forward, reverse) of every NCR that arrives.
+    fn received(d2: &UdpSocket) -> Vec<(u64, String, bool, bool)> {
+        let mut buf = [0u8; 2048];
+        let mut out = Vec::new();
+        while let Ok(n) = d2.recv(&mut buf) {
+            let v: Value = serde_json::from_slice(&buf[2..n]).unwrap();
+            out.push((
+                v["change-type"].as_u64().unwrap(),
+                v["fqdn"].as_str().unwrap().to_owned(),
+                v["forward-change"].as_bool().unwrap(),
+                v["reverse-change"].as_bool().unwrap(),
+            ));
+        }
+        out
+    }
+
+    fn named(msg: MessageType, mac: u8, name: &str) -> ruru_proto::v4::Packet4 {
+        let mut p = query(msg, mac);
+        p.options.insert(code::HOST_NAME, name.as_bytes());
+        p
+    }
+
+    fn request(mac: u8, addr: std::net::Ipv4Addr, name: &str) -> ruru_proto::v4::Packet4 {
+        let mut p = selecting(mac, addr);
+        p.options.insert(code::HOST_NAME, name.as_bytes());
+        p
+    }
+
+    fn add(fqdn: &str) -> (u64, String, bool, bool) {
+        (0, fqdn.into(), true, true)
+    }
+
+    fn remove(fqdn: &str) -> (u64, String, bool, bool) {
+        (1, fqdn.into(), true, true)
+    }
+
+    // V4-150: no NCR for an OFFER; the REQUEST adds; a renewal that changes nothing sends none; a
+    // new name removes the old records and adds the new; RELEASE removes.
+    #[test]
+    fn v4_150_request_renewal_rename_release() {
+        let (b, d2) = bench(json!({}));
+        let offer = b.reply(&named(MessageType::Discover, 1, "alpha"), None);
+        assert!(received(&d2).is_empty(), "an OFFER sent an NCR");
+        let a = offer.yiaddr;
+        b.reply(&request(1, a, "alpha"), None);
+        assert_eq!(received(&d2), [add("alpha.example.org.")]);
+        b.reply(&request(1, a, "alpha"), None);
+        assert!(received(&d2).is_empty(), "an unchanged renewal sent an NCR");
+        b.reply(&request(1, a, "beta"), None);
+        assert_eq!(
+            received(&d2),
+            [remove("alpha.example.org."), add("beta.example.org.")]
+        );
+        let mut release = query(MessageType::Release, 1);
+        release.ciaddr = a;
+        release.options.insert(code::SERVER_ID, &SERVER.octets());
+        b.run(&release, None);
+        assert_eq!(received(&d2), [remove("beta.example.org.")]);
+        // Reclaiming the released lease later does not remove the records again.
+        b.reclaim(super::super::process::tests::T0 + 10);
+        assert!(received(&d2).is_empty());
+    }
+
+    // V4-150: ddns-update-on-renew adds on every renewal; DECLINE removes; reclamation of an
+    // expired lease removes.
+    #[test]
+    fn v4_150_update_on_renew_decline_and_reclaim() {
+        let (b, d2) = bench(json!({"ddns-update-on-renew": true}));
+        let a = b
+            .reply(&named(MessageType::Discover, 1, "alpha"), None)
+            .yiaddr;
+        b.reply(&request(1, a, "alpha"), None);
+        b.reply(&request(1, a, "alpha"), None);
+        assert_eq!(
+            received(&d2),
+            [add("alpha.example.org."), add("alpha.example.org.")]
+        );
+        let mut decline = query(MessageType::Decline, 1);
+        decline.options.insert(code::REQUESTED_ADDRESS, &a.octets());
+        decline.options.insert(code::SERVER_ID, &SERVER.octets());
+        b.run(&decline, None);
+        assert_eq!(received(&d2), [remove("alpha.example.org.")]);
+
+        let c = b
+            .reply(&named(MessageType::Discover, 2, "gamma"), None)
+            .yiaddr;
+        b.reply(&request(2, c, "gamma"), None);
+        assert_eq!(received(&d2), [add("gamma.example.org.")]);
+        b.reclaim(super::super::process::tests::T0 + 3601);
+        assert_eq!(received(&d2), [remove("gamma.example.org.")]);
+        assert_eq!(c, ip("192.0.2.11"));
+    }
+
+    // V4-066, V4-150: with offer-lifetime the OFFER stores a lease but no NCR; its REQUEST adds.
+    #[test]
+    fn v4_150_offer_lifetime_adds_at_request() {
+        let (b, d2) = bench(json!({"offer-lifetime": 60}));
+        let a = b
+            .reply(&named(MessageType::Discover, 1, "alpha"), None)
+            .yiaddr;
+        assert!(b.lease(a).is_some());
+        assert!(received(&d2).is_empty());
+        b.reply(&request(1, a, "alpha"), None);
+        assert_eq!(received(&d2), [add("alpha.example.org.")]);
+    }
+}

@@ -8,7 +8,7 @@ use ruru_ddns::ChangeType;
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Point, Slot};
 use ruru_lease::{Lease6, LeaseState};
-use ruru_proto::v6::{MessageType, FLAG_N, FLAG_S};
+use ruru_proto::v6::MessageType;
 
 impl Snapshot6 {
     /// Queues an NCR for address lease `lease` under its subnet's TTL and conflict settings, when
@@ -109,10 +109,16 @@ impl Query6<'_> {
         if !fqdn.name.ends_with('.') {
             return;
         }
+        // The answer has option 39 only when the client's (or its stand-in) is there.
+        let (forward, reverse) = self
+            .fqdn
+            .as_ref()
+            .map(|client| self.dns_directions(client))
+            .unwrap_or_default();
         let dns = DnsData {
             hostname: &fqdn.name,
-            forward: fqdn.flags & FLAG_S != 0,
-            reverse: fqdn.flags & FLAG_N == 0,
+            forward,
+            reverse,
         };
         let snap = self.snap;
         for g in &grants {

@@ -130,7 +130,7 @@ impl<'a> Query6<'a> {
             None => (None, 0),
         };
         let (fqdn_fwd, fqdn_rev) = match &self.fqdn {
-            Some(f) => self.fqdn_flags(f).directions(),
+            Some(f) => self.dns_directions(f),
             None => (false, false),
         };
         Lease6 {

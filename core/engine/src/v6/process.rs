@@ -312,6 +312,15 @@ impl<'a> Query6<'a> {
         }
     }
 
+    /// The DNS updates for this client's name: as a `ddns6_update` callout left them, else what the
+    /// answer's flags say (forward when S, reverse unless N). The flags cannot say "forward only".
+    pub(super) fn dns_directions(&self, client: &ClientFqdn) -> (bool, bool) {
+        match &self.ddns_override {
+            Some(o) => (o.forward, o.reverse),
+            None => self.fqdn_flags(client).directions(),
+        }
+    }
+
     /// Whether the server would update DNS for this client (`enable-updates` and `ddns-send-updates`).
     fn updates_on(&self) -> bool {
         self.snap.config.dhcp_ddns.enable_updates

@@ -1033,3 +1033,79 @@ fn v6_181_per_type_counters() {
     }
     assert_eq!(b.stat("pkt6-unknown-received"), 0);
 }
+
+/// A bench with DDNS on whose NCRs go to a local socket.
+fn ddns_bench() -> (Bench, std::net::UdpSocket) {
+    let d2 = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    d2.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut cfg = basic();
+    cfg["dhcp-ddns"] = json!({"enable-updates": true});
+    cfg["ddns-qualifying-suffix"] = json!("example.org");
+    let mut b = Bench::new(cfg);
+    let params = ruru_config::DhcpDdns {
+        server_port: d2.local_addr().unwrap().port(),
+        ..b.snap.config.dhcp_ddns.clone()
+    };
+    b.snap.ddns = ruru_ddns::Queue::start(&params, true).unwrap();
+    (b, d2)
+}
+
+/// (change-type, fqdn, address) of every NCR that arrives.
+fn ncrs(d2: &std::net::UdpSocket) -> Vec<(u64, String, Ipv6Addr)> {
+    let mut buf = [0u8; 2048];
+    let mut out = Vec::new();
+    while let Ok(n) = d2.recv(&mut buf) {
+        let v: Value = serde_json::from_slice(&buf[2..n]).unwrap();
+        out.push((
+            v["change-type"].as_u64().unwrap(),
+            v["fqdn"].as_str().unwrap().to_owned(),
+            ip(v["ip-address"].as_str().unwrap()),
+        ));
+    }
+    out
+}
+
+// V6-173, V6-174: one add per REPLY for the first IA_NA address (a prefix gets none, an ADVERTISE
+// none); an unchanged renewal none; a new name removes the old records first; RELEASE and DECLINE
+// remove.
+#[test]
+fn v6_173_174_ncrs_for_replies_release_and_decline() {
+    let (b, d2) = ddns_bench();
+    let ia = [(code::IA_NA, 1, None), (code::IA_PD, 2, None)];
+    b.reply(&with_fqdn(msg(MessageType::Solicit, 1, &ia), "host"));
+    assert!(ncrs(&d2).is_empty(), "an ADVERTISE sent an NCR");
+    let r = b.reply(&with_fqdn(
+        with_server_id(msg(MessageType::Request, 1, &ia)),
+        "host",
+    ));
+    let a = addr_of(&ias(&r)[0].1).address;
+    assert_eq!(ncrs(&d2), [(0, "host.example.org.".into(), a)]);
+    let renew = |name: &str| {
+        let q = msg(MessageType::Renew, 1, &[(code::IA_NA, 1, Some((a, 128)))]);
+        b.reply(&with_fqdn(with_server_id(q), name))
+    };
+    renew("host");
+    assert!(ncrs(&d2).is_empty(), "an unchanged renewal sent an NCR");
+    renew("other");
+    assert_eq!(
+        ncrs(&d2),
+        [
+            (1, "host.example.org.".into(), a),
+            (0, "other.example.org.".into(), a)
+        ]
+    );
+    let release = msg(MessageType::Release, 1, &[(code::IA_NA, 1, Some((a, 128)))]);
+    b.reply(&with_server_id(release));
+    assert_eq!(ncrs(&d2), [(1, "other.example.org.".into(), a)]);
+
+    let r = b.reply(&with_fqdn(
+        with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 1, None)])),
+        "two.example.net.",
+    ));
+    let c = addr_of(&ias(&r)[0].1).address;
+    assert_eq!(ncrs(&d2), [(0, "two.example.net.".into(), c)]);
+    let decline = msg(MessageType::Decline, 2, &[(code::IA_NA, 1, Some((c, 128)))]);
+    b.reply(&with_server_id(decline));
+    assert_eq!(ncrs(&d2), [(1, "two.example.net.".into(), c)]);
+}
