@@ -18,7 +18,8 @@
 //!   (IPv6: DAD off, link-local addresses awaited).
 //! - [`Server`]: the subject started in a namespace with a config, a private lease file and logs;
 //!   [`Server::start_unprivileged`] runs it as another user with only some capabilities
-//!   ([`Unprivileged`], `setpriv`, file or ambient capabilities).
+//!   ([`Unprivileged`], `setpriv`, file or ambient capabilities); [`Server::start_on_ports`] passes
+//!   `-p`/`-P` ([`Ports`]).
 //! - [`clients`]: `dhclient` (`-4`, `-6`, `-6 -P`), `udhcpc` and `perfdhcp` (`-4`, `-6`) drivers.
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
 //! - [`control`]: the management API over UNIX sockets and HTTP (curl).
@@ -46,5 +47,5 @@ pub use capture::{Capture, Captured};
 pub use error::{HarnessError, Result};
 pub use leases::{Lease4, Lease6, LeaseFileError, LeaseSet, LeaseSet6, LeaseState, LeaseType6};
 pub use netns::{Netns, VethEnd, VethPair};
-pub use server::{Grant, Server, Unprivileged};
+pub use server::{Grant, Ports, Server, Unprivileged};
 pub use subject::{Family, Subject};

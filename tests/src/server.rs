@@ -44,7 +44,18 @@ pub struct Server<'ns> {
     child: Option<Child>,
     starts: u32,
     run_as: Option<Unprivileged>,
+    ports: Option<Ports>,
     dir: TempDir,
+}
+
+/// The server and client ports a server is started with (`-p`/`-P`, V4-007, CTL-080) instead of the
+/// family's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    /// Where it listens (`-p`).
+    pub server: u16,
+    /// Where it sends to clients (`-P`).
+    pub client: u16,
 }
 
 /// How a server runs without root (CTL-117): as `user`/`group`, with only `caps` (lower-case names
@@ -146,7 +157,13 @@ impl<'ns> Server<'ns> {
     /// The memfile lease file is moved into the scratch directory (`lease-database.name`, named
     /// `leases4.csv` or `leases6.csv`), so parallel servers never share one.
     pub fn start_subject(subject: Subject, ns: &'ns Netns, config: Value) -> Result<Server<'ns>> {
-        Server::launch(subject, ns, config, None)
+        Server::launch(subject, ns, config, None, None)
+    }
+
+    /// Like [`Server::start`], with `-p`/`-P` giving the server and client ports; ready once the
+    /// server port is bound.
+    pub fn start_on_ports(ns: &'ns Netns, config: Value, ports: Ports) -> Result<Server<'ns>> {
+        Server::launch(Subject::from_env()?, ns, config, None, Some(ports))
     }
 
     /// Like [`Server::start`], but the process runs as `run_as` describes (CTL-117): a copy of the
@@ -156,7 +173,7 @@ impl<'ns> Server<'ns> {
         config: Value,
         run_as: Unprivileged,
     ) -> Result<Server<'ns>> {
-        Server::launch(Subject::from_env()?, ns, config, Some(run_as))
+        Server::launch(Subject::from_env()?, ns, config, Some(run_as), None)
     }
 
     fn launch(
@@ -164,6 +181,7 @@ impl<'ns> Server<'ns> {
         ns: &'ns Netns,
         mut config: Value,
         run_as: Option<Unprivileged>,
+        ports: Option<Ports>,
     ) -> Result<Server<'ns>> {
         require_root()?;
         require_tool("ss")?;
@@ -206,6 +224,7 @@ impl<'ns> Server<'ns> {
             child: None,
             starts: 0,
             run_as,
+            ports,
             dir,
         };
         server.spawn()?;
@@ -225,6 +244,9 @@ impl<'ns> Server<'ns> {
                 c
             }
         };
+        if let Some(p) = self.ports {
+            command.args(["-p", &p.server.to_string(), "-P", &p.client.to_string()]);
+        }
         let child = command
             .arg("-c")
             .arg(&self.config_path)
@@ -243,7 +265,7 @@ impl<'ns> Server<'ns> {
             &format!(
                 "{} (pid {pid}) to listen on port {}",
                 self.subject.name(),
-                self.family.server_port()
+                self.server_port()
             ),
             START_TIMEOUT,
             || {
@@ -294,7 +316,13 @@ impl<'ns> Server<'ns> {
             &String::from_utf8_lossy(&out.stdout),
             pid,
             self.family,
+            self.server_port(),
         ))
+    }
+
+    /// The port it listens on: `-p`'s, else the family's.
+    fn server_port(&self) -> u16 {
+        self.ports.map_or(self.family.server_port(), |p| p.server)
     }
 
     /// The subject being run.
@@ -470,9 +498,9 @@ fn place_lease_file(config: &mut Value, family: Family, lease_path: &Path) -> Re
 /// Whether `ss -H -n -p -u -l -0` output shows `pid` owning a UDP socket on the family's server
 /// port, or for DHCPv4 a packet socket (a raw-socket server may open only that; a DHCPv6 server
 /// always needs its UDP socket).
-fn socket_ready(ss_output: &str, pid: u32, family: Family) -> bool {
+fn socket_ready(ss_output: &str, pid: u32, family: Family, port: u16) -> bool {
     let owner = format!("pid={pid},");
-    let local_port = format!(":{}", family.server_port());
+    let local_port = format!(":{port}");
     ss_output
         .lines()
         .filter(|l| l.contains(&owner))
@@ -508,25 +536,26 @@ mod tests {
 
     #[test]
     fn readiness_needs_our_pid_on_the_port_or_a_packet_socket() {
-        assert!(socket_ready(SS, 8411, Family::V4));
-        assert!(socket_ready(SS, 8639, Family::V4), "raw socket counts");
-        assert!(!socket_ready(SS, 77, Family::V4), "6767 is not 67");
+        assert!(socket_ready(SS, 8411, Family::V4, 67));
+        assert!(socket_ready(SS, 8639, Family::V4, 67), "raw socket counts");
+        assert!(!socket_ready(SS, 77, Family::V4, 67), "6767 is not 67");
         assert!(
-            !socket_ready(SS, 841, Family::V4),
+            !socket_ready(SS, 841, Family::V4, 67),
             "pid prefix must not match"
         );
-        assert!(!socket_ready("", 8411, Family::V4));
+        assert!(!socket_ready("", 8411, Family::V4, 67));
+        assert!(socket_ready(SS, 77, Family::V4, 6767), "the port of -p");
     }
 
     #[test]
     fn v6_readiness_needs_a_udp_socket_on_547() {
-        assert!(socket_ready(SS6, 7520, Family::V6));
-        assert!(!socket_ready(SS6, 78, Family::V6), "5470 is not 547");
+        assert!(socket_ready(SS6, 7520, Family::V6, 547));
+        assert!(!socket_ready(SS6, 78, Family::V6, 547), "5470 is not 547");
         assert!(
-            !socket_ready(SS, 8639, Family::V6),
+            !socket_ready(SS, 8639, Family::V6, 547),
             "a packet socket is not enough"
         );
-        assert!(!socket_ready(SS, 8411, Family::V6), "67 is not 547");
+        assert!(!socket_ready(SS, 8411, Family::V6, 547), "67 is not 547");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The server as a process: configuration check, reload on SIGHUP, and robustness against garbage.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, UdpSocket};
 use std::process::Command;
 use std::time::Duration;
 
 use ruru_e2e::clients::perfdhcp::run_perfdhcp;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::process::wait_until;
-use ruru_e2e::topology::loopback_relay;
-use ruru_e2e::{Netns, Server, Subject};
+use ruru_e2e::topology::{loopback_relay, DirectLink};
+use ruru_e2e::{Netns, Ports, Server, Subject};
+use ruru_proto::v4::{code, MessageType, Packet4};
 use serde_json::{json, Value};
 
 fn relayed_config(lease_file: Value, pool: &str) -> Value {
@@ -257,4 +258,66 @@ fn second_instance_with_the_same_config_refuses_to_start() {
     if server.subject() == Subject::Ruru {
         assert!(!pid_file.exists(), "PID file removed on exit");
     }
+}
+
+// V4-007, CTL-080: with `-p 10067 -P 10068` the server listens on 10067 and sends the OFFER to a
+// direct client on port 10068. The client is a UDP socket on 10068 in the client namespace; its
+// DISCOVER asks for a broadcast answer, which reaches it without ARP.
+#[test]
+fn v4_007_ports_flags_move_server_and_client_ports() {
+    let link = DirectLink::new("192.0.2.1/24").expect("namespaces");
+    link.veth
+        .b()
+        .add_address("192.0.2.5/24")
+        .expect("client address");
+    let config = json!({"Dhcp4": {
+        "interfaces-config": {"interfaces": [link.server_iface()]},
+        "lease-database": persistent_memfile(),
+        "valid-lifetime": 4000,
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "interface": link.server_iface(),
+                     "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}]}],
+        "loggers": stdout_loggers("INFO")
+    }});
+    let ports = Ports {
+        server: 10067,
+        client: 10068,
+    };
+    let server = Server::start_on_ports(&link.server, config, ports).expect("server starts");
+    let client = std::thread::scope(|s| {
+        s.spawn(|| {
+            link.client.enter().expect("enter the client namespace");
+            UdpSocket::bind(("0.0.0.0", ports.client)).expect("bind the client port")
+        })
+        .join()
+        .expect("binding thread")
+    });
+    let mut discover = Packet4 {
+        op: 1,
+        htype: 1,
+        hlen: 6,
+        xid: 0x0007_0007,
+        flags: 0x8000,
+        ..Default::default()
+    };
+    discover.chaddr[..6].copy_from_slice(&[0x02, 0, 0, 0, 0x70, 0x07]);
+    discover
+        .options
+        .insert(code::MESSAGE_TYPE, &[u8::from(MessageType::Discover)]);
+    let mut out = Vec::new();
+    discover.encode(&mut out);
+    client
+        .send_to(&out, ("192.0.2.1", ports.server))
+        .expect("send DISCOVER");
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut buf = [0u8; 1500];
+    let (n, from) = client
+        .recv_from(&mut buf)
+        .unwrap_or_else(|e| panic!("no OFFER on port {}: {e}\n{}", ports.client, server.logs()));
+    let offer = Packet4::parse(&buf[..n]).expect("OFFER parses");
+    assert_eq!(offer.message_type(), Some(MessageType::Offer));
+    assert_eq!(offer.xid, discover.xid);
+    assert!(in_range(offer.yiaddr, [192, 0, 2, 10], [192, 0, 2, 20]));
+    assert_eq!(from.port(), ports.server, "sent from the server port");
 }
