@@ -1,7 +1,8 @@
-//! Helpers shared by the plugin suites (`hooks`, `hooks6`, `hooks_examples`, `hooks_reload`; each uses a
-//! part of them).
+//! Helpers shared by the plugin suites (`hooks`, `hooks6`, `hooks_examples`, `hooks_reload`, `decline6`;
+//! each uses a part of them), among them a minimal DHCPv6 client (`client6`).
 #![allow(dead_code)]
 
+pub(crate) mod client6;
 pub(crate) mod lease_cmds;
 
 use std::path::{Path, PathBuf};

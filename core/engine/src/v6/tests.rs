@@ -1121,6 +1121,7 @@ fn v6_173_174_ncrs_for_replies_release_and_decline() {
     let decline = msg(MessageType::Decline, 2, &[(code::IA_NA, 1, Some((c, 128)))]);
     b.reply(&with_server_id(decline));
     assert_eq!(ncrs(&d2), [(1, "two.example.net.".into(), c)]);
+}
 
 // V6-129: a hint in the second member of a shared network is honoured while the first member, which
 // the allocator fills first, still has free addresses.
