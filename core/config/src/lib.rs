@@ -22,11 +22,13 @@ mod de;
 mod error;
 pub mod model;
 pub mod reader;
+mod redact;
 mod validate;
 pub mod wire;
 
 pub use error::{ConfigError, Location};
 pub use model::*;
+pub use redact::{is_secret_key, redact, REDACTED};
 
 /// The error for a file whose top level lacks the server's map.
 fn no_map(doc: &reader::Document, map: &str) -> ConfigError {

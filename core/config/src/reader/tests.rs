@@ -168,3 +168,90 @@ fn from_value_round_trips() {
     assert_eq!(doc.root.to_value(), v);
     assert_eq!(doc.root.get("Dhcp4").unwrap().loc.line, 2);
 }
+
+/// `path` spelled relative to the process's working directory (through `..` up to `/`).
+fn relative_to_cwd(path: &std::path::Path) -> std::path::PathBuf {
+    let cwd = std::env::current_dir().unwrap();
+    let mut rel = std::path::PathBuf::new();
+    for _ in cwd.components().skip(1) {
+        rel.push("..");
+    }
+    rel.join(path.strip_prefix("/").unwrap())
+}
+
+/// A chain of `levels` nested includes under `dir`: `main.json` includes `f1.json`, which includes
+/// `f2.json`, … and the last one holds a key. Every other link uses a path relative to the working
+/// directory, the rest absolute ones.
+fn include_chain(dir: &std::path::Path, levels: usize) -> std::path::PathBuf {
+    let file = |i: usize| dir.join(format!("f{i}.json"));
+    let spell = |i: usize| {
+        let p = file(i);
+        if i % 2 == 0 {
+            relative_to_cwd(&p)
+        } else {
+            p
+        }
+    };
+    std::fs::write(file(levels), "\"deepest\": true").unwrap();
+    for i in (1..levels).rev() {
+        std::fs::write(
+            file(i),
+            format!("<?include \"{}\"?>", spell(i + 1).display()),
+        )
+        .unwrap();
+    }
+    let main = dir.join("main.json");
+    std::fs::write(
+        &main,
+        format!("{{ \"a\": 1, <?include \"{}\"?> }}", spell(1).display()),
+    )
+    .unwrap();
+    main
+}
+
+// CTL-071: includes nest up to 10 levels below the main file; an 11th is an error. (Kea 2.2's
+// lexer lets an 11th level through and stops at the 12th; the ARM and the spec say ten.)
+#[test]
+fn ctl071_ten_nested_includes_load_eleven_fail() {
+    let dir = temp_dir("chain10");
+    let main = include_chain(&dir, 10);
+    let doc = read_file(&main).unwrap();
+    assert_eq!(
+        doc.root.to_value(),
+        serde_json::json!({"a": 1, "deepest": true})
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let dir = temp_dir("chain11");
+    let main = include_chain(&dir, 11);
+    let err = read_file(&main).unwrap_err().to_string();
+    assert!(err.contains("too many nested includes"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// CTL-071: a relative include path is taken from the working directory, not from the including
+// file's directory; a file including itself is an error.
+#[test]
+fn ctl071_relative_paths_from_the_working_directory_and_self_inclusion() {
+    let dir = temp_dir("relinc");
+    std::fs::write(dir.join("part.json"), "\"b\": 2").unwrap();
+    let from_cwd = relative_to_cwd(&dir.join("part.json"));
+    let doc = read_str(
+        &format!("{{ <?include \"{}\"?> }}", from_cwd.display()),
+        "m",
+    )
+    .unwrap();
+    assert_eq!(doc.root.to_value(), serde_json::json!({"b": 2}));
+    // The bare name would be found next to the including file, but not in the working directory.
+    let main = dir.join("main.json");
+    std::fs::write(&main, "{ <?include \"part.json\"?> }").unwrap();
+    assert!(!std::path::Path::new("part.json").exists());
+    let err = read_file(&main).unwrap_err().to_string();
+    assert!(err.contains("cannot include \"part.json\""), "{err}");
+
+    let me = dir.join("self.json");
+    std::fs::write(&me, format!("{{ <?include \"{}\"?> }}", me.display())).unwrap();
+    let err = read_file(&me).unwrap_err().to_string();
+    assert!(err.contains("include loop"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -391,6 +391,8 @@ fn v4_074_network_members_agree_on_authoritative() {
     assert!(e.contains("different authoritative"), "{e}");
 }
 
+// CTL-083: memfile is the default, with `persist` true, the built-in file name (None here; the
+// server fills in `/var/lib/kea/kea-leases4.csv`), `lfc-interval` 3600 and no row-error limit.
 #[test]
 fn v4_082_lease_database_type_required() {
     assert!(err(r#""lease-database": {"persist": false}"#).contains("'type' is mandatory"));
@@ -406,14 +408,25 @@ fn v4_082_lease_database_type_required() {
         }
     );
     let c = load("").unwrap();
-    assert!(matches!(
+    assert_eq!(
         c.lease_database,
         LeaseDatabase::Memfile {
             persist: true,
+            name: None,
             lfc_interval: 3600,
-            ..
+            max_row_errors: 0
         }
-    ));
+    );
+    let c = load(r#""lease-database": {"type": "memfile"}"#).unwrap();
+    assert_eq!(
+        c.lease_database,
+        LeaseDatabase::Memfile {
+            persist: true,
+            name: None,
+            lfc_interval: 3600,
+            max_row_errors: 0
+        }
+    );
 }
 
 #[test]
