@@ -103,7 +103,7 @@ pub(crate) fn read_file<C: Codec>(
         match parsed {
             Ok(lease) => each(lease),
             Err(reason) => {
-                tracing::warn!(file = %path.display(), line = line_no, %reason, "discarding invalid lease file row");
+                tracing::warn!(id = "DHCPSRV_MEMFILE_LEASE_LOAD_ROW_ERROR", file = %path.display(), line = line_no, %reason, "discarding invalid lease file row");
                 errors.count += 1;
                 if errors.max > 0 && errors.count > u64::from(errors.max) {
                     return Err(StoreError::TooManyRowErrors {

@@ -66,6 +66,21 @@ pub(crate) fn memfile_options(
     })
 }
 
+/// The memfile connection parameters as Kea logs them when it opens the store
+/// (`DHCPSRV_MEMFILE_DB`). Built from the model, which keeps no password (CTL-115).
+pub(crate) fn memfile_access(db: &LeaseDatabase, opts: &MemfileOptions) -> String {
+    let lfc = match db {
+        LeaseDatabase::Memfile { lfc_interval, .. } => *lfc_interval,
+        _ => 0,
+    };
+    format!(
+        "lfc-interval={lfc} max-row-errors={} name={} persist={} type=memfile",
+        opts.max_row_errors,
+        opts.path.display(),
+        opts.persist
+    )
+}
+
 impl Family for Dhcp4 {
     const V6: bool = false;
     const INFO: DaemonInfo = DaemonInfo {
@@ -125,6 +140,7 @@ impl Family for Dhcp4 {
             config_path,
         )?;
         let path = opts.path.clone();
+        tracing::info!(target: "kea-dhcp4.dhcpsrv", id = "DHCPSRV_MEMFILE_DB", "opening memory file lease database: {}", memfile_access(&cfg.lease_database, &opts));
         let (store, report) = Memfile4::open(opts)
             .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
         tracing::info!(target: "kea-dhcp4.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
@@ -226,5 +242,44 @@ impl Family for Dhcp4 {
 
     fn start_lfc(store: &Memfile4) -> Result<LfcStart, StoreError> {
         store.start_lfc()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // CTL-083: with no `lease-database` (or only `"type": "memfile"`) the servers keep their leases,
+    // in Kea's default files, with no row-error limit; the logged parameters carry no secret
+    // (CTL-115).
+    #[test]
+    fn ctl083_memfile_defaults() {
+        let conf = Path::new("/etc/kea/kea-dhcp4.conf");
+        for text in [
+            r#"{"Dhcp4": {}}"#,
+            r#"{"Dhcp4": {"lease-database": {"type": "memfile", "password": "pw-1"}}}"#,
+        ] {
+            let cfg = ruru_config::parse_dhcp4_str(text, "t").unwrap();
+            let opts =
+                memfile_options(&cfg.lease_database, PathBuf::from(DEFAULT_LEASE_FILE), conf)
+                    .unwrap();
+            assert_eq!(opts.path, Path::new("/var/lib/kea/kea-leases4.csv"));
+            assert!(opts.persist);
+            assert_eq!(opts.max_row_errors, 0);
+            let access = memfile_access(&cfg.lease_database, &opts);
+            assert_eq!(
+                access,
+                "lfc-interval=3600 max-row-errors=0 name=/var/lib/kea/kea-leases4.csv persist=true type=memfile"
+            );
+        }
+        let cfg6 = ruru_config::parse_dhcp6_str(r#"{"Dhcp6": {}}"#, "t").unwrap();
+        let opts = memfile_options(
+            &cfg6.lease_database,
+            cfg6.lease_file().unwrap(),
+            Path::new("/etc/kea/kea-dhcp6.conf"),
+        )
+        .unwrap();
+        assert_eq!(opts.path, Path::new("/var/lib/kea/kea-leases6.csv"));
+        assert!(opts.persist);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::Args;
 use crate::control::DaemonInfo;
-use crate::dhcp4::memfile_options;
+use crate::dhcp4::{memfile_access, memfile_options};
 use crate::family::{settings_of, Family, Settings, SharedOf};
 use crate::{daemon, duid, hooks6, plugins, service6, sockets6, support};
 use ruru_config::Dhcp6Config;
@@ -90,6 +90,7 @@ impl Family for Dhcp6 {
             .ok_or("only the memfile lease backend is built yet")?;
         let opts = memfile_options(&cfg.lease_database, default, config_path)?;
         let path = opts.path.clone();
+        tracing::info!(target: "kea-dhcp6.dhcpsrv", id = "DHCPSRV_MEMFILE_DB", "opening memory file lease database: {}", memfile_access(&cfg.lease_database, &opts));
         let (store, report) = Memfile6::open(opts)
             .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
         tracing::info!(target: "kea-dhcp6.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");

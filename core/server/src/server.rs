@@ -45,6 +45,20 @@ fn wrapped<F: Family>(cfg: &F::Config) -> Json {
     json!({ F::INFO.object: F::settings(cfg).raw })
 }
 
+/// Logs the configuration about to be put in force (Kea's `DHCP4_CONFIG_START`, debug level 10),
+/// its secrets replaced by asterisks (CTL-115).
+fn log_config_start<F: Family>(cfg: &F::Config) {
+    flog!(
+        F::V6,
+        debug,
+        "CONFIG_START",
+        debuglevel = 10,
+        "{} server is processing the configuration: {}",
+        F::INFO.protocol,
+        ruru_config::redact(&wrapped::<F>(cfg))
+    );
+}
+
 /// Opens sockets, builds the snapshot, installs it in `shared` and starts one packet thread per socket.
 async fn start_generation<F: Family>(
     args: &Args,
@@ -186,6 +200,7 @@ pub(crate) async fn serve<F: Family>(
             return Err(e.to_string());
         }
     };
+    log_config_start::<F>(&cfg);
     let registry = Arc::new(Registry::new());
     registry.set_limit_all(sample_limit::<F>(&cfg));
     let state = Arc::new(DhcpState::default());
@@ -394,9 +409,21 @@ impl<F: Family> Server<F> {
     /// nothing that is serving, so an error leaves the running configuration as it is.
     async fn prepare(&self, config: Option<&Json>) -> Result<Prepared<F>, String> {
         let cfg = match config {
-            Some(json) => F::parse(json)?,
+            Some(json) => {
+                // CTL-115: secrets never reach the log.
+                flog!(
+                    F::V6,
+                    debug,
+                    "CONFIG_RECEIVED",
+                    debuglevel = 10,
+                    "received configuration: {}",
+                    ruru_config::redact(json)
+                );
+                F::parse(json)?
+            }
             None => F::load(&self.path)?,
         };
+        log_config_start::<F>(&cfg);
         let checked = F::check_hooks(&cfg)?;
         let store = if *F::settings(&cfg).lease_database == self.db {
             self.shared.store()
