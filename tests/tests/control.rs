@@ -421,7 +421,8 @@ fn dhcp_disable_and_enable_by_origin() {
     }
 }
 
-// CTL-058..CTL-063, CTL-065, CTL-067: statistics commands over the live counters.
+// CTL-058, CTL-059 (get-all lists pkt4-received right after startup), CTL-060..CTL-063, CTL-065,
+// CTL-067: statistics commands over the live counters.
 #[test]
 fn statistics_commands() {
     let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
@@ -919,4 +920,121 @@ fn prometheus_metrics_endpoint() {
     );
     let plain = curl(&ns, "http://127.0.0.1:18003/metrics", &[]).unwrap();
     assert_eq!(plain.status, 400, "not opted in");
+}
+
+/// The lines of `ss -H -n -l -p <kind>` in `ns` (`-t` TCP, `-x` UNIX) owned by `pid`.
+fn listeners(ns: &Netns, pid: u32, kind: &str) -> Vec<String> {
+    let out = ns
+        .command("ss")
+        .args(["-H", "-n", "-l", "-p", kind])
+        .output()
+        .expect("ss runs");
+    let owner = format!("pid={pid},");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(&owner))
+        .map(str::to_owned)
+        .collect()
+}
+
+// CTL-111: without `control-socket(s)` the server opens no control channel: no TCP listener, no
+// UNIX socket (so no socket file); an HTTP socket without `socket-address` listens on loopback.
+#[test]
+fn ctl111_no_control_channel_unless_configured() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let mut config = base_config(Path::new("/unused"));
+    config["Dhcp4"]
+        .as_object_mut()
+        .unwrap()
+        .remove("control-socket");
+    let server = Server::start(&ns, config.clone()).expect("server starts");
+    let pid = server.pid().expect("runs");
+    // Service is up (the harness waited for port 67); give a late listener a moment anyway.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        listeners(&ns, pid, "-t"),
+        Vec::<String>::new(),
+        "{}",
+        server.logs()
+    );
+    assert_eq!(listeners(&ns, pid, "-x"), Vec::<String>::new());
+    use std::os::unix::fs::FileTypeExt;
+    for entry in std::fs::read_dir(server.dir()).unwrap() {
+        let entry = entry.unwrap();
+        assert!(
+            !entry.file_type().unwrap().is_socket(),
+            "{:?}",
+            entry.path()
+        );
+    }
+    drop(server);
+
+    config["Dhcp4"]["control-sockets"] = json!([{"socket-type": "http", "socket-port": 18011}]);
+    let server = Server::start(&ns, config).expect("server starts");
+    let pid = server.pid().expect("runs");
+    wait_until("the HTTP listener", Duration::from_secs(10), || {
+        !listeners(&ns, pid, "-t").is_empty()
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.logs()));
+    let tcp = listeners(&ns, pid, "-t");
+    assert_eq!(tcp.len(), 1, "{tcp:?}");
+    assert!(tcp[0].contains(" 127.0.0.1:18011 "), "{tcp:?}");
+}
+
+// CTL-115: with every logger at DEBUG/99, neither the configuration at startup nor a `config-set`
+// carrying passwords and secrets (lease database, HTTP basic authentication, user context) puts a
+// plaintext secret in the log: the logged configuration shows asterisks. CTL-116: `config-get`
+// and `config-write` return the secrets as given.
+#[test]
+fn ctl115_no_secret_in_debug_logs_ctl116_config_get_unredacted() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let c = start(&ns, |cfg| {
+        cfg["Dhcp4"]["loggers"] = json!([{"name": "kea-dhcp4", "severity": "DEBUG",
+            "debuglevel": 99, "output_options": [{"output": "stdout"}]}]);
+        cfg["Dhcp4"]["lease-database"]["password"] = json!("lease-pw-AAA");
+    });
+    let mut changed = c.config();
+    changed["Dhcp4"]["control-sockets"] = json!([
+        changed["Dhcp4"]["control-socket"].clone(),
+        {"socket-type": "http", "socket-port": 18012,
+         "authentication": {"type": "basic", "clients": [{"user": "admin", "password": "http-pw-BBB"}]}}
+    ]);
+    changed["Dhcp4"]
+        .as_object_mut()
+        .unwrap()
+        .remove("control-socket");
+    changed["Dhcp4"]["user-context"] = json!({"api-secret": "ctx-secret-CCC"});
+    c.ok("config-set", Some(changed));
+
+    let got = c.config();
+    assert_eq!(got["Dhcp4"]["lease-database"]["password"], "lease-pw-AAA");
+    assert_eq!(
+        got["Dhcp4"]["control-sockets"][1]["authentication"]["clients"][0]["password"],
+        "http-pw-BBB"
+    );
+    assert_eq!(got["Dhcp4"]["user-context"]["api-secret"], "ctx-secret-CCC");
+    let written = c.server.dir().join("written.json");
+    c.ok("config-write", Some(json!({"filename": written})));
+    let text = std::fs::read_to_string(&written).unwrap();
+    for secret in ["lease-pw-AAA", "http-pw-BBB", "ctx-secret-CCC"] {
+        assert!(text.contains(secret), "config-write keeps {secret}");
+    }
+
+    let log = ["stdout.log", "stderr.log"]
+        .iter()
+        .map(|f| std::fs::read_to_string(c.server.dir().join(f)).unwrap_or_default())
+        .collect::<String>();
+    for secret in ["lease-pw-AAA", "http-pw-BBB", "ctx-secret-CCC"] {
+        assert!(!log.contains(secret), "{secret} logged:\n{log}");
+    }
+    if c.server.subject() == Subject::Ruru {
+        // Not vacuous: the configurations were logged, redacted.
+        let received = log
+            .lines()
+            .find(|l| l.contains("DHCP4_CONFIG_RECEIVED"))
+            .unwrap_or_else(|| panic!("no DHCP4_CONFIG_RECEIVED:\n{log}"));
+        assert!(received.contains(r#""password":"*****""#), "{received}");
+        assert!(received.contains(r#""api-secret":"*****""#), "{received}");
+        assert!(log.contains("DHCP4_CONFIG_START"), "{log}");
+    }
 }

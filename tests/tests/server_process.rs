@@ -320,4 +320,156 @@ fn v4_007_ports_flags_move_server_and_client_ports() {
     assert_eq!(offer.xid, discover.xid);
     assert!(in_range(offer.yiaddr, [192, 0, 2, 10], [192, 0, 2, 20]));
     assert_eq!(from.port(), ports.server, "sent from the server port");
+
+/// `subnet[1].assigned-addresses` over the UNIX control socket at `socket`.
+fn assigned(socket: &std::path::Path) -> i64 {
+    let r = ruru_e2e::control::unix(
+        socket,
+        &json!({"command": "statistic-get", "arguments": {"name": "subnet[1].assigned-addresses"}}),
+    )
+    .expect("statistic-get");
+    r["arguments"]["subnet[1].assigned-addresses"][0][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{r}"))
+}
+
+fn append(path: &std::path::Path, rows: &[String]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    for row in rows {
+        writeln!(f, "{row}").unwrap();
+    }
+}
+
+const HEADER4: &str =
+    "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,pool_id";
+
+// CTL-083, CTL-084: `{"type": "memfile"}` alone persists leases (persist defaults to true); the
+// missing file is created with its header row at startup; invalid rows are logged and skipped
+// while no more than `max-row-errors` of them are found, and one more makes the server exit with an
+// error; a row with `valid_lifetime` 0 deletes the address's lease, which stays gone after a
+// restart.
+#[test]
+fn ctl083_ctl084_memfile_defaults_row_errors_and_deletions() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("dhcp4.sock");
+    let mut config = relayed_config(
+        json!({"type": "memfile", "max-row-errors": 2}),
+        "10.0.0.10 - 10.0.0.200",
+    );
+    config["Dhcp4"]["control-socket"] = json!({"socket-type": "unix", "socket-name": socket});
+    let mut server = Server::start(&ns, config).expect("server starts");
+    let file = server.lease_file().to_path_buf();
+    let text = std::fs::read_to_string(&file).expect("lease file created at startup");
+    let header = text.lines().next().expect("a header row");
+    if server.subject() == Subject::Ruru {
+        assert_eq!(header, HEADER4);
+    } else {
+        assert!(HEADER4.starts_with(header), "{header}");
+    }
+
+    assert!(dora(&ns, 10, "00:0c:08:00:00:00") > 0);
+    let leased = server.leases().expect("lease file").leased();
+    assert!(leased.len() >= 2, "persisted without `persist`: {leased:?}");
+    assert_eq!(assigned(&socket), leased.len() as i64);
+    server.stop().expect("stops");
+
+    // Two invalid rows, within the limit: logged, skipped, the rest loads.
+    append(
+        &file,
+        &[
+            "10.0.0.300,00:0c:08:ff:ff:01,,4000,1999999999,1,0,0,,0,,0".into(),
+            "10.0.0.201,00:0c:08:ff:ff:02,,abc,1999999999,1,0,0,,0,,0".into(),
+        ],
+    );
+    // The last row of an address wins: a deletion row (lifetime 0, expire = cltt) for one lease.
+    let gone = *leased.iter().next().unwrap();
+    let row = text_rows(&file)
+        .into_iter()
+        .rev()
+        .find(|r| r.starts_with(&format!("{gone},")))
+        .expect("a row for the lease");
+    let mut cols: Vec<String> = row.split(',').map(str::to_owned).collect();
+    let (valid, expire): (u64, u64) = (cols[3].parse().unwrap(), cols[4].parse().unwrap());
+    cols[3] = "0".into();
+    cols[4] = (expire - valid).to_string();
+    append(&file, &[cols.join(",")]);
+    server.restart().expect("two bad rows are tolerated");
+    assert_eq!(
+        assigned(&socket),
+        leased.len() as i64 - 1,
+        "{}",
+        server.logs()
+    );
+    if server.subject() == Subject::Ruru {
+        let logs = server.logs();
+        assert_eq!(
+            logs.matches("DHCPSRV_MEMFILE_LEASE_LOAD_ROW_ERROR").count(),
+            2,
+            "{logs}"
+        );
+    }
+    server.stop().expect("stops");
+    server.restart().expect("restarts");
+    assert_eq!(assigned(&socket), leased.len() as i64 - 1, "still deleted");
+    server.stop().expect("stops");
+
+    // A third invalid row passes `max-row-errors` 2: the server exits with an error.
+    append(
+        &file,
+        &["10.0.0.202,00:0c:08:ff:ff:03,,4000,1999999999,x,0,0,,0,,0".into()],
+    );
+    match server.restart() {
+        Err(ruru_e2e::HarnessError::ServerExited { status, logs, .. }) => {
+            assert!(!status.contains("exit status: 0"), "{status}");
+            if server.subject() == Subject::Ruru {
+                assert!(logs.contains("more than max-row-errors (2)"), "{logs}");
+            }
+        }
+        other => panic!("expected an exit, got {other:?}\n{}", server.logs()),
+    }
+}
+
+fn text_rows(file: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+// CTL-083: a `name` that is not absolute is taken from the working directory, and the file is
+// created there with its header row.
+#[test]
+fn ctl083_relative_lease_file_name_is_from_the_working_directory() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let bin = Subject::from_env()
+        .and_then(Subject::dhcp4_binary)
+        .expect("server binary");
+    let work = tempfile::tempdir().unwrap();
+    let config = relayed_config(
+        json!({"type": "memfile", "name": "rel-leases4.csv", "lfc-interval": 0}),
+        "10.0.0.10 - 10.0.0.20",
+    );
+    let config_file = work.path().join("dhcp4.json");
+    std::fs::write(&config_file, config.to_string()).unwrap();
+    let mut child = ns
+        .command(&bin)
+        .current_dir(work.path())
+        .arg("-c")
+        .arg(&config_file)
+        .env("KEA_PIDFILE_DIR", work.path())
+        .env("KEA_LOCKFILE_DIR", work.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("server runs");
+    let lease_file = work.path().join("rel-leases4.csv");
+    let found = wait_until("the relative lease file", Duration::from_secs(15), || {
+        std::fs::read_to_string(&lease_file).is_ok_and(|t| t.starts_with("address,hwaddr,"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    found.expect("lease file in the working directory, with its header");
 }
