@@ -320,6 +320,7 @@ fn v4_007_ports_flags_move_server_and_client_ports() {
     assert_eq!(offer.xid, discover.xid);
     assert!(in_range(offer.yiaddr, [192, 0, 2, 10], [192, 0, 2, 20]));
     assert_eq!(from.port(), ports.server, "sent from the server port");
+}
 
 /// `subnet[1].assigned-addresses` over the UNIX control socket at `socket`.
 fn assigned(socket: &std::path::Path) -> i64 {
