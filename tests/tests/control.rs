@@ -796,6 +796,11 @@ fn kea_examples_round_trip_through_config_set_and_get() {
         d.remove("hosts-database");
         d.remove("hosts-databases");
         d.remove("config-control");
+        // The NCR sender binds `sender-ip` (Kea refuses a configuration whose sender cannot
+        // start, and so does Ruru); the examples' documentation addresses are not on this machine.
+        if let Some(ddns) = d.get_mut("dhcp-ddns").and_then(Value::as_object_mut) {
+            ddns.remove("sender-ip");
+        }
         let first = c.run("config-set", Some(cfg.clone()));
         if first["result"] != 0 {
             refused.push(format!("{}: {}", f.display(), first["text"]));
