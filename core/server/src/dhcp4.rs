@@ -3,7 +3,7 @@
 use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, hooks4, plugins, service4, sockets4, support};
+use crate::{daemon, hooks4, plugins, service, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
 use ruru_hooks::{Checked, HookSet};
@@ -212,7 +212,7 @@ impl Family for Dhcp4 {
         stop: Arc<AtomicBool>,
         waiting: tokio::runtime::Handle,
     ) -> io::Result<()> {
-        service4::serve(shared, l, stop, waiting)
+        service::serve::<Self>(shared, l, stop, waiting)
     }
 
     fn install_lease_admin(shared: &Arc<SharedOf<Self>>) {

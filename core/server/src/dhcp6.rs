@@ -4,7 +4,7 @@ use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::dhcp4::{memfile_access, memfile_options};
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, duid, hooks6, plugins, service6, sockets6, support};
+use crate::{daemon, duid, hooks6, plugins, service, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
 use ruru_hooks::{Checked, HookSet};
@@ -151,7 +151,7 @@ impl Family for Dhcp6 {
         stop: Arc<AtomicBool>,
         waiting: tokio::runtime::Handle,
     ) -> io::Result<()> {
-        service6::serve(shared, l, stop, waiting)
+        service::serve::<Self>(shared, l, stop, waiting)
     }
 
     fn install_lease_admin(shared: &Arc<SharedOf<Self>>) {

@@ -14,6 +14,7 @@ mod hooks6;
 mod lease_write;
 mod plugins;
 mod server;
+mod service;
 mod service4;
 mod service6;
 mod shared;

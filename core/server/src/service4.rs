@@ -1,169 +1,79 @@
-//! The DHCPv4 packet service: batched receive → parse → engine → durability barrier → batched send.
-//!
-//! One thread per listening socket. A batch is whatever the socket holds when the first datagram arrives
-//! (up to [`BATCH`]); its lease writes reach the store's durable medium with one `flush` before any reply of the
-//! batch leaves, so an ACKed lease survives `kill -9` at the cost of one write per batch.
+//! The DHCPv4 half of the packet service ([`crate::service`]): ingress from the listener, reply encoding
+//! through `buffer4_send`, and sending through the raw socket when the client has no route yet.
 
-use crate::shared::Shared;
+use crate::dhcp4::Dhcp4;
+use crate::service::{send_all, ReceiveStats, Service};
 use crate::sockets4::Listener4;
 use ruru_engine::v4::{process, Destination4, Ingress4, Outcome4, Snapshot4};
 use ruru_hooks::Point;
-use ruru_lease::LeaseStore4;
-use ruru_net::{RecvMeta4, SendTarget4, Socket4};
+use ruru_lease::{Memfile4, StoreError};
+use ruru_net::{DatagramSocket, RecvMeta4, SendTarget4, V4};
 use ruru_proto::v4::{MessageType, Packet4};
+use std::fmt::Display;
 use std::future::Future;
-use std::io;
 use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
-use std::time::Duration;
-
-/// Datagrams read per system call and handled per durability barrier.
-const BATCH: usize = 64;
-/// Receive buffer size: larger than any DHCPv4 datagram on Ethernet.
-const BUF: usize = 4096;
 
 /// A reply waiting for the batch's durability barrier.
-struct Pending {
+pub(crate) struct Pending {
     out: usize,
     to: Destination4,
     msg: Option<MessageType>,
 }
 
-/// How long a receive waits before the thread checks whether it should stop.
-const STOP_POLL: Duration = Duration::from_millis(100);
+impl Service for Dhcp4 {
+    type Ip = V4;
+    type Packet = Packet4;
+    type Outcome = Outcome4;
+    type Pending = Pending;
+    const BUFFER_RECEIVE: Point = Point::Buffer4Receive;
+    const DISABLED_COUNTS_DROPS: bool = true;
+    const PARSE_FAIL_ID: &'static str = "DHCP4_PACKET_DROP_0001";
 
-/// Serves one listener on the calling thread until `stop` is set.
-///
-/// The receive blocks for the first datagram of a batch and takes whatever else is queued in the same
-/// system call. The batch's engine futures run on a thread-local runtime: memfile's complete without
-/// waiting; a database backend's may wait without other threads being involved.
-pub(crate) fn serve<S: LeaseStore4 + 'static>(
-    shared: Arc<Shared<Snapshot4, S>>,
-    l: Listener4,
-    stop: Arc<AtomicBool>,
-    waiting: tokio::runtime::Handle,
-) -> io::Result<()> {
-    let l = Arc::new(l);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    l.recv.set_wait_timeout(STOP_POLL)?;
-    let mut bufs: Vec<Vec<u8>> = (0..BATCH).map(|_| vec![0u8; BUF]).collect();
-    let mut metas = vec![RecvMeta4::default(); BATCH];
-    let mut outs: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(1024)).collect();
-    let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
-    while !stop.load(Ordering::Relaxed) {
-        let n = match l.recv.recv_batch_wait(&mut bufs, &mut metas) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                tracing::warn!(target: "kea-dhcp4.packets", "receive failed on {}: {e}", l.ifname);
-                std::thread::sleep(STOP_POLL);
-                continue;
-            }
-        };
-        if n > 0 {
-            rt.block_on(handle_batch(
-                &shared,
-                &l,
-                &waiting,
-                &bufs[..n],
-                &metas[..n],
-                &mut outs,
-                &mut pending,
-            ));
+    fn receiver(l: &Listener4) -> &dyn DatagramSocket<V4> {
+        &*l.recv
+    }
+    fn ifname(l: &Listener4) -> &str {
+        &l.ifname
+    }
+    fn receive_stats(snap: &Snapshot4) -> ReceiveStats<'_> {
+        ReceiveStats {
+            received: &snap.stats.received,
+            parse_failed: &snap.stats.parse_failed,
+            receive_drop: &snap.stats.receive_drop,
         }
     }
-    Ok(())
-}
-
-/// Processes one received batch: parse, engine, durability barrier, send.
-async fn handle_batch<S: LeaseStore4 + 'static>(
-    shared: &Shared<Snapshot4, S>,
-    l: &Arc<Listener4>,
-    waiting: &tokio::runtime::Handle,
-    bufs: &[Vec<u8>],
-    metas: &[RecvMeta4],
-    outs: &mut [Vec<u8>],
-    pending: &mut Vec<Pending>,
-) {
-    let snap = shared.snapshot();
-    let n = metas.len();
-    if !shared.service_enabled() {
-        snap.stats.received.add(n as i64);
-        snap.stats.receive_drop.add(n as i64);
-        return;
+    fn parse_packet(wire: &[u8]) -> Result<Packet4, impl Display> {
+        Packet4::parse(wire)
     }
-    let store = shared.store();
-    let now = crate::unix_now();
-    pending.clear();
-    for (buf, meta) in bufs.iter().zip(metas) {
-        snap.stats.received.inc();
-        let rewritten;
-        let mut wire = &buf[..meta.len];
-        if snap.hooks.has(Point::Buffer4Receive) {
-            match snap.hooks.call_buffer(Point::Buffer4Receive, wire.to_vec()) {
-                Some(b) => rewritten = b,
-                // HK-100, HK-060: a plugin's drop is not a receive drop.
-                None => continue,
-            }
-            wire = &rewritten;
-        }
-        let pkt = match Packet4::parse(wire) {
-            Ok(p) => p,
-            Err(e) => {
-                snap.stats.parse_failed.inc();
-                snap.stats.receive_drop.inc();
-                tracing::debug!(target: "kea-dhcp4.bad-packets", id = "DHCP4_PACKET_DROP_0001", src = %meta.src, "failed to parse packet: {e}");
-                continue;
-            }
-        };
+    fn exchange(
+        snap: Arc<Snapshot4>,
+        store: Arc<Memfile4>,
+        pkt: Packet4,
+        l: &Listener4,
+        meta: &RecvMeta4,
+        now: u64,
+    ) -> impl Future<Output = Result<Outcome4, StoreError>> + Send + 'static {
         let ing = ingress(l, meta);
-        let (snap2, store2) = (snap.clone(), store.clone());
-        let mut exchange =
-            Box::pin(async move { process(&snap2, &*store2, &pkt, &ing, now).await });
-        // Memfile exchanges complete on the first poll. One that waits (a parked packet, HK-062; a
-        // database round trip) finishes on the shared runtime, so this socket keeps serving meanwhile.
-        let done = exchange
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()));
-        let Poll::Ready(done) = done else {
-            let (l, snap, store) = (l.clone(), snap.clone(), store.clone());
-            waiting.spawn(async move {
-                let done = exchange.await;
-                if let Err(e) = store.flush().await {
-                    tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, reply withheld: {e}");
-                    return;
-                }
-                let mut outs = vec![Vec::with_capacity(1024)];
-                let mut pending = Vec::with_capacity(1);
-                queue_reply(&snap, done, &mut outs, &mut pending);
-                if !pending.is_empty() {
-                    send(&l, &snap, &outs, &pending);
-                }
-            });
-            continue;
-        };
-        queue_reply(&snap, done, outs, pending);
+        async move { process(&snap, &*store, &pkt, &ing, now).await }
     }
-    // The durability barrier: no reply leaves before the leases it announces are written, and changes
-    // without a reply (RELEASE, DECLINE) reach the file with the same batch.
-    if let Err(e) = store.flush().await {
-        tracing::error!(target: "kea-dhcp4.lease-mgr", "lease file write failed, {} replies withheld: {e}", pending.len());
-        snap.stats.receive_drop.add(pending.len() as i64);
-        return;
+    fn queue(
+        snap: &Snapshot4,
+        done: Result<Outcome4, StoreError>,
+        outs: &mut [Vec<u8>],
+        pending: &mut Vec<Pending>,
+    ) {
+        queue_reply(snap, done, outs, pending);
     }
-    if !pending.is_empty() {
-        send(l, &snap, outs, pending);
+    fn send(l: &Listener4, snap: &Snapshot4, outs: &[Vec<u8>], pending: &[Pending]) {
+        send(l, snap, outs, pending);
     }
 }
 
 /// Encodes the engine's reply into the next free buffer (through `buffer4_send`) and queues it.
 fn queue_reply(
     snap: &Snapshot4,
-    done: Result<Outcome4, ruru_lease::StoreError>,
+    done: Result<Outcome4, StoreError>,
     outs: &mut [Vec<u8>],
     pending: &mut Vec<Pending>,
 ) {
@@ -229,8 +139,11 @@ fn send(l: &Listener4, snap: &Snapshot4, outs: &[Vec<u8>], pending: &[Pending]) 
             _ => via_udp.push((&outs[p.out], target)),
         }
     }
-    let sent_udp = send_all(&*l.udp, &via_udp);
-    let sent_raw = l.raw.as_ref().map_or(0, |r| send_all(&**r, &via_raw));
+    let sent_udp = send_all::<Dhcp4>(&*l.udp, &via_udp);
+    let sent_raw = l
+        .raw
+        .as_ref()
+        .map_or(0, |r| send_all::<Dhcp4>(&**r, &via_raw));
     let st = &snap.stats;
     st.sent.add((sent_udp + sent_raw) as i64);
     for p in pending {
@@ -241,30 +154,4 @@ fn send(l: &Listener4, snap: &Snapshot4, outs: &[Vec<u8>], pending: &[Pending]) 
             _ => {}
         }
     }
-}
-
-/// Sends every message and returns how many the kernel took; a message the kernel refuses is skipped,
-/// a full send buffer is retried briefly.
-fn send_all(sock: &dyn Socket4, msgs: &[(&[u8], SendTarget4)]) -> usize {
-    let (mut next, mut sent, mut spins) = (0, 0, 0);
-    while next < msgs.len() {
-        match sock.send_batch(&msgs[next..]) {
-            Ok(k) if k > 0 => {
-                next += k;
-                sent += k;
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && spins < 100 => {
-                spins += 1;
-                std::thread::yield_now();
-            }
-            res => {
-                let why = res
-                    .err()
-                    .map_or("nothing sent".to_owned(), |e| e.to_string());
-                tracing::warn!(target: "kea-dhcp4.packets", id = "DHCP4_PACKET_SEND_FAIL", dst = %msgs[next].1.dst, "send failed: {why}");
-                next += 1;
-            }
-        }
-    }
-    sent
 }
