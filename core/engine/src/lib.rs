@@ -9,6 +9,7 @@ mod busy;
 mod cache;
 mod callouts;
 mod classes;
+mod commit;
 mod ddns;
 mod hostname;
 mod reclaim;

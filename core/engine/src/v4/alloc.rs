@@ -9,23 +9,7 @@ use std::net::Ipv4Addr;
 use std::sync::atomic::Ordering;
 
 /// What the store says about an address for a given client.
-#[derive(Debug)]
-pub(crate) enum Avail {
-    /// No lease: the address is free.
-    Free,
-    /// The client's own lease (any state).
-    Ours(Lease4),
-    /// Another client's lease that has expired, or a released/reclaimed one: reusable after reclaiming.
-    Reclaimable(Lease4),
-    /// Leased to someone else, or declined and still in probation.
-    Taken,
-}
-
-impl Avail {
-    pub(crate) fn usable(&self) -> bool {
-        !matches!(self, Avail::Taken)
-    }
-}
+pub(crate) type Avail = crate::commit::Avail<Lease4>;
 
 /// Looks `addr` up in the store and judges it for `client` at `now`.
 pub(crate) async fn availability<S: LeaseStore4>(

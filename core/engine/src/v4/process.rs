@@ -1161,50 +1161,10 @@ impl<'a> Query<'a> {
     async fn commit<S: LeaseStore4>(
         &self,
         store: &S,
-        mut lease: Lease4,
+        lease: Lease4,
         avail: Avail,
     ) -> Result<Option<Lease4>, StoreError> {
-        let snap = self.snap;
-        match avail {
-            Avail::Free => {
-                if !store.add4(&lease).await? {
-                    return Ok(None);
-                }
-                snap.count_assigned(&lease);
-            }
-            Avail::Ours(old) => {
-                let was_active = old.state == LeaseState::Default && !old.is_expired(self.now);
-                if lease.hostname.is_empty() && was_active {
-                    lease.hostname = old.hostname.clone();
-                }
-                lease.user_context =
-                    extended_info::carry_over(old.user_context.as_ref(), lease.user_context.take());
-                if !store.update4(&lease).await? && !store.add4(&lease).await? {
-                    return Ok(None);
-                }
-                if !was_active {
-                    if old.state == LeaseState::Default {
-                        // Expired but not yet reclaimed: reclaim on the spot (V4-059).
-                        snap.count_reclaimed(&old);
-                    }
-                    snap.count_assigned(&lease);
-                } else if old.subnet_id != lease.subnet_id {
-                    snap.count_unassigned(&old);
-                    snap.count_assigned(&lease);
-                }
-            }
-            Avail::Reclaimable(old) => {
-                if !store.update4(&lease).await? && !store.add4(&lease).await? {
-                    return Ok(None);
-                }
-                if matches!(old.state, LeaseState::Default | LeaseState::Declined) {
-                    snap.count_reclaimed(&old);
-                }
-                snap.count_assigned(&lease);
-            }
-            Avail::Taken => return Ok(None),
-        }
-        Ok(Some(lease))
+        crate::commit::commit(self.snap, store, lease, avail, self.now).await
     }
 
     async fn release<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {

@@ -12,24 +12,8 @@ use std::sync::atomic::Ordering;
 /// has found nothing free after this many probes is treated as exhausted.
 const MAX_PROBES: u128 = 1 << 22;
 
-/// What the store says about an address or prefix for a given client IA.
-#[derive(Debug)]
-pub(crate) enum Avail6 {
-    /// No lease: free.
-    Free,
-    /// This DUID and IAID's own lease (any state but declined).
-    Ours(Lease6),
-    /// Another client's lease that has expired, or a released/reclaimed one: reusable after reclaiming.
-    Reclaimable(Lease6),
-    /// Leased to someone else, or declined and still in probation.
-    Taken,
-}
-
-impl Avail6 {
-    pub(crate) fn usable(&self) -> bool {
-        !matches!(self, Avail6::Taken)
-    }
-}
+/// What the store says about an address or prefix for a given client.
+pub(crate) type Avail6 = crate::commit::Avail<Lease6>;
 
 /// The client an allocation is for.
 #[derive(Debug, Clone, Copy)]

@@ -205,49 +205,10 @@ impl<'a> Query6<'a> {
     pub(super) async fn commit<S: LeaseStore6>(
         &self,
         store: &S,
-        mut lease: Lease6,
+        lease: Lease6,
         avail: Avail6,
     ) -> Result<Option<Lease6>, StoreError> {
-        let snap = self.snap;
-        match avail {
-            Avail6::Free => {
-                if !store.add6(&lease).await? {
-                    return Ok(None);
-                }
-                snap.count_assigned(&lease);
-            }
-            Avail6::Ours(old) => {
-                let was_active = old.state == LeaseState::Default && !old.is_expired(self.now);
-                if lease.hostname.is_empty() && was_active {
-                    lease.hostname = old.hostname.clone();
-                }
-                lease.user_context = old.user_context.clone();
-                if !store.update6(&lease).await? && !store.add6(&lease).await? {
-                    return Ok(None);
-                }
-                if !was_active {
-                    if old.state == LeaseState::Default {
-                        // Expired but not yet reclaimed: reclaimed on the spot (V6-073).
-                        snap.count_reclaimed(&old);
-                    }
-                    snap.count_assigned(&lease);
-                } else if old.subnet_id != lease.subnet_id {
-                    snap.count_unassigned(&old);
-                    snap.count_assigned(&lease);
-                }
-            }
-            Avail6::Reclaimable(old) => {
-                if !store.update6(&lease).await? && !store.add6(&lease).await? {
-                    return Ok(None);
-                }
-                if matches!(old.state, LeaseState::Default | LeaseState::Declined) {
-                    snap.count_reclaimed(&old);
-                }
-                snap.count_assigned(&lease);
-            }
-            Avail6::Taken => return Ok(None),
-        }
-        Ok(Some(lease))
+        crate::commit::commit(self.snap, store, lease, avail, self.now).await
     }
 
     /// Lists the client's leases that are no longer appropriate with zero lifetimes and, when the

@@ -1,0 +1,120 @@
+//! Writing a granted lease over what the store held for its address, and the statistics that move
+//! with it: the same in both families (v4 `process`, v6 `grant`).
+
+use ruru_lease::{Lease4, Lease6, LeaseState, LeaseStore4, LeaseStore6, StoreError};
+use std::future::Future;
+
+/// What the store says about an address (or prefix) for a given client.
+#[derive(Debug)]
+pub(crate) enum Avail<L> {
+    /// No lease: the address is free.
+    Free,
+    /// The client's own lease (any state; DHCPv6: any state but declined, of this DUID and IAID).
+    Ours(L),
+    /// Another client's lease that has expired, or a released/reclaimed one: reusable after reclaiming.
+    Reclaimable(L),
+    /// Leased to someone else, or declined and still in probation.
+    Taken,
+}
+
+impl<L> Avail<L> {
+    pub(crate) fn usable(&self) -> bool {
+        !matches!(self, Avail::Taken)
+    }
+}
+
+/// A family's lease, as [`commit`] reads it.
+pub(crate) trait Granted: Sized {
+    fn state(&self) -> LeaseState;
+    fn subnet_id(&self) -> u32;
+    fn is_expired(&self, now: u64) -> bool;
+    fn hostname(&mut self) -> &mut String;
+    /// Sets the user context a rewrite of the client's own lease `old` keeps.
+    fn carry_context(&mut self, old: &Self);
+}
+
+/// The statistics a committed lease moves (the snapshot's `count_*` bookkeeping).
+pub(crate) trait Accounting<L> {
+    /// A new lease was handed out.
+    fn assigned(&self, lease: &L);
+    /// A lease stopped counting as assigned.
+    fn unassigned(&self, lease: &L);
+    /// An expired or declined lease was reclaimed.
+    fn reclaimed(&self, lease: &L);
+}
+
+/// A family's store writes, as [`commit`] makes them.
+pub(crate) trait Writes<L> {
+    /// Inserts only if no lease holds the address; `Ok(false)` if one does.
+    fn add(&self, lease: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the lease at the address; `Ok(false)` if none exists.
+    fn update(&self, lease: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+impl<S: LeaseStore4> Writes<Lease4> for S {
+    fn add(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.add4(lease)
+    }
+    fn update(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.update4(lease)
+    }
+}
+
+impl<S: LeaseStore6> Writes<Lease6> for S {
+    fn add(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.add6(lease)
+    }
+    fn update(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.update6(lease)
+    }
+}
+
+/// Writes `lease`, replacing what `avail` found, and counts the change in `snap`; `None` if another
+/// worker took the address first.
+pub(crate) async fn commit<L: Granted, S: Writes<L>>(
+    snap: &impl Accounting<L>,
+    store: &S,
+    mut lease: L,
+    avail: Avail<L>,
+    now: u64,
+) -> Result<Option<L>, StoreError> {
+    match avail {
+        Avail::Free => {
+            if !store.add(&lease).await? {
+                return Ok(None);
+            }
+            snap.assigned(&lease);
+        }
+        Avail::Ours(mut old) => {
+            let was_active = old.state() == LeaseState::Default && !old.is_expired(now);
+            if lease.hostname().is_empty() && was_active {
+                *lease.hostname() = old.hostname().clone();
+            }
+            lease.carry_context(&old);
+            if !store.update(&lease).await? && !store.add(&lease).await? {
+                return Ok(None);
+            }
+            if !was_active {
+                if old.state() == LeaseState::Default {
+                    // Expired but not yet reclaimed: reclaimed on the spot (V4-059, V6-073).
+                    snap.reclaimed(&old);
+                }
+                snap.assigned(&lease);
+            } else if old.subnet_id() != lease.subnet_id() {
+                snap.unassigned(&old);
+                snap.assigned(&lease);
+            }
+        }
+        Avail::Reclaimable(old) => {
+            if !store.update(&lease).await? && !store.add(&lease).await? {
+                return Ok(None);
+            }
+            if matches!(old.state(), LeaseState::Default | LeaseState::Declined) {
+                snap.reclaimed(&old);
+            }
+            snap.assigned(&lease);
+        }
+        Avail::Taken => return Ok(None),
+    }
+    Ok(Some(lease))
+}
