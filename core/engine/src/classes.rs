@@ -56,6 +56,57 @@ pub(crate) trait Viewable {
     fn view<'q>(&'q self, classes: &'q Classes<'q>) -> Self::View<'q>;
 }
 
+/// A query `P` and where it came from, `I` (`Ingress4`, `Ingress6`).
+pub(crate) struct QueryView<'p, P, I> {
+    pub(crate) pkt: &'p P,
+    pub(crate) ing: &'p I,
+}
+
+/// [`QueryView`] with the classes assigned so far: what expressions read. Each family implements
+/// [`Packet`] for its own, starting with [`view_ingress!`].
+pub(crate) struct View<'q, P, I> {
+    pub(crate) pkt: &'q P,
+    pub(crate) ing: &'q I,
+    pub(crate) classes: &'q Classes<'q>,
+}
+
+impl<P, I> Viewable for QueryView<'_, P, I>
+where
+    for<'q> View<'q, P, I>: Packet,
+{
+    type View<'q>
+        = View<'q, P, I>
+    where
+        Self: 'q;
+    fn view<'q>(&'q self, classes: &'q Classes<'q>) -> View<'q, P, I> {
+        View {
+            pkt: self.pkt,
+            ing: self.ing,
+            classes,
+        }
+    }
+}
+
+/// The [`Packet`] methods both families' [`View`]s answer alike: the ingress fields (`ifname`, `src`,
+/// `dst`, named the same in `Ingress4` and `Ingress6`) and class membership.
+macro_rules! view_ingress {
+    () => {
+        fn iface(&self) -> &str {
+            self.ing.ifname.as_deref().unwrap_or("")
+        }
+        fn src(&self) -> std::net::IpAddr {
+            (*self.ing.src.ip()).into()
+        }
+        fn dst(&self) -> std::net::IpAddr {
+            self.ing.dst.into()
+        }
+        fn member(&self, class: &str) -> bool {
+            self.classes.contains(class)
+        }
+    };
+}
+pub(crate) use view_ingress;
+
 /// The two classification passes of V4-129/V6-157.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {

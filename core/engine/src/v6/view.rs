@@ -2,50 +2,18 @@
 //! options and the relay levels around it.
 
 use super::Ingress6;
-use crate::classes::{Classes, Viewable};
+use crate::classes::{view_ingress, QueryView, View};
 use ruru_eval::Packet;
 use ruru_proto::v6::Packet6;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 /// A query and where it came from.
-pub(super) struct Query6View<'p> {
-    pub(super) pkt: &'p Packet6,
-    pub(super) ing: &'p Ingress6,
-}
+pub(super) type Query6View<'p> = QueryView<'p, Packet6, Ingress6>;
 
-/// [`Query6View`] with the classes assigned so far.
-pub(super) struct View6<'q> {
-    pkt: &'q Packet6,
-    ing: &'q Ingress6,
-    classes: &'q Classes<'q>,
-}
-
-impl Viewable for Query6View<'_> {
-    type View<'q>
-        = View6<'q>
-    where
-        Self: 'q;
-    fn view<'q>(&'q self, classes: &'q Classes<'q>) -> View6<'q> {
-        View6 {
-            pkt: self.pkt,
-            ing: self.ing,
-            classes,
-        }
-    }
-}
-
-impl Packet for View6<'_> {
+impl Packet for View<'_, Packet6, Ingress6> {
+    view_ingress!();
     fn option(&self, code: u16) -> Option<&[u8]> {
         self.pkt.message.options.get(code)
-    }
-    fn iface(&self) -> &str {
-        self.ing.ifname.as_deref().unwrap_or("")
-    }
-    fn src(&self) -> IpAddr {
-        (*self.ing.src.ip()).into()
-    }
-    fn dst(&self) -> IpAddr {
-        self.ing.dst.into()
     }
     /// The datagram's length: each relay level's 34-byte header, options and relay-message header, then
     /// the message's 4-byte header and options.
@@ -63,9 +31,6 @@ impl Packet for View6<'_> {
     }
     fn transid(&self) -> u32 {
         self.pkt.message.transaction_id
-    }
-    fn member(&self, class: &str) -> bool {
-        self.classes.contains(class)
     }
     fn relay6_count(&self) -> usize {
         self.pkt.relays.len()
