@@ -12,6 +12,7 @@ mod classes;
 mod commit;
 mod ddns;
 mod hostname;
+mod lease_admin;
 mod reclaim;
 mod stats;
 pub mod v4;

@@ -147,3 +147,9 @@ impl crate::commit::Granted for Lease4 {
             super::extended_info::carry_over(old.user_context.as_ref(), self.user_context.take());
     }
 }
+
+impl crate::lease_admin::CountStored<Lease4> for Snapshot4 {
+    fn stored(&self, lease: &Lease4, delta: i64) {
+        self.count_stored(lease, delta);
+    }
+}

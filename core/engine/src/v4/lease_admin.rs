@@ -41,12 +41,7 @@ impl<'a, S: LeaseStore4> LeaseAdmin<'a, S> {
 
     /// Stores a new lease; `false` when its address already has one (nothing changes then).
     pub async fn add(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        if !self.store.add4(lease).await? {
-            return Ok(false);
-        }
-        self.snap.count_stored(lease, 1);
-        self.store.flush().await?;
-        Ok(true)
+        crate::lease_admin::add(self.snap, self.store, lease).await
     }
 
     /// Replaces the lease at `lease.address` whole; `false` when there is none. The statistics move
@@ -54,29 +49,12 @@ impl<'a, S: LeaseStore4> LeaseAdmin<'a, S> {
     /// write (the store has no compare-and-swap yet), they are off by that change until the next
     /// reconfiguration recounts them.
     pub async fn update(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        let Some(old) = self.store.get4(lease.address).await? else {
-            return Ok(false);
-        };
-        if !self.store.update4(lease).await? {
-            return Ok(false);
-        }
-        self.snap.count_stored(&old, -1);
-        self.snap.count_stored(lease, 1);
-        self.store.flush().await?;
-        Ok(true)
+        crate::lease_admin::update(self.snap, self.store, lease).await
     }
 
     /// Deletes the lease of `addr`; the lease deleted, `None` when there was none.
     pub async fn delete(&self, addr: Ipv4Addr) -> Result<Option<Lease4>, StoreError> {
-        let Some(old) = self.store.get4(addr).await? else {
-            return Ok(None);
-        };
-        if !self.store.delete4(addr).await? {
-            return Ok(None);
-        }
-        self.snap.count_stored(&old, -1);
-        self.store.flush().await?;
-        Ok(Some(old))
+        crate::lease_admin::delete(self.snap, self.store, addr).await
     }
 
     /// Deletes every lease of the subnets `ids` at once; how many.

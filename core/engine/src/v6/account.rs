@@ -152,3 +152,9 @@ impl crate::commit::Granted for Lease6 {
         self.user_context = old.user_context.clone();
     }
 }
+
+impl crate::lease_admin::CountStored<Lease6> for Snapshot6 {
+    fn stored(&self, lease: &Lease6, delta: i64) {
+        self.count_stored(lease, delta);
+    }
+}

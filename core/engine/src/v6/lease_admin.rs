@@ -35,39 +35,17 @@ impl<'a, S: LeaseStore6> LeaseAdmin6<'a, S> {
 
     /// Stores a new lease; `false` when its address already has one.
     pub async fn add(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        if !self.store.add6(lease).await? {
-            return Ok(false);
-        }
-        self.snap.count_stored(lease, 1);
-        self.store.flush().await?;
-        Ok(true)
+        crate::lease_admin::add(self.snap, self.store, lease).await
     }
 
     /// Replaces the lease at `lease.address` whole; `false` when there is none of that type.
     pub async fn update(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        let Some(old) = self.store.get6(lease.lease_type, lease.address).await? else {
-            return Ok(false);
-        };
-        if !self.store.update6(lease).await? {
-            return Ok(false);
-        }
-        self.snap.count_stored(&old, -1);
-        self.snap.count_stored(lease, 1);
-        self.store.flush().await?;
-        Ok(true)
+        crate::lease_admin::update(self.snap, self.store, lease).await
     }
 
     /// Deletes the lease of type `t` at `addr`; the lease deleted, `None` when there was none.
     pub async fn delete(&self, t: LeaseType, addr: Ipv6Addr) -> Result<Option<Lease6>, StoreError> {
-        let Some(old) = self.store.get6(t, addr).await? else {
-            return Ok(None);
-        };
-        if !self.store.delete6(t, addr).await? {
-            return Ok(None);
-        }
-        self.snap.count_stored(&old, -1);
-        self.store.flush().await?;
-        Ok(Some(old))
+        crate::lease_admin::delete(self.snap, self.store, (t, addr)).await
     }
 
     /// Deletes every lease of the subnets `ids`; how many.
