@@ -65,7 +65,6 @@ fi
 [[ -x "$RURU_BIN" ]] || die "no ruru-dhcp4 at $RURU_BIN"
 
 WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
-SERVER_PID=""
 
 cleanup() {
     if [[ -n "$SERVER_PID" ]]; then
@@ -107,32 +106,6 @@ write_config() {
 EOF
 }
 
-# wait_listening: until the server holds port 67, or it died, or START_TIMEOUT passed.
-wait_listening() {
-    local deadline=$((SECONDS + START_TIMEOUT))
-    while ((SECONDS < deadline)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || return 1
-        # Any socket on port 67 in our private namespace is the server's (it may show as
-        # 127.0.0.1%lo:67 when bound to the device).
-        if ip netns exec "$NS" ss -Hlun 'sport = :67' | grep -q .; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + STOP_TIMEOUT))
-    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-
 # run_one NAME BINARY DIR: writes "leases_per_s drop_percent requests_sent" to DIR/result,
 # details on stderr.
 # Runs in the main shell (not a subshell) so the traps know SERVER_PID.
@@ -140,15 +113,8 @@ run_one() {
     local name="$1" bin="$2" dir="$3"
     mkdir -p "$dir"
     write_config "$dir"
-    KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
-        ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" >"$dir/server.log" 2>&1 &
-    SERVER_PID=$!
-    if ! wait_listening; then
-        echo "$name did not start listening; its log:" >&2
-        tail -n 30 "$dir/server.log" >&2
-        stop_server
-        return 1
-    fi
+    start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
+        ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" || return 1
     timeout --kill-after=5 $((DURATION + 30)) \
         ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$RATE" -R "$CLIENTS" -p "$DURATION" 127.0.0.1 \
         >"$dir/perfdhcp.out" 2>&1 || true

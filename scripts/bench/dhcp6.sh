@@ -90,7 +90,6 @@ if [[ "$ONLY" != kea ]]; then
 fi
 
 WORK="$(mktemp -d /tmp/ruru-bench6-XXXXXX)"
-SERVER_PID=""
 
 cleanup() {
     if [[ -n "$SERVER_PID" ]]; then
@@ -133,46 +132,14 @@ write_config() {
 EOF
 }
 
-# wait_listening: until the server holds UDP 547, or it died, or START_TIMEOUT passed.
-wait_listening() {
-    local deadline=$((SECONDS + START_TIMEOUT))
-    while ((SECONDS < deadline)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || return 1
-        # Any socket on port 547 in our private namespace is the server's.
-        if ip netns exec "$NS" ss -Hlun 'sport = :547' | grep -q .; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + STOP_TIMEOUT))
-    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-
 # run_one NAME BINARY DIR: writes "solicits_sent replies_received" to DIR/result, details on stderr.
 # Runs in the main shell (not a subshell) so the traps know SERVER_PID.
 run_one() {
     local name="$1" bin="$2" dir="$3"
     mkdir -p "$dir"
     write_config "$dir"
-    KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
-        ip netns exec "$NS" "$bin" -c "$dir/dhcp6.json" >"$dir/server.log" 2>&1 &
-    SERVER_PID=$!
-    if ! wait_listening; then
-        echo "$name did not start listening; its log:" >&2
-        tail -n 30 "$dir/server.log" >&2
-        stop_server
-        return 1
-    fi
+    start_server "$name" "$dir" 547 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
+        ip netns exec "$NS" "$bin" -c "$dir/dhcp6.json" || return 1
     timeout --kill-after=5 $((DURATION + 30)) \
         ip netns exec "$NS-c" perfdhcp -6 -l "$VETH_C" -r "$RATE" -R "$CLIENTS" -p "$DURATION" \
         >"$dir/perfdhcp.out" 2>&1 || true

@@ -69,7 +69,6 @@ NOOP="${RURU_NOOP_PLUGIN:-$TARGET/release/libruru_test_noop.so}"
 TICKS="$(getconf CLK_TCK)"
 
 WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
-SERVER_PID=""
 
 cleanup() {
     if [[ -n "$SERVER_PID" ]]; then
@@ -111,30 +110,6 @@ write_config() {
 JSON
 }
 
-# wait_listening: until the server holds port 67, or it died, or START_TIMEOUT passed.
-wait_listening() {
-    local deadline=$((SECONDS + START_TIMEOUT))
-    while ((SECONDS < deadline)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || return 1
-        if ip netns exec "$NS" ss -Hlun 'sport = :67' | grep -q .; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + STOP_TIMEOUT))
-    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-
 # cpu_ticks: user + system clock ticks of the server so far (fields 14 and 15 of /proc/PID/stat, counted
 # after the ")" that ends the command name).
 cpu_ticks() {
@@ -147,14 +122,7 @@ run_one() {
     local name="$1" dir="$2" hooks="$3" ticks
     mkdir -p "$dir"
     write_config "$dir" "$hooks"
-    ip netns exec "$NS" "$RURU_BIN" -c "$dir/dhcp4.json" >"$dir/server.log" 2>&1 &
-    SERVER_PID=$!
-    if ! wait_listening; then
-        echo "$name did not start listening; its log:" >&2
-        tail -n 30 "$dir/server.log" >&2
-        stop_server
-        return 1
-    fi
+    start_server "$name" "$dir" 67 ip netns exec "$NS" "$RURU_BIN" -c "$dir/dhcp4.json" || return 1
     timeout --kill-after=5 $((DURATION + 30)) \
         ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$RATE" -R "$CLIENTS" -p "$DURATION" 127.0.0.1 \
         >"$dir/perfdhcp.out" 2>&1 || true

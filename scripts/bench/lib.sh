@@ -1,4 +1,5 @@
-# Shared by the benchmark scripts (sourced, not run): the private network namespaces each run uses.
+# Shared by the benchmark scripts (sourced, not run): the private network namespaces each run uses, and
+# starting and stopping the server under measurement in them.
 # Callers set NS (this run's namespace, "$NS_PREFIX<pid>") and NS_PREFIX (what every run's namespace
 # starts with). DHCPv6 runs also use "$NS-c", the client side of a veth pair (make_bench_veth_ns).
 
@@ -67,4 +68,51 @@ make_bench_veth_ns() {
 remove_bench_veth_ns() {
     remove_ns "$NS-c"
     remove_ns "$NS"
+}
+
+# The server under measurement: its pid while it runs (callers' EXIT traps kill it). Callers set
+# START_TIMEOUT and STOP_TIMEOUT (seconds to listen, seconds to stop).
+SERVER_PID=""
+
+# wait_listening PORT: until the server holds UDP PORT in $NS, or it died, or START_TIMEOUT passed.
+wait_listening() {
+    local port="$1" deadline=$((SECONDS + START_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || return 1
+        # Any socket on the port in our private namespace is the server's (it may show as
+        # 127.0.0.1%lo:67 when bound to the device).
+        if ip netns exec "$NS" ss -Hlun "sport = :$port" | grep -q .; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_server NAME DIR PORT COMMAND...: runs COMMAND (the server, in $NS) with its output in
+# DIR/server.log and waits until it listens on UDP PORT; when it does not, prints the log's tail,
+# stops it and returns 1. Call it in the main shell (not a subshell) so the traps know SERVER_PID.
+start_server() {
+    local name="$1" dir="$2" port="$3"
+    shift 3
+    "$@" >"$dir/server.log" 2>&1 &
+    SERVER_PID=$!
+    if ! wait_listening "$port"; then
+        echo "$name did not start listening; its log:" >&2
+        tail -n 30 "$dir/server.log" >&2
+        stop_server
+        return 1
+    fi
+}
+
+# stop_server: SIGTERM, STOP_TIMEOUT seconds to exit, then SIGKILL.
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local deadline=$((SECONDS + STOP_TIMEOUT))
+    while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
 }
