@@ -9,7 +9,8 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use common::lease_cmds::{
-    addresses, differs, mismatches, run_steps, step, without_cltt, LeaseCmds, DATA_DIR,
+    addresses, differs, mismatches, probe_points, run_steps, step, unload, wipe_subnets,
+    without_cltt, LeaseCmds, DATA_DIR,
 };
 use common::{dora, plugin};
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
@@ -446,28 +447,7 @@ fn wipe_resend_ddns_and_write() {
     let file = c.server.leases().expect("lease file");
     assert_eq!(file.len(), 2, "the delete went to the new file");
 
-    // LC-120..LC-124: wipe one subnet, then every subnet; empty is 3.
-    assert_eq!(c.stat("subnet[7].assigned-addresses"), 1);
-    c.expect("lease4-wipe", json!({"subnet-id": "x"}), 1);
-    let r = c.expect("lease4-wipe", json!({"subnet-id": 99}), 3);
-    assert_eq!(
-        r["text"],
-        "Deleted 0 IPv4 lease(s) from subnet(s) 99 WARNING: lease4-wipe is deprecated!"
-    );
-    let r = c.expect("lease4-wipe", json!({"subnet-id": 7}), 0);
-    assert_eq!(
-        r["text"],
-        "Deleted 1 IPv4 lease(s) from subnet(s) 7 WARNING: lease4-wipe is deprecated!"
-    );
-    assert_eq!(c.stat("subnet[7].assigned-addresses"), 0);
-    c.expect("lease4-wipe", json!({"subnet-id": 7}), 3);
-    let r = c.expect("lease4-wipe", Value::Null, 0);
-    assert_eq!(
-        r["text"],
-        "Deleted 1 IPv4 lease(s) from subnet(s) 1 7 WARNING: lease4-wipe is deprecated!"
-    );
-    c.expect("lease4-wipe", json!({}), 3);
-    assert_eq!(c.stat("subnet[1].assigned-addresses"), 0);
+    wipe_subnets(&c, 4, "assigned-addresses", 1);
     assert!(c.server.leases().expect("lease file").is_empty());
 }
 
@@ -555,11 +535,7 @@ fn reconfiguration_and_no_callouts() {
     // The statistics of the new configuration followed (recounted at the switch, then each change).
     assert_eq!(c.stat("subnet[7].assigned-addresses"), 0);
     assert_eq!(c.stat("declined-addresses"), 0);
-    let points: Vec<String> = std::fs::read_to_string(&probe_log)
-        .expect("probe log")
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        .collect();
+    let points = probe_points(&probe_log);
     assert!(
         points.iter().any(|p| p == "command_processed"),
         "{points:?}"
@@ -571,11 +547,7 @@ fn reconfiguration_and_no_callouts() {
     let logs = c.server.logs();
     assert!(logs.contains("LEASE_CMDS_WIPE4_DEPRECATED"), "{logs}");
     assert!(logs.contains("LEASE_CMDS_INIT_OK") && logs.contains("LEASE_CMDS_DEINIT_OK"));
-    cfg["Dhcp4"]["hooks-libraries"] = json!([]);
-    c.expect("config-set", cfg, 0);
-    for name in COMMANDS4 {
-        c.expect(name, json!({}), 2);
-    }
+    unload(&c, cfg, "Dhcp4", &COMMANDS4);
 }
 
 // LC-008: the commands answer the same on an HTTP control socket.

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::lease_cmds::{
-    addresses, differs, mismatches, run_steps, step, without_cltt, LeaseCmds, DATA_DIR, KEA_PLUGIN,
+    addresses, differs, mismatches, probe_points, run_steps, step, unload, wipe_subnets,
+    without_cltt, LeaseCmds, DATA_DIR, KEA_PLUGIN,
 };
 use common::plugin;
 use ruru_e2e::clients::{duid_ll, Dhclient, Request6};
@@ -889,28 +890,7 @@ fn wipe_resend_ddns_and_write() {
     let r = c.expect("lease6-get-all", Value::Null, 0);
     assert_eq!(addresses(&r).len(), 3);
 
-    // LC-120..LC-124: wipe one subnet, then every subnet; empty is 3.
-    assert_eq!(c.stat("subnet[7].assigned-nas"), 1);
-    c.expect("lease6-wipe", json!({"subnet-id": "x"}), 1);
-    let r = c.expect("lease6-wipe", json!({"subnet-id": 99}), 3);
-    assert_eq!(
-        r["text"],
-        "Deleted 0 IPv6 lease(s) from subnet(s) 99 WARNING: lease6-wipe is deprecated!"
-    );
-    let r = c.expect("lease6-wipe", json!({"subnet-id": 7}), 0);
-    assert_eq!(
-        r["text"],
-        "Deleted 1 IPv6 lease(s) from subnet(s) 7 WARNING: lease6-wipe is deprecated!"
-    );
-    assert_eq!(c.stat("subnet[7].assigned-nas"), 0);
-    c.expect("lease6-wipe", json!({"subnet-id": 7}), 3);
-    let r = c.expect("lease6-wipe", Value::Null, 0);
-    assert_eq!(
-        r["text"],
-        "Deleted 2 IPv6 lease(s) from subnet(s) 1 7 WARNING: lease6-wipe is deprecated!"
-    );
-    c.expect("lease6-wipe", json!({}), 3);
-    assert_eq!(c.stat("subnet[1].assigned-nas"), 0);
+    wipe_subnets(&c, 6, "assigned-nas", 2);
     assert_eq!(c.stat("subnet[1].assigned-pds"), 0);
     assert!(leases(&c).is_empty());
     assert!(c.server.logs().contains("LEASE_CMDS_WIPE6_DEPRECATED"));
@@ -1152,11 +1132,7 @@ fn reconfiguration_statistics_and_no_callouts() {
     c.expect("lease6-del", json!({"ip-address": "2001:db8:7::10"}), 0);
     c.expect("lease6-wipe", json!({"subnet-id": 7}), 0);
     assert_eq!(c.stat("subnet[7].assigned-pds"), 0);
-    let points: Vec<String> = std::fs::read_to_string(&probe_log)
-        .expect("probe log")
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        .collect();
+    let points = probe_points(&probe_log);
     assert!(
         points.iter().any(|p| p == "command_processed"),
         "{points:?}"
@@ -1170,11 +1146,7 @@ fn reconfiguration_statistics_and_no_callouts() {
     let logs = c.server.logs();
     assert!(logs.contains("LEASE_CMDS_INIT_OK") && logs.contains("LEASE_CMDS_DEINIT_OK"));
     assert!(logs.contains("LEASE_CMDS_WIPE6_DEPRECATED"), "{logs}");
-    cfg["Dhcp6"]["hooks-libraries"] = json!([]);
-    c.expect("config-set", cfg, 0);
-    for name in COMMANDS6 {
-        c.expect(name, json!({}), 2);
-    }
+    unload(&c, cfg, "Dhcp6", &COMMANDS6);
     // What the commands changed is what the server has after a restart (config-set changed only
     // the running configuration; the file still loads the plugin).
     c.restart();

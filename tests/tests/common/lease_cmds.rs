@@ -95,6 +95,47 @@ impl<'ns> LeaseCmds<'ns> {
     }
 }
 
+/// LC-120..LC-124 for family `v` (4 or 6): wipes subnet 7, which holds one lease, then every subnet,
+/// which hold `rest` more (subnet 1); empty is 3. `assigned` names the statistic that counts them
+/// (`assigned-addresses`, `assigned-nas`).
+pub(crate) fn wipe_subnets(c: &LeaseCmds<'_>, v: u8, assigned: &str, rest: usize) {
+    let cmd = format!("lease{v}-wipe");
+    let deleted = |n: usize, ids: &str| {
+        format!("Deleted {n} IPv{v} lease(s) from subnet(s) {ids} WARNING: lease{v}-wipe is deprecated!")
+    };
+    assert_eq!(c.stat(&format!("subnet[7].{assigned}")), 1);
+    c.expect(&cmd, json!({"subnet-id": "x"}), 1);
+    let r = c.expect(&cmd, json!({"subnet-id": 99}), 3);
+    assert_eq!(r["text"], deleted(0, "99"));
+    let r = c.expect(&cmd, json!({"subnet-id": 7}), 0);
+    assert_eq!(r["text"], deleted(1, "7"));
+    assert_eq!(c.stat(&format!("subnet[7].{assigned}")), 0);
+    c.expect(&cmd, json!({"subnet-id": 7}), 3);
+    let r = c.expect(&cmd, Value::Null, 0);
+    assert_eq!(r["text"], deleted(rest, "1 7"));
+    c.expect(&cmd, json!({}), 3);
+    assert_eq!(c.stat(&format!("subnet[1].{assigned}")), 0);
+}
+
+/// The callout points the probe plugin logged to `log`, in order.
+pub(crate) fn probe_points(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .expect("probe log")
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        .collect()
+}
+
+/// Unloads the plugin with a `config-set` of `cfg` (its `family` map, `Dhcp4` or `Dhcp6`, without
+/// `hooks-libraries`); then none of `commands` is known (2).
+pub(crate) fn unload(c: &LeaseCmds<'_>, mut cfg: Value, family: &str, commands: &[&str]) {
+    cfg[family]["hooks-libraries"] = json!([]);
+    c.expect("config-set", cfg, 0);
+    for name in commands {
+        c.expect(name, json!({}), 2);
+    }
+}
+
 /// The addresses of a list answer (`arguments.leases`), in order.
 pub(crate) fn addresses(response: &Value) -> Vec<String> {
     response["arguments"]["leases"]
