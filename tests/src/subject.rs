@@ -176,32 +176,62 @@ pub fn ruru_binary(family: Family) -> Result<PathBuf> {
             })
         };
     }
-    let candidates: Vec<PathBuf> = target_dirs()
+    built_file(name).map_err(|tried| HarnessError::RuruBinaryMissing {
+        binary: name,
+        env,
+        tried: tried
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
+/// `file` as the workspace built it: `release` then `debug` under each of [`target_dirs`]; `Err`
+/// lists the paths tried.
+pub fn built_file(file: &str) -> std::result::Result<PathBuf, Vec<PathBuf>> {
+    let tried: Vec<PathBuf> = target_dirs()
         .iter()
-        .flat_map(|dir| ["release", "debug"].map(|profile| dir.join(profile).join(name)))
+        .flat_map(|dir| ["release", "debug"].map(|profile| dir.join(profile).join(file)))
         .collect();
-    candidates
+    tried.iter().find(|p| p.is_file()).cloned().ok_or(tried)
+}
+
+/// The first profile directory (`release`, then `debug`, under each of [`target_dirs`]) holding
+/// every one of `files`.
+pub fn built_dir(files: &[&str]) -> Option<PathBuf> {
+    target_dirs()
         .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .ok_or_else(|| HarnessError::RuruBinaryMissing {
-            binary: name,
-            env,
-            tried: candidates
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        .flat_map(|dir| ["release", "debug"].map(|profile| dir.join(profile)))
+        .find(|d| files.iter().all(|f| d.join(f).is_file()))
+}
+
+/// The workspace's root directory (`scripts/`, `etc/`, the default `target/`).
+pub fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the harness crate is in the workspace")
+        .to_path_buf()
+}
+
+/// Runs `scripts/install.sh --prefix PREFIX --destdir DESTDIR --bin-dir BIN_DIR`; an unsuccessful
+/// run is an error carrying its stderr.
+pub fn install_sh(prefix: &Path, destdir: &Path, bin_dir: &Path) -> Result<()> {
+    let mut cmd = std::process::Command::new(workspace_dir().join("scripts/install.sh"));
+    cmd.arg("--prefix")
+        .arg(prefix)
+        .arg("--destdir")
+        .arg(destdir)
+        .arg("--bin-dir")
+        .arg(bin_dir);
+    crate::process::run_ok(&mut cmd, std::time::Duration::from_secs(120)).map(|_| ())
 }
 
 /// Target directories to search, in order: `CARGO_TARGET_DIR`, the workspace's `target/`, and
 /// the one this test binary was built into (`<target>/<profile>/deps/<test>`), so a shared
 /// target directory works without exporting the variable.
 pub fn target_dirs() -> Vec<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(|p| p.join("target"));
+    let workspace = Some(workspace_dir().join("target"));
     let own = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf));

@@ -14,7 +14,7 @@ use ruru_e2e::config::stdout_loggers_for;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::control::{http, HttpReply};
 use ruru_e2e::process::wait_until;
-use ruru_e2e::subject::target_dirs;
+use ruru_e2e::subject::built_file;
 use ruru_e2e::topology::{loopback_relay, DirectLink, SERVER6_CIDR};
 use ruru_e2e::{Family, Netns, Server};
 use serde_json::{json, Value};
@@ -32,17 +32,9 @@ const PASSWORD: &str = "s3cret";
 
 /// A binary built by the workspace (`cargo build --release --workspace --bins`), release first.
 fn built(name: &str) -> PathBuf {
-    let tried: Vec<PathBuf> = target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join(name)))
-        .collect();
-    tried
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("{name} not built (cargo build --release --workspace --bins); tried {tried:?}")
-        })
+    built_file(name).unwrap_or_else(|tried| {
+        panic!("{name} not built (cargo build --release --workspace --bins); tried {tried:?}")
+    })
 }
 
 /// A relayed-loopback `ruru-dhcp4` with a UNIX control socket and its own HTTP socket.

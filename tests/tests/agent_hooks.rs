@@ -10,7 +10,7 @@ use std::time::Duration;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::control::{http, HttpReply};
 use ruru_e2e::process::wait_until;
-use ruru_e2e::subject::target_dirs;
+use ruru_e2e::subject::built_file;
 use ruru_e2e::topology::loopback_relay;
 use ruru_e2e::{Netns, Server};
 use serde_json::{json, Value};
@@ -22,11 +22,7 @@ const ADMIN: &str = "admin:s3cret";
 const MONITOR: &str = "monitor:look";
 
 fn agent_binary() -> PathBuf {
-    target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join("ruru-ctrl-agent")))
-        .find(|p| p.is_file())
-        .expect("ruru-ctrl-agent built (cargo build --workspace --bins)")
+    built_file("ruru-ctrl-agent").expect("ruru-ctrl-agent built (cargo build --workspace --bins)")
 }
 
 /// The agent's configuration: two basic-auth users, the dhcp4 socket, the plugin refusing `refuse`.

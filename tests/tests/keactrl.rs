@@ -8,7 +8,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use ruru_e2e::process::wait_until;
-use ruru_e2e::subject::target_dirs;
+use ruru_e2e::subject::{built_dir, install_sh, workspace_dir as repo};
 use ruru_e2e::{control, Netns};
 use serde_json::{json, Value};
 
@@ -20,19 +20,9 @@ const DAEMONS: [(&str, &str, &str); 3] = [
 ];
 const AGENT_URL: &str = "http://127.0.0.1:8000/";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
-}
-
 /// The directory holding the built daemons (release first).
 fn built() -> PathBuf {
-    target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p)))
-        .find(|d| DAEMONS.iter().all(|(_, bin, _)| d.join(bin).is_file()))
+    built_dir(&DAEMONS.map(|(_, bin, _)| bin))
         .expect("ruru-dhcp4, ruru-dhcp6 and ruru-ctrl-agent are built (cargo build --bins)")
 }
 
@@ -340,20 +330,7 @@ fn ctl125_kea_default_keactrl_conf_drives_ruru() {
     let setup = Setup::new("prefix/etc/kea");
     let prefix = setup.dir.path().join("prefix");
     let stage = tempfile::tempdir().expect("stage");
-    let out = std::process::Command::new(repo().join("scripts/install.sh"))
-        .arg("--prefix")
-        .arg(&prefix)
-        .arg("--destdir")
-        .arg(stage.path())
-        .arg("--bin-dir")
-        .arg(built())
-        .output()
-        .expect("install.sh runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    install_sh(&prefix, stage.path(), &built()).expect("install.sh runs");
     // Installed under the stage; the Kea-style prefix sees its sbin.
     let sbin = stage
         .path()

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ruru_e2e::subject::target_dirs;
+use ruru_e2e::subject::{built_dir, install_sh, workspace_dir as repo};
 
 const PROGRAMS: [(&str, &str); 5] = [
     ("ruru-dhcp4", "kea-dhcp4"),
@@ -18,36 +18,15 @@ const PROGRAMS: [(&str, &str); 5] = [
 
 /// The profile directory holding every built program (release first).
 fn built() -> PathBuf {
-    target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p)))
-        .find(|d| PROGRAMS.iter().all(|(ours, _)| d.join(ours).is_file()))
+    built_dir(&PROGRAMS.map(|(ours, _)| ours))
         .expect("the workspace's programs are built (cargo build --workspace --bins)")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
 }
 
 // CTL-123: Kea's program names run Ruru's programs with Kea's command lines; CTL-124: the units.
 #[test]
 fn install_gives_kea_names_and_systemd_units() {
     let stage = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(repo().join("scripts/install.sh"))
-        .args(["--prefix", "/usr", "--destdir"])
-        .arg(stage.path())
-        .arg("--bin-dir")
-        .arg(built())
-        .output()
-        .expect("install.sh runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    install_sh(Path::new("/usr"), stage.path(), &built()).expect("install.sh runs");
     let sbin = stage.path().join("usr/sbin");
     for (ours, theirs) in PROGRAMS {
         let link = sbin.join(theirs);

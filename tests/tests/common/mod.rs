@@ -12,7 +12,7 @@ use std::time::Duration;
 use ruru_e2e::clients::perfdhcp::{run_perfdhcp, PerfReport};
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::pcap::Dhcp4Packet;
-use ruru_e2e::subject::target_dirs;
+use ruru_e2e::subject::built_file;
 use ruru_e2e::{Capture, Netns, Server};
 use serde_json::{json, Value};
 
@@ -21,17 +21,9 @@ pub(crate) const OPTION: u8 = 252;
 
 /// A library built by the workspace (`cargo build --release --workspace --lib`); a missing one fails loudly.
 pub(crate) fn plugin(file: &str) -> PathBuf {
-    let tried: Vec<PathBuf> = target_dirs()
-        .iter()
-        .flat_map(|d| ["release", "debug"].map(|p| d.join(p).join(file)))
-        .collect();
-    tried
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("plugin {file} not built (cargo build --workspace --lib); tried {tried:?}")
-        })
+    built_file(file).unwrap_or_else(|tried| {
+        panic!("plugin {file} not built (cargo build --workspace --lib); tried {tried:?}")
+    })
 }
 
 /// The relayed-loopback config of the hooks suites with `hooks` as `hooks-libraries`.
