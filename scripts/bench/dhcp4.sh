@@ -79,40 +79,13 @@ trap 'exit 130' INT TERM
 make_bench_ns
 mkdir -p /run/kea /var/run/kea /var/lib/kea
 
-# write_config DIR: the one config both servers run.
-write_config() {
-    local dir="$1"
-    cat >"$dir/dhcp4.json" <<EOF
-{
-  "Dhcp4": {
-    "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
-    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
-                        "name": "$dir/leases4.csv" },
-    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
-                         "packet-queue-size": 28 },
-    "valid-lifetime": 4000,
-    "renew-timer": 1000,
-    "rebind-timer": 2000,
-    "subnet4": [ {
-      "id": 1,
-      "subnet": "10.0.0.0/8",
-      "pools": [ { "pool": "10.0.0.1 - 10.255.255.254" } ],
-      "relay": { "ip-addresses": [ "127.0.0.2" ] }
-    } ],
-    "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ],
-                   "severity": "WARN" } ]
-  }
-}
-EOF
-}
-
 # run_one NAME BINARY DIR: writes "leases_per_s drop_percent requests_sent" to DIR/result,
 # details on stderr.
 # Runs in the main shell (not a subshell) so the traps know SERVER_PID.
 run_one() {
     local name="$1" bin="$2" dir="$3"
     mkdir -p "$dir"
-    write_config "$dir"
+    write_bench4_config "$dir"
     start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
         ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" || return 1
     timeout --kill-after=5 $((DURATION + 30)) \

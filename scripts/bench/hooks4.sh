@@ -82,34 +82,6 @@ trap 'exit 130' INT TERM
 
 make_bench_ns
 
-# write_config DIR HOOKS: dhcp4.sh's config with HOOKS as "hooks-libraries" (a JSON list).
-write_config() {
-    local dir="$1" hooks="$2"
-    cat >"$dir/dhcp4.json" <<JSON
-{
-  "Dhcp4": {
-    "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
-    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
-                        "name": "$dir/leases4.csv" },
-    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
-                         "packet-queue-size": 28 },
-    "valid-lifetime": 4000,
-    "renew-timer": 1000,
-    "rebind-timer": 2000,
-    "subnet4": [ {
-      "id": 1,
-      "subnet": "10.0.0.0/8",
-      "pools": [ { "pool": "10.0.0.1 - 10.255.255.254" } ],
-      "relay": { "ip-addresses": [ "127.0.0.2" ] }
-    } ],
-    "hooks-libraries": $hooks,
-    "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ],
-                   "severity": "WARN" } ]
-  }
-}
-JSON
-}
-
 # cpu_ticks: user + system clock ticks of the server so far (fields 14 and 15 of /proc/PID/stat, counted
 # after the ")" that ends the command name).
 cpu_ticks() {
@@ -121,7 +93,7 @@ cpu_ticks() {
 run_one() {
     local name="$1" dir="$2" hooks="$3" ticks
     mkdir -p "$dir"
-    write_config "$dir" "$hooks"
+    write_bench4_config "$dir" "$hooks"
     start_server "$name" "$dir" 67 ip netns exec "$NS" "$RURU_BIN" -c "$dir/dhcp4.json" || return 1
     timeout --kill-after=5 $((DURATION + 30)) \
         ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$RATE" -R "$CLIENTS" -p "$DURATION" 127.0.0.1 \

@@ -116,3 +116,36 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
 }
+
+# write_bench4_config DIR [HOOKS]: DIR/dhcp4.json, the configuration the DHCPv4 benchmarks run: loopback
+# relay mode (the server binds 127.0.0.1 with UDP sockets, perfdhcp relays from 127.0.0.2), one
+# 10.0.0.0/8 subnet whose pool outlasts any run, memfile with persistence on, loggers at WARN,
+# multi-threading as ISC recommends for memfile (4 threads, queue 28); HOOKS (a JSON list), when given,
+# as "hooks-libraries".
+write_bench4_config() {
+    local dir="$1" hooks=""
+    if [[ -n "${2:-}" ]]; then hooks="\"hooks-libraries\": $2,"; fi
+    cat >"$dir/dhcp4.json" <<EOF
+{
+  "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
+                        "name": "$dir/leases4.csv" },
+    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
+                         "packet-queue-size": 28 },
+    "valid-lifetime": 4000,
+    "renew-timer": 1000,
+    "rebind-timer": 2000,
+    "subnet4": [ {
+      "id": 1,
+      "subnet": "10.0.0.0/8",
+      "pools": [ { "pool": "10.0.0.1 - 10.255.255.254" } ],
+      "relay": { "ip-addresses": [ "127.0.0.2" ] }
+    } ],
+    $hooks
+    "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": "stdout" } ],
+                   "severity": "WARN" } ]
+  }
+}
+EOF
+}
