@@ -1,15 +1,13 @@
 //! The DHCPv4 lease storage plugins reach through the hook ABI's lease services
 //! (`libdhcp_lease_cmds.so`).
 
-use crate::lease_write::write_lease_file;
-use crate::plugins::ServerLeases;
+use crate::plugins::{lease_services_common, ServerLeases};
 use crate::shared::Shared;
 use ruru_config::Subnet4;
 use ruru_engine::v4::{LeaseAdmin, Snapshot4};
 use ruru_hooks::{AdminError, LeaseAdmin4, SubnetInfo4};
 use ruru_lease::{ClientId, HwAddr, Lease4, LeaseStore4, Memfile4, HTYPE_ETHER};
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Makes the running server's lease storage reachable to plugins (hook ABI 1.1 services): each call
@@ -89,40 +87,7 @@ impl LeaseAdmin4 for Admin4 {
             .ok_or(AdminError::NotFound)
     }
 
-    fn wipe(&self, ids: &[u32]) -> Result<usize, AdminError> {
-        self.0
-            .run(|snap, store| async move { LeaseAdmin::new(&snap, &*store).wipe(ids).await })
-    }
-
-    fn write(&self, filename: &str) -> Result<PathBuf, AdminError> {
-        let store = self.0.shared()?.store();
-        write_lease_file(filename, store.lease_file(), |path| {
-            store.write_leases(path)
-        })
-    }
-
-    fn subnets(&self) -> Result<Vec<SubnetInfo4>, AdminError> {
-        let shared = self.0.shared()?;
-        Ok(shared
-            .snapshot()
-            .config
-            .subnets
-            .iter()
-            .map(subnet_info)
-            .collect())
-    }
-
-    fn select_subnet(&self, addr: Ipv4Addr) -> Result<Option<SubnetInfo4>, AdminError> {
-        let shared = self.0.shared()?;
-        let (snap, store) = (shared.snapshot(), shared.store());
-        Ok(LeaseAdmin::new(&snap, &*store)
-            .select_subnet(addr)
-            .map(subnet_info))
-    }
-
-    fn ddns_enabled(&self) -> bool {
-        self.0.shared().is_ok_and(|s| s.snapshot().ddns.enabled())
-    }
+    lease_services_common!(LeaseAdmin, Ipv4Addr, SubnetInfo4, subnet_info);
 
     fn queue_ncr(&self, add: bool, lease: &Lease4) -> Result<(), AdminError> {
         let snap = self.0.shared()?.snapshot();
@@ -141,7 +106,7 @@ mod tests {
     use ruru_lease::MemfileOptions;
     use ruru_stats::Registry;
     use serde_json::{json, Value as Json};
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     /// `libdhcp_lease_cmds.so` as the workspace builds it (`cargo build --workspace --lib`).
     fn lease_cmds_library() -> PathBuf {

@@ -2,15 +2,13 @@
 //! commands of `libdhcp_lease_cmds.so`): queries go to the store, changes through the engine's
 //! [`LeaseAdmin6`](ruru_engine::v6::LeaseAdmin6) so the statistics follow.
 
-use crate::lease_write::write_lease_file;
-use crate::plugins::ServerLeases;
+use crate::plugins::{lease_services_common, ServerLeases};
 use crate::shared::Shared;
 use ruru_config::Subnet6;
 use ruru_engine::v6::{LeaseAdmin6 as Changes, Snapshot6};
 use ruru_hooks::{AdminError, LeaseAdmin6, SubnetInfo6};
 use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, Memfile6};
 use std::net::Ipv6Addr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 type Shared6 = Shared<Snapshot6, Memfile6>;
@@ -100,40 +98,7 @@ impl LeaseAdmin6 for Admin6 {
             .ok_or(AdminError::NotFound)
     }
 
-    fn wipe(&self, ids: &[u32]) -> Result<usize, AdminError> {
-        self.0
-            .run(|snap, store| async move { Changes::new(&snap, &*store).wipe(ids).await })
-    }
-
-    fn write(&self, filename: &str) -> Result<PathBuf, AdminError> {
-        let store = self.0.shared()?.store();
-        write_lease_file(filename, store.lease_file(), |path| {
-            store.write_leases(path)
-        })
-    }
-
-    fn subnets(&self) -> Result<Vec<SubnetInfo6>, AdminError> {
-        let shared = self.0.shared()?;
-        Ok(shared
-            .snapshot()
-            .config
-            .subnets
-            .iter()
-            .map(subnet_info)
-            .collect())
-    }
-
-    fn select_subnet(&self, addr: Ipv6Addr) -> Result<Option<SubnetInfo6>, AdminError> {
-        let shared = self.0.shared()?;
-        let (snap, store) = (shared.snapshot(), shared.store());
-        Ok(Changes::new(&snap, &*store)
-            .select_subnet(addr)
-            .map(subnet_info))
-    }
-
-    fn ddns_enabled(&self) -> bool {
-        self.0.shared().is_ok_and(|s| s.snapshot().ddns.enabled())
-    }
+    lease_services_common!(Changes, Ipv6Addr, SubnetInfo6, subnet_info);
 
     fn queue_ncr(&self, add: bool, lease: &Lease6) -> Result<(), AdminError> {
         if lease.lease_type != LeaseType::Na {

@@ -44,6 +44,42 @@ impl<N, S> ServerLeases<N, S> {
     }
 }
 
+/// The lease-service methods `hooks4::Admin4` and `hooks6::Admin6` answer alike, written into each
+/// one's `impl LeaseAdmin4`/`LeaseAdmin6`: `$changes` is the family's engine lease admin
+/// (`LeaseAdmin`, `LeaseAdmin6`), `$addr` its address type, `$info` its `SubnetInfo*` and `$of` the
+/// function making one from a configured subnet.
+macro_rules! lease_services_common {
+    ($changes:ident, $addr:ty, $info:ty, $of:path) => {
+        fn wipe(&self, ids: &[u32]) -> Result<usize, ruru_hooks::AdminError> {
+            self.0
+                .run(|snap, store| async move { $changes::new(&snap, &*store).wipe(ids).await })
+        }
+
+        fn write(&self, filename: &str) -> Result<std::path::PathBuf, ruru_hooks::AdminError> {
+            let store = self.0.shared()?.store();
+            $crate::lease_write::write_lease_file(filename, store.lease_file(), |path| {
+                store.write_leases(path)
+            })
+        }
+
+        fn subnets(&self) -> Result<Vec<$info>, ruru_hooks::AdminError> {
+            let shared = self.0.shared()?;
+            Ok(shared.snapshot().config.subnets.iter().map($of).collect())
+        }
+
+        fn select_subnet(&self, addr: $addr) -> Result<Option<$info>, ruru_hooks::AdminError> {
+            let shared = self.0.shared()?;
+            let (snap, store) = (shared.snapshot(), shared.store());
+            Ok($changes::new(&snap, &*store).select_subnet(addr).map($of))
+        }
+
+        fn ddns_enabled(&self) -> bool {
+            self.0.shared().is_ok_and(|s| s.snapshot().ddns.enabled())
+        }
+    };
+}
+pub(crate) use lease_services_common;
+
 /// LC-021: a lease command on an address a packet being processed holds is refused with Kea's
 /// `ResourceBusy` text rather than racing the packet.
 pub(crate) fn not_busy(
