@@ -15,17 +15,10 @@ pub async fn reclaim<S: LeaseStore4>(
     limits: ReclaimLimits,
 ) -> Result<ReclaimReport, StoreError> {
     let started = Instant::now();
-    let batch = if limits.max_leases == 0 {
-        0
-    } else {
-        limits.max_leases + 1
-    };
-    let expired = store.expired4(now, batch).await?;
+    let expired = store.expired4(now, limits.batch()).await?;
     let mut report = ReclaimReport::default();
     for mut lease in expired {
-        let over_count = limits.max_leases != 0 && report.reclaimed >= limits.max_leases;
-        let over_time = !limits.max_time.is_zero() && started.elapsed() >= limits.max_time;
-        if over_count || over_time {
+        if limits.reached(report.reclaimed, started) {
             report.unfinished = true;
             break;
         }

@@ -15,15 +15,9 @@ pub async fn reclaim<S: LeaseStore6>(
     limits: ReclaimLimits,
 ) -> Result<ReclaimReport, StoreError> {
     let started = Instant::now();
-    let batch = match limits.max_leases {
-        0 => 0,
-        n => n + 1,
-    };
     let mut report = ReclaimReport::default();
-    for mut lease in store.expired6(now, batch).await? {
-        let over_count = limits.max_leases != 0 && report.reclaimed >= limits.max_leases;
-        let over_time = !limits.max_time.is_zero() && started.elapsed() >= limits.max_time;
-        if over_count || over_time {
+    for mut lease in store.expired6(now, limits.batch()).await? {
+        if limits.reached(report.reclaimed, started) {
             report.unfinished = true;
             break;
         }
