@@ -23,6 +23,34 @@ impl<L> Avail<L> {
     }
 }
 
+impl<L: Granted> Avail<L> {
+    /// Judges what the store `found` at an address for a client at `now`; `ours` says whether a lease
+    /// is the client's own.
+    pub(crate) fn judge(found: Option<L>, ours: impl FnOnce(&L) -> bool, now: u64) -> Self {
+        match found {
+            None => Avail::Free,
+            Some(l) if l.state() != LeaseState::Declined && ours(&l) => Avail::Ours(l),
+            Some(l)
+                if matches!(
+                    l.state(),
+                    LeaseState::ExpiredReclaimed | LeaseState::Released
+                ) || l.is_expired(now) =>
+            {
+                Avail::Reclaimable(l)
+            }
+            Some(_) => Avail::Taken,
+        }
+    }
+}
+
+/// Why no address (or prefix) could be allocated (V4-061, V4-169, V6-075).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AllocFail {
+    NoPools,
+    Classes,
+    Exhausted { shared: bool },
+}
+
 /// A family's lease, as [`commit`] reads it.
 pub(crate) trait Granted: Sized {
     fn state(&self) -> LeaseState;

@@ -3,6 +3,7 @@
 
 use super::snapshot::{Snapshot4, SubnetState};
 use super::Client;
+pub(crate) use crate::commit::AllocFail;
 use ruru_config::AllocatorKind;
 use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
 use std::net::Ipv4Addr;
@@ -18,25 +19,8 @@ pub(crate) async fn availability<S: LeaseStore4>(
     client: &Client<'_>,
     now: u64,
 ) -> Result<Avail, StoreError> {
-    Ok(match store.get4(addr).await? {
-        None => Avail::Free,
-        Some(l) if l.state != LeaseState::Declined && client.owns(&l) => Avail::Ours(l),
-        Some(l)
-            if matches!(l.state, LeaseState::ExpiredReclaimed | LeaseState::Released)
-                || l.is_expired(now) =>
-        {
-            Avail::Reclaimable(l)
-        }
-        Some(_) => Avail::Taken,
-    })
-}
-
-/// Why no address could be found (V4-061, V4-169).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AllocFail {
-    NoPools,
-    Classes,
-    Exhausted { shared: bool },
+    let found = store.get4(addr).await?;
+    Ok(Avail::judge(found, |l| client.owns(l), now))
 }
 
 /// Whether `addr` is reserved for some client other than this one, in the subnet or globally (V4-059).

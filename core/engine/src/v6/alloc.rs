@@ -3,8 +3,9 @@
 
 use super::snapshot::{Snapshot6, SubnetState6};
 use crate::classes::{class_allows, Classes};
+pub(crate) use crate::commit::AllocFail;
 use ruru_config::{AllocatorKind, Host6};
-use ruru_lease::{Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
+use ruru_lease::{Lease6, LeaseStore6, LeaseType, StoreError};
 use std::net::Ipv6Addr;
 use std::sync::atomic::Ordering;
 
@@ -39,25 +40,8 @@ pub(crate) async fn availability<S: LeaseStore6>(
     owner: &Owner<'_>,
     now: u64,
 ) -> Result<Avail6, StoreError> {
-    Ok(match store.get6(t, addr).await? {
-        None => Avail6::Free,
-        Some(l) if l.state != LeaseState::Declined && owner.owns(&l) => Avail6::Ours(l),
-        Some(l)
-            if matches!(l.state, LeaseState::ExpiredReclaimed | LeaseState::Released)
-                || l.is_expired(now) =>
-        {
-            Avail6::Reclaimable(l)
-        }
-        Some(_) => Avail6::Taken,
-    })
-}
-
-/// Why nothing could be allocated (V6-075).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AllocFail {
-    NoPools,
-    Classes,
-    Exhausted { shared: bool },
+    let found = store.get6(t, addr).await?;
+    Ok(Avail6::judge(found, |l| owner.owns(l), now))
 }
 
 /// Whether `addr`/`len` is reserved, in subnet `si` or globally, for a client other than `owner`
