@@ -381,6 +381,20 @@ impl<'ns> Server<'ns> {
         self.child.as_ref().map(Child::id)
     }
 
+    /// Runs the server's binary once more, to completion, in the same namespace on the same
+    /// configuration and with the same PID and lock-file directory: a second instance, which must
+    /// refuse to start while this one runs. What it printed and how it exited.
+    pub fn run_second_instance(&self) -> Result<std::process::Output> {
+        self.ns
+            .command(&self.binary)
+            .arg("-c")
+            .arg(&self.config_path)
+            .env("KEA_PIDFILE_DIR", self.dir())
+            .env("KEA_LOCKFILE_DIR", self.dir())
+            .output()
+            .map_err(|e| HarnessError::io(format!("running a second {}", self.binary.display()), e))
+    }
+
     /// Stops the server with SIGTERM and waits for it to exit (bounded; killed when late).
     pub fn stop(&mut self) -> Result<ExitStatus> {
         let mut child = self.child.take().ok_or(HarnessError::NotRunning)?;

@@ -615,15 +615,7 @@ fn second_dhcp6_instance_refuses_to_start() {
         let text = std::fs::read_to_string(&pid_file).expect("PID file written");
         assert_eq!(text.trim(), server.pid().unwrap().to_string());
     }
-    let second = link
-        .server
-        .command(server.subject().dhcp6_binary().expect("binary"))
-        .arg("-c")
-        .arg(server.config_file())
-        .env("KEA_PIDFILE_DIR", server.dir())
-        .env("KEA_LOCKFILE_DIR", server.dir())
-        .output()
-        .expect("second instance runs");
+    let second = server.run_second_instance().expect("second instance runs");
     assert!(
         !second.status.success(),
         "a second instance must exit non-zero"

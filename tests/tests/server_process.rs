@@ -234,15 +234,7 @@ fn second_instance_with_the_same_config_refuses_to_start() {
         let text = std::fs::read_to_string(&pid_file).expect("PID file written");
         assert_eq!(text.trim(), server.pid().unwrap().to_string());
     }
-    let bin = server.subject().dhcp4_binary().expect("binary");
-    let second = ns
-        .command(&bin)
-        .arg("-c")
-        .arg(server.config_file())
-        .env("KEA_PIDFILE_DIR", server.dir())
-        .env("KEA_LOCKFILE_DIR", server.dir())
-        .output()
-        .expect("second instance runs");
+    let second = server.run_second_instance().expect("second instance runs");
     assert!(
         !second.status.success(),
         "second instance must exit non-zero"
