@@ -76,34 +76,6 @@ fn arguments(arguments: Value) -> Response {
     }
 }
 
-/// Kea's configuration hash: SHA-256 of the compact serialization with every map's keys sorted,
-/// upper-case hex (CTL-044), so `config-get` output set again hashes the same (CTL-072).
-pub(crate) fn config_hash(config: &Value) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(canonical(config).to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect()
-}
-
-/// `value` with every map's keys in lexicographic order.
-fn canonical(value: &Value) -> Value {
-    match value {
-        Value::Object(m) => {
-            let mut entries: Vec<_> = m.iter().collect();
-            entries.sort_unstable_by_key(|(k, _)| *k);
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), canonical(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        other => other.clone(),
-    }
-}
-
 fn config_get(agent: &Agent) -> Response {
     let running = agent.running();
     let mut shown = running.shown.clone();
@@ -223,17 +195,6 @@ fn shutdown(agent: &Agent, cmd: &Command) -> Result<Response, Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ctl044_hash_ignores_key_order() {
-        let a = config_hash(&json!({"b": 1, "a": {"y": [1, {"d": 2, "c": 3}], "x": 0}}));
-        let b = config_hash(&json!({"a": {"x": 0, "y": [1, {"c": 3, "d": 2}]}, "b": 1}));
-        assert_eq!(a, b);
-        assert_eq!(a.len(), 64);
-        assert!(a
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    }
 
     #[test]
     fn ctl045_argument_errors() {

@@ -61,7 +61,7 @@ impl Running {
     fn new(config: AgentConfig, hooks: Arc<HookSet>) -> Self {
         let shown = config.to_json();
         Self {
-            hash: commands::config_hash(&shown),
+            hash: ruru_control::config_hash(&shown),
             shown,
             config,
             at: Instant::now(),

@@ -32,6 +32,7 @@ use std::sync::Arc;
 
 pub use command::{parse_command, Command, Response};
 pub use error::{ControlError, OpenError};
+pub use json::config_hash;
 pub use sockets::ControlSockets;
 
 /// What the server plugs in: answers one command. Called once per command, on the tokio runtime

@@ -14,7 +14,7 @@ mod stats_cmds;
 pub(crate) use dhcp_state::DhcpState;
 
 use parking_lot::RwLock;
-use ruru_control::{Command, Handler, Response};
+use ruru_control::{config_hash, Command, Handler, Response};
 use ruru_hooks::HookSet;
 use ruru_stats::Registry;
 use serde_json::{json, Value as Json};
@@ -90,32 +90,6 @@ impl Running {
             at: Instant::now(),
             socket_errors,
         }
-    }
-}
-
-/// Kea's configuration hash: SHA-256 of the compact serialization, upper-case hex (CTL-044). Keys are
-/// sorted first, so `config-get` output (sorted on the wire) set again hashes the same (CTL-072).
-pub(crate) fn config_hash(config: &Json) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(sorted(config).to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// `value` with every map's keys in lexicographic order.
-fn sorted(value: &Json) -> Json {
-    match value {
-        Json::Object(m) => {
-            let mut entries: Vec<_> = m.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            Json::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect(),
-            )
-        }
-        Json::Array(items) => Json::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
     }
 }
 
