@@ -22,7 +22,8 @@
 //!   `-p`/`-P` ([`Ports`]).
 //! - [`clients`]: `dhclient` (`-4`, `-6`, `-6 -P`), `udhcpc` and `perfdhcp` (`-4`, `-6`) drivers.
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
-//! - [`control`]: the management API over UNIX sockets and HTTP (curl).
+//! - [`control`]: the management API over UNIX sockets and HTTP (curl); [`agent`]: a control agent
+//!   process.
 //! - [`leases`]: Kea's memfile CSV reader, v4 and v6 (including lease-file-cleanup files).
 //! - [`topology`] and [`config`]: the usual layouts and config fragments.
 //!
@@ -30,6 +31,7 @@
 //! prerequisite is an error, which tests turn into a loud failure, never a skip.
 #![warn(missing_docs)]
 
+pub mod agent;
 mod capture;
 pub mod clients;
 pub mod config;

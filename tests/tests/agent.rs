@@ -4,11 +4,12 @@
 //! perfdhcp measures the DHCP rate.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ruru_control::client::{self, HttpClientOptions};
+use ruru_e2e::agent::Agent;
 use ruru_e2e::clients::perfdhcp::run_perfdhcp;
 use ruru_e2e::config::stdout_loggers_for;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
@@ -62,72 +63,41 @@ fn server<'ns>(ns: &'ns Netns, dir: &Path) -> (Server<'ns>, PathBuf) {
     (server, socket)
 }
 
-/// `ruru-ctrl-agent` running in a namespace; killed on drop (and with the namespace).
-struct Agent {
-    child: Child,
-    log: PathBuf,
+/// Starts `ruru-ctrl-agent` in `ns` on [`AGENT_PORT`]; see [`start_agent_program`].
+fn start_agent(ns: &Netns, dir: &Path, socket: &Path) -> Agent {
+    start_agent_program(
+        ns,
+        dir,
+        ("dhcp4", socket),
+        &built("ruru-ctrl-agent"),
+        AGENT_PORT,
+    )
 }
 
-impl Agent {
-    /// Starts `ruru-ctrl-agent` in `ns` on [`AGENT_PORT`]; see [`Agent::start_program`].
-    fn start(ns: &Netns, dir: &Path, socket: &Path) -> Self {
-        Self::start_program(
-            ns,
-            dir,
-            ("dhcp4", socket),
-            &built("ruru-ctrl-agent"),
-            AGENT_PORT,
-        )
-    }
-
-    /// Starts the agent `program` (Ruru's or Kea's) in `ns` on `port` with basic authentication,
-    /// forwarding `service` to `socket`, and waits until it answers.
-    fn start_program(
-        ns: &Netns,
-        dir: &Path,
-        (service, socket): (&str, &Path),
-        program: &Path,
-        port: u16,
-    ) -> Self {
-        let config = dir.join(format!("ca-{port}.json"));
-        let text = json!({"Control-agent": {
-            "http-host": "127.0.0.1", "http-port": port,
-            "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
-            "control-sockets": {service: {"socket-type": "unix", "socket-name": socket}},
-            "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
-        }});
-        std::fs::write(&config, text.to_string()).expect("agent config written");
-        let log = dir.join(format!("agent-{port}.log"));
-        let child = ns
-            .command(program)
-            .arg("-c")
-            .arg(&config)
-            // Kea's PID and logger lock files go to the scratch directory.
-            .env("KEA_PIDFILE_DIR", dir)
-            .env("KEA_LOCKFILE_DIR", dir)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).expect("log file"))
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} does not start: {e}", program.display()));
-        let agent = Self { child, log };
-        wait_until("the agent to answer", Duration::from_secs(10), || {
-            post_to(ns, port, json!({"command": "status-get"})).is_ok()
-        })
-        .unwrap_or_else(|e| panic!("{e}\n{}", agent.logs()));
-        agent
-    }
-
-    fn logs(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts the agent `program` (Ruru's or Kea's) in `ns` on `port` with basic authentication,
+/// forwarding `service` to `socket`, and waits until it answers.
+fn start_agent_program(
+    ns: &Netns,
+    dir: &Path,
+    (service, socket): (&str, &Path),
+    program: &Path,
+    port: u16,
+) -> Agent {
+    let config = dir.join(format!("ca-{port}.json"));
+    let text = json!({"Control-agent": {
+        "http-host": "127.0.0.1", "http-port": port,
+        "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
+        "control-sockets": {service: {"socket-type": "unix", "socket-name": socket}},
+        "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
+    }});
+    std::fs::write(&config, text.to_string()).expect("agent config written");
+    let log = dir.join(format!("agent-{port}.log"));
+    let agent = Agent::spawn(ns, program, &config, dir, &log).unwrap_or_else(|e| panic!("{e}"));
+    wait_until("the agent to answer", Duration::from_secs(10), || {
+        post_to(ns, port, json!({"command": "status-get"})).is_ok()
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.logs()));
+    agent
 }
 
 fn url(port: u16) -> String {
@@ -161,7 +131,7 @@ fn agent_routes_to_the_server_and_answers_its_own() {
     let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
     let dir = tempfile::tempdir().expect("temp dir");
     let (server, socket) = server(&ns, dir.path());
-    let agent = Agent::start(&ns, dir.path(), &socket);
+    let agent = start_agent(&ns, dir.path(), &socket);
     let logs = || format!("{}\n---- agent ----\n{}", server.logs(), agent.logs());
 
     let one = post(&ns, json!({"command": "status-get", "service": ["dhcp4"]})).unwrap();
@@ -254,9 +224,9 @@ fn routing_answers_match_kea_ctrl_agent() {
     let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut server, socket) = server(&ns, dir.path());
-    let _ruru = Agent::start(&ns, dir.path(), &socket);
+    let _ruru = start_agent(&ns, dir.path(), &socket);
     let kea_port = AGENT_PORT + 1;
-    let _kea = Agent::start_program(&ns, dir.path(), ("dhcp4", &socket), &kea_agent, kea_port);
+    let _kea = start_agent_program(&ns, dir.path(), ("dhcp4", &socket), &kea_agent, kea_port);
     let both = |command: Value| {
         let ruru = post_to(&ns, AGENT_PORT, command.clone()).unwrap();
         let kea = post_to(&ns, kea_port, command.clone()).unwrap();
@@ -316,7 +286,7 @@ fn kea_shell_and_ruru_shell_through_the_agent() {
     let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
     let dir = tempfile::tempdir().expect("temp dir");
     let (_server, socket) = server(&ns, dir.path());
-    let _agent = Agent::start(&ns, dir.path(), &socket);
+    let _agent = start_agent(&ns, dir.path(), &socket);
     let kea_shell = PathBuf::from("/usr/sbin/kea-shell");
     assert!(
         kea_shell.is_file(),
@@ -452,7 +422,7 @@ fn statistics_polling_by_200_clients_leaves_dhcp_rate() {
     let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
     let dir = tempfile::tempdir().expect("temp dir");
     let (server, socket) = server(&ns, dir.path());
-    let agent = Agent::start(&ns, dir.path(), &socket);
+    let agent = start_agent(&ns, dir.path(), &socket);
     let baseline = dhcp_rate(&ns, "00:0a:00:00:00:00");
     let runs = [
         (
@@ -517,7 +487,7 @@ fn agent_routes_to_ruru_dhcp6() {
         || socket.exists(),
     )
     .expect("control socket appears");
-    let agent = Agent::start_program(
+    let agent = start_agent_program(
         &link.server,
         dir.path(),
         ("dhcp6", &socket),

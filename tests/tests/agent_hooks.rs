@@ -4,9 +4,10 @@
 //! user's writes with 403, and the agent reloads it with its configuration (SIGHUP).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use ruru_e2e::agent::Agent;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::control::{http, HttpReply};
 use ruru_e2e::process::wait_until;
@@ -40,44 +41,12 @@ fn agent_config(socket: &Path, refuse: &[&str]) -> Value {
     }})
 }
 
-struct Agent {
-    child: Child,
-    config: PathBuf,
-    log: PathBuf,
-}
-
-impl Agent {
-    fn logs(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            eprintln!("---- agent ----\n{}", self.logs());
-        }
-    }
-}
-
 fn start_agent(ns: &Netns, dir: &Path, socket: &Path) -> Agent {
     let config = dir.join("ca.json");
     std::fs::write(&config, agent_config(socket, &["shutdown"]).to_string()).expect("config");
     let log = dir.join("agent.log");
-    let child = ns
-        .command(agent_binary())
-        .arg("-c")
-        .arg(&config)
-        .env("KEA_PIDFILE_DIR", dir)
-        .env("KEA_LOCKFILE_DIR", dir)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log).expect("log"))
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("ruru-ctrl-agent starts");
-    let agent = Agent { child, config, log };
+    let agent =
+        Agent::spawn(ns, &agent_binary(), &config, dir, &log).expect("ruru-ctrl-agent starts");
     wait_until("the agent to answer", Duration::from_secs(10), || {
         post(ns, ADMIN, json!({"command": "status-get"})).is_ok_and(|r| r.status == 200)
     })
@@ -174,12 +143,12 @@ fn ctl036_agent_plugin_intercepts_commands_and_refuses_requests() {
 
     // SIGHUP with a new list to refuse: the plugin is reloaded with its new parameters.
     std::fs::write(
-        &agent.config,
+        agent.config_file(),
         agent_config(&socket, &["config-get"]).to_string(),
     )
     .expect("config");
     let hup = Command::new("kill")
-        .args(["-HUP", &agent.child.id().to_string()])
+        .args(["-HUP", &agent.pid().to_string()])
         .status()
         .expect("kill");
     assert!(hup.success());
