@@ -86,11 +86,16 @@ fn wire_hex(name: &str) -> String {
 
 /// One relayed DORA of the client `mac` sending option 81 for `name`; ACKs received.
 fn dora81(ns: &Netns, mac: &str, name: &str) -> u64 {
+    dora81_via(ns, "127.0.0.2", mac, name)
+}
+
+/// [`dora81`] relayed from `relay`.
+fn dora81_via(ns: &Netns, relay: &str, mac: &str, name: &str) -> u64 {
     let opt = option81(name);
     let args = [
         "-4",
         "-l",
-        "127.0.0.2",
+        relay,
         "-b",
         &format!("mac={mac}"),
         "-o",
@@ -191,27 +196,7 @@ fn v4_149_scope_hook_and_unnamed_lease() {
                        "parameters": {"tag": "A", "actions": {"ddns4_update": "rename"}}});
     let c = LeaseCmds::start(&ns, Subject::Ruru, |s, l| config4(s, l, vec![probe]));
     // Subnet 2 (relay 127.0.0.3) has ddns-send-updates false.
-    let opt = option81("quiet.example.org.");
-    let args = [
-        "-4",
-        "-l",
-        "127.0.0.3",
-        "-b",
-        "mac=00:0c:02:00:00:01",
-        "-o",
-        &opt,
-        "-r",
-        "1",
-        "-R",
-        "1",
-        "-p",
-        "2",
-        "127.0.0.1",
-    ];
-    let acked = run_perfdhcp(&ns, &args, Duration::from_secs(20))
-        .ok()
-        .and_then(|r| r.request_ack)
-        .map_or(0, |r| r.received);
+    let acked = dora81_via(&ns, "127.0.0.3", "00:0c:02:00:00:01", "quiet.example.org.");
     assert!(acked >= 1);
     assert!(
         ncrs(&d2, Duration::from_secs(2)).is_empty(),
