@@ -71,6 +71,51 @@ pub(crate) trait Accounting<L> {
     fn reclaimed(&self, lease: &L);
 }
 
+/// The [`Granted`], [`Accounting`] and `lease_admin::CountStored` impls of one family, whose lease and
+/// snapshot types name their fields and `count_*` methods alike: `$lease`, `$snap`, and `$carry`, the
+/// body of [`Granted::carry_context`] over `$new` (the lease being written) and `$old`.
+macro_rules! family_accounting {
+    ($lease:ty, $snap:ty, |$new:ident, $old:ident| $carry:expr) => {
+        impl $crate::commit::Granted for $lease {
+            fn state(&self) -> ruru_lease::LeaseState {
+                self.state
+            }
+            fn subnet_id(&self) -> u32 {
+                self.subnet_id
+            }
+            fn is_expired(&self, now: u64) -> bool {
+                <$lease>::is_expired(self, now)
+            }
+            fn hostname(&mut self) -> &mut String {
+                &mut self.hostname
+            }
+            fn carry_context(&mut self, $old: &$lease) {
+                let $new = self;
+                $carry
+            }
+        }
+
+        impl $crate::commit::Accounting<$lease> for $snap {
+            fn assigned(&self, lease: &$lease) {
+                self.count_assigned(lease);
+            }
+            fn unassigned(&self, lease: &$lease) {
+                self.count_unassigned(lease);
+            }
+            fn reclaimed(&self, lease: &$lease) {
+                self.count_reclaimed(lease);
+            }
+        }
+
+        impl $crate::lease_admin::CountStored<$lease> for $snap {
+            fn stored(&self, lease: &$lease, delta: i64) {
+                self.count_stored(lease, delta);
+            }
+        }
+    };
+}
+pub(crate) use family_accounting;
+
 /// A family's store writes, as [`commit`] makes them.
 pub(crate) trait Writes<L> {
     /// Inserts only if no lease holds the address; `Ok(false)` if one does.

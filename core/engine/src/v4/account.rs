@@ -116,40 +116,8 @@ impl Snapshot4 {
     }
 }
 
-impl crate::commit::Accounting<Lease4> for Snapshot4 {
-    fn assigned(&self, lease: &Lease4) {
-        self.count_assigned(lease);
-    }
-    fn unassigned(&self, lease: &Lease4) {
-        self.count_unassigned(lease);
-    }
-    fn reclaimed(&self, lease: &Lease4) {
-        self.count_reclaimed(lease);
-    }
-}
-
-impl crate::commit::Granted for Lease4 {
-    fn state(&self) -> LeaseState {
-        self.state
-    }
-    fn subnet_id(&self) -> u32 {
-        self.subnet_id
-    }
-    fn is_expired(&self, now: u64) -> bool {
-        Lease4::is_expired(self, now)
-    }
-    fn hostname(&mut self) -> &mut String {
-        &mut self.hostname
-    }
-    /// The stored context, its relay agent information replaced by the one this query brought.
-    fn carry_context(&mut self, old: &Lease4) {
-        self.user_context =
-            super::extended_info::carry_over(old.user_context.as_ref(), self.user_context.take());
-    }
-}
-
-impl crate::lease_admin::CountStored<Lease4> for Snapshot4 {
-    fn stored(&self, lease: &Lease4, delta: i64) {
-        self.count_stored(lease, delta);
-    }
-}
+// The stored context, its relay agent information replaced by the one this query brought.
+crate::commit::family_accounting!(Lease4, Snapshot4, |new, old| {
+    new.user_context =
+        super::extended_info::carry_over(old.user_context.as_ref(), new.user_context.take());
+});

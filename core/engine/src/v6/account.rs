@@ -122,39 +122,7 @@ impl Snapshot6 {
     }
 }
 
-impl crate::commit::Accounting<Lease6> for Snapshot6 {
-    fn assigned(&self, lease: &Lease6) {
-        self.count_assigned(lease);
-    }
-    fn unassigned(&self, lease: &Lease6) {
-        self.count_unassigned(lease);
-    }
-    fn reclaimed(&self, lease: &Lease6) {
-        self.count_reclaimed(lease);
-    }
-}
-
-impl crate::commit::Granted for Lease6 {
-    fn state(&self) -> LeaseState {
-        self.state
-    }
-    fn subnet_id(&self) -> u32 {
-        self.subnet_id
-    }
-    fn is_expired(&self, now: u64) -> bool {
-        Lease6::is_expired(self, now)
-    }
-    fn hostname(&mut self) -> &mut String {
-        &mut self.hostname
-    }
-    /// The stored context, whole.
-    fn carry_context(&mut self, old: &Lease6) {
-        self.user_context = old.user_context.clone();
-    }
-}
-
-impl crate::lease_admin::CountStored<Lease6> for Snapshot6 {
-    fn stored(&self, lease: &Lease6, delta: i64) {
-        self.count_stored(lease, delta);
-    }
-}
+// The stored context, whole.
+crate::commit::family_accounting!(Lease6, Snapshot6, |new, old| {
+    new.user_context = old.user_context.clone();
+});
