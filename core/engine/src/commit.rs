@@ -51,6 +51,29 @@ pub(crate) enum AllocFail {
     Exhausted { shared: bool },
 }
 
+/// Counts a failed allocation with its cause (`why`, an [`AllocFail`]) at the global level `$g` and
+/// the subnet level `$s`: both families' statistic sets name these counters alike.
+macro_rules! count_alloc_fail {
+    ($g:expr, $s:expr, $why:expr) => {{
+        let (g, s) = ($g, $s);
+        g.alloc_fail.inc();
+        s.alloc_fail.inc();
+        let (gc, sc) = match $why {
+            $crate::commit::AllocFail::NoPools => (&g.alloc_fail_no_pools, &s.alloc_fail_no_pools),
+            $crate::commit::AllocFail::Classes => (&g.alloc_fail_classes, &s.alloc_fail_classes),
+            $crate::commit::AllocFail::Exhausted { shared: true } => {
+                (&g.alloc_fail_shared_network, &s.alloc_fail_shared_network)
+            }
+            $crate::commit::AllocFail::Exhausted { shared: false } => {
+                (&g.alloc_fail_subnet, &s.alloc_fail_subnet)
+            }
+        };
+        gc.inc();
+        sc.inc();
+    }};
+}
+pub(crate) use count_alloc_fail;
+
 /// A family's lease, as [`commit`] reads it.
 pub(crate) trait Granted: Sized {
     fn state(&self) -> LeaseState;

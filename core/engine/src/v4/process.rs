@@ -657,18 +657,7 @@ impl<'a> Query<'a> {
 
     fn count_alloc_fail(&self, si: usize, why: AllocFail) {
         let (g, s) = (&self.snap.stats, &self.snap.subnets[si].stats);
-        g.alloc_fail.inc();
-        s.alloc_fail.inc();
-        let (gc, sc) = match why {
-            AllocFail::NoPools => (&g.alloc_fail_no_pools, &s.alloc_fail_no_pools),
-            AllocFail::Classes => (&g.alloc_fail_classes, &s.alloc_fail_classes),
-            AllocFail::Exhausted { shared: true } => {
-                (&g.alloc_fail_shared_network, &s.alloc_fail_shared_network)
-            }
-            AllocFail::Exhausted { shared: false } => (&g.alloc_fail_subnet, &s.alloc_fail_subnet),
-        };
-        gc.inc();
-        sc.inc();
+        crate::commit::count_alloc_fail!(g, s, why);
     }
 
     /// Whether the server would update DNS for clients of subnet `si`.

@@ -282,18 +282,7 @@ impl<'a> Query6<'a> {
     /// Counts a failed allocation at both levels with its cause (V6-075, V6-189).
     pub(super) fn count_alloc_fail(&self, si: usize, why: AllocFail) {
         let (g, s) = (&self.snap.stats, &self.snap.subnets[si].stats);
-        g.alloc_fail.inc();
-        s.alloc_fail.inc();
-        let (gc, sc) = match why {
-            AllocFail::NoPools => (&g.alloc_fail_no_pools, &s.alloc_fail_no_pools),
-            AllocFail::Classes => (&g.alloc_fail_classes, &s.alloc_fail_classes),
-            AllocFail::Exhausted { shared: true } => {
-                (&g.alloc_fail_shared_network, &s.alloc_fail_shared_network)
-            }
-            AllocFail::Exhausted { shared: false } => (&g.alloc_fail_subnet, &s.alloc_fail_subnet),
-        };
-        gc.inc();
-        sc.inc();
+        crate::commit::count_alloc_fail!(g, s, why);
         tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_ALLOC_FAIL", ?why, "no lease could be allocated");
     }
 }
