@@ -198,10 +198,13 @@ impl Instance {
 /// the framework points.
 fn point_names(family: u32) -> impl Iterator<Item = &'static str> {
     let other = if family == 6 { '4' } else { '6' };
+    // The control agent's own points exist only there (its `family` is 0).
+    let agent_only = [point::AUTH, point::CONTROL_COMMAND_RECEIVE];
     point::ALL
         .iter()
         .copied()
         .filter(move |p| !p.contains(other))
+        .filter(move |p| family == 0 || !agent_only.contains(p))
 }
 
 fn status_name(s: NextStep) -> &'static str {
