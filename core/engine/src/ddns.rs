@@ -179,3 +179,35 @@ pub(crate) fn params_json(d: &DdnsParams, enable_updates: bool) -> String {
     })
     .to_string()
 }
+
+/// A local stand-in for `kea-dhcp-ddns` for the engine's tests: a UDP socket and a queue sending
+/// to it with `params`' other settings.
+#[cfg(test)]
+pub(crate) mod test_d2 {
+    use ruru_config::DhcpDdns;
+    use ruru_ddns::Queue;
+    use serde_json::Value;
+    use std::net::UdpSocket;
+    use std::time::Duration;
+
+    pub(crate) fn start(params: &DhcpDdns, v6: bool) -> (UdpSocket, Queue) {
+        let d2 = UdpSocket::bind("127.0.0.1:0").unwrap();
+        d2.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let params = DhcpDdns {
+            server_port: d2.local_addr().unwrap().port(),
+            ..params.clone()
+        };
+        (d2, Queue::start(&params, v6).unwrap())
+    }
+
+    /// Every NCR that arrives (until 300 ms pass without one), as JSON.
+    pub(crate) fn received(d2: &UdpSocket) -> Vec<Value> {
+        let mut buf = [0u8; 2048];
+        let mut out = Vec::new();
+        while let Ok(n) = d2.recv(&mut buf) {
+            out.push(serde_json::from_slice(&buf[2..n]).unwrap());
+        }
+        out
+    }
+}

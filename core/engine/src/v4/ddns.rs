@@ -41,18 +41,12 @@ impl Snapshot4 {
 #[cfg(test)]
 mod tests {
     use super::super::process::tests::{ip, query, selecting, Bench, SERVER};
-    use ruru_config::DhcpDdns;
-    use ruru_ddns::Queue;
     use ruru_proto::v4::{code, MessageType};
     use serde_json::{json, Value};
     use std::net::UdpSocket;
-    use std::time::Duration;
 
     /// A bench whose NCRs go to a local socket; `extra` is merged into the `Dhcp4` map.
     fn bench(extra: Value) -> (Bench, UdpSocket) {
-        let d2 = UdpSocket::bind("127.0.0.1:0").unwrap();
-        d2.set_read_timeout(Some(Duration::from_millis(300)))
-            .unwrap();
         let mut cfg = json!({
             "valid-lifetime": 3600,
             "dhcp-ddns": {"enable-updates": true},
@@ -63,28 +57,24 @@ mod tests {
             cfg[k] = v.clone();
         }
         let mut b = Bench::new(cfg);
-        let params = DhcpDdns {
-            server_port: d2.local_addr().unwrap().port(),
-            ..b.snap.config.dhcp_ddns.clone()
-        };
-        b.snap.ddns = Queue::start(&params, false).unwrap();
+        let (d2, queue) = crate::ddns::test_d2::start(&b.snap.config.dhcp_ddns, false);
+        b.snap.ddns = queue;
         (b, d2)
     }
 
     /// (change-type, fqdn, forward, reverse) of every NCR that arrives.
     fn received(d2: &UdpSocket) -> Vec<(u64, String, bool, bool)> {
-        let mut buf = [0u8; 2048];
-        let mut out = Vec::new();
-        while let Ok(n) = d2.recv(&mut buf) {
-            let v: Value = serde_json::from_slice(&buf[2..n]).unwrap();
-            out.push((
-                v["change-type"].as_u64().unwrap(),
-                v["fqdn"].as_str().unwrap().to_owned(),
-                v["forward-change"].as_bool().unwrap(),
-                v["reverse-change"].as_bool().unwrap(),
-            ));
-        }
-        out
+        crate::ddns::test_d2::received(d2)
+            .iter()
+            .map(|v| {
+                (
+                    v["change-type"].as_u64().unwrap(),
+                    v["fqdn"].as_str().unwrap().to_owned(),
+                    v["forward-change"].as_bool().unwrap(),
+                    v["reverse-change"].as_bool().unwrap(),
+                )
+            })
+            .collect()
     }
 
     fn named(msg: MessageType, mac: u8, name: &str) -> ruru_proto::v4::Packet4 {

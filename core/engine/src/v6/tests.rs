@@ -1049,34 +1049,27 @@ fn v6_181_per_type_counters() {
 
 /// A bench with DDNS on whose NCRs go to a local socket.
 fn ddns_bench() -> (Bench, std::net::UdpSocket) {
-    let d2 = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    d2.set_read_timeout(Some(Duration::from_millis(300)))
-        .unwrap();
     let mut cfg = basic();
     cfg["dhcp-ddns"] = json!({"enable-updates": true});
     cfg["ddns-qualifying-suffix"] = json!("example.org");
     let mut b = Bench::new(cfg);
-    let params = ruru_config::DhcpDdns {
-        server_port: d2.local_addr().unwrap().port(),
-        ..b.snap.config.dhcp_ddns.clone()
-    };
-    b.snap.ddns = ruru_ddns::Queue::start(&params, true).unwrap();
+    let (d2, queue) = crate::ddns::test_d2::start(&b.snap.config.dhcp_ddns, true);
+    b.snap.ddns = queue;
     (b, d2)
 }
 
 /// (change-type, fqdn, address) of every NCR that arrives.
 fn ncrs(d2: &std::net::UdpSocket) -> Vec<(u64, String, Ipv6Addr)> {
-    let mut buf = [0u8; 2048];
-    let mut out = Vec::new();
-    while let Ok(n) = d2.recv(&mut buf) {
-        let v: Value = serde_json::from_slice(&buf[2..n]).unwrap();
-        out.push((
-            v["change-type"].as_u64().unwrap(),
-            v["fqdn"].as_str().unwrap().to_owned(),
-            ip(v["ip-address"].as_str().unwrap()),
-        ));
-    }
-    out
+    crate::ddns::test_d2::received(d2)
+        .iter()
+        .map(|v| {
+            (
+                v["change-type"].as_u64().unwrap(),
+                v["fqdn"].as_str().unwrap().to_owned(),
+                ip(v["ip-address"].as_str().unwrap()),
+            )
+        })
+        .collect()
 }
 
 // V6-173, V6-174: one add per REPLY for the first IA_NA address (a prefix gets none, an ADVERTISE
