@@ -297,7 +297,8 @@ pub(crate) fn sanity_checks(
     })
 }
 
-/// `hooks-libraries`: `library` is mandatory; the file is not opened here.
+/// `hooks-libraries`: `library` is mandatory and, trimmed of surrounding blanks and quotes as Kea
+/// trims it, not empty (HK-002); the file is not opened here.
 pub(crate) fn hooks(
     ctx: &Ctx,
     list: &[wire::HookLibrary],
@@ -309,6 +310,7 @@ pub(crate) fn hooks(
             let library = h
                 .library
                 .as_deref()
+                .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\''))
                 .filter(|l| !l.is_empty())
                 .ok_or_else(|| ctx.invalid(&path, "hooks library needs a 'library' path"))?;
             Ok(HookLibrary {

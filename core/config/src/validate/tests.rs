@@ -1133,3 +1133,58 @@ fn v4_146_invalid_hostname_char_set_rejected() {
     assert!(err.contains("hostname-char-set"), "{err}");
     assert!(load(r#""hostname-char-set": "[^a-z0-9-]""#).is_ok());
 }
+
+// HK-001, HK-003: entries load in order, each with its parameters as any nested JSON map.
+#[test]
+fn hk001_hk003_hooks_libraries_in_order_with_nested_parameters() {
+    let params = r#"{"mail": "a@b", "floor": 13, "debug": false,
+                      "users": ["alice", "bob"], "languages": {"french": "bonjour"}}"#;
+    let c = load(&format!(
+        r#""hooks-libraries": [{{"library": "/a.so", "parameters": {params}}}, {{"library": "/b.so"}}]"#
+    ))
+    .unwrap();
+    let libs: Vec<_> = c
+        .hooks_libraries
+        .iter()
+        .map(|h| h.library.clone())
+        .collect();
+    assert_eq!(libs, [std::path::PathBuf::from("/a.so"), "/b.so".into()]);
+    let want: serde_json::Value = serde_json::from_str(params).unwrap();
+    assert_eq!(c.hooks_libraries[0].parameters.as_ref(), Some(&want));
+    assert_eq!(c.hooks_libraries[1].parameters, None);
+}
+
+// HK-002: `library` is required, a string, and not blank once blanks and quotes are trimmed.
+#[test]
+fn hk002_library_required_string_not_blank() {
+    for bad in [
+        r#""hooks-libraries": [{"parameters": {}}]"#,
+        r#""hooks-libraries": [{"library": "  "}]"#,
+        r#""hooks-libraries": [{"library": " \"\" "}]"#,
+    ] {
+        assert!(err(bad).contains("library"), "{bad}");
+    }
+    assert!(load(r#""hooks-libraries": [{"library": 5}]"#).is_err());
+    let c = load(r#""hooks-libraries": [{"library": " \"/x.so\" "}]"#).unwrap();
+    assert_eq!(
+        c.hooks_libraries[0].library,
+        std::path::PathBuf::from("/x.so")
+    );
+}
+
+// HK-005: another key in an entry, or an entry that is not a map, is refused naming what is wrong.
+#[test]
+fn hk005_unknown_key_or_non_map_entry_refused() {
+    let e = load(r#""hooks-libraries": [{"library": "/x.so", "foo": 1}]"#).unwrap_err();
+    assert!(e.to_string().contains("foo"), "{e}");
+    assert!(load(r#""hooks-libraries": ["/x.so"]"#).is_err());
+}
+
+// HK-006: an empty list is the same as none.
+#[test]
+fn hk006_empty_list_loads_nothing() {
+    assert!(load(r#""hooks-libraries": []"#)
+        .unwrap()
+        .hooks_libraries
+        .is_empty());
+}
