@@ -192,3 +192,72 @@ fn fifty_reloads_under_load_leak_nothing() {
     expected.push("R unload".to_owned());
     assert_eq!(lifecycle, expected);
 }
+
+// HK-041: `config-test` checks a plugin list without loading it (no `load`, the running plugins stay);
+// HK-006: `config-set` with an empty list unloads every plugin and its commands go; HK-007: so does
+// a configuration without the key.
+#[test]
+fn config_test_loads_nothing_and_removal_unloads() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().expect("dir");
+    let (log, socket) = (dir.path().join("probe.log"), dir.path().join("ctl.sock"));
+    let library = plugin("libruru_test_probe.so");
+    let with_socket = |hooks: Option<Value>| {
+        let mut c = config(hooks.clone().unwrap_or(json!([])));
+        c["Dhcp4"]["control-socket"] = json!({"socket-type": "unix", "socket-name": socket});
+        if hooks.is_none() {
+            c["Dhcp4"]
+                .as_object_mut()
+                .unwrap()
+                .remove("hooks-libraries");
+        }
+        c
+    };
+    let _server =
+        Server::start(&ns, with_socket(Some(probe_at(&library, "A", &log)))).expect("starts");
+    wait_until("control socket", Duration::from_secs(10), || {
+        socket.exists()
+    })
+    .expect("socket");
+    let run = |command: &str, arguments: Value| {
+        ruru_e2e::control::unix(
+            &socket,
+            &json!({"command": command, "arguments": arguments}),
+        )
+        .expect("control socket answers")
+    };
+    let commands = || run("list-commands", json!({}))["arguments"].to_string();
+    assert!(commands().contains("probe-a"));
+
+    let tested = run(
+        "config-test",
+        with_socket(Some(probe_at(&library, "B", &log))),
+    );
+    assert_eq!(tested["result"], 0, "{tested}");
+    let seen = lines(&log);
+    assert!(
+        !seen.iter().any(|l| l.starts_with("B ")),
+        "config-test ran the plugin: {seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|l| l == "A unload"),
+        "config-test unloaded: {seen:?}"
+    );
+    assert!(commands().contains("probe-a"));
+
+    let set = run("config-set", with_socket(Some(json!([]))));
+    assert_eq!(set["result"], 0, "{set}");
+    assert!(lines(&log).iter().any(|l| l == "A unload"));
+    assert!(!commands().contains("probe-a"));
+
+    let set = run(
+        "config-set",
+        with_socket(Some(probe_at(&library, "C", &log))),
+    );
+    assert_eq!(set["result"], 0, "{set}");
+    assert!(commands().contains("probe-c"));
+    let set = run("config-set", with_socket(None));
+    assert_eq!(set["result"], 0, "{set}");
+    assert!(lines(&log).iter().any(|l| l == "C unload"));
+    assert!(!commands().contains("probe-c"));
+}
