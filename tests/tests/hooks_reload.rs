@@ -193,7 +193,7 @@ fn fifty_reloads_under_load_leak_nothing() {
     assert_eq!(lifecycle, expected);
 }
 
-// HK-041: `config-test` checks a plugin list without loading it (no `load`, the running plugins stay);
+// HK-039 (log ids), HK-041: `config-test` checks a plugin list without loading it (no `load`, the running plugins stay);
 // HK-006: `config-set` with an empty list unloads every plugin and its commands go; HK-007: so does
 // a configuration without the key.
 #[test]
@@ -205,6 +205,8 @@ fn config_test_loads_nothing_and_removal_unloads() {
     let with_socket = |hooks: Option<Value>| {
         let mut c = config(hooks.clone().unwrap_or(json!([])));
         c["Dhcp4"]["control-socket"] = json!({"socket-type": "unix", "socket-name": socket});
+        c["Dhcp4"]["loggers"] = json!([{"name": "kea-dhcp4", "severity": "DEBUG", "debuglevel": 99,
+                                        "output_options": [{"output": "stdout"}]}]);
         if hooks.is_none() {
             c["Dhcp4"]
                 .as_object_mut()
@@ -213,7 +215,7 @@ fn config_test_loads_nothing_and_removal_unloads() {
         }
         c
     };
-    let _server =
+    let server =
         Server::start(&ns, with_socket(Some(probe_at(&library, "A", &log)))).expect("starts");
     wait_until("control socket", Duration::from_secs(10), || {
         socket.exists()
@@ -260,4 +262,21 @@ fn config_test_loads_nothing_and_removal_unloads() {
     assert_eq!(set["result"], 0, "{set}");
     assert!(lines(&log).iter().any(|l| l == "C unload"));
     assert!(!commands().contains("probe-c"));
+    // HK-039: Kea's message ids of a load and an unload, in order.
+    let logs = server.logs();
+    let mut at = 0;
+    for id in [
+        "HOOKS_LIBRARY_VERSION",
+        "HOOKS_LIBRARY_LOADING",
+        "HOOKS_LOAD_SUCCESS",
+        "HOOKS_LIBRARY_LOADED",
+        "HOOKS_LIBRARY_UNLOADING",
+        "HOOKS_UNLOAD_SUCCESS",
+        "HOOKS_LIBRARY_UNLOADED",
+    ] {
+        let found = logs[at..]
+            .find(id)
+            .unwrap_or_else(|| panic!("{id} after byte {at}:\n{logs}"));
+        at += found + id.len();
+    }
 }

@@ -129,7 +129,19 @@ impl HookSet {
             }
             let rc = match c.desc.load {
                 // SAFETY: the library handle is `reg`, live for the call.
-                Some(load) => unsafe { load((&mut reg as *mut Registrar).cast()) },
+                Some(load) => {
+                    let rc = unsafe { load((&mut reg as *mut Registrar).cast()) };
+                    if rc == 0 {
+                        hooks_log!(
+                            family,
+                            debug,
+                            id = "HOOKS_LOAD_SUCCESS",
+                            index = c.index,
+                            "load succeeded"
+                        );
+                    }
+                    rc
+                }
                 None => {
                     hooks_log!(
                         family,
