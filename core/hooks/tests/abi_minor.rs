@@ -6,8 +6,9 @@
 use ruru_config::HookLibrary;
 use ruru_hook_api::abi::RURU_HOOK_ABI_MINOR;
 use ruru_hooks::{check, Family, HookSet, LoadError};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+mod support;
 
 /// A plugin whose `load` calls the 1.1 service `lease4_get` (no storage is installed in this test
 /// process, so the answer must be `RURU_ERR_STATE`) and reads the 1.0 field `abi_minor`; it loads only
@@ -54,25 +55,11 @@ const RuruPluginDescriptor *ruru_plugin_descriptor(const RuruHostApi *h) {
 
 /// Compiles [`SOURCE`] as a plugin built for minor `minor`.
 fn plugin(minor: u32) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("abi-minor-{minor}"));
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    let src = dir.join("minor.c");
-    std::fs::write(&src, SOURCE).expect("write the C source");
-    let out = dir.join(format!("libminor{minor}.so"));
-    let include = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../hook-api/include");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let status = Command::new(&cc)
-        .args(["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC"])
-        .arg(format!("-DPLUGIN_MINOR={minor}"))
-        .arg("-I")
-        .arg(&include)
-        .arg("-o")
-        .arg(&out)
-        .arg(&src)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler '{cc}': {e}"));
-    assert!(status.success(), "{cc} failed on {}", src.display());
-    out
+    support::c_plugin(
+        &format!("minor{minor}"),
+        SOURCE,
+        &[format!("PLUGIN_MINOR={minor}")],
+    )
 }
 
 fn entry(library: PathBuf) -> [HookLibrary; 1] {

@@ -5,9 +5,11 @@
 pub(crate) mod admin6;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The shared object `file` as `cargo build --workspace --lib` left it: under `CARGO_TARGET_DIR` when
 /// set, else the workspace's `target/`, debug build first.
+#[allow(dead_code)]
 pub(crate) fn built_library(file: &str) -> PathBuf {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
     let dirs: Vec<PathBuf> = std::env::var_os("CARGO_TARGET_DIR")
@@ -19,4 +21,29 @@ pub(crate) fn built_library(file: &str) -> PathBuf {
         .flat_map(|d| ["debug", "release"].map(|p| d.join(p).join(file)))
         .find(|p| p.is_file())
         .unwrap_or_else(|| panic!("{file} is built (cargo build --workspace --lib)"))
+}
+
+/// Compiles the C plugin `source` against the generated header into `lib<name>.so` in this test
+/// target's scratch directory, with the preprocessor definitions `defines` (`NAME=VALUE`).
+#[allow(dead_code)]
+pub(crate) fn c_plugin(name: &str, source: &str, defines: &[String]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("c-plugin-{name}"));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let src = dir.join(format!("{name}.c"));
+    std::fs::write(&src, source).expect("write the C source");
+    let out = dir.join(format!("lib{name}.so"));
+    let include = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../hook-api/include");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    let status = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC"])
+        .args(defines.iter().map(|d| format!("-D{d}")))
+        .arg("-I")
+        .arg(&include)
+        .arg("-o")
+        .arg(&out)
+        .arg(&src)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler '{cc}': {e}"));
+    assert!(status.success(), "{cc} failed on {}", src.display());
+    out
 }
