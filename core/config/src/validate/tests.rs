@@ -163,6 +163,7 @@ fn v4_005_subnet_text_duplicates_only() {
         .contains("invalid subnet prefix"));
 }
 
+// V4-006, HK-081: `comment` becomes `user-context.comment`, in the model and in what config-get returns.
 #[test]
 fn v4_006_comment_is_folded_into_user_context() {
     let c = load(
@@ -1187,4 +1188,29 @@ fn hk006_empty_list_loads_nothing() {
         .unwrap()
         .hooks_libraries
         .is_empty());
+}
+
+// HK-079: a nested user context is kept verbatim (the model and config-get's raw map); HK-080: one
+// that is not a map is refused.
+#[test]
+fn hk079_hk080_user_context_kept_verbatim_and_must_be_a_map() {
+    let ctx = r#"{"limits": {"address-limit": 4}, "tags": ["a", {"b": null}], "n": 1.5}"#;
+    let c = load(&format!(
+        r#""subnet4": [{{"id": 1, "subnet": "10.0.0.0/24", "user-context": {ctx},
+            "pools": [{{"pool": "10.0.0.5-10.0.0.9", "user-context": {ctx}}}]}}]"#
+    ))
+    .unwrap();
+    let want: serde_json::Value = serde_json::from_str(ctx).unwrap();
+    let s = &c.subnets[0];
+    assert_eq!(
+        serde_json::Value::Object(s.user_context.clone().unwrap()),
+        want
+    );
+    assert_eq!(
+        serde_json::Value::Object(s.pools[0].user_context.clone().unwrap()),
+        want
+    );
+    assert_eq!(c.raw["subnet4"][0]["user-context"], want);
+    assert!(load(r#""subnet4": [{"id": 1, "subnet": "10.0.0.0/24", "user-context": 5}]"#).is_err());
+    assert!(load(r#""user-context": "x""#).is_err());
 }
