@@ -371,3 +371,26 @@ fn a_library_listed_twice_is_two_instances_in_order() {
         .collect();
     assert_eq!(loads, ["FIRST load", "SECOND load"]);
 }
+
+// HK-082: a plugin reads the selected subnet's user context (here the ARM's `limits` example) at
+// lease4_select, so per-subnet settings need no plugin parameters.
+#[test]
+fn plugins_read_the_subnet_user_context() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut cfg = config(json!([probe(
+        "U",
+        &log,
+        json!({"lease4_select": "subnet-context"})
+    )]));
+    cfg["Dhcp4"]["subnet4"][0]["user-context"] = json!({"limits": {"address-limit": 4}});
+    let _server = Server::start(&ns, cfg).expect("server starts");
+    assert!(dora(&ns, 2, "00:0e:08:00:00:00") >= 1);
+    let got = lines(&log);
+    assert!(
+        got.iter()
+            .any(|l| l == r#"U lease4_select subnet-context {"limits":{"address-limit":4}}"#),
+        "{got:#?}"
+    );
+}

@@ -13,7 +13,8 @@
 //!   unparks after `ms` milliseconds; where the point cannot park, PARK is set anyway so tests can check
 //!   the server ignores it), `park-drop:<ms>` (same, but the thread drops the packet), `panic`, `error`
 //!   (the callout returns an error), `record` (nothing more), `rename` (at `ddns4_update`/`ddns6_update`:
-//!   sets `hostname` to `renamed.example.org.` and `rev-update` to false).
+//!   sets `hostname` to `renamed.example.org.` and `rev-update` to false), `subnet-context` (appends
+//!   `<tag> <point> subnet-context <the subnet4/subnet6 argument's user context as JSON>`).
 //! - At `pkt4_receive`/`pkt6_receive` it stores the request-context entry `seen` = tag; at
 //!   `pkt4_send`/`pkt6_send` it appends `<tag> context <seen or none>`.
 //! - `load` appends `<tag> load`, registers its callouts and the commands `probe-<tag>` (lower case; echoes
@@ -59,6 +60,7 @@ enum Action {
     Error,
     Record,
     Rename,
+    SubnetContext,
 }
 
 /// The name the `rename` action gives (HK-108, HK-129).
@@ -78,6 +80,7 @@ impl Action {
             "error" => Action::Error,
             "record" => Action::Record,
             "rename" => Action::Rename,
+            "subnet-context" => Action::SubnetContext,
             _ => {
                 if let Some(v) = s.strip_prefix("park:") {
                     Action::Park(ms(v)?)
@@ -344,6 +347,18 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
         Some(Action::Park(ms)) => park(c, ms, false),
         Some(Action::ParkDrop(ms)) => park(c, ms, true),
         Some(Action::Panic) => panic!("probe {tag}: panic at {point} as configured"),
+        Some(Action::SubnetContext) => {
+            let ctx = match c.subnet4()? {
+                Some(s) => s.user_context()?,
+                None => c
+                    .subnet6()?
+                    .map(|s| s.user_context())
+                    .transpose()?
+                    .flatten(),
+            };
+            let ctx = ctx.map_or("none".into(), |v| v.to_string());
+            instance.record(&format!("{tag} {point} subnet-context {ctx}"));
+        }
         Some(Action::Rename) => {
             c.set_arg("hostname", ruru_hook_api::Value::Str(RENAMED))?;
             c.set_arg("rev-update", ruru_hook_api::Value::Bool(false))?;
