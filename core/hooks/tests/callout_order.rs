@@ -10,11 +10,9 @@ mod support;
 /// `first` sets SKIP only when it finds CONTINUE; `second` turns SKIP into DROP and anything else
 /// into CONTINUE. So DROP comes out exactly when the status was reset before `first`, `first` ran
 /// before `second`, and `second` ran although `first` had said SKIP.
-const SOURCE: &str = r#"
-#include "ruru_hooks.h"
-
-static const RuruHostApi *host;
-
+///
+/// The descriptor around these functions comes from [`support::callout_plugin`].
+const FUNCTIONS: &str = r#"
 static int32_t first(RuruCalloutHandle *h) {
     if (host->get_status(h) == RURU_NEXT_STEP_CONTINUE) {
         host->set_status(h, RURU_NEXT_STEP_SKIP);
@@ -27,37 +25,19 @@ static int32_t second(RuruCalloutHandle *h) {
     host->set_status(h, seen == RURU_NEXT_STEP_SKIP ? RURU_NEXT_STEP_DROP : RURU_NEXT_STEP_CONTINUE);
     return 0;
 }
-
-static int32_t multi_threading_compatible(void) {
-    return 1;
-}
-
-static const RuruCalloutDecl callouts[] = {
-    {{(const uint8_t *)"pkt4_receive", 12}, first},
-    {{(const uint8_t *)"pkt4_receive", 12}, second},
-};
-
-static const RuruPluginDescriptor descriptor = {
-    .abi_major = RURU_HOOK_ABI_MAJOR,
-    .abi_minor = RURU_HOOK_ABI_MINOR,
-    .struct_size = sizeof(RuruPluginDescriptor),
-    .name = {(const uint8_t *)"order", 5},
-    .multi_threading_compatible = multi_threading_compatible,
-    .load = NULL,
-    .unload = NULL,
-    .callouts = callouts,
-    .callouts_len = 2,
-};
-
-const RuruPluginDescriptor *ruru_plugin_descriptor(const RuruHostApi *h) {
-    host = h;
-    return &descriptor;
-}
 "#;
+
+fn source() -> String {
+    support::callout_plugin(
+        "order",
+        FUNCTIONS,
+        &[("pkt4_receive", "first"), ("pkt4_receive", "second")],
+    )
+}
 
 #[test]
 fn hk014_hk015_one_plugins_callouts_in_declared_order_from_continue() {
-    let library = support::c_plugin("order", SOURCE, &[]);
+    let library = support::c_plugin("order", &source(), &[]);
     let entry = [HookLibrary {
         library,
         parameters: None,

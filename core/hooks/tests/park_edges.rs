@@ -9,11 +9,9 @@ use ruru_hooks::{check, Args, Called, Family, HookSet, Point, RequestContext};
 mod support;
 
 /// `leases4_committed`: continue without parking; `lease4_offer`: take a park reference, then fail.
-const SOURCE: &str = r#"
-#include "ruru_hooks.h"
-
-static const RuruHostApi *host;
-
+///
+/// The descriptor around these functions comes from [`support::callout_plugin`].
+const FUNCTIONS: &str = r#"
 static int32_t no_park(RuruCalloutHandle *h) {
     host->set_status(h, RURU_NEXT_STEP_CONTINUE);
     return 0;
@@ -26,33 +24,18 @@ static int32_t park_then_fail(RuruCalloutHandle *h) {
     host->set_status(h, RURU_NEXT_STEP_PARK);
     return RURU_RESULT_EXCEPTION;
 }
-
-static int32_t multi_threading_compatible(void) {
-    return 1;
-}
-
-static const RuruCalloutDecl callouts[] = {
-    {{(const uint8_t *)"leases4_committed", 17}, no_park},
-    {{(const uint8_t *)"lease4_offer", 12}, park_then_fail},
-};
-
-static const RuruPluginDescriptor descriptor = {
-    .abi_major = RURU_HOOK_ABI_MAJOR,
-    .abi_minor = RURU_HOOK_ABI_MINOR,
-    .struct_size = sizeof(RuruPluginDescriptor),
-    .name = {(const uint8_t *)"parks", 5},
-    .multi_threading_compatible = multi_threading_compatible,
-    .load = NULL,
-    .unload = NULL,
-    .callouts = callouts,
-    .callouts_len = 2,
-};
-
-const RuruPluginDescriptor *ruru_plugin_descriptor(const RuruHostApi *h) {
-    host = h;
-    return &descriptor;
-}
 "#;
+
+fn source() -> String {
+    support::callout_plugin(
+        "parks",
+        FUNCTIONS,
+        &[
+            ("leases4_committed", "no_park"),
+            ("lease4_offer", "park_then_fail"),
+        ],
+    )
+}
 
 fn call(set: &HookSet, p: Point) -> Called {
     set.call(p, &mut Args::new(), &mut RequestContext::new())
@@ -61,7 +44,7 @@ fn call(set: &HookSet, p: Point) -> Called {
 #[test]
 fn hk066_hk067_nothing_stays_parked() {
     let entry = [HookLibrary {
-        library: support::c_plugin("parks", SOURCE, &[]),
+        library: support::c_plugin("parks", &source(), &[]),
         parameters: None,
     }];
     let checked = check(&entry, Family::V4, true).expect("the plugin passes the checks");

@@ -47,3 +47,52 @@ pub(crate) fn c_plugin(name: &str, source: &str, defines: &[String]) -> PathBuf 
     assert!(status.success(), "{cc} failed on {}", src.display());
     out
 }
+
+/// The rest of a C plugin whose callout functions (`static int32_t f(RuruCalloutHandle *)`, using the
+/// `host` table pointer this declares before them) come in `functions`: multi-threading compatible, no
+/// `load`/`unload`, and `callouts` as (point, function) in declaration order.
+#[allow(dead_code)]
+pub(crate) fn callout_plugin(name: &str, functions: &str, callouts: &[(&str, &str)]) -> String {
+    let decls: String = callouts
+        .iter()
+        .map(|(point, f)| {
+            format!(
+                "    {{{{(const uint8_t *)\"{point}\", {}}}, {f}}},\n",
+                point.len()
+            )
+        })
+        .collect();
+    format!(
+        r#"#include "ruru_hooks.h"
+
+static const RuruHostApi *host;
+
+{functions}
+static int32_t multi_threading_compatible(void) {{
+    return 1;
+}}
+
+static const RuruCalloutDecl callouts[] = {{
+{decls}}};
+
+static const RuruPluginDescriptor descriptor = {{
+    .abi_major = RURU_HOOK_ABI_MAJOR,
+    .abi_minor = RURU_HOOK_ABI_MINOR,
+    .struct_size = sizeof(RuruPluginDescriptor),
+    .name = {{(const uint8_t *)"{name}", {}}},
+    .multi_threading_compatible = multi_threading_compatible,
+    .load = NULL,
+    .unload = NULL,
+    .callouts = callouts,
+    .callouts_len = {},
+}};
+
+const RuruPluginDescriptor *ruru_plugin_descriptor(const RuruHostApi *h) {{
+    host = h;
+    return &descriptor;
+}}
+"#,
+        name.len(),
+        callouts.len()
+    )
+}
