@@ -466,3 +466,151 @@ fn ctl083_relative_lease_file_name_is_from_the_working_directory() {
     let _ = child.wait();
     found.expect("lease file in the working directory, with its header");
 }
+
+/// The UDP sockets bound in `ns` (`ss -uln` local addresses).
+fn udp_listeners(ns: &Netns) -> String {
+    let out = ns.exec(&["ss", "-ulnH"]).expect("ss runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Writes `config` to the server's file, sends SIGHUP and waits until the reconfiguration it starts
+/// has ended; whether it was applied (`*_CONFIG_COMPLETE`) or refused
+/// (`*_DYNAMIC_RECONFIGURATION_FAIL`), as Kea and Ruru log it.
+fn reload_with(server: &Server<'_>, config: &Value) -> bool {
+    let daemon = if config.get("Dhcp6").is_some() {
+        "DHCP6"
+    } else {
+        "DHCP4"
+    };
+    let (done, fail) = (
+        format!("{daemon}_CONFIG_COMPLETE"),
+        format!("{daemon}_DYNAMIC_RECONFIGURATION_FAIL"),
+    );
+    let count = |id: &str| server.logs().matches(id).count();
+    let (applied, failed) = (count(&done), count(&fail));
+    std::fs::write(server.config_file(), config.to_string()).expect("config written");
+    hup(server);
+    wait_until("reconfiguration", Duration::from_secs(15), || {
+        count(&done) > applied || count(&fail) > failed
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", server.logs()));
+    count(&done) > applied
+}
+
+/// Runs `argv` in `ns`, which must succeed.
+fn ns_run(ns: &Netns, argv: &[&str]) {
+    let out = ns.exec(argv).expect("command runs");
+    assert!(out.status.success(), "{argv:?}: {out:?}");
+}
+
+/// V4-012, V6-014: `start` (a config whose `interfaces-config` is completed with `re-detect`) serves;
+/// then interface `rd0` appears (a veth pair: this kernel may lack the dummy link type) and the file
+/// is reloaded naming it as `with_rd0` says. With `re-detect` on (the default) the reconfiguration
+/// lists the interfaces again and `rd0` gets a socket; with it off the start's list stays, and
+/// naming the new interface is refused like any unknown one, the running configuration staying.
+fn re_detect_decides_whether_new_interfaces_are_seen(
+    ns: &Netns,
+    mut config: Value,
+    rd0_address: &str,
+    with_rd0: Value,
+    re_detect: bool,
+) {
+    let key = if config.get("Dhcp6").is_some() {
+        "Dhcp6"
+    } else {
+        "Dhcp4"
+    };
+    config[key]["interfaces-config"]["re-detect"] = json!(re_detect);
+    let server = Server::start(ns, config.clone()).expect("server starts");
+    let before = udp_listeners(ns);
+    ns_run(
+        ns,
+        &[
+            "ip", "link", "add", "rd0", "type", "veth", "peer", "name", "rd0p",
+        ],
+    );
+    ns_run(ns, &["ip", "addr", "add", rd0_address, "dev", "rd0"]);
+    ns_run(ns, &["ip", "link", "set", "rd0p", "up"]);
+    ns_run(ns, &["ip", "link", "set", "rd0", "up"]);
+    config[key]["interfaces-config"]["interfaces"] = with_rd0;
+    let applied = reload_with(&server, &config);
+    let bound = udp_listeners(ns);
+    assert_eq!(
+        applied,
+        re_detect,
+        "re-detect {re_detect}\n{}",
+        server.logs()
+    );
+    // Ruru binds to the device, Kea's DHCPv4 UDP sockets to the address only.
+    let ip = rd0_address.split('/').next().unwrap_or_default();
+    assert_eq!(
+        bound.contains("%rd0:") || bound.contains(&format!("{ip}:")),
+        re_detect,
+        "re-detect {re_detect}, sockets:\n{bound}\n{}",
+        server.logs()
+    );
+    // CTL-077: a refused reload leaves the running sockets (Kea 2.2 closes them instead).
+    if !re_detect && server.subject() == Subject::Ruru {
+        assert_eq!(bound, before);
+    }
+}
+
+#[test]
+fn v4_012_re_detect_decides_whether_new_interfaces_are_seen() {
+    for re_detect in [true, false] {
+        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+        let config = relayed_config(
+            json!({"type": "memfile", "persist": false}),
+            "10.0.0.10-10.0.0.20",
+        );
+        let with_rd0 = json!(["lo/127.0.0.1", "rd0"]);
+        re_detect_decides_whether_new_interfaces_are_seen(
+            &ns,
+            config,
+            "10.99.0.1/24",
+            with_rd0,
+            re_detect,
+        );
+    }
+}
+
+#[test]
+fn v6_014_re_detect_decides_whether_new_interfaces_are_seen() {
+    for re_detect in [true, false] {
+        let ns = Netns::new().expect("namespace");
+        ns.disable_dad().expect("DAD off");
+        let config = json!({"Dhcp6": {
+            "interfaces-config": {"interfaces": ["lo/::1"]},
+            "lease-database": {"type": "memfile", "persist": false},
+            "subnet6": [{"id": 1, "subnet": "2001:db8:9::/64",
+                         "pools": [{"pool": "2001:db8:9::100-2001:db8:9::1ff"}]}],
+            "loggers": stdout_loggers("INFO")
+        }});
+        let with_rd0 = json!(["lo/::1", "rd0"]);
+        re_detect_decides_whether_new_interfaces_are_seen(
+            &ns,
+            config,
+            "2001:db8:9::1/64",
+            with_rd0,
+            re_detect,
+        );
+    }
+}
+
+// V4-009, V6-010: an interface the system lacks refuses the configuration at start (exit 1), as
+// Kea does; `-t` does not look at the system's interfaces.
+#[test]
+fn unknown_interface_refuses_the_configuration() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let mut config = relayed_config(
+        json!({"type": "memfile", "persist": false}),
+        "10.0.0.10-10.0.0.20",
+    );
+    config["Dhcp4"]["interfaces-config"]["interfaces"] = json!(["lo/127.0.0.1", "nosuch0"]);
+    let err = match Server::start(&ns, config) {
+        Ok(s) => panic!("started with an unknown interface:\n{}", s.logs()),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("nosuch0"), "{err}");
+    assert!(err.contains("exit status: 1"), "{err}");
+}

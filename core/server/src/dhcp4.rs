@@ -8,6 +8,7 @@ use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
 use ruru_hooks::{Checked, HookSet};
 use ruru_lease::{LeaseStore4, LfcStart, Memfile4, MemfileOptions, StoreError};
+use ruru_net::Interface;
 use ruru_stats::Registry;
 use serde_json::Value as Json;
 use std::future::Future;
@@ -168,13 +169,18 @@ impl Family for Dhcp4 {
         )
     }
 
-    fn open_sockets(args: &Args, cfg: &Dhcp4Config) -> (Vec<sockets4::Listener4>, Vec<String>) {
+    fn open_sockets(
+        args: &Args,
+        cfg: &Dhcp4Config,
+        ifaces: &[Interface],
+    ) -> Result<(Vec<sockets4::Listener4>, Vec<String>), String> {
+        let port = args.server_port.unwrap_or(Self::PORTS.0);
         let (listeners, errors) =
-            sockets4::open(&cfg.interfaces, args.server_port.unwrap_or(Self::PORTS.0));
+            sockets4::open(&cfg.interfaces, ifaces, port).map_err(|e| e.to_string())?;
         for l in &listeners {
             tracing::info!(target: "kea-dhcp4.dhcpsrv", iface = %l.ifname, addrs = ?l.addrs, raw = l.raw.is_some(), "socket open");
         }
-        (listeners, errors.iter().map(ToString::to_string).collect())
+        Ok((listeners, errors.iter().map(ToString::to_string).collect()))
     }
 
     fn listener_name(l: &sockets4::Listener4) -> Arc<str> {

@@ -9,6 +9,7 @@ use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
 use ruru_hooks::{Checked, HookSet};
 use ruru_lease::{LeaseStore6, LfcStart, Memfile6, StoreError};
+use ruru_net::Interface;
 use ruru_stats::Registry;
 use serde_json::Value as Json;
 use std::future::Future;
@@ -114,8 +115,13 @@ impl Family for Dhcp6 {
         )
     }
 
-    fn open_sockets(args: &Args, cfg: &Dhcp6Config) -> (Vec<sockets6::Listener6>, Vec<String>) {
-        sockets6::open(&cfg.interfaces, args.server_port.unwrap_or(Self::PORTS.0))
+    fn open_sockets(
+        args: &Args,
+        cfg: &Dhcp6Config,
+        ifaces: &[Interface],
+    ) -> Result<(Vec<sockets6::Listener6>, Vec<String>), String> {
+        let port = args.server_port.unwrap_or(Self::PORTS.0);
+        sockets6::open(&cfg.interfaces, ifaces, port)
     }
 
     fn listener_name(l: &sockets6::Listener6) -> Arc<str> {

@@ -11,6 +11,7 @@ use ruru_config::{
 use ruru_engine::v4::{ReclaimLimits, ReclaimReport};
 use ruru_hooks::{Checked, HookSet};
 use ruru_lease::{LfcStart, StoreError};
+use ruru_net::Interface;
 use ruru_stats::Registry;
 use serde_json::Value as Json;
 use std::future::Future;
@@ -34,6 +35,8 @@ pub(crate) struct Settings<'a> {
     pub(crate) sample_age: u32,
     /// `interfaces-config.service-sockets-require-all`.
     pub(crate) require_all_sockets: bool,
+    /// `interfaces-config.re-detect`: list the system's interfaces again at each reconfiguration.
+    pub(crate) re_detect: bool,
     /// `dhcp-ddns`: where NameChangeRequests go.
     pub(crate) dhcp_ddns: &'a DhcpDdns,
 }
@@ -75,8 +78,13 @@ pub(crate) trait Family: Sized + Send + Sync + 'static {
     fn check_hooks(cfg: &Self::Config) -> Result<Vec<Checked>, String>;
     fn load_hooks(checked: Vec<Checked>, cfg: &Self::Config) -> Result<Arc<HookSet>, String>;
 
-    /// Opens the DHCP sockets; failures are returned per interface.
-    fn open_sockets(args: &Args, cfg: &Self::Config) -> (Vec<Self::Listener>, Vec<String>);
+    /// Opens the DHCP sockets on the interfaces `ifaces` lists; failures are returned per interface,
+    /// except an interface `ifaces` lacks, which refuses the configuration.
+    fn open_sockets(
+        args: &Args,
+        cfg: &Self::Config,
+        ifaces: &[Interface],
+    ) -> Result<(Vec<Self::Listener>, Vec<String>), String>;
     fn listener_name(l: &Self::Listener) -> Arc<str>;
     /// The engine's view of `cfg` served on `listeners` (none for the placeholder before start).
     fn build_snapshot(
@@ -152,6 +160,7 @@ macro_rules! settings_of {
             sample_count: $cfg.statistic_default_sample_count,
             sample_age: $cfg.statistic_default_sample_age,
             require_all_sockets: $cfg.interfaces.service_sockets_require_all,
+            re_detect: $cfg.interfaces.re_detect,
             dhcp_ddns: &$cfg.dhcp_ddns,
         }
     };

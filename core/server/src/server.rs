@@ -12,6 +12,7 @@ use ruru_control::ControlSockets;
 use ruru_engine::v4::ReclaimLimits;
 use ruru_hooks::HookSet;
 use ruru_log::Logging;
+use ruru_net::Interface;
 use ruru_stats::{Limit, Registry};
 use serde_json::{json, Value as Json};
 use std::marker::PhantomData;
@@ -62,13 +63,14 @@ fn log_config_start<F: Family>(cfg: &F::Config) {
 /// Opens sockets, builds the snapshot, installs it in `shared` and starts one packet thread per socket.
 async fn start_generation<F: Family>(
     args: &Args,
+    ifaces: &[Interface],
     cfg: F::Config,
     store: Arc<F::Store>,
     hooks: Arc<HookSet>,
     registry: &Arc<Registry>,
     shared: &Arc<SharedOf<F>>,
 ) -> Result<Generation, String> {
-    let (listeners, errors) = F::open_sockets(args, &cfg);
+    let (listeners, errors) = F::open_sockets(args, &cfg, ifaces)?;
     for e in &errors {
         flog_at!(
             F::V6,
@@ -171,6 +173,8 @@ struct Server<F: Family> {
     registry: Arc<Registry>,
     shared: Arc<SharedOf<F>>,
     generation: Option<Generation>,
+    /// The system's interfaces as last listed; kept across reconfigurations with `re-detect` off.
+    interfaces: Option<Vec<Interface>>,
     db: LeaseDatabase,
     sockets: ControlSockets,
     logging: Logging,
@@ -233,6 +237,7 @@ pub(crate) async fn serve<F: Family>(
         registry,
         shared: shared.clone(),
         generation: None,
+        interfaces: None,
         sockets,
         logging,
         control,
@@ -308,9 +313,23 @@ impl<F: Family> Server<F> {
     ) -> Result<(), String> {
         let config = wrapped::<F>(&cfg);
         let limit = sample_limit::<F>(&cfg);
-        let generation =
-            start_generation::<F>(&self.args, cfg, store, hooks, &self.registry, &self.shared)
-                .await?;
+        // V4-012, V6-014: with `re-detect` off, interfaces added since the first start stay unseen.
+        if self.interfaces.is_none() || F::settings(&cfg).re_detect {
+            let listed =
+                ruru_net::interfaces().map_err(|e| format!("cannot list interfaces: {e}"))?;
+            self.interfaces = Some(listed);
+        }
+        let ifaces = self.interfaces.as_deref().unwrap_or_default();
+        let generation = start_generation::<F>(
+            &self.args,
+            ifaces,
+            cfg,
+            store,
+            hooks,
+            &self.registry,
+            &self.shared,
+        )
+        .await?;
         self.registry.set_limit_all(limit);
         self.control
             .committed(Running::new(config, generation.socket_errors.clone()));
@@ -322,14 +341,14 @@ impl<F: Family> Server<F> {
     /// that can fail without touching the running service is checked first; a failure after that
     /// brings the previous configuration back (CTL-077, HK-046).
     async fn apply(&mut self, config: Option<Json>) -> Result<(), String> {
-        flog!(F::V6, info, "DYNRECONF", file = %self.path.display(), from_file = config.is_none(), "reconfiguring");
+        flog!(F::V6, info, "DYNAMIC_RECONFIGURATION", file = %self.path.display(), from_file = config.is_none(), "reconfiguring");
         let (cfg, store, checked) = match self.prepare(config.as_ref()).await {
             Ok(p) => p,
             Err(msg) => {
                 flog!(
                     F::V6,
                     error,
-                    "DYNRECONF_FAIL",
+                    "DYNAMIC_RECONFIGURATION_FAIL",
                     "configuration rejected, the running one stays: {msg}"
                 );
                 return Err(msg);
@@ -342,7 +361,7 @@ impl<F: Family> Server<F> {
             flog!(
                 F::V6,
                 error,
-                "DYNRECONF_FAIL",
+                "DYNAMIC_RECONFIGURATION_FAIL",
                 "configuration rejected, the running one stays: {msg}"
             );
             return Err(msg);
@@ -367,7 +386,7 @@ impl<F: Family> Server<F> {
                 flog!(
                     F::V6,
                     error,
-                    "DYNRECONF_FAIL",
+                    "DYNAMIC_RECONFIGURATION_FAIL",
                     "new configuration could not start ({msg}); restoring the previous one"
                 );
                 self.restore(previous, previous_store).await;
@@ -386,7 +405,7 @@ impl<F: Family> Server<F> {
             flog!(
                 F::V6,
                 error,
-                "DYNRECONF_FAIL",
+                "DYNAMIC_RECONFIGURATION_FAIL",
                 "previous control sockets: {e}"
             );
         }

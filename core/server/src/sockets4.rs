@@ -25,8 +25,9 @@ pub(crate) struct Listener4 {
 /// Opening failed for one interface or address.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SocketError {
-    /// An interface named in the configuration does not exist.
-    #[error("interface '{0}' not found")]
+    /// An interface named in the configuration does not exist: the configuration is refused, as Kea
+    /// does.
+    #[error("interface '{0}' does not exist in the system")]
     NoInterface(String),
     /// The address is not configured on the interface.
     #[error("address {1} is not configured on interface '{0}'")]
@@ -41,16 +42,14 @@ pub(crate) enum SocketError {
     },
 }
 
-/// Opens the sockets for `cfg`; failures are returned per interface so the caller can apply
+/// Opens the sockets for `cfg` on the interfaces `all` lists. An interface `all` lacks fails the whole
+/// call; other failures are returned per interface so the caller can apply
 /// `service-sockets-require-all` (V4-014).
-pub(crate) fn open(cfg: &InterfacesConfig, port: u16) -> (Vec<Listener4>, Vec<SocketError>) {
-    let all = match ruru_net::interfaces() {
-        Ok(v) => v,
-        Err(source) => {
-            let what = "interface list".into();
-            return (Vec::new(), vec![SocketError::Io { what, source }]);
-        }
-    };
+pub(crate) fn open(
+    cfg: &InterfacesConfig,
+    all: &[Interface],
+    port: u16,
+) -> Result<(Vec<Listener4>, Vec<SocketError>), SocketError> {
     // (index into `all`, addresses to serve), merged per interface.
     let mut wanted: Vec<(usize, Vec<Ipv4Addr>)> = Vec::new();
     let mut errors = Vec::new();
@@ -71,12 +70,12 @@ pub(crate) fn open(cfg: &InterfacesConfig, port: u16) -> (Vec<Listener4>, Vec<So
                 .for_each(|i| want(i, v4(&all[i]))),
             InterfaceSpec::Name(n) => match find(n) {
                 Some(i) => want(i, v4(&all[i])),
-                None => errors.push(SocketError::NoInterface(n.clone())),
+                None => return Err(SocketError::NoInterface(n.clone())),
             },
             InterfaceSpec::Address(n, a) => match find(n) {
                 Some(i) if all[i].ipv4.iter().any(|x| x.0 == *a) => want(i, vec![*a]),
                 Some(_) => errors.push(SocketError::NoAddress(n.clone(), *a)),
-                None => errors.push(SocketError::NoInterface(n.clone())),
+                None => return Err(SocketError::NoInterface(n.clone())),
             },
         }
     }
@@ -90,7 +89,7 @@ pub(crate) fn open(cfg: &InterfacesConfig, port: u16) -> (Vec<Listener4>, Vec<So
             Err(e) => errors.push(e),
         }
     }
-    (listeners, errors)
+    Ok((listeners, errors))
 }
 
 fn open_one(

@@ -15,13 +15,14 @@ pub(crate) struct Listener6 {
     pub(crate) ifindex: u32,
 }
 
-/// Opens the sockets for `cfg`; failures are returned per interface, as texts, so the caller can
-/// apply `service-sockets-require-all`.
-pub(crate) fn open(cfg: &InterfacesConfig<Ipv6Addr>, port: u16) -> (Vec<Listener6>, Vec<String>) {
-    let all = match ruru_net::interfaces() {
-        Ok(v) => v,
-        Err(e) => return (Vec::new(), vec![format!("cannot list interfaces: {e}")]),
-    };
+/// Opens the sockets for `cfg` on the interfaces `all` lists. An interface `all` lacks fails the whole
+/// call (Kea refuses such a configuration); other failures are returned per interface, as texts, so
+/// the caller can apply `service-sockets-require-all`.
+pub(crate) fn open(
+    cfg: &InterfacesConfig<Ipv6Addr>,
+    all: &[Interface],
+    port: u16,
+) -> Result<(Vec<Listener6>, Vec<String>), String> {
     let mut wanted: Vec<usize> = Vec::new();
     let mut errors = Vec::new();
     let has_link_local = |i: &Interface| i.ipv6_link_local().next().is_some();
@@ -46,7 +47,7 @@ pub(crate) fn open(cfg: &InterfacesConfig<Ipv6Addr>, port: u16) -> (Vec<Listener
             Some(_) => errors.push(format!(
                 "interface '{name}' has no link-local address; DHCPv6 is not served on it"
             )),
-            None => errors.push(format!("interface '{name}' not found")),
+            None => return Err(format!("interface '{name}' does not exist in the system")),
         }
     }
     wanted.sort_unstable();
@@ -58,7 +59,7 @@ pub(crate) fn open(cfg: &InterfacesConfig<Ipv6Addr>, port: u16) -> (Vec<Listener
             Err(e) => errors.push(e),
         }
     }
-    (listeners, errors)
+    Ok((listeners, errors))
 }
 
 fn open_one(iface: &Interface, port: u16) -> Result<Listener6, String> {
