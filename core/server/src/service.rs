@@ -49,6 +49,8 @@ pub(crate) trait Service: Family<Listener: Sync> {
     const DISABLED_COUNTS_DROPS: bool;
     /// Kea's message id for a datagram that does not parse.
     const PARSE_FAIL_ID: &'static str;
+    /// Kea's message id for a query dropped because processing failed (V6-026): the lease store.
+    const PROCESS_FAIL_ID: &'static str;
 
     /// The socket batches are received from.
     fn receiver(l: &Self::Listener) -> &dyn DatagramSocket<Self::Ip>;
@@ -197,8 +199,10 @@ impl<F: Service> Batch<'_, F> {
                             F::V6,
                             error,
                             "lease-mgr",
+                            id = F::PROCESS_FAIL_ID,
                             "lease file write failed, reply withheld: {e}"
                         );
+                        F::receive_stats(&snap).receive_drop.inc();
                         return;
                     }
                     let (mut outs, mut pending) =
@@ -219,6 +223,7 @@ impl<F: Service> Batch<'_, F> {
                 F::V6,
                 error,
                 "lease-mgr",
+                id = F::PROCESS_FAIL_ID,
                 "lease file write failed, {} replies withheld: {e}",
                 pending.len()
             );

@@ -29,6 +29,7 @@ impl Service for Dhcp4 {
     const BUFFER_RECEIVE: Point = Point::Buffer4Receive;
     const DISABLED_COUNTS_DROPS: bool = true;
     const PARSE_FAIL_ID: &'static str = "DHCP4_PACKET_DROP_0001";
+    const PROCESS_FAIL_ID: &'static str = "DHCP4_PACKET_PROCESS_STD_EXCEPTION";
 
     fn receiver(l: &Listener4) -> &dyn DatagramSocket<V4> {
         &*l.recv
@@ -101,7 +102,7 @@ fn queue_reply(
         Ok(Outcome4::Done | Outcome4::Drop(_)) => {}
         Err(e) => {
             snap.stats.receive_drop.inc();
-            tracing::error!(target: "kea-dhcp4.dhcpsrv", id = "DHCP4_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
+            tracing::error!(target: "kea-dhcp4.dhcpsrv", id = <Dhcp4 as Service>::PROCESS_FAIL_ID, "lease store failure: {e}");
         }
     }
 }

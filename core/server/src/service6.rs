@@ -30,6 +30,7 @@ impl Service for Dhcp6 {
     // V6-023: dropped without counting as receive drops.
     const DISABLED_COUNTS_DROPS: bool = false;
     const PARSE_FAIL_ID: &'static str = "DHCP6_PACKET_DROP_PARSE_FAIL";
+    const PROCESS_FAIL_ID: &'static str = "DHCP6_PACKET_PROCESS_STD_EXCEPTION";
 
     fn receiver(l: &Listener6) -> &dyn DatagramSocket<V6> {
         &*l.udp
@@ -109,7 +110,7 @@ fn queue(
         Ok(Outcome6::Drop(_)) => {}
         Err(e) => {
             snap.stats.receive_drop.inc();
-            tracing::error!(target: "kea-dhcp6.dhcpsrv", id = "DHCP6_PACKET_PROCESS_EXCEPTION", "lease store failure: {e}");
+            tracing::error!(target: "kea-dhcp6.dhcpsrv", id = <Dhcp6 as Service>::PROCESS_FAIL_ID, "lease store failure: {e}");
         }
     }
 }
