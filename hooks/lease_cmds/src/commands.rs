@@ -28,24 +28,37 @@ pub(crate) fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// How a command is logged, by Kea's message ids: `<id>` at debug on success, `<id>_CONFLICT` as a
-/// warning for a conflict when Kea has that message, `<id>_FAILED` as an error otherwise. Queries
-/// are not logged, as in Kea.
+/// How a command is logged, by Kea's message ids: `<id>` on success (at debug, or at info where Kea
+/// logs it so), `<id>_CONFLICT` as a warning for a conflict when Kea has that message, `<id>_FAILED`
+/// as an error otherwise. Queries are not logged, as in Kea.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Messages {
     id: Option<&'static str>,
     conflicts: bool,
+    success: Severity,
 }
 
 pub(crate) const QUIET: Messages = Messages {
     id: None,
     conflicts: false,
+    success: Severity::Debug,
 };
 
+/// Success logged at debug.
 pub(crate) const fn logged(id: &'static str, conflicts: bool) -> Messages {
     Messages {
         id: Some(id),
         conflicts,
+        success: Severity::Debug,
+    }
+}
+
+/// Success logged at info, as Kea logs `LEASE_CMDS_WIPE4`/`6` (LC-122).
+pub(crate) const fn logged_at_info(id: &'static str) -> Messages {
+    Messages {
+        id: Some(id),
+        conflicts: false,
+        success: Severity::Info,
     }
 }
 
@@ -68,7 +81,7 @@ pub(crate) fn finish(
                 "{id} {} command successful (parameters: {params})",
                 cmd.name
             );
-            log(LOGGER, Severity::Debug, &msg);
+            log(LOGGER, messages.success, &msg);
             r
         }
         Err(f) => {
@@ -207,16 +220,7 @@ pub(crate) fn get_all_body<F: Family>(cmd: &Command) -> Result<Response, Failure
     let Some(args) = &cmd.arguments else {
         return Ok(found::<F>(every_lease::<F>()?, false));
     };
-    let subnets = args
-        .get("subnets")
-        .ok_or_else(|| Failure::Error("'subnets' parameter not specified".into()))?
-        .as_array()
-        .ok_or_else(|| Failure::Error("'subnets' parameter must be a list".into()))?;
-    let ids = subnets
-        .iter()
-        .map(Json::as_u64)
-        .collect::<Option<Vec<u64>>>()
-        .ok_or_else(|| Failure::Error("listed subnet identifiers must be numbers".into()))?;
+    let ids = listed_subnets(args)?;
     // Kea answers subnet by subnet, in the order listed.
     let mut by_subnet: HashMap<u64, Vec<LeaseMap>> = HashMap::new();
     for lease in every_lease::<F>()? {
@@ -231,51 +235,82 @@ pub(crate) fn get_all_body<F: Family>(cmd: &Command) -> Result<Response, Failure
     Ok(found::<F>(listed, false))
 }
 
+/// The `subnets` of a get-all with arguments (LC-071): mandatory, a list of integers. An integer that
+/// is no subnet id (negative, or wider than 32 bits) is accepted and selects nothing, so Kea's
+/// answer for it, 3 rather than 1, is kept.
+fn listed_subnets(args: &Json) -> Result<Vec<u64>, Failure> {
+    let subnets = args
+        .get("subnets")
+        .ok_or_else(|| Failure::Error("'subnets' parameter not specified".into()))?
+        .as_array()
+        .ok_or_else(|| Failure::Error("'subnets' parameter must be a list".into()))?;
+    let mut ids = Vec::with_capacity(subnets.len());
+    for s in subnets {
+        match s {
+            Json::Number(n) if n.is_u64() || n.is_i64() => {
+                ids.extend(n.as_u64().filter(|id| u32::try_from(*id).is_ok()));
+            }
+            _ => {
+                return Err(Failure::Error(
+                    "listed subnet identifiers must be numbers".into(),
+                ))
+            }
+        }
+    }
+    Ok(ids)
+}
+
 /// `lease4-get-page`, `lease6-get-page` (LC-080..LC-085).
 pub(crate) fn get_page_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
     let missing = format!("no parameters specified for the {} command", cmd.name);
     let p = Params::of(cmd, &missing)?;
-    let err = |t: String| Failure::Error(t);
-    let from = p
-        .get("from")
-        .ok_or_else(|| err("'from' parameter not specified".into()))?
-        .as_str()
-        .ok_or_else(|| err("'from' parameter must be a string".into()))?;
-    let after = match from {
-        "start" => None,
-        text => match text.parse::<IpAddr>() {
-            Ok(ip) => match F::addr_of(ip) {
-                Some(a) => (!F::is_unspecified(a)).then_some(a),
-                None => {
-                    return Err(err(format!(
-                        "'from' parameter value {ip} is not an {} address",
-                        F::NAME
-                    )))
-                }
-            },
-            Err(_) => {
-                return Err(err(format!(
-                    "'from' parameter value is neither 'start' keyword nor a valid {} address",
-                    F::NAME
-                )))
-            }
-        },
+    let after = page_start::<F>(&p)?;
+    let limit = page_limit(&p)?;
+    Ok(found::<F>(F::page(after, limit)?, true))
+}
+
+/// A page's `from`: `start`, or an address of the family after which the page begins (`None` for
+/// the start, which the zero address also means).
+fn page_start<F: Family>(p: &Params<'_>) -> Result<Option<F::Addr>, Failure> {
+    let err = |t: String| Err(Failure::Error(t));
+    let from = match p.get("from") {
+        None => return err("'from' parameter not specified".into()),
+        Some(Json::String(s)) => s.as_str(),
+        Some(_) => return err("'from' parameter must be a string".into()),
     };
+    if from == "start" {
+        return Ok(None);
+    }
+    match from.parse::<IpAddr>() {
+        Ok(ip) => match F::addr_of(ip) {
+            Some(a) => Ok((!F::is_unspecified(a)).then_some(a)),
+            None => err(format!(
+                "'from' parameter value {ip} is not an {} address",
+                F::NAME
+            )),
+        },
+        Err(_) => err(format!(
+            "'from' parameter value is neither 'start' keyword nor a valid {} address",
+            F::NAME
+        )),
+    }
+}
+
+/// A page's `limit` (LC-081): mandatory, an integer from 1 to 4294967295.
+fn page_limit(p: &Params<'_>) -> Result<u32, Failure> {
+    let err = |t: &str| Failure::Error(t.into());
     let limit = p
         .get("limit")
-        .ok_or_else(|| err("'limit' parameter not specified".into()))?
+        .ok_or_else(|| err("'limit' parameter not specified"))?
         .as_i64()
-        .ok_or_else(|| err("'limit' parameter must be a number".into()))?;
-    let limit = match u32::try_from(limit) {
-        Ok(0) => return Err(err("page size of retrieved leases must not be 0".into())),
-        Ok(n) => n,
-        Err(_) => {
-            return Err(err(
-                "page size of retrieved leases must not be greater than 4294967295".into(),
-            ))
-        }
-    };
-    Ok(found::<F>(F::page(after, limit)?, true))
+        .ok_or_else(|| err("'limit' parameter must be a number"))?;
+    match u32::try_from(limit) {
+        Ok(0) => Err(err("page size of retrieved leases must not be 0")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(err(
+            "page size of retrieved leases must not be greater than 4294967295",
+        )),
+    }
 }
 
 /// `lease4-get-by-hostname`, `lease6-get-by-hostname` (LC-090..LC-093).
@@ -319,10 +354,12 @@ pub(crate) fn wipe_body<F: Family>(cmd: &Command) -> Result<Response, Failure> {
         F::NAME,
         cmd.name
     );
-    if n == 0 {
-        return Err(Failure::Empty(text));
-    }
-    Ok(Response::success(text, None))
+    // Nothing to delete is result 3, but the command did its work: Kea logs it as a success.
+    Ok(Response {
+        result: if n > 0 { 0 } else { 3 },
+        text,
+        arguments: None,
+    })
 }
 
 /// `lease4-resend-ddns`, `lease6-resend-ddns` (LC-130..LC-135).
@@ -390,4 +427,103 @@ pub(crate) fn write_body<F: Family>(cmd: &Command) -> Result<Response, Failure> 
         format!("{} lease database into '{path}'.", F::NAME),
         None,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::family::{V4, V6};
+    use serde_json::json;
+
+    fn text<T: std::fmt::Debug>(r: Result<T, Failure>) -> String {
+        r.expect_err("refused").text().to_owned()
+    }
+
+    // LC-071: `subnets` is mandatory with arguments, a list of integers; an integer that is no
+    // subnet id selects nothing (Kea answers 3 for it, not 1).
+    #[test]
+    fn lc_071_listed_subnets() {
+        assert_eq!(listed_subnets(&json!({"subnets": [1, 3]})), Ok(vec![1, 3]));
+        assert_eq!(listed_subnets(&json!({"subnets": []})), Ok(vec![]));
+        assert_eq!(
+            listed_subnets(&json!({"subnets": [-1, 4_294_967_296u64, 7]})),
+            Ok(vec![7])
+        );
+        assert_eq!(
+            text(listed_subnets(&json!({}))),
+            "'subnets' parameter not specified"
+        );
+        assert_eq!(
+            text(listed_subnets(&json!({"subnets": 5}))),
+            "'subnets' parameter must be a list"
+        );
+        for bad in [json!(["1"]), json!([1.5]), json!([1, null]), json!([[1]])] {
+            assert_eq!(
+                text(listed_subnets(&json!({ "subnets": bad }))),
+                "listed subnet identifiers must be numbers",
+                "{bad}"
+            );
+        }
+    }
+
+    // LC-081: `limit` is mandatory, an integer from 1 to 4294967295.
+    #[test]
+    fn lc_081_page_limit() {
+        let limit = |v: Json| {
+            let m = v.as_object().cloned().expect("a map");
+            page_limit(&Params(&m))
+        };
+        assert_eq!(limit(json!({"limit": 1})), Ok(1));
+        assert_eq!(limit(json!({"limit": 4_294_967_295u64})), Ok(u32::MAX));
+        assert_eq!(text(limit(json!({}))), "'limit' parameter not specified");
+        for bad in [json!("2"), json!(2.5), json!(null)] {
+            assert_eq!(
+                text(limit(json!({ "limit": bad }))),
+                "'limit' parameter must be a number"
+            );
+        }
+        assert_eq!(
+            text(limit(json!({"limit": 0}))),
+            "page size of retrieved leases must not be 0"
+        );
+        for big in [json!(-1), json!(4_294_967_296u64)] {
+            assert_eq!(
+                text(limit(json!({ "limit": big }))),
+                "page size of retrieved leases must not be greater than 4294967295"
+            );
+        }
+    }
+
+    // LC-080: `from` is `start`, or an address of the family (the zero address is the start).
+    #[test]
+    fn lc_080_page_start() {
+        let from = |v: Json| json!({ "from": v }).as_object().cloned().expect("a map");
+        let m = from(json!("start"));
+        assert_eq!(page_start::<V4>(&Params(&m)), Ok(None));
+        let m = from(json!("0.0.0.0"));
+        assert_eq!(page_start::<V4>(&Params(&m)), Ok(None));
+        let m = from(json!("192.0.2.1"));
+        assert_eq!(
+            page_start::<V4>(&Params(&m)),
+            Ok(Some("192.0.2.1".parse().expect("address")))
+        );
+        assert_eq!(
+            text(page_start::<V6>(&Params(&m))),
+            "'from' parameter value 192.0.2.1 is not an IPv6 address"
+        );
+        let m = from(json!("foo"));
+        assert_eq!(
+            text(page_start::<V4>(&Params(&m))),
+            "'from' parameter value is neither 'start' keyword nor a valid IPv4 address"
+        );
+        let m = from(json!(5));
+        assert_eq!(
+            text(page_start::<V6>(&Params(&m))),
+            "'from' parameter must be a string"
+        );
+        assert_eq!(
+            text(page_start::<V6>(&Params(&Map::new()))),
+            "'from' parameter not specified"
+        );
+    }
 }

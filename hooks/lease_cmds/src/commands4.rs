@@ -4,8 +4,8 @@
 
 use crate::commands::{
     add_body, address_of, found, get_all_body, get_by_hostname_body, get_page_body, handlers,
-    logged, remove_dns, resend_ddns_body, subnet_of, update_body, wipe_body, write_body, NOT_A_MAP,
-    QUIET,
+    logged, logged_at_info, remove_dns, resend_ddns_body, subnet_of, update_body, wipe_body,
+    write_body, NOT_A_MAP, QUIET,
 };
 use crate::failure::Failure;
 use crate::family::V4;
@@ -35,7 +35,7 @@ handlers! {
     /// `lease4-update` (LC-110..LC-116).
     update => update_body::<V4>, logged("LEASE_CMDS_UPDATE4", true);
     /// `lease4-wipe`, deprecated (LC-120..LC-125).
-    wipe => wipe_body::<V4>, logged("LEASE_CMDS_WIPE4", false);
+    wipe => wipe_body::<V4>, logged_at_info("LEASE_CMDS_WIPE4");
     /// `lease4-resend-ddns` (LC-130..LC-135).
     resend_ddns => resend_ddns_body::<V4>, logged("LEASE_CMDS_RESEND_DDNS4", false);
     /// `lease4-write` (LC-140..LC-144).

@@ -4,8 +4,8 @@
 
 use crate::commands::{
     add_body, address_of, found, get_all_body, get_by_hostname_body, get_page_body, handlers,
-    logged, now, remove_dns, resend_ddns_body, update_body, update_lease, wipe_body, write_body,
-    NOT_A_MAP, QUIET,
+    logged, logged_at_info, now, remove_dns, resend_ddns_body, update_body, update_lease,
+    wipe_body, write_body, NOT_A_MAP, QUIET,
 };
 use crate::failure::Failure;
 use crate::family::V6;
@@ -36,7 +36,7 @@ handlers! {
     /// `lease6-update` (LC-110..LC-116).
     update => update_body::<V6>, logged("LEASE_CMDS_UPDATE6", true);
     /// `lease6-wipe`, deprecated (LC-120..LC-125).
-    wipe => wipe_body::<V6>, logged("LEASE_CMDS_WIPE6", false);
+    wipe => wipe_body::<V6>, logged_at_info("LEASE_CMDS_WIPE6");
     /// `lease6-resend-ddns` (LC-130..LC-135).
     resend_ddns => resend_ddns_body::<V6>, logged("LEASE_CMDS_RESEND_DDNS6", false);
     /// `lease6-write` (LC-140..LC-144).
@@ -69,7 +69,6 @@ fn find(target: &Target6) -> Result<Option<LeaseMap>, Failure> {
     }
 }
 
-/// Deletes the lease `target` names; `false` when there is none.
 /// Deletes the lease `target` names; the deleted lease, `None` when there was none.
 fn delete(target: &Target6) -> Result<Option<LeaseMap>, Failure> {
     let (lease_type, address) = match target {
