@@ -86,6 +86,29 @@ impl<'ns> LeaseCmds<'ns> {
         r
     }
 
+    /// [`expect`](Self::expect), and the text must be `text`.
+    pub(crate) fn expect_text(
+        &self,
+        name: &str,
+        arguments: Value,
+        result: i64,
+        text: &str,
+    ) -> Value {
+        let r = self.expect(name, arguments.clone(), result);
+        assert_eq!(r["text"], text, "{name} {arguments}");
+        r
+    }
+
+    /// The lines of the server's log (all its starts) that carry the message id `id`.
+    pub(crate) fn logged(&self, id: &str) -> Vec<String> {
+        std::fs::read_to_string(self.server.dir().join("stdout.log"))
+            .expect("server log")
+            .lines()
+            .filter(|l| l.split_whitespace().any(|w| w == id))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// A statistic's current value.
     pub(crate) fn stat(&self, name: &str) -> i64 {
         let r = self.run("statistic-get", Some(json!({ "name": name })));
@@ -97,7 +120,8 @@ impl<'ns> LeaseCmds<'ns> {
 
 /// LC-120..LC-124 for family `v` (4 or 6): wipes subnet 7, which holds one lease, then every subnet,
 /// which hold `rest` more (subnet 1); empty is 3. `assigned` names the statistic that counts them
-/// (`assigned-addresses`, `assigned-nas`).
+/// (`assigned-addresses`, `assigned-nas`). LC-122: every call warns that the command is deprecated,
+/// and each one that ran, whether it deleted something or not, logs `LEASE_CMDS_WIPE<v>` at info.
 pub(crate) fn wipe_subnets(c: &LeaseCmds<'_>, v: u8, assigned: &str, rest: usize) {
     let cmd = format!("lease{v}-wipe");
     let deleted = |n: usize, ids: &str| {
@@ -115,6 +139,143 @@ pub(crate) fn wipe_subnets(c: &LeaseCmds<'_>, v: u8, assigned: &str, rest: usize
     assert_eq!(r["text"], deleted(rest, "1 7"));
     c.expect(&cmd, json!({}), 3);
     assert_eq!(c.stat(&format!("subnet[1].{assigned}")), 0);
+
+    let id = format!("LEASE_CMDS_WIPE{v}");
+    let severities = |suffix: &str, severity: &str, n: usize| {
+        let lines = c.logged(&format!("{id}{suffix}"));
+        assert_eq!(lines.len(), n, "{id}{suffix}: {lines:#?}");
+        assert!(lines.iter().all(|l| l.contains(severity)), "{lines:#?}");
+    };
+    severities("", "INFO", 5);
+    severities("_FAILED", "ERROR", 1);
+    severities("_DEPRECATED", "WARN", 6);
+}
+
+/// Checks a list answer as Kea gives it (LC-083): `<n> IPv<v> lease(s) found.`, result 0, or 3 with
+/// an empty list; `arguments` holds `leases` and, for a page (`page`), `count`, and nothing else.
+pub(crate) fn assert_found(r: &Value, v: u8, n: usize, page: bool) {
+    assert_eq!(r["result"], if n > 0 { 0 } else { 3 }, "{r}");
+    assert_eq!(r["text"], format!("{n} IPv{v} lease(s) found."), "{r}");
+    let args = r["arguments"].as_object().expect("arguments");
+    let mut keys: Vec<&str> = args.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let expected: &[&str] = if page {
+        &["count", "leases"]
+    } else {
+        &["leases"]
+    };
+    assert_eq!(keys, expected, "{r}");
+    assert_eq!(args["leases"].as_array().map(Vec::len), Some(n), "{r}");
+    if page {
+        assert_eq!(args["count"], n, "{r}");
+    }
+}
+
+/// LC-071, LC-081, LC-092: the argument errors of `lease<v>-get-all`, `lease<v>-get-page` and
+/// `lease<v>-get-by-hostname`, each result 1 with Kea's text (`other` is an address of the other
+/// family); and a `subnets` integer that is no subnet id selects nothing (3), as in Kea.
+pub(crate) fn list_argument_errors(c: &LeaseCmds<'_>, v: u8, other: &str) {
+    let all = format!("lease{v}-get-all");
+    c.expect_text(&all, json!({}), 1, "'subnets' parameter not specified");
+    c.expect_text(
+        &all,
+        json!({"subnets": 5}),
+        1,
+        "'subnets' parameter must be a list",
+    );
+    for bad in [json!(["1"]), json!([1, 2.5])] {
+        c.expect_text(
+            &all,
+            json!({ "subnets": bad }),
+            1,
+            "listed subnet identifiers must be numbers",
+        );
+    }
+    let r = c.expect(&all, json!({"subnets": [-1]}), 3);
+    assert_found(&r, v, 0, false);
+
+    let page = format!("lease{v}-get-page");
+    c.expect_text(
+        &page,
+        Value::Null,
+        1,
+        &format!("no parameters specified for the {page} command"),
+    );
+    let family = format!("IPv{v}");
+    for (args, text) in [
+        (
+            json!({"limit": 2}),
+            "'from' parameter not specified".to_owned(),
+        ),
+        (
+            json!({"from": 5, "limit": 2}),
+            "'from' parameter must be a string".into(),
+        ),
+        (
+            json!({"from": "foo", "limit": 2}),
+            format!(
+                "'from' parameter value is neither 'start' keyword nor a valid {family} address"
+            ),
+        ),
+        (
+            json!({"from": other, "limit": 2}),
+            format!("'from' parameter value {other} is not an {family} address"),
+        ),
+        (
+            json!({"from": "start"}),
+            "'limit' parameter not specified".into(),
+        ),
+        (
+            json!({"from": "start", "limit": "2"}),
+            "'limit' parameter must be a number".into(),
+        ),
+        (
+            json!({"from": "start", "limit": 0}),
+            "page size of retrieved leases must not be 0".into(),
+        ),
+        (
+            json!({"from": "start", "limit": -1}),
+            "page size of retrieved leases must not be greater than 4294967295".into(),
+        ),
+        (
+            json!({"from": "start", "limit": 4_294_967_296u64}),
+            "page size of retrieved leases must not be greater than 4294967295".into(),
+        ),
+    ] {
+        c.expect_text(&page, args, 1, &text);
+    }
+
+    c.expect_text(
+        &format!("lease{v}-get-by-hostname"),
+        json!({"hostname": ""}),
+        1,
+        "'hostname' parameter is empty",
+    );
+}
+
+/// LC-091, LC-092: each lookup `(command, key)` refuses missing arguments, a missing key and a
+/// value that is not a string with result 1 and Kea's texts.
+pub(crate) fn lookup_argument_errors(c: &LeaseCmds<'_>, lookups: &[(&str, &str)]) {
+    for (cmd, key) in lookups {
+        c.expect_text(
+            cmd,
+            Value::Null,
+            1,
+            "Command arguments missing or a not a map.",
+        );
+        c.expect_text(
+            cmd,
+            json!({}),
+            1,
+            &format!("'{key}' parameter not specified"),
+        );
+        c.expect_text(
+            cmd,
+            json!({ *key: 5 }),
+            1,
+            &format!("'{key}' parameter must be a string"),
+        );
+    }
 }
 
 /// The callout points the probe plugin logged to `log`, in order.
@@ -162,6 +323,8 @@ pub(crate) struct Step {
     pub(crate) command: &'static str,
     pub(crate) arguments: Value,
     pub(crate) ruru: Option<i64>,
+    /// Whether the texts must be equal too.
+    pub(crate) same_text: bool,
 }
 
 /// A step both servers answer with the same result.
@@ -170,15 +333,23 @@ pub(crate) fn step(command: &'static str, arguments: Value) -> Step {
         command,
         arguments,
         ruru: None,
+        same_text: false,
+    }
+}
+
+/// A step both servers answer with the same result and the same text.
+pub(crate) fn same_text(command: &'static str, arguments: Value) -> Step {
+    Step {
+        same_text: true,
+        ..step(command, arguments)
     }
 }
 
 /// A step Ruru answers with `ruru`, and Kea 2.2 with something else.
 pub(crate) fn differs(command: &'static str, arguments: Value, ruru: i64) -> Step {
     Step {
-        command,
-        arguments,
         ruru: Some(ruru),
+        ..step(command, arguments)
     }
 }
 
@@ -196,7 +367,8 @@ pub(crate) fn run_steps(c: &LeaseCmds<'_>, steps: &[Step]) -> Vec<Value> {
 }
 
 /// Where the answers of Kea (`kea`) and Ruru (`ruru`) to `steps` disagree other than as the steps
-/// say, one text each: a result code, a marked difference that is none (any more), or a lease that
+/// say, one text each: a result code, a text where the step wants the same one, a marked difference
+/// that is none (any more), or a lease that
 /// `get` (`lease4-get`, `lease6-get`) found on both sides but reads differently once passed through
 /// `comparable`.
 pub(crate) fn mismatches(
@@ -218,6 +390,9 @@ pub(crate) fn mismatches(
                 found.push(format!("(marked as a difference) {what}"))
             }
             _ => {}
+        }
+        if s.same_text && k["text"] != r["text"] {
+            found.push(format!("(text differs) {what}"));
         }
         let both_found = r["result"] == 0 && k["result"] == 0;
         if s.command == get && both_found && comparable(k) != comparable(r) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod client6;
+pub(crate) mod d2;
 pub(crate) mod lease_cmds;
 
 use std::path::{Path, PathBuf};
