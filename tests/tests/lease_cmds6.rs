@@ -823,9 +823,9 @@ fn wipe_resend_ddns_and_write() {
                "fqdn-fwd": true}),
         0,
     );
-    // LC-130, LC-133, LC-134: no DDNS in Ruru yet, answered as Kea 2.7 answers with updates
-    // disabled: that is checked before the lease is looked up, so an unknown address or a prefix is
-    // refused the same way (LC-132 and LC-135 need DDNS enabled).
+    // LC-130, LC-133, LC-134: DDNS is off in this configuration, answered as Kea 2.7 answers with
+    // updates disabled: that is checked before the lease is looked up, so an unknown address or a
+    // prefix is refused the same way (LC-132 and LC-135 need DDNS enabled).
     c.expect("lease6-resend-ddns", Value::Null, 1);
     c.expect("lease6-resend-ddns", json!({}), 1);
     c.expect("lease6-resend-ddns", json!({"ip-address": 5}), 1);
