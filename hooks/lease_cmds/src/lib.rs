@@ -91,3 +91,24 @@ fn unload() -> HookResult {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// LC-145: the plugin's documentation (docs/hooks.md §14) says that `lease4-write` and
+    /// `lease6-write` are for emergency recovery and do not replace lease file cleanup (LFC).
+    #[test]
+    fn lc_145_write_is_documented_as_emergency_recovery() {
+        let docs = include_str!("../../../docs/hooks.md");
+        let section = docs
+            .split("## 14. The lease commands plugin")
+            .nth(1)
+            .expect("docs/hooks.md §14");
+        let write = section
+            .split("\n- **")
+            .find(|item| item.contains("`lease4-write`/`lease6-write`"))
+            .expect("an item on lease4-write/lease6-write");
+        for words in ["recovery", "do not replace", "LFC"] {
+            assert!(write.contains(words), "'{words}' missing in: {write}");
+        }
+    }
+}
