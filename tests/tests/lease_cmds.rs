@@ -669,14 +669,6 @@ fn large_lease_file(n: u32, now: u64) -> String {
     text
 }
 
-/// Relayed DORAs of 80 clients from `mac_base`, 20 a second; how many were ACKed.
-fn served(ns: &Netns, mac_base: &str) -> u64 {
-    common::perf(ns, 80, 80, mac_base)
-        .ok()
-        .and_then(|r| r.request_ack)
-        .map_or(0, |r| r.received)
-}
-
 // LC-073: building a very large lease4-get-all answer does not stall DHCP (Kea warns that it may):
 // while get-alls of a 100,000-lease store run back to back, perfdhcp is served about as well as
 // without them (at least half as many ACKs: a loose bound, since the machine is shared).
@@ -721,9 +713,10 @@ fn dhcp_is_served_during_large_get_alls() {
     };
     get_all();
 
-    let alone = served(&ns, "02:01:00:00:00:00");
+    // 80 clients, 20 DORAs a second.
+    let alone = dora(&ns, 80, "02:01:00:00:00:00");
     let (during, get_alls) = std::thread::scope(|s| {
-        let perf = s.spawn(|| served(&ns, "02:02:00:00:00:00"));
+        let perf = s.spawn(|| dora(&ns, 80, "02:02:00:00:00:00"));
         let mut n = 0u32;
         while !perf.is_finished() {
             get_all();
