@@ -614,3 +614,83 @@ fn unknown_interface_refuses_the_configuration() {
     assert!(err.contains("nosuch0"), "{err}");
     assert!(err.contains("exit status: 1"), "{err}");
 }
+
+// V4-176: with multi-threading off and `dhcp-queue-control` on, a server that fell behind handles
+// only the newest `capacity` queries: 100 DISCOVERs that arrive while it is stopped (SIGSTOP) get 10
+// OFFERs, for the last 10 clients. With multi-threading on the queue is ignored (Ruru answers all
+// 100).
+#[test]
+fn v4_176_receive_queue_keeps_the_newest_queries() {
+    for mt in [false, true] {
+        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+        let mut config = relayed_config(
+            json!({"type": "memfile", "persist": false}),
+            "10.0.0.10-10.0.0.250",
+        );
+        config["Dhcp4"]["multi-threading"] = json!({"enable-multi-threading": mt});
+        config["Dhcp4"]["dhcp-queue-control"] =
+            json!({"enable-queue": true, "queue-type": "kea-ring4", "capacity": 10});
+        let server = Server::start(&ns, config).expect("server starts");
+        let relay = std::thread::scope(|s| {
+            s.spawn(|| {
+                ns.enter().expect("enter the namespace");
+                UdpSocket::bind(("127.0.0.2", 67)).expect("bind the relay port")
+            })
+            .join()
+            .expect("binding thread")
+        });
+        let pid = server.pid().expect("server runs").to_string();
+        let signal = |sig: &str| {
+            let ok = Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .expect("kill");
+            assert!(ok.success());
+        };
+        signal("-STOP");
+        for i in 0..100u8 {
+            let mut discover = Packet4 {
+                op: 1,
+                htype: 1,
+                hlen: 6,
+                hops: 1,
+                xid: 0x0176_0000 | u32::from(i),
+                giaddr: Ipv4Addr::new(127, 0, 0, 2),
+                ..Default::default()
+            };
+            discover.chaddr[..6].copy_from_slice(&[0x02, 0, 0, 0x01, 0x76, i]);
+            discover
+                .options
+                .insert(code::MESSAGE_TYPE, &[u8::from(MessageType::Discover)]);
+            let mut out = Vec::new();
+            discover.encode(&mut out);
+            relay
+                .send_to(&out, ("127.0.0.1", 67))
+                .expect("send DISCOVER");
+        }
+        signal("-CONT");
+        relay
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .expect("timeout");
+        let mut answered = Vec::new();
+        let mut buf = [0u8; 1500];
+        while let Ok(n) = relay.recv(&mut buf) {
+            let offer = Packet4::parse(&buf[..n]).expect("OFFER parses");
+            assert_eq!(offer.message_type(), Some(MessageType::Offer));
+            answered.push(offer.chaddr[5]);
+        }
+        answered.sort_unstable();
+        let newest: Vec<u8> = (90..100).collect();
+        if !mt {
+            assert_eq!(answered, newest, "{}", server.logs());
+        } else if server.subject() == Subject::Ruru {
+            assert_eq!(answered, (0..100).collect::<Vec<u8>>(), "{}", server.logs());
+        } else {
+            // Kea's own multi-threading queue (`packet-queue-size` 64) drops some of a burst.
+            assert!(
+                answered.len() > 10 && answered.ends_with(&newest),
+                "{answered:?}"
+            );
+        }
+    }
+}

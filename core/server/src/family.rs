@@ -37,6 +37,8 @@ pub(crate) struct Settings<'a> {
     pub(crate) require_all_sockets: bool,
     /// `interfaces-config.re-detect`: list the system's interfaces again at each reconfiguration.
     pub(crate) re_detect: bool,
+    /// `dhcp-queue-control` in force: how many received datagrams are kept.
+    pub(crate) receive_queue: Option<usize>,
     /// `dhcp-ddns`: where NameChangeRequests go.
     pub(crate) dhcp_ddns: &'a DhcpDdns,
 }
@@ -161,6 +163,9 @@ macro_rules! settings_of {
             sample_age: $cfg.statistic_default_sample_age,
             require_all_sockets: $cfg.interfaces.service_sockets_require_all,
             re_detect: $cfg.interfaces.re_detect,
+            receive_queue: $cfg
+                .multi_threading
+                .receive_queue_capacity($cfg.dhcp_queue_control.as_ref()),
             dhcp_ddns: &$cfg.dhcp_ddns,
         }
     };

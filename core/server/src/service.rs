@@ -7,6 +7,7 @@
 //! batch leaves, so an ACKed lease survives `kill -9` at the cost of one write per batch.
 
 use crate::family::{flog_at, Family, SharedOf};
+use crate::receive_queue::ReceiveQueue;
 use ruru_hooks::Point;
 use ruru_lease::StoreError;
 use ruru_net::{DatagramSocket, IpFamily, RecvMeta, SendTarget};
@@ -99,6 +100,9 @@ pub(crate) fn serve<F: Service>(
     let mut metas = vec![RecvMeta::<F::Ip>::default(); BATCH];
     let mut outs: Vec<Vec<u8>> = (0..BATCH).map(|_| Vec::with_capacity(1024)).collect();
     let mut pending: Vec<F::Pending> = Vec::with_capacity(BATCH);
+    let mut queue = F::settings(F::config_of(&shared.snapshot()))
+        .receive_queue
+        .map(ReceiveQueue::new);
     while !stop.load(Ordering::Relaxed) {
         let n = match sock.recv_batch_wait(&mut bufs, &mut metas) {
             Ok(n) => n,
@@ -115,14 +119,40 @@ pub(crate) fn serve<F: Service>(
                 continue;
             }
         };
-        if n > 0 {
-            let batch = Batch::<F> {
-                shared: &shared,
-                l: &l,
-                waiting: &waiting,
-            };
-            rt.block_on(batch.handle(&bufs[..n], &metas[..n], &mut outs, &mut pending));
+        if n == 0 {
+            continue;
         }
+        let batch = Batch::<F> {
+            shared: &shared,
+            l: &l,
+            waiting: &waiting,
+        };
+        let Some(queue) = queue.as_mut() else {
+            rt.block_on(batch.handle(&bufs[..n], &metas[..n], &mut outs, &mut pending));
+            continue;
+        };
+        // Everything waiting is read first; the queue keeps the newest.
+        let mut dropped = queue.push(&bufs[..n], &metas[..n]);
+        loop {
+            match sock.recv_batch(&mut bufs, &mut metas) {
+                Ok(0) => break,
+                Ok(m) => dropped += queue.push(&bufs[..m], &metas[..m]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        if dropped > 0 {
+            flog_at!(
+                F::V6,
+                debug,
+                "packets",
+                dropped,
+                "receive queue full: the oldest datagrams dropped"
+            );
+        }
+        queue.drain(BATCH, |b, m| {
+            rt.block_on(batch.handle(b, m, &mut outs, &mut pending));
+        });
     }
     Ok(())
 }

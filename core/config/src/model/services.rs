@@ -174,6 +174,26 @@ pub struct MultiThreading {
     pub packet_queue_size: u32,
 }
 
+impl MultiThreading {
+    /// How many received datagrams `dhcp-queue-control` keeps when it is in force: `enable-queue`
+    /// set and multi-threading off (Kea ignores the queue under multi-threading; V4-176, V6-194).
+    /// `capacity` defaults to 64.
+    pub fn receive_queue_capacity(
+        &self,
+        queue_control: Option<&serde_json::Value>,
+    ) -> Option<usize> {
+        let q = queue_control?;
+        if self.enable || q.get("enable-queue").and_then(serde_json::Value::as_bool) != Some(true) {
+            return None;
+        }
+        let capacity = q
+            .get("capacity")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(64);
+        Some(usize::try_from(capacity).unwrap_or(usize::MAX))
+    }
+}
+
 /// `dhcp-ddns`: the link to the DDNS daemon (V4-152).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DhcpDdns {
