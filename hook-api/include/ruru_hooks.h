@@ -20,7 +20,7 @@ typedef struct RuruParkToken RuruParkToken;
 #define RURU_HOOK_ABI_MAJOR 1
 
 // Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-#define RURU_HOOK_ABI_MINOR 3
+#define RURU_HOOK_ABI_MINOR 4
 
 // Next-step status: the server proceeds normally.
 #define RURU_NEXT_STEP_CONTINUE 0
@@ -135,6 +135,13 @@ typedef struct RuruParkToken RuruParkToken;
 
 // A DHCPv6 subnet of the configuration.
 #define RURU_OBJECT_SUBNET6 6
+
+// An IA_NA or IA_PD option of the DHCPv6 answer being built (`ia_na`, `ia_pd` at `lease6_renew` and
+// `lease6_rebind`): fields `code` (3 or 25) and `iaid`, read-only; its sub-options through
+// `get_option`, `set_option` and `delete_option`. The server adds the granted address or prefix and
+// sets T1/T2 after the callouts; sub-options the callouts leave are sent. Since 1.4: a plugin built
+// for an older minor gets the client's IA payload there, as `RURU_VALUE_BYTES`.
+#define RURU_OBJECT_IA6 7
 
 // Log severities for `log`.
 #define RURU_LOG_ERROR 0
@@ -295,11 +302,11 @@ typedef struct RuruHostApi {
   int32_t (*get_field)(RuruObject *object, struct RuruStr field, struct RuruValue *out);
   // Writes a field of a writable object.
   int32_t (*set_field)(RuruObject *object, struct RuruStr field, const struct RuruValue *value);
-  // The payload of the first option `code` of a packet.
+  // The payload of the first option `code` of a packet (or of an IA, `RURU_OBJECT_IA6`).
   int32_t (*get_option)(RuruObject *object, uint32_t code, struct RuruStr *out);
-  // Sets option `code` of a writable packet to `payload`, replacing any instance.
+  // Sets option `code` of a writable packet (or IA) to `payload`, replacing any instance.
   int32_t (*set_option)(RuruObject *object, uint32_t code, struct RuruStr payload);
-  // Removes option `code` from a writable packet.
+  // Removes option `code` from a writable packet (or IA).
   int32_t (*delete_option)(RuruObject *object, uint32_t code);
   // Number of items of a list.
   size_t (*list_len)(RuruObject *list);
@@ -405,6 +412,11 @@ typedef struct RuruHostApi {
   int32_t (*lease6_queue_ncr)(uint32_t change_type, struct RuruStr lease, RuruSink sink, void *ctx);
   // 1 when the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`), else 0. Since 1.3.
   int32_t (*ddns_enabled)(void);
+  // 1 when the configuration in force runs multi-threaded (`multi-threading`
+  // `enable-multi-threading`), else 0 (always 0 in the control agent). The mode changes only at
+  // reconfiguration, after the old plugins are unloaded and before the new ones load, so it is
+  // constant from a plugin's `load` to its `unload`. Since 1.4.
+  int32_t (*multi_threading_enabled)(void);
 } RuruHostApi;
 
 // The exported entry point's type.

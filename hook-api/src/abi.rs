@@ -9,12 +9,14 @@
 //! and grow only by appending fields, so a plugin built for minor N works on a server of minor N+k.
 //!
 //! History: 1.0 callouts, commands, parking; 1.1 lease storage services (`lease4_*`, `subnet4_*`);
-//! 1.2 the DHCPv6 lease storage services (`lease6_*`, `subnet6_*`, [`RuruIpv6`], `RURU_LEASE_TYPE_*`).
+//! 1.2 the DHCPv6 lease storage services (`lease6_*`, `subnet6_*`, [`RuruIpv6`], `RURU_LEASE_TYPE_*`);
+//! 1.3 the DNS update services (`lease4_queue_ncr`, `lease6_queue_ncr`, `ddns_enabled`); 1.4 the
+//! answer's IA at `lease6_renew`/`lease6_rebind` (`RURU_OBJECT_IA6`) and `multi_threading_enabled`.
 
 /// Incompatible changes bump this; a plugin built for another major is refused.
 pub const RURU_HOOK_ABI_MAJOR: u32 = 1;
 /// Compatible additions bump this; a plugin needing a newer minor than the server's is refused.
-pub const RURU_HOOK_ABI_MINOR: u32 = 3;
+pub const RURU_HOOK_ABI_MINOR: u32 = 4;
 
 /// Next-step status: the server proceeds normally.
 pub const RURU_NEXT_STEP_CONTINUE: i32 = 0;
@@ -99,6 +101,12 @@ pub const RURU_OBJECT_LEASE6: u32 = 4;
 pub const RURU_OBJECT_SUBNET4: u32 = 5;
 /// A DHCPv6 subnet of the configuration.
 pub const RURU_OBJECT_SUBNET6: u32 = 6;
+/// An IA_NA or IA_PD option of the DHCPv6 answer being built (`ia_na`, `ia_pd` at `lease6_renew` and
+/// `lease6_rebind`): fields `code` (3 or 25) and `iaid`, read-only; its sub-options through
+/// `get_option`, `set_option` and `delete_option`. The server adds the granted address or prefix and
+/// sets T1/T2 after the callouts; sub-options the callouts leave are sent. Since 1.4: a plugin built
+/// for an older minor gets the client's IA payload there, as `RURU_VALUE_BYTES`.
+pub const RURU_OBJECT_IA6: u32 = 7;
 
 /// Log severities for `log`.
 pub const RURU_LOG_ERROR: u32 = 0;
@@ -341,13 +349,13 @@ pub struct RuruHostApi {
         field: RuruStr,
         value: *const RuruValue,
     ) -> i32,
-    /// The payload of the first option `code` of a packet.
+    /// The payload of the first option `code` of a packet (or of an IA, `RURU_OBJECT_IA6`).
     pub get_option:
         unsafe extern "C" fn(object: *mut RuruObject, code: u32, out: *mut RuruStr) -> i32,
-    /// Sets option `code` of a writable packet to `payload`, replacing any instance.
+    /// Sets option `code` of a writable packet (or IA) to `payload`, replacing any instance.
     pub set_option:
         unsafe extern "C" fn(object: *mut RuruObject, code: u32, payload: RuruStr) -> i32,
-    /// Removes option `code` from a writable packet.
+    /// Removes option `code` from a writable packet (or IA).
     pub delete_option: unsafe extern "C" fn(object: *mut RuruObject, code: u32) -> i32,
     /// Number of items of a list.
     pub list_len: unsafe extern "C" fn(list: *mut RuruObject) -> usize,
@@ -523,6 +531,12 @@ pub struct RuruHostApi {
     ) -> i32,
     /// 1 when the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`), else 0. Since 1.3.
     pub ddns_enabled: unsafe extern "C" fn() -> i32,
+
+    /// 1 when the configuration in force runs multi-threaded (`multi-threading`
+    /// `enable-multi-threading`), else 0 (always 0 in the control agent). The mode changes only at
+    /// reconfiguration, after the old plugins are unloaded and before the new ones load, so it is
+    /// constant from a plugin's `load` to its `unload`. Since 1.4.
+    pub multi_threading_enabled: unsafe extern "C" fn() -> i32,
 }
 
 // SAFETY: the host table is immutable for the life of the process and its functions are thread-safe.

@@ -184,9 +184,9 @@ pub mod arg {
     pub const REV_UPDATE: &str = "rev-update";
     /// DDNS parameters of the subnet (`ddns*_update`).
     pub const DDNS_PARAMS: &str = "ddns-params";
-    /// The IA_NA of the lease (`lease6_renew`, `lease6_rebind`).
+    /// The answer's IA_NA of an address lease (`lease6_renew`, `lease6_rebind`).
     pub const IA_NA: &str = "ia_na";
-    /// The IA_PD of the lease (`lease6_renew`, `lease6_rebind`).
+    /// The answer's IA_PD of a prefix lease (`lease6_renew`, `lease6_rebind`).
     pub const IA_PD: &str = "ia_pd";
     /// The service state (`dhcp*_srv_configured`), JSON.
     pub const NETWORK_STATE: &str = "network_state";

@@ -272,9 +272,14 @@ fn host_table_is_append_only() {
         offset_of!(RuruHostApi, lease4_queue_ncr),
         offset_of!(RuruHostApi, subnet6_list) + slot
     );
+    // 1.4 appended `multi_threading_enabled`.
     assert_eq!(
-        size_of::<RuruHostApi>(),
+        offset_of!(RuruHostApi, multi_threading_enabled),
         offset_of!(RuruHostApi, ddns_enabled) + slot
     );
-    assert_eq!(RURU_HOOK_ABI_MINOR, 3);
+    assert_eq!(
+        size_of::<RuruHostApi>(),
+        offset_of!(RuruHostApi, multi_threading_enabled) + slot
+    );
+    assert_eq!(RURU_HOOK_ABI_MINOR, 4);
 }

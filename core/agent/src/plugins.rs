@@ -26,7 +26,7 @@ pub(crate) fn check(libs: &[HookLibrary]) -> Result<Vec<Checked>, AgentError> {
 
 /// Loads checked libraries in list order.
 pub(crate) fn load(checked: Vec<Checked>) -> Result<Arc<HookSet>, AgentError> {
-    HookSet::load(checked, Family::Agent, 0)
+    HookSet::load(checked, Family::Agent, 0, false)
         .map_err(|e| AgentError::Hooks(format!("One or more hook libraries failed to load: {e}")))
 }
 

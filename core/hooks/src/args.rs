@@ -8,7 +8,7 @@ use ruru_config::{Subnet4, Subnet6};
 use ruru_hook_api::abi::*;
 use ruru_lease::{Lease4, Lease6};
 use ruru_proto::v4::Packet4;
-use ruru_proto::v6::Packet6;
+use ruru_proto::v6::{Ia, Packet6};
 
 /// One argument's value and direction.
 #[derive(Debug)]
@@ -59,6 +59,16 @@ pub enum Slot<'a> {
     },
     /// A list of DHCPv6 subnets.
     Subnets6(&'a [Subnet6]),
+    /// The answer's IA being built (`ia_na`: option `code` 3, `ia_pd`: 25), whose sub-options
+    /// plugins may change.
+    Ia6 {
+        /// The IA.
+        ia: &'a mut Ia,
+        /// Its option code.
+        code: u16,
+        /// The client's IA payload as received: what plugins built for ABI 1.3 or older read there.
+        received: &'a [u8],
+    },
     /// A boolean; `writable` when plugins may change it.
     Bool(bool, bool),
     /// An unsigned integer; `writable` when plugins may change it.
@@ -145,7 +155,13 @@ impl<'a> Args<'a> {
         self.slots.get(i).map(|(n, _)| *n)
     }
 
-    pub(crate) fn get(&mut self, name: &str, arena: &mut Arena) -> Result<RuruValue, i32> {
+    /// Argument `name` as a plugin built for ABI minor `minor` sees it.
+    pub(crate) fn get(
+        &mut self,
+        name: &str,
+        arena: &mut Arena,
+        minor: u32,
+    ) -> Result<RuruValue, i32> {
         let slot = self
             .slots
             .iter_mut()
@@ -229,6 +245,15 @@ impl<'a> Args<'a> {
                 None => value::NONE,
             },
             Slot::Subnets6(all) => arena.list(all, Target::subnet6, RURU_OBJECT_SUBNET6),
+            // ABI 1.4 made `ia_na`/`ia_pd` the answer's IA; older plugins keep the bytes they knew.
+            Slot::Ia6 { received, .. } if minor < 4 => value::bytes(RURU_VALUE_BYTES, received),
+            Slot::Ia6 { ia, code, .. } => arena.value(
+                Target::Ia6 {
+                    ia: &mut **ia,
+                    code: *code,
+                },
+                RURU_OBJECT_IA6,
+            ),
             Slot::Bool(b, _) => value::boolean(*b),
             Slot::U64(n, _) => value::num(RURU_VALUE_U64, *n),
             Slot::Bytes(b) => value::bytes(RURU_VALUE_BYTES, b),

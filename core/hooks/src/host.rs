@@ -21,6 +21,8 @@ pub(crate) struct Invocation<'a, 'b> {
     pub(crate) ctx: &'b mut RequestContext,
     /// Index of the plugin whose callout runs.
     pub(crate) lib: u32,
+    /// The ABI minor that plugin was built for: what some arguments look like to it.
+    pub(crate) minor: u32,
     pub(crate) arena: Arena,
     /// Present at park-capable points: the parcel plugins take references on.
     pub(crate) parcel: Option<Arc<Parcel>>,
@@ -104,6 +106,7 @@ unsafe extern "C" fn register_callout(
                 r.family,
                 debug,
                 id = "HOOKS_CALLOUT_REGISTRATION",
+                debuglevel = 45,
                 library = r.index,
                 point = p.name(),
                 "callout registered"
@@ -233,7 +236,7 @@ unsafe extern "C" fn get_argument(
     let Some(name) = text(name) else {
         return RURU_ERR_NOT_FOUND;
     };
-    match i.args.get(name, &mut i.arena) {
+    match i.args.get(name, &mut i.arena, i.minor) {
         Ok(v) => put(out, v),
         Err(e) => e,
     }
@@ -310,9 +313,9 @@ unsafe extern "C" fn set_field(o: *mut RuruObject, field: RuruStr, v: *const Rur
 
 unsafe extern "C" fn get_option(o: *mut RuruObject, code: u32, out: *mut RuruStr) -> i32 {
     // SAFETY: an object of the running invocation.
-    match unsafe { obj(o) }.packet(false) {
+    match unsafe { obj(o) }.options(false) {
         Ok(p) => match p.option(code) {
-            // The bytes live in the engine's packet for the callout, not in `p`.
+            // The bytes live in the engine's packet or IA for the callout, not in `p`.
             Some(v) => put(out, raw_str(v)),
             None => RURU_ERR_NOT_FOUND,
         },
@@ -322,7 +325,7 @@ unsafe extern "C" fn get_option(o: *mut RuruObject, code: u32, out: *mut RuruStr
 
 unsafe extern "C" fn set_option(o: *mut RuruObject, code: u32, payload: RuruStr) -> i32 {
     // SAFETY: an object of the running invocation.
-    match unsafe { obj(o) }.packet(true) {
+    match unsafe { obj(o) }.options(true) {
         // SAFETY: plugin bytes valid for the call; copied.
         Ok(mut p) => p
             .set_option(code, unsafe { slice(payload) })
@@ -334,7 +337,7 @@ unsafe extern "C" fn set_option(o: *mut RuruObject, code: u32, payload: RuruStr)
 
 unsafe extern "C" fn delete_option(o: *mut RuruObject, code: u32) -> i32 {
     // SAFETY: an object of the running invocation.
-    match unsafe { obj(o) }.packet(true) {
+    match unsafe { obj(o) }.options(true) {
         Ok(mut p) => {
             if p.remove_option(code) {
                 RURU_OK
@@ -416,6 +419,11 @@ unsafe extern "C" fn park_drop(t: *mut RuruParkToken) -> i32 {
     }
 }
 
+/// HK-085: the mode [`crate::HookSet::load`] recorded for the configuration in force.
+unsafe extern "C" fn multi_threading_enabled() -> i32 {
+    i32::from(crate::set::multi_threading())
+}
+
 macro_rules! host_table {
     ($family:literal, $name:literal, $log:ident) => {
         RuruHostApi {
@@ -480,6 +488,7 @@ macro_rules! host_table {
             lease4_queue_ncr: lease_queue_ncr::<dyn LeaseAdmin4>,
             lease6_queue_ncr: lease_queue_ncr::<dyn LeaseAdmin6>,
             ddns_enabled,
+            multi_threading_enabled,
         }
     };
 }

@@ -17,6 +17,23 @@ macro_rules! hooks_log {
     };
 }
 
+/// Whether the `<process>.hooks` logger of `$family` would print an event of `$level` (a cached check).
+macro_rules! hooks_enabled {
+    ($family:expr, $level:ident) => {
+        match $family {
+            $crate::Family::V4 => {
+                tracing::enabled!(target: "kea-dhcp4.hooks", tracing::Level::$level)
+            }
+            $crate::Family::V6 => {
+                tracing::enabled!(target: "kea-dhcp6.hooks", tracing::Level::$level)
+            }
+            $crate::Family::Agent => {
+                tracing::enabled!(target: "kea-ctrl-agent.hooks", tracing::Level::$level)
+            }
+        }
+    };
+}
+
 mod args;
 mod context;
 mod host;

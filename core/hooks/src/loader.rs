@@ -227,7 +227,7 @@ fn check_one(
             minor: desc.abi_minor,
         });
     }
-    hooks_log!(family, debug, id = "HOOKS_LIBRARY_VERSION", library = %path.display(), major = desc.abi_major, minor = desc.abi_minor, "library version");
+    hooks_log!(family, debug, id = "HOOKS_LIBRARY_VERSION", debuglevel = 45, library = %path.display(), major = desc.abi_major, minor = desc.abi_minor, "library version");
     let multi_threaded = match desc.multi_threading_compatible {
         // SAFETY: a plugin function taking no arguments.
         Some(f) => match unsafe { f() } {
@@ -238,7 +238,7 @@ fn check_one(
         },
         None => false,
     };
-    hooks_log!(family, debug, id = "HOOKS_LIBRARY_MULTI_THREADING_COMPATIBLE", library = %path.display(), compatible = multi_threaded, "multi-threading compatibility");
+    hooks_log!(family, debug, id = "HOOKS_LIBRARY_MULTI_THREADING_COMPATIBLE", debuglevel = 45, library = %path.display(), compatible = multi_threaded, "multi-threading compatibility");
     if multi_threading && !multi_threaded {
         return Err(LoadError::NotMultiThreaded { path });
     }

@@ -1,4 +1,4 @@
-//! Server objects handed to plugins: what a field name means on a packet, a lease or a subnet.
+//! Server objects handed to plugins: what a field name means on a packet, a lease, a subnet or an IA.
 //!
 //! An object lives in the invocation's arena and points at the engine's data for the duration of one
 //! callout; plugins are told (and the SDK's lifetimes enforce) not to keep it.
@@ -7,11 +7,11 @@ use crate::value::{self, bytes, ipv4, num, Input};
 use ruru_config::{Subnet4, Subnet6};
 use ruru_hook_api::abi::*;
 use ruru_lease::{HwAddr, Lease4, Lease6, LeaseState};
-use ruru_proto::v4::{code, Packet4};
-use ruru_proto::v6::{MessageType, Packet6};
+use ruru_proto::v4::{code, Options4, Packet4};
+use ruru_proto::v6::{Ia, MessageType, Options6, Packet6};
 use std::net::Ipv6Addr;
 
-/// What an object points at.
+/// What an object points at (`Ia6`: the answer's IA_NA, `code` 3, or IA_PD, 25, lent mutably).
 #[derive(Debug)]
 pub(crate) enum Target {
     Pkt4 { p: *mut Packet4, writable: bool },
@@ -21,6 +21,7 @@ pub(crate) enum Target {
     Pkt6 { p: *mut Packet6, writable: bool },
     Lease6 { l: *mut Lease6, writable: bool },
     Subnet6 { s: *const Subnet6 },
+    Ia6 { ia: *mut Ia, code: u16 },
     List { items: Vec<*mut Obj> },
 }
 
@@ -45,29 +46,30 @@ impl Target {
     }
 }
 
-/// A packet lent to a plugin, of either family: what the option functions act on.
-pub(crate) enum PacketRef<'x> {
-    V4(&'x mut Packet4),
-    V6(&'x mut Packet6),
+/// The options of a packet (of either family) or of an IA lent to a plugin: what the option functions
+/// act on. A DHCPv6 packet's are those of the client message.
+pub(crate) enum OptionsRef<'x> {
+    V4(&'x mut Options4),
+    V6(&'x mut Options6),
 }
 
-impl PacketRef<'_> {
-    /// The payload of the first option `code` (of the client message, for DHCPv6).
+impl OptionsRef<'_> {
+    /// The payload of the first option `code`.
     pub(crate) fn option(&self, code: u32) -> Option<&[u8]> {
         match self {
-            PacketRef::V4(p) => p.options.get(u8::try_from(code).ok()?),
-            PacketRef::V6(p) => p.message.options.get(u16::try_from(code).ok()?),
+            OptionsRef::V4(o) => o.get(u8::try_from(code).ok()?),
+            OptionsRef::V6(o) => o.get(u16::try_from(code).ok()?),
         }
     }
     /// Replaces option `code` with one holding `payload`.
     pub(crate) fn set_option(&mut self, code: u32, payload: &[u8]) -> Result<(), i32> {
         match self {
-            PacketRef::V4(p) => match u8::try_from(code) {
-                Ok(c) if c != 0 && c != 255 => p.options.insert(c, payload),
+            OptionsRef::V4(o) => match u8::try_from(code) {
+                Ok(c) if c != 0 && c != 255 => o.insert(c, payload),
                 _ => return Err(RURU_ERR_INVALID),
             },
-            PacketRef::V6(p) => match u16::try_from(code) {
-                Ok(c) if c != 0 => p.message.options.insert(c, payload),
+            OptionsRef::V6(o) => match u16::try_from(code) {
+                Ok(c) if c != 0 => o.insert(c, payload),
                 _ => return Err(RURU_ERR_INVALID),
             },
         }
@@ -76,8 +78,8 @@ impl PacketRef<'_> {
     /// Removes option `code`; whether there was one.
     pub(crate) fn remove_option(&mut self, code: u32) -> bool {
         match self {
-            PacketRef::V4(p) => u8::try_from(code).is_ok_and(|c| p.options.remove(c)),
-            PacketRef::V6(p) => u16::try_from(code).is_ok_and(|c| p.message.options.remove(c) > 0),
+            OptionsRef::V4(o) => u8::try_from(code).is_ok_and(|c| o.remove(c)),
+            OptionsRef::V6(o) => u16::try_from(code).is_ok_and(|c| o.remove(c) > 0),
         }
     }
 }
@@ -205,6 +207,12 @@ impl Obj {
                 let s = unsafe { &*s };
                 subnet6_get(self, s, field)
             }
+            Target::Ia6 { ia, code } => match field {
+                "code" => Ok(num(RURU_VALUE_U64, u64::from(code))),
+                // SAFETY: the engine's IA outlives the callout.
+                "iaid" => Ok(num(RURU_VALUE_U64, u64::from(unsafe { &*ia }.iaid))),
+                _ => Err(RURU_ERR_NOT_FOUND),
+            },
             Target::List { .. } => Err(RURU_ERR_NOT_FOUND),
         }
     }
@@ -252,23 +260,30 @@ impl Obj {
                 // SAFETY: the engine lent this lease mutably for the callout.
                 lease6_set(unsafe { &mut *l }, field, &v)
             }
+            // The server sets T1/T2 and the IAID is the client's: only the sub-options change.
+            Target::Ia6 { .. } => match field {
+                "code" | "iaid" => Err(RURU_ERR_READ_ONLY),
+                _ => Err(RURU_ERR_NOT_FOUND),
+            },
             Target::Subnet4 { .. } | Target::Subnet6 { .. } | Target::List { .. } => {
                 Err(RURU_ERR_READ_ONLY)
             }
         }
     }
 
-    /// The packet this object is, for the option functions; `writable` asks for a changeable one.
-    pub(crate) fn packet(&mut self, writable: bool) -> Result<PacketRef<'_>, i32> {
+    /// The options of this packet or IA, for the option functions; `writable` asks for changeable ones.
+    pub(crate) fn options(&mut self, writable: bool) -> Result<OptionsRef<'_>, i32> {
         match self.target {
             Target::Pkt4 { p, writable: w } if w || !writable => {
                 // SAFETY: lent by the engine for the callout (mutably when `w`).
-                Ok(PacketRef::V4(unsafe { &mut *p }))
+                Ok(OptionsRef::V4(&mut unsafe { &mut *p }.options))
             }
             Target::Pkt6 { p, writable: w } if w || !writable => {
                 // SAFETY: lent by the engine for the callout (mutably when `w`).
-                Ok(PacketRef::V6(unsafe { &mut *p }))
+                Ok(OptionsRef::V6(&mut unsafe { &mut *p }.message.options))
             }
+            // SAFETY: lent mutably by the engine for the callout.
+            Target::Ia6 { ia, .. } => Ok(OptionsRef::V6(&mut unsafe { &mut *ia }.options)),
             Target::Pkt4 { .. } | Target::Pkt6 { .. } => Err(RURU_ERR_READ_ONLY),
             _ => Err(RURU_ERR_TYPE),
         }

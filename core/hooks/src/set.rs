@@ -11,9 +11,18 @@ use parking_lot::Mutex;
 use ruru_hook_api::abi::*;
 use ruru_hook_api::names::arg;
 use serde_json::{json, Value as Json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The multi-threading mode of the configuration whose plugins were loaded last (HK-085).
+static MULTI_THREADING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the configuration in force runs multi-threaded, as plugins are told.
+pub(crate) fn multi_threading() -> bool {
+    MULTI_THREADING.load(Ordering::Acquire)
+}
 
 /// What `load` registers through its library handle.
 #[derive(Debug)]
@@ -84,17 +93,22 @@ impl HookSet {
 
     /// Loads checked plugins in list order: named callouts first, then `load` (HK-032, HK-026). All or
     /// nothing: on a failure the plugins already loaded are unloaded again (HK-045).
+    ///
+    /// `multi_threading` is the new configuration's mode: plugins read it from here on (HK-085), so
+    /// call this only once the previous set is unloaded.
     pub fn load(
         checked: Vec<Checked>,
         family: Family,
         parked_limit: u32,
+        multi_threading: bool,
     ) -> Result<Arc<HookSet>, LoadError> {
+        MULTI_THREADING.store(multi_threading, Ordering::Release);
         let mut set = HookSet::empty();
         set.parked_limit = parked_limit;
         set.family = family;
         set.unloaded = AtomicBool::new(false);
         for c in checked {
-            hooks_log!(family, debug, id = "HOOKS_LIBRARY_LOADING", index = c.index, library = %c.path.display(), "loading library");
+            hooks_log!(family, debug, id = "HOOKS_LIBRARY_LOADING", debuglevel = 40, index = c.index, library = %c.path.display(), "loading library");
             let mut reg = Registrar {
                 index: c.index,
                 params_text: c.params.as_ref().map(Json::to_string),
@@ -121,6 +135,7 @@ impl HookSet {
                     family,
                     debug,
                     id = "HOOKS_STD_CALLOUT_REGISTERED",
+                    debuglevel = 45,
                     index = c.index,
                     point = name,
                     "named callout registered"
@@ -132,36 +147,25 @@ impl HookSet {
                 Some(load) => {
                     let rc = unsafe { load((&mut reg as *mut Registrar).cast()) };
                     if rc == 0 {
-                        hooks_log!(
-                            family,
-                            debug,
-                            id = "HOOKS_LOAD_SUCCESS",
-                            index = c.index,
-                            "load succeeded"
-                        );
+                        hooks_log!(family, debug, id = "HOOKS_LOAD_SUCCESS", debuglevel = 40, index = c.index, library = %c.path.display(), "load succeeded");
                     }
                     rc
                 }
+                // HK-029: valid; the plugin contributes through its named callouts.
                 None => {
-                    hooks_log!(
-                        family,
-                        debug,
-                        id = "HOOKS_NO_LOAD",
-                        index = c.index,
-                        "no load function"
-                    );
+                    hooks_log!(family, debug, id = "HOOKS_NO_LOAD", debuglevel = 40, index = c.index, library = %c.path.display(), "no load function");
                     0
                 }
             };
             if rc != 0 {
+                // HK-028: the failed plugin may free what it allocated; its registrations are dropped.
+                unload_one(family, c.index, &c.path, c.desc);
                 let err = if rc == RURU_RESULT_EXCEPTION {
                     LoadError::LoadPanic { path: c.path }
                 } else {
                     LoadError::Load { path: c.path, rc }
                 };
                 hooks_log!(family, error, "{err}");
-                // HK-028: the failed plugin may free what it allocated; its registrations are dropped.
-                unload_one(family, c.index, c.desc);
                 set.unload();
                 return Err(err);
             }
@@ -260,19 +264,38 @@ impl HookSet {
             args,
             ctx,
             lib: 0,
+            minor: RURU_HOOK_ABI_MINOR,
             arena: Arena::default(),
             parcel,
         };
+        // HK-059: clocks are read only when the hooks logger prints debug (a cached check on the
+        // packet path otherwise); per-callout lines need its finer band.
+        let timed = hooks_enabled!(self.family, DEBUG);
+        let per_callout = timed && hooks_enabled!(self.family, TRACE);
+        if timed {
+            hooks_log!(
+                self.family,
+                debug,
+                id = "HOOKS_CALLOUTS_BEGIN",
+                debuglevel = 45,
+                point = p.name(),
+                "begin all callouts for hook {}",
+                p.name()
+            );
+        }
+        let mut total = Duration::ZERO;
         for r in list {
+            let lib = &self.libs[r.lib as usize - 1];
             inv.lib = r.lib;
-            let serial = self.libs[r.lib as usize - 1]
-                .serial
-                .as_ref()
-                .map(|m| m.lock());
+            inv.minor = lib.desc.abi_minor;
+            let serial = lib.serial.as_ref().map(|m| m.lock());
+            let started = timed.then(Instant::now);
             // SAFETY: the handle is `inv`, live for the call; the plugin is mapped for good.
             let rc = unsafe { (r.f)((&mut inv as *mut Invocation<'_, '_>).cast()) };
+            let took = started.map(|t| t.elapsed());
             drop(serial);
             inv.arena.clear();
+            total += took.unwrap_or_default();
             if rc == RURU_RESULT_EXCEPTION {
                 hooks_log!(
                     self.family,
@@ -293,7 +316,22 @@ impl HookSet {
                     rc,
                     "callout returned an error"
                 );
+            } else if per_callout {
+                hooks_log!(self.family, trace, id = "HOOKS_CALLOUT_CALLED", debuglevel = 55, index = r.lib, point = p.name(), address = ?(r.f as *const ()),
+                    "hooks library with index {} has called a callout on hook {} (callout duration: {})", r.lib, p.name(), millis(took.unwrap_or_default()));
             }
+        }
+        if timed {
+            hooks_log!(
+                self.family,
+                debug,
+                id = "HOOKS_CALLOUTS_COMPLETE",
+                debuglevel = 45,
+                point = p.name(),
+                "completed callouts for hook {} (total callouts duration: {})",
+                p.name(),
+                millis(total)
+            );
         }
         inv.status
     }
@@ -401,8 +439,8 @@ impl HookSet {
             lot.discard_all();
         }
         for (i, l) in self.libs.iter().enumerate().rev() {
-            hooks_log!(self.family, debug, id = "HOOKS_LIBRARY_UNLOADING", index = i + 1, library = %l.path.display(), "unloading library");
-            unload_one(self.family, i as u32 + 1, l.desc);
+            hooks_log!(self.family, debug, id = "HOOKS_LIBRARY_UNLOADING", debuglevel = 40, index = i + 1, library = %l.path.display(), "unloading library");
+            unload_one(self.family, i as u32 + 1, &l.path, l.desc);
             hooks_log!(self.family, info, id = "HOOKS_LIBRARY_UNLOADED", index = i + 1, library = %l.path.display(), "library unloaded");
         }
     }
@@ -414,46 +452,27 @@ impl Drop for HookSet {
     }
 }
 
-fn unload_one(family: Family, index: u32, desc: &RuruPluginDescriptor) {
+/// A duration as Kea prints callout times: milliseconds with three decimals.
+fn millis(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn unload_one(family: Family, index: u32, path: &Path, desc: &RuruPluginDescriptor) {
+    let library = path.display();
     let Some(unload) = desc.unload else {
-        hooks_log!(
-            family,
-            debug,
-            id = "HOOKS_NO_UNLOAD",
-            index,
-            "no unload function"
-        );
+        hooks_log!(family, debug, id = "HOOKS_NO_UNLOAD", debuglevel = 40, index, library = %library, "no unload function");
         return;
     };
     // SAFETY: a plugin function taking no arguments.
     match unsafe { unload() } {
         0 => {
-            hooks_log!(
-                family,
-                debug,
-                id = "HOOKS_UNLOAD_SUCCESS",
-                index,
-                "unload succeeded"
-            )
+            hooks_log!(family, debug, id = "HOOKS_UNLOAD_SUCCESS", debuglevel = 40, index, library = %library, "unload succeeded")
         }
         RURU_RESULT_EXCEPTION => {
-            hooks_log!(
-                family,
-                error,
-                id = "HOOKS_UNLOAD_EXCEPTION",
-                index,
-                "unload failed with an exception"
-            )
+            hooks_log!(family, error, id = "HOOKS_UNLOAD_EXCEPTION", index, library = %library, "unload failed with an exception")
         }
         rc => {
-            hooks_log!(
-                family,
-                error,
-                id = "HOOKS_UNLOAD_ERROR",
-                index,
-                rc,
-                "unload returned an error"
-            )
+            hooks_log!(family, error, id = "HOOKS_UNLOAD_ERROR", index, library = %library, rc, "unload returned an error")
         }
     }
 }

@@ -43,7 +43,7 @@ fn hk014_hk015_one_plugins_callouts_in_declared_order_from_continue() {
         parameters: None,
     }];
     let checked = check(&entry, Family::V4, true).expect("the plugin passes the checks");
-    let set = HookSet::load(checked, Family::V4, 256).expect("and loads");
+    let set = HookSet::load(checked, Family::V4, 256, true).expect("and loads");
     for round in 0..2 {
         let called = set.call(
             Point::Pkt4Receive,

@@ -29,6 +29,7 @@ fn plugin_commands_dispatch_chain_and_survive_panics() {
         check(&libs, Family::V4, true).expect("checks pass"),
         Family::V4,
         256,
+        true,
     )
     .expect("loads");
 

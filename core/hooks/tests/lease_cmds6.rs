@@ -23,6 +23,7 @@ fn load(family: Family) -> Arc<HookSet> {
         check(&libs, family, true).expect("checks pass"),
         family,
         256,
+        true,
     )
     .expect("loads")
 }

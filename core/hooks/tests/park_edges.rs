@@ -48,7 +48,7 @@ fn hk066_hk067_nothing_stays_parked() {
         parameters: None,
     }];
     let checked = check(&entry, Family::V4, true).expect("the plugin passes the checks");
-    let set = HookSet::load(checked, Family::V4, 1).expect("and loads with a lot of one");
+    let set = HookSet::load(checked, Family::V4, 1, true).expect("and loads with a lot of one");
     for round in 0..3 {
         // HK-066: not parked → on at once, every time.
         let c = call(&set, Point::Leases4Committed);

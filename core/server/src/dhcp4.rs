@@ -165,6 +165,7 @@ impl Family for Dhcp4 {
             checked,
             ruru_hooks::Family::V4,
             cfg.parked_packet_limit,
+            cfg.multi_threading.enable,
             &cfg.raw,
         )
     }

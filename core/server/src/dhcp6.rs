@@ -111,6 +111,7 @@ impl Family for Dhcp6 {
             checked,
             ruru_hooks::Family::V6,
             cfg.parked_packet_limit,
+            cfg.multi_threading.enable,
             &cfg.raw,
         )
     }

@@ -164,6 +164,7 @@ mod tests {
             .expect("checks"),
             ruru_hooks::Family::V4,
             cfg.parked_packet_limit,
+            cfg.multi_threading.enable,
             &cfg.raw,
         )
         .expect("loads");

@@ -147,14 +147,16 @@ pub(crate) fn check(
 }
 
 /// Loads checked libraries and runs `dhcp*_srv_configured` with the configuration; a refusal
-/// unloads them again.
+/// unloads them again. `multi_threading` is the configuration's mode, which plugins see from their
+/// `load` on (HK-085).
 pub(crate) fn load(
     checked: Vec<Checked>,
     family: Family,
     parked_packet_limit: u32,
+    multi_threading: bool,
     config: &serde_json::Value,
 ) -> Result<Arc<HookSet>, String> {
-    let set = HookSet::load(checked, family, parked_packet_limit)
+    let set = HookSet::load(checked, family, parked_packet_limit, multi_threading)
         .map_err(|e| format!("One or more hook libraries failed to load: {e}"))?;
     if let Some(point) = family.srv_configured().filter(|p| set.has(*p)) {
         let config = config.to_string();

@@ -3,7 +3,7 @@
 use crate::abi::*;
 use crate::names::arg;
 use crate::sdk::host::{host, log, raw_str, Severity};
-use crate::sdk::object::{Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
+use crate::sdk::object::{Ia6, Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
 use crate::sdk::value::{bytes_of, HookError, HookResult, Value, EMPTY};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -176,6 +176,15 @@ impl Callout<'_> {
         match self.arg(arg::SUBNET6)? {
             Value::Object(o) => Ok(Some(Subnet6(o))),
             _ => Ok(None),
+        }
+    }
+
+    /// The answer's IA at `lease6_renew`/`lease6_rebind`: `ia_na` for an address lease, `ia_pd` for
+    /// a prefix (the point passes one of the two). Since ABI 1.4.
+    pub fn ia6(&self) -> HookResult<Ia6<'_>> {
+        match self.object(arg::IA_NA) {
+            Err(HookError::NotFound(_)) => self.object(arg::IA_PD).map(Ia6),
+            found => found.map(Ia6),
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::abi::{
     RuruHostApi, RuruStr, RURU_LOG_DEBUG, RURU_LOG_ERROR, RURU_LOG_INFO, RURU_LOG_WARN,
 };
-use crate::sdk::value::str_of;
+use crate::sdk::value::{str_of, HookError, HookResult};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 static HOST: AtomicPtr<RuruHostApi> = AtomicPtr::new(std::ptr::null_mut());
@@ -60,6 +60,28 @@ pub fn process_name() -> &'static str {
     // SAFETY: the host's static name.
     let b = unsafe { crate::sdk::value::bytes_of(host().process_name) };
     std::str::from_utf8(b).unwrap_or("")
+}
+
+/// Whether the configuration in force runs multi-threaded. Constant from `load` to `unload`: the mode
+/// changes only at reconfiguration, after the old plugins are unloaded and before the new ones load.
+/// Since ABI 1.4.
+pub fn multi_threading_enabled() -> HookResult<bool> {
+    let api = host_since(4, "multi_threading_enabled")?;
+    // SAFETY: a function of the server's table, present from 1.4 (checked above).
+    Ok(unsafe { (api.multi_threading_enabled)() } != 0)
+}
+
+/// The host table when the server's ABI minor is at least `minor`, which added `what`: a field
+/// appended later must not be read from an older table, which ends before it.
+pub(crate) fn host_since(minor: u32, what: &str) -> HookResult<&'static RuruHostApi> {
+    let api = host();
+    if api.abi_minor < minor {
+        return Err(HookError::Unsupported(format!(
+            "{what}: the server's hooks ABI 1.{} is older than 1.{minor}, which added it",
+            api.abi_minor
+        )));
+    }
+    Ok(api)
 }
 
 pub(crate) fn raw_str(s: &str) -> RuruStr {

@@ -9,7 +9,7 @@
 //! them.
 
 use crate::abi::*;
-use crate::sdk::host::host;
+use crate::sdk::host::host_since;
 use crate::sdk::value::{bytes_of, raw_bytes, str_of, HookError, HookResult};
 use serde_json::{Map, Value as Json};
 use std::ffi::c_void;
@@ -204,13 +204,7 @@ fn call_since(
     what: &str,
     f: impl FnOnce(&RuruHostApi, RuruSink, *mut c_void) -> i32,
 ) -> HookResult<Json> {
-    let api = host();
-    if api.abi_minor < minor {
-        return Err(HookError::Unsupported(format!(
-            "{what}: the server's hooks ABI 1.{} is older than 1.{minor}, which added it",
-            api.abi_minor
-        )));
-    }
+    let api = host_since(minor, what)?;
     let mut out = Vec::new();
     let rc = f(api, collect, std::ptr::from_mut(&mut out).cast());
     match rc {
@@ -553,13 +547,7 @@ pub fn subnets6() -> HookResult<Vec<Subnet6Info>> {
 
 /// Whether the server sends NameChangeRequests (`dhcp-ddns` `enable-updates`). Since ABI 1.3.
 pub fn ddns_enabled() -> HookResult<bool> {
-    let api = host();
-    if api.abi_minor < 3 {
-        return Err(HookError::Unsupported(format!(
-            "ddns_enabled: the server's hooks ABI 1.{} is older than 1.3, which added it",
-            api.abi_minor
-        )));
-    }
+    let api = host_since(3, "ddns_enabled")?;
     // SAFETY: a function of the server's table, present from 1.3 (checked above).
     Ok(unsafe { (api.ddns_enabled)() } != 0)
 }

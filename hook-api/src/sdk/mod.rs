@@ -10,9 +10,9 @@ mod value;
 
 pub use callout::{run_callout, Callout, NextStep, ParkRef};
 pub use command::{run_command, Command, Response};
-pub use host::{family, log, process_name, set_host, Severity};
+pub use host::{family, log, multi_threading_enabled, process_name, set_host, Severity};
 pub use library::{run_load, run_plain, FromParameter, Library};
-pub use object::{Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
+pub use object::{Ia6, Lease4, Lease6, List, Object, Pkt4, Pkt6, Subnet4, Subnet6};
 pub use value::{HookError, HookResult, Value};
 
 /// Wraps `fn(&mut Callout) -> HookResult` into a [`crate::abi::RuruCallout`] for

@@ -56,7 +56,7 @@ impl<'h> Object<'h> {
         f(self.get(field)?).ok_or_else(|| HookError::Type(field.to_owned()))
     }
 
-    /// The payload of the first option `code` of a packet.
+    /// The payload of the first option `code` of a packet or an IA.
     fn option(self, code: u32) -> Option<&'h [u8]> {
         let mut out = RuruStr {
             ptr: std::ptr::null(),
@@ -68,7 +68,7 @@ impl<'h> Object<'h> {
         (rc == RURU_OK).then(|| unsafe { bytes_of(out) })
     }
 
-    /// Sets option `code` of a packet (replacing any instance).
+    /// Sets option `code` of a packet or an IA (replacing any instance).
     fn set_option(self, code: u32, payload: &[u8]) -> HookResult {
         let s = RuruStr {
             ptr: payload.as_ptr(),
@@ -81,7 +81,7 @@ impl<'h> Object<'h> {
         }
     }
 
-    /// Removes option `code` from a packet.
+    /// Removes option `code` from a packet or an IA.
     fn remove_option(self, code: u32) -> HookResult {
         // SAFETY: the packet is live.
         match unsafe { (host().delete_option)(self.raw, code) } {
@@ -264,19 +264,26 @@ impl<'h> Subnet4<'h> {
 #[derive(Debug, Clone, Copy)]
 pub struct Pkt6<'h>(pub Object<'h>);
 
+/// The DHCPv6 option accessors of a wrapper around an [`Object`] with options ([`Pkt6`], [`Ia6`]).
+macro_rules! options6 {
+    () => {
+        /// The payload of the first option `code`.
+        pub fn option(self, code: u16) -> Option<&'h [u8]> {
+            self.0.option(u32::from(code))
+        }
+        /// Sets option `code` (replacing any instance).
+        pub fn set_option(self, code: u16, payload: &[u8]) -> HookResult {
+            self.0.set_option(u32::from(code), payload)
+        }
+        /// Removes option `code`.
+        pub fn remove_option(self, code: u16) -> HookResult {
+            self.0.remove_option(u32::from(code))
+        }
+    };
+}
+
 impl<'h> Pkt6<'h> {
-    /// The payload of the first option `code`.
-    pub fn option(self, code: u16) -> Option<&'h [u8]> {
-        self.0.option(u32::from(code))
-    }
-    /// Sets option `code` (replacing any instance).
-    pub fn set_option(self, code: u16, payload: &[u8]) -> HookResult {
-        self.0.set_option(u32::from(code), payload)
-    }
-    /// Removes option `code`.
-    pub fn remove_option(self, code: u16) -> HookResult {
-        self.0.remove_option(u32::from(code))
-    }
+    options6!();
     /// The message type (1 SOLICIT, 3 REQUEST, 7 REPLY, ...).
     pub fn msg_type(self) -> HookResult<u8> {
         self.0.typed("msg_type", |v| v.as_u64().map(|n| n as u8))
@@ -370,5 +377,25 @@ impl<'h> Subnet6<'h> {
     /// The subnet's user context.
     pub fn user_context(self) -> HookResult<Option<serde_json::Value>> {
         self.0.json("user_context")
+    }
+}
+
+/// The IA_NA or IA_PD option of the DHCPv6 answer being built (`ia_na`, `ia_pd` at `lease6_renew` and
+/// `lease6_rebind`). Fields: `code` (3 or 25) and `iaid`, read-only. The sub-options a callout sets
+/// are sent in the answer's IA, next to the address or prefix and the T1/T2 the server fills in
+/// afterwards. Since ABI 1.4.
+#[derive(Debug, Clone, Copy)]
+pub struct Ia6<'h>(pub Object<'h>);
+
+impl<'h> Ia6<'h> {
+    options6!();
+    /// The option code: 3 (IA_NA) or 25 (IA_PD).
+    pub fn code(self) -> HookResult<u16> {
+        self.0
+            .typed("code", |v| v.as_u64().and_then(|n| u16::try_from(n).ok()))
+    }
+    /// The IAID, the client's.
+    pub fn iaid(self) -> HookResult<u32> {
+        self.0.u32_field("iaid")
     }
 }

@@ -104,16 +104,21 @@ fn push_resource(
     };
 }
 
-/// An IA holding only a status code (V6-029: T1 = T2 = 0).
-fn ia_status(iaid: u32, c: u16, text: &str) -> Ia {
-    let mut options = Options6::new();
-    let _ = options.push_typed(code::STATUS_CODE, &StatusCode::new(c, text));
+/// An IA of the answer before anything is put in it (T1 = T2 = 0, as with only a status, V6-029).
+fn empty_ia(iaid: u32) -> Ia {
     Ia {
         iaid,
         t1: 0,
         t2: 0,
-        options,
+        options: Options6::new(),
     }
+}
+
+/// Adds a status code to an IA of the answer.
+fn push_status(ia: &mut Ia, c: u16, text: &str) {
+    let _ = ia
+        .options
+        .push_typed(code::STATUS_CODE, &StatusCode::new(c, text));
 }
 
 fn ia_code(t: LeaseType) -> u16 {
@@ -276,8 +281,12 @@ impl<'a> Query6<'a> {
             (_, LeaseType::Pd) => (status::NO_PREFIX_AVAIL, "No prefixes available."),
             _ => (status::NO_ADDRS_AVAIL, "No addresses available."),
         };
+        // What this IA answers; `lease6_renew`/`lease6_rebind` callouts may add sub-options to it
+        // before the server puts in the lease and T1/T2 (HK-125, HK-126).
+        let mut answer = empty_ia(ia.iaid);
         let Some(si) = self.subnet else {
-            return Ok(ia_status(ia.iaid, none_status.0, none_status.1));
+            push_status(&mut answer, none_status.0, none_status.1);
+            return Ok(answer);
         };
         let snap = self.snap;
         let hint = hint_of(t, ia).filter(|h| !h.addr.is_unspecified());
@@ -355,7 +364,10 @@ impl<'a> Query6<'a> {
                 _ => None,
             };
             let mut lease = self.lease_for(t, ia.iaid, &pick, hint);
-            match self.lease_hook(q, mode, &pick, &mut lease).await {
+            match self
+                .lease_hook(q, mode, &pick, &mut lease, &mut answer)
+                .await
+            {
                 Hooked::Go => {}
                 // HK-124: the plugin refused this lease; the IA gets none.
                 Hooked::Refused => break None,
@@ -381,7 +393,7 @@ impl<'a> Query6<'a> {
             }
         };
         let Some((lsi, lease, written)) = granted else {
-            let mut answer = ia_status(ia.iaid, none_status.0, none_status.1);
+            push_status(&mut answer, none_status.0, none_status.1);
             if let Mode::Extend { .. } = mode {
                 self.revoke(store, &revoked, mode, &mut answer.options)
                     .await?;
@@ -399,12 +411,6 @@ impl<'a> Query6<'a> {
         if t == LeaseType::Na && mode != Mode::Offer {
             self.note_na_grant(&lease, prior);
         }
-        let mut answer = Ia {
-            iaid: ia.iaid,
-            t1: 0,
-            t2: 0,
-            options: Options6::new(),
-        };
         let mut extra = Options6::new();
         if t == LeaseType::Pd && self.pkt.message.options.oro().contains(&code::PD_EXCLUDE) {
             if let Some(x) = self.excluded_prefix(lsi, &lease) {
@@ -451,13 +457,15 @@ impl<'a> Query6<'a> {
     }
 
     /// `lease6_select` for a new lease (HK-124), or `lease6_renew`/`lease6_rebind` when a RENEW or
-    /// REBIND extends the client's own (HK-125, HK-126). The lease is writable.
+    /// REBIND extends the client's own (HK-125, HK-126). The lease is writable, and so are the
+    /// sub-options of the answer's IA (`ia_na`/`ia_pd`) at the extending points.
     async fn lease_hook(
         &self,
         q: &QueryIa<'_>,
         mode: Mode,
         pick: &Pick,
         lease: &mut Lease6,
+        answer: &mut Ia,
     ) -> Hooked {
         let hooks = &self.snap.hooks;
         let extending = match (&pick.avail, mode) {
@@ -481,9 +489,14 @@ impl<'a> Query6<'a> {
         };
         let mut args = Args::new().with(arg::QUERY6, Slot::Pkt6(self.pkt));
         args = match extending {
-            Some(_) => args
-                .with(arg::LEASE6, Slot::Lease6Mut(lease))
-                .with(ia_name, Slot::Bytes(q.raw)),
+            Some(_) => args.with(arg::LEASE6, Slot::Lease6Mut(lease)).with(
+                ia_name,
+                Slot::Ia6 {
+                    ia: answer,
+                    code: ia_code(q.t),
+                    received: q.raw,
+                },
+            ),
             None => args
                 .with(arg::SUBNET6, Slot::Subnet6(Some(subnet)))
                 .with(arg::FAKE_ALLOCATION, Slot::Bool(mode == Mode::Offer, false))

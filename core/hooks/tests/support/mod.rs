@@ -3,6 +3,8 @@
 
 #[allow(dead_code)]
 pub(crate) mod admin6;
+#[allow(dead_code)]
+pub(crate) mod log;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,6 +55,18 @@ pub(crate) fn c_plugin(name: &str, source: &str, defines: &[String]) -> PathBuf 
 /// `load`/`unload`, and `callouts` as (point, function) in declaration order.
 #[allow(dead_code)]
 pub(crate) fn callout_plugin(name: &str, functions: &str, callouts: &[(&str, &str)]) -> String {
+    plugin_source(name, functions, callouts, "NULL")
+}
+
+/// [`callout_plugin`] whose descriptor names `load` (a function of `functions`, or `NULL`). The
+/// descriptor claims the ABI minor `PLUGIN_MINOR` when the build defines it, else the header's.
+#[allow(dead_code)]
+pub(crate) fn plugin_source(
+    name: &str,
+    functions: &str,
+    callouts: &[(&str, &str)],
+    load: &str,
+) -> String {
     let decls: String = callouts
         .iter()
         .map(|(point, f)| {
@@ -64,6 +78,10 @@ pub(crate) fn callout_plugin(name: &str, functions: &str, callouts: &[(&str, &st
         .collect();
     format!(
         r#"#include "ruru_hooks.h"
+
+#ifndef PLUGIN_MINOR
+#define PLUGIN_MINOR RURU_HOOK_ABI_MINOR
+#endif
 
 static const RuruHostApi *host;
 
@@ -77,11 +95,11 @@ static const RuruCalloutDecl callouts[] = {{
 
 static const RuruPluginDescriptor descriptor = {{
     .abi_major = RURU_HOOK_ABI_MAJOR,
-    .abi_minor = RURU_HOOK_ABI_MINOR,
+    .abi_minor = PLUGIN_MINOR,
     .struct_size = sizeof(RuruPluginDescriptor),
     .name = {{(const uint8_t *)"{name}", {}}},
     .multi_threading_compatible = multi_threading_compatible,
-    .load = NULL,
+    .load = {load},
     .unload = NULL,
     .callouts = callouts,
     .callouts_len = {},
