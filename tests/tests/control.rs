@@ -668,6 +668,24 @@ fn plugin_commands_through_the_socket() {
     assert_eq!(c.run("version-get", None)["text"], flag_output("-v"));
 }
 
+// HK-004: a `hooks-libraries` entry without "parameters" and one with "parameters": {} are both
+// accepted, and config-get gives each back as given, after config-set as at startup.
+#[test]
+fn hk004_parameters_absent_or_empty_are_given_back_as_given() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let probe = plugin("libruru_test_probe.so");
+    let entries = json!([{"library": probe}, {"library": probe, "parameters": {}}]);
+    let c = start(&ns, |cfg| cfg["Dhcp4"]["hooks-libraries"] = entries.clone());
+    assert_eq!(c.config()["Dhcp4"]["hooks-libraries"], entries);
+    let mut swapped = c.config();
+    swapped["Dhcp4"]["hooks-libraries"] = json!([entries[1], entries[0]]);
+    c.ok("config-set", Some(swapped));
+    assert_eq!(
+        c.config()["Dhcp4"]["hooks-libraries"],
+        json!([{"library": probe, "parameters": {}}, {"library": probe}])
+    );
+}
+
 // CTL-019, CTL-020, CTL-021, CTL-023, CTL-024, CTL-026, CTL-129: HTTP socket with basic
 // authentication, driven by curl as the manual shows.
 #[test]

@@ -5,15 +5,14 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use ruru_e2e::clients::perfdhcp::run_perfdhcp;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
 use ruru_e2e::process::wait_until;
 use ruru_e2e::topology::loopback_relay;
-use ruru_e2e::{Netns, Server, Subject};
+use ruru_e2e::{Server, Subject};
 use serde_json::{json, Value};
 
 mod common;
-use common::{hup, lines, plugin};
+use common::{acks, dora, hup, lines, plugin};
 
 fn probe(tag: &str, log: &Path, actions: Value) -> Value {
     json!({"library": plugin("libruru_test_probe.so"),
@@ -30,26 +29,6 @@ fn config(hooks: Value) -> Value {
         "hooks-libraries": hooks,
         "loggers": stdout_loggers("DEBUG")
     }})
-}
-
-/// Relayed DORAs; returns how many were ACKed.
-fn dora(ns: &Netns, n: u32, mac_base: &str) -> u64 {
-    acks(
-        ns,
-        &format!("-4 -l 127.0.0.2 -b mac={mac_base} -r 20 -n {n} -R {n} -p 4 127.0.0.1"),
-    )
-}
-
-/// Runs perfdhcp; returns how many REQUESTs were ACKed (it exits non-zero when nothing is answered: 0).
-fn acks(ns: &Netns, args: &str) -> u64 {
-    run_perfdhcp(
-        ns,
-        &args.split_whitespace().collect::<Vec<_>>(),
-        Duration::from_secs(30),
-    )
-    .ok()
-    .and_then(|r| r.request_ack.map(|a| a.received))
-    .unwrap_or(0)
 }
 
 // HK-013, HK-016, HK-017, HK-032/033, HK-100..HK-112 (arguments), HK-139: two plugins on every point run
@@ -393,4 +372,120 @@ fn plugins_read_the_subnet_user_context() {
             .any(|l| l == r#"U lease4_select subnet-context {"limits":{"address-limit":4}}"#),
         "{got:#?}"
     );
+}
+
+// V4-050, HK-102: a subnet4_select callout replacing the selected subnet (the relay's, id 1) with
+// another (id 2) makes the leases come from the replacement.
+#[test]
+fn v4_050_subnet4_select_substitute_gives_the_lease() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut cfg = config(json!([probe(
+        "S",
+        &log,
+        json!({"subnet4_select": "subnet-select:2"})
+    )]));
+    cfg["Dhcp4"]["subnet4"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": 2, "subnet": "192.0.2.0/24",
+                     "pools": [{"pool": "192.0.2.10 - 192.0.2.50"}]}));
+    let server = Server::start(&ns, cfg).expect("server starts");
+    assert!(dora(&ns, 3, "00:0e:50:00:00:00") > 0, "{}", server.logs());
+    let leased = server.leases().expect("lease file").leased();
+    assert!(!leased.is_empty());
+    assert!(
+        leased.iter().all(|a| a.octets()[..3] == [192, 0, 2]),
+        "{leased:?}"
+    );
+}
+
+// HK-083: two plugins keep their data under distinct keys of one subnet's user context; each reads
+// its own key, as the other left it.
+#[test]
+fn plugins_read_their_own_keys_of_one_user_context() {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let mut cfg = config(json!([
+        probe("A", &log, json!({"lease4_select": "subnet-context:alpha"})),
+        probe("B", &log, json!({"lease4_select": "subnet-context:beta"}))
+    ]));
+    cfg["Dhcp4"]["subnet4"][0]["user-context"] =
+        json!({"alpha": {"limit": 1}, "beta": ["x", 2], "gamma": true});
+    let _server = Server::start(&ns, cfg).expect("server starts");
+    assert!(dora(&ns, 2, "00:0e:83:00:00:00") >= 1);
+    let got = lines(&log);
+    let seen = |tag: &str| -> Vec<&str> {
+        let prefix = format!("{tag} lease4_select subnet-context:");
+        got.iter()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect()
+    };
+    let (a, b) = (seen("A"), seen("B"));
+    assert!(
+        !a.is_empty() && a.iter().all(|l| *l == r#"alpha {"limit":1}"#),
+        "{got:#?}"
+    );
+    assert!(
+        !b.is_empty() && b.iter().all(|l| *l == r#"beta ["x",2]"#),
+        "{got:#?}"
+    );
+}
+
+// HK-059, CTL-119: with the hooks logger at debuglevel 55 every invoked point logs
+// HOOKS_CALLOUTS_BEGIN and HOOKS_CALLOUTS_COMPLETE with the total duration and one
+// HOOKS_CALLOUT_CALLED per callout with its duration; at debuglevel 45 the per-callout line goes.
+// The load is logged with the library's path.
+#[test]
+fn hk_059_callout_timing_at_debug_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let library = plugin("libruru_test_probe.so");
+    for debuglevel in [55, 45] {
+        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+        let mut cfg = config(json!([probe("T", &log, json!({}))]));
+        cfg["Dhcp4"]["loggers"] = json!([
+            {"name": "kea-dhcp4", "severity": "INFO", "output_options": [{"output": "stdout"}]},
+            {"name": "kea-dhcp4.hooks", "severity": "DEBUG", "debuglevel": debuglevel,
+             "output_options": [{"output": "stdout"}]}
+        ]);
+        let server = Server::start(&ns, cfg).expect("server starts");
+        assert!(dora(&ns, 3, "00:0e:59:00:00:00") > 0, "{}", server.logs());
+        let logs = server.logs();
+        let with = |id: &str, point: &str| {
+            logs.lines()
+                .filter(|l| l.contains(id) && l.contains(&format!("hook {point}")))
+                .count()
+        };
+        for point in [
+            "buffer4_receive",
+            "pkt4_receive",
+            "subnet4_select",
+            "lease4_select",
+            "pkt4_send",
+        ] {
+            assert!(
+                with("HOOKS_CALLOUTS_BEGIN", point) > 0,
+                "{debuglevel} {point}:\n{logs}"
+            );
+            assert!(
+                logs.lines().any(|l| l.contains("HOOKS_CALLOUTS_COMPLETE")
+                    && l.contains(&format!("hook {point} (total callouts duration: "))),
+                "{debuglevel} {point}:\n{logs}"
+            );
+            let called = with("HOOKS_CALLOUT_CALLED", point);
+            if debuglevel == 55 {
+                assert!(called > 0, "{point}:\n{logs}");
+            } else {
+                assert_eq!(called, 0, "{point}:\n{logs}");
+            }
+        }
+        assert!(
+            logs.lines().any(|l| l.contains("HOOKS_LIBRARY_LOADED")
+                && l.contains(&library.display().to_string())),
+            "CTL-119:\n{logs}"
+        );
+    }
 }

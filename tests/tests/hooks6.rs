@@ -2,6 +2,7 @@
 //! `hooks-libraries`, driven by real DHCPv6 clients (perfdhcp -6, dhclient -6) over a veth pair
 //! (issue 3; spec hooks.md §10, HK-120..HK-138).
 
+use std::net::Ipv6Addr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,9 +11,11 @@ use ruru_e2e::config::{persistent_memfile, stdout_loggers_for};
 use ruru_e2e::process::wait_until;
 use ruru_e2e::topology::{DirectLink, SERVER6_CIDR};
 use ruru_e2e::{Family, Lease6, Server};
+use ruru_proto::v6::{code, IaAddr, MessageType, Packet6, StatusCode};
 use serde_json::{json, Value};
 
 mod common;
+use common::client6::{first_ia_na, Client6};
 use common::{lines, plugin};
 
 fn probe(tag: &str, log: &Path, actions: Value) -> Value {
@@ -247,4 +250,119 @@ fn v6_expire_point_fires() {
         has(&lines(&log), "E lease6_expire continue lease6,remove_lease")
     })
     .unwrap_or_else(|e| panic!("{e}: {:#?}", lines(&log)));
+}
+
+// V6-060, HK-122: a subnet6_select callout replacing the selected subnet (the link's, id 1) with
+// another (id 2) makes the client's address come from the replacement.
+#[test]
+fn v6_060_subnet6_select_substitute_gives_the_address() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let hooks = json!([probe(
+        "S",
+        &log,
+        json!({"subnet6_select": "subnet-select:2"})
+    )]);
+    let mut cfg = config(link.server_iface(), hooks);
+    cfg["Dhcp6"]["subnet6"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": 2, "subnet": "2001:db8:2::/64",
+                     "pools": [{"pool": "2001:db8:2::1:0 - 2001:db8:2::1:ffff"}]}));
+    let server = Server::start6(&link.server, cfg).expect("server starts");
+    let mut client = Client6::new(
+        &link.client,
+        link.client_iface(),
+        &[0, 3, 0, 1, 2, 0, 0, 0, 6, 0x60],
+    );
+    let (_, address) = client.bind();
+    assert_eq!(
+        address.segments()[..4],
+        [0x2001, 0xdb8, 2, 0],
+        "{address} is not from subnet 2\n{}",
+        server.logs()
+    );
+    let leases = server.leases6().expect("lease file");
+    let lease = leases.get(address).expect("the lease is stored");
+    assert_eq!(lease.subnet_id, 2, "{lease:?}");
+}
+
+/// The answer's IA_NA: its T1 and T2, its address and that address's valid lifetime, and its status
+/// code's message (`None` without a status code).
+fn answered_ia(p: &Packet6) -> (u32, u32, Option<(Ipv6Addr, u32)>, Option<String>) {
+    let ia = first_ia_na(p);
+    let addr = ia
+        .options
+        .typed::<IaAddr>(code::IAADDR)
+        .map(|a| a.expect("IAADDR decodes"))
+        .map(|a| (a.address, a.valid));
+    let status = ia
+        .options
+        .typed::<StatusCode>(code::STATUS_CODE)
+        .map(|s| s.expect("status decodes"))
+        .map(|s| {
+            assert_eq!(s.code, 0, "{s:?}");
+            s.message
+        });
+    (ia.t1, ia.t2, addr, status)
+}
+
+// HK-125, HK-126: `ia_na` at lease6_renew and lease6_rebind is the answer's IA, and what a callout
+// puts in it is sent: here a Success status with the callout's text, next to the extended address and
+// the T1/T2 the server fills in.
+#[test]
+fn hk_125_hk_126_renew_and_rebind_callouts_write_the_answers_ia() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("probe.log");
+    let hex = |text: &str| -> String {
+        // A Success status code (0) with `text` as its message.
+        std::iter::once("0000".to_owned())
+            .chain(text.bytes().map(|b| format!("{b:02x}")))
+            .collect()
+    };
+    let actions = json!({
+        "lease6_renew": format!("ia-option:13:{}", hex("renewed")),
+        "lease6_rebind": format!("ia-option:13:{}", hex("rebound"))
+    });
+    let server = Server::start6(
+        &link.server,
+        config(link.server_iface(), json!([probe("I", &log, actions)])),
+    )
+    .expect("server starts");
+    let mut client = Client6::new(
+        &link.client,
+        link.client_iface(),
+        &[0, 3, 0, 1, 2, 0, 0, 0, 6, 0x25],
+    );
+    let (reply, address) = client.bind();
+    assert_eq!(
+        answered_ia(&reply).3,
+        None,
+        "REQUEST runs no extend callout"
+    );
+    let wait = Duration::from_secs(5);
+    for (t, server_id, text) in [
+        (MessageType::Renew, Some(&reply), "renewed"),
+        (MessageType::Rebind, None, "rebound"),
+    ] {
+        let m = client.message(t, server_id, Some(address));
+        let answer = client
+            .exchange(m, wait)
+            .unwrap_or_else(|| panic!("REPLY to {t:?}\n{}", server.logs()));
+        let (t1, t2, addr, status) = answered_ia(&answer);
+        assert_eq!(status.as_deref(), Some(text), "{answer:?}");
+        assert_eq!(addr, Some((address, 4000)), "{answer:?}");
+        assert!(t1 > 0 && t2 > t1, "T1/T2 set by the server: {answer:?}");
+    }
+    let got = lines(&log);
+    assert!(
+        has(&got, "I lease6_renew continue query6,lease6,ia_na"),
+        "{got:#?}"
+    );
+    assert!(
+        has(&got, "I lease6_rebind continue query6,lease6,ia_na"),
+        "{got:#?}"
+    );
 }

@@ -122,14 +122,18 @@ impl Client6 {
     }
 }
 
-/// The first IA_NA of an answer.
-pub(crate) fn ia_na(p: &Packet6) -> IaResult {
-    let ia: Ia = p
-        .message
+/// The first IA_NA of an answer, decoded.
+pub(crate) fn first_ia_na(p: &Packet6) -> Ia {
+    p.message
         .options
         .typed(code::IA_NA)
         .expect("an IA_NA")
-        .expect("IA_NA decodes");
+        .expect("IA_NA decodes")
+}
+
+/// What the first IA_NA of an answer grants.
+pub(crate) fn ia_na(p: &Packet6) -> IaResult {
+    let ia = first_ia_na(p);
     IaResult {
         address: ia
             .options

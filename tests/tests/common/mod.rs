@@ -65,6 +65,19 @@ pub(crate) fn perf(
     )
 }
 
+/// Runs perfdhcp with `args`; how many REQUESTs were ACKed (it exits non-zero when nothing is
+/// answered: 0).
+pub(crate) fn acks(ns: &Netns, args: &str) -> u64 {
+    run_perfdhcp(
+        ns,
+        &args.split_whitespace().collect::<Vec<_>>(),
+        Duration::from_secs(30),
+    )
+    .ok()
+    .and_then(|r| r.request_ack.map(|a| a.received))
+    .unwrap_or(0)
+}
+
 /// Relayed DORAs; how many were ACKed (0 when nothing was answered).
 pub(crate) fn dora(ns: &Netns, n: u32, mac_base: &str) -> u64 {
     perf(ns, n, n, mac_base)

@@ -14,13 +14,23 @@
 //!   the server ignores it), `park-drop:<ms>` (same, but the thread drops the packet), `panic`, `error`
 //!   (the callout returns an error), `record` (nothing more), `rename` (at `ddns4_update`/`ddns6_update`:
 //!   sets `hostname` to `renamed.example.org.` and `rev-update` to false), `subnet-context` (appends
-//!   `<tag> <point> subnet-context <the subnet4/subnet6 argument's user context as JSON>`).
+//!   `<tag> <point> subnet-context <the subnet4/subnet6 argument's user context as JSON>`),
+//!   `subnet-context:<key>` (appends `<tag> <point> subnet-context:<key> <that key's value as JSON>`,
+//!   `none` when absent: one plugin's entry of a shared user context), `subnet-select:<id>` (at
+//!   `subnet4_select`/`subnet6_select`: replaces the selected subnet with the one of that id),
+//!   `ia-option:<code>:<hex>` (at `lease6_renew`/`lease6_rebind`: sets sub-option `<code>` with that
+//!   payload in the answer's IA).
 //! - At `pkt4_receive`/`pkt6_receive` it stores the request-context entry `seen` = tag; at
 //!   `pkt4_send`/`pkt6_send` it appends `<tag> context <seen or none>`.
-//! - `load` appends `<tag> load`, registers its callouts and the commands `probe-<tag>` (lower case; echoes
+//! - Every callout is counted per point with atomics, with the number of distinct threads that ran
+//!   this instance's callouts; the command `probe-<tag>-counts` answers
+//!   `{"calls": {<point>: <n>, ...}, "threads": <k>}` (points never called left out).
+//! - `load` appends `<tag> load` and `<tag> multi-threading on|off` (the server's mode as `load` sees
+//!   it), registers its callouts and the commands `probe-<tag>` (lower case; echoes
 //!   the command's `arguments` back) and `probe-panic` (panics), then fails for `"load": "fail"` or panics
 //!   for `"load": "panic"`; the names listed in `"commands"` are registered with the echo handler too
-//!   (to shadow built-in commands). `unload` appends `<tag> unload` and fails for `"unload": "fail"`.
+//!   (to shadow built-in commands). `unload` appends `<tag> multi-threading on|off` (the mode as `unload`
+//!   sees it) and `<tag> unload`, and fails for `"unload": "fail"`.
 //! - `mt` is accepted and ignored: the descriptor is static (always multi-threading compatible);
 //!   `ruru-test-not-mt` is the incompatible plugin.
 //!
@@ -33,10 +43,12 @@
 use ruru_hook_api::abi::RuruCallout;
 use ruru_hook_api::names::point;
 use ruru_hook_api::{Callout, Command, HookError, HookResult, Library, NextStep, Response};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -49,7 +61,7 @@ ruru_hook_api::ruru_plugin! {
 }
 
 /// What a callout does after recording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
     Continue,
     Skip,
@@ -60,7 +72,10 @@ enum Action {
     Error,
     Record,
     Rename,
-    SubnetContext,
+    /// The whole user context, or one key of it.
+    SubnetContext(Option<String>),
+    SubnetSelect(u32),
+    IaOption(u16, Vec<u8>),
 }
 
 /// The name the `rename` action gives (HK-108, HK-129).
@@ -80,12 +95,24 @@ impl Action {
             "error" => Action::Error,
             "record" => Action::Record,
             "rename" => Action::Rename,
-            "subnet-context" => Action::SubnetContext,
+            "subnet-context" => Action::SubnetContext(None),
             _ => {
                 if let Some(v) = s.strip_prefix("park:") {
                     Action::Park(ms(v)?)
                 } else if let Some(v) = s.strip_prefix("park-drop:") {
                     Action::ParkDrop(ms(v)?)
+                } else if let Some(key) = s.strip_prefix("subnet-context:") {
+                    Action::SubnetContext(Some(key.to_owned()))
+                } else if let Some(id) = s.strip_prefix("subnet-select:") {
+                    Action::SubnetSelect(
+                        id.parse()
+                            .map_err(|_| format!("action '{s}': '{id}' is not a subnet id"))?,
+                    )
+                } else if let Some(v) = s.strip_prefix("ia-option:") {
+                    let bad = || format!("action '{s}': expected ia-option:<code>:<hex payload>");
+                    let (code, hex) = v.split_once(':').ok_or_else(bad)?;
+                    let code = code.parse().map_err(|_| bad())?;
+                    Action::IaOption(code, from_hex(hex).ok_or_else(bad)?)
                 } else {
                     return Err(format!("unknown action '{s}'"));
                 }
@@ -254,6 +281,68 @@ slots! {
     15 => slot15,
 }
 
+/// HK-084: one instance's callouts counted per point, and the threads that ran them, with atomics
+/// only, so counting adds no lock to the server's packet path.
+struct Tally {
+    calls: [AtomicU64; POINT_COUNT],
+    threads: AtomicU64,
+    /// Bumped when the slot is taken again, so every thread counts once per instance.
+    generation: AtomicU64,
+}
+
+const POINT_COUNT: usize = point::ALL.len();
+
+static TALLIES: [Tally; SLOT_COUNT] = [const { Tally::new() }; SLOT_COUNT];
+
+thread_local! {
+    /// Per slot, the generation whose thread count already includes this thread (0: none).
+    static COUNTED: [Cell<u64>; SLOT_COUNT] = const { [const { Cell::new(0) }; SLOT_COUNT] };
+}
+
+impl Tally {
+    const fn new() -> Tally {
+        Tally {
+            calls: [const { AtomicU64::new(0) }; POINT_COUNT],
+            threads: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Starts counting for a new instance.
+    fn reset(&self) {
+        for c in &self.calls {
+            c.store(0, Ordering::Relaxed);
+        }
+        self.threads.store(0, Ordering::Relaxed);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Counts one callout of slot `slot` at `point` on the calling thread.
+    fn count(&self, slot: usize, point: &str) {
+        if let Some(i) = point::ALL.iter().position(|p| *p == point) {
+            self.calls[i].fetch_add(1, Ordering::Relaxed);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        COUNTED.with(|seen| {
+            if seen[slot].replace(generation) != generation {
+                self.threads.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+
+    /// `{"calls": {<point>: <n>, ...}, "threads": <k>}`, points never called left out.
+    fn to_json(&self) -> serde_json::Value {
+        let calls: serde_json::Map<String, serde_json::Value> = point::ALL
+            .iter()
+            .zip(&self.calls)
+            .map(|(p, c)| (*p, c.load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| (p.to_owned(), n.into()))
+            .collect();
+        serde_json::json!({"calls": calls, "threads": self.threads.load(Ordering::Relaxed)})
+    }
+}
+
 fn slot(i: usize) -> std::sync::RwLockWriteGuard<'static, Option<Arc<Instance>>> {
     SLOTS[i].write().unwrap_or_else(PoisonError::into_inner)
 }
@@ -278,17 +367,23 @@ fn load(lib: &mut Library) -> HookResult {
         unload_fails: false,
         commands: Vec::new(),
     }));
+    TALLIES[i].reset();
     *slot(i) = Some(instance.clone());
     loaded.push(i);
     drop(loaded);
     parsed?;
 
     instance.record(&format!("{} load", instance.tag));
+    instance.record(&mode_line(&instance.tag)?);
     for point in point_names(family) {
         lib.register_callout(point, slot_callout(i))?;
     }
     let echo = format!("probe-{}", instance.tag.to_lowercase());
     lib.register_command(&echo, ruru_hook_api::command!(echo_command))?;
+    lib.register_command(
+        &format!("{echo}-counts"),
+        ruru_hook_api::command!(counts_command),
+    )?;
     lib.register_command("probe-panic", ruru_hook_api::command!(panic_command))?;
     for name in &instance.commands {
         lib.register_command(name, ruru_hook_api::command!(echo_command))?;
@@ -308,6 +403,7 @@ fn unload() -> HookResult {
     let Some(instance) = last.and_then(|i| slot(i).take()) else {
         return Ok(());
     };
+    instance.record(&mode_line(&instance.tag)?);
     instance.record(&format!("{} unload", instance.tag));
     if instance.unload_fails {
         return Err(HookError::Plugin(format!(
@@ -316,6 +412,16 @@ fn unload() -> HookResult {
         )));
     }
     Ok(())
+}
+
+/// `<tag> multi-threading on|off`: the server's mode now (HK-085).
+fn mode_line(tag: &str) -> Result<String, HookError> {
+    let mode = if ruru_hook_api::sdk::multi_threading_enabled()? {
+        "on"
+    } else {
+        "off"
+    };
+    Ok(format!("{tag} multi-threading {mode}"))
 }
 
 fn on_callout(i: usize, c: &mut Callout) -> HookResult {
@@ -328,6 +434,7 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
     };
     let tag = instance.tag.as_str();
     let point = c.point().to_owned();
+    TALLIES[i].count(i, &point);
     instance.record(&callout_line(tag, &point, c.status(), &c.argument_names()));
     if point == point::PKT4_RECEIVE || point == point::PKT6_RECEIVE {
         c.set_context("seen", tag);
@@ -339,7 +446,7 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
             .map_or("none".into(), String::from_utf8_lossy);
         instance.record(&format!("{tag} context {seen}"));
     }
-    match instance.actions.get(&point).copied() {
+    match instance.actions.get(&point).cloned() {
         None | Some(Action::Record) => {}
         Some(Action::Continue) => c.set_status(NextStep::Continue),
         Some(Action::Skip) => c.set_status(NextStep::Skip),
@@ -347,7 +454,7 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
         Some(Action::Park(ms)) => park(c, ms, false),
         Some(Action::ParkDrop(ms)) => park(c, ms, true),
         Some(Action::Panic) => panic!("probe {tag}: panic at {point} as configured"),
-        Some(Action::SubnetContext) => {
+        Some(Action::SubnetContext(key)) => {
             let ctx = match c.subnet4()? {
                 Some(s) => s.user_context()?,
                 None => c
@@ -356,9 +463,28 @@ fn on_callout(i: usize, c: &mut Callout) -> HookResult {
                     .transpose()?
                     .flatten(),
             };
-            let ctx = ctx.map_or("none".into(), |v| v.to_string());
-            instance.record(&format!("{tag} {point} subnet-context {ctx}"));
+            let line = match key {
+                None => {
+                    let ctx = ctx.map_or("none".into(), |v| v.to_string());
+                    format!("{tag} {point} subnet-context {ctx}")
+                }
+                Some(key) => {
+                    let value = ctx.as_ref().and_then(|m| m.get(&key));
+                    let value = value.map_or("none".into(), ToString::to_string);
+                    format!("{tag} {point} subnet-context:{key} {value}")
+                }
+            };
+            instance.record(&line);
         }
+        Some(Action::SubnetSelect(id)) => {
+            let name = if point == point::SUBNET6_SELECT {
+                "subnet6"
+            } else {
+                "subnet4"
+            };
+            c.set_arg(name, ruru_hook_api::Value::U64(u64::from(id)))?;
+        }
+        Some(Action::IaOption(code, payload)) => c.ia6()?.set_option(code, &payload)?,
         Some(Action::Rename) => {
             c.set_arg("hostname", ruru_hook_api::Value::Str(RENAMED))?;
             c.set_arg("rev-update", ruru_hook_api::Value::Bool(false))?;
@@ -394,6 +520,37 @@ fn echo_command(cmd: &Command) -> Response {
     Response::success(format!("{} echo", cmd.name), cmd.arguments.clone())
 }
 
+/// `probe-<tag>-counts`: the instance's [`Tally`].
+fn counts_command(cmd: &Command) -> Response {
+    let tag = cmd
+        .name
+        .strip_prefix("probe-")
+        .and_then(|n| n.strip_suffix("-counts"))
+        .unwrap_or_default();
+    let found = (0..SLOT_COUNT).find(|&i| {
+        SLOTS[i]
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|inst| inst.tag.to_lowercase() == tag)
+    });
+    match found {
+        Some(i) => Response::success(format!("{} counts", cmd.name), Some(TALLIES[i].to_json())),
+        None => Response::error(format!("{}: no such probe instance", cmd.name)),
+    }
+}
+
+/// Bytes of a hexadecimal string (an even number of digits, possibly none).
+fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 fn panic_command(cmd: &Command) -> Response {
     panic!("{} panics as designed", cmd.name)
 }
@@ -416,6 +573,26 @@ mod tests {
         assert_eq!(Action::parse("panic"), Ok(Action::Panic));
         assert_eq!(Action::parse("error"), Ok(Action::Error));
         assert_eq!(Action::parse("record"), Ok(Action::Record));
+        assert_eq!(
+            Action::parse("subnet-context"),
+            Ok(Action::SubnetContext(None))
+        );
+        assert_eq!(
+            Action::parse("subnet-context:mine"),
+            Ok(Action::SubnetContext(Some("mine".to_owned())))
+        );
+        assert_eq!(
+            Action::parse("subnet-select:2"),
+            Ok(Action::SubnetSelect(2))
+        );
+        assert_eq!(
+            Action::parse("ia-option:13:00006f6b"),
+            Ok(Action::IaOption(13, vec![0, 0, b'o', b'k']))
+        );
+        assert_eq!(
+            Action::parse("ia-option:99:"),
+            Ok(Action::IaOption(99, vec![]))
+        );
         for bad in [
             "",
             "Drop",
@@ -424,6 +601,11 @@ mod tests {
             "park:x",
             "park-drop:-1",
             "sleep:3",
+            "subnet-select:x",
+            "ia-option:13",
+            "ia-option:13:0",
+            "ia-option:13:zz",
+            "ia-option:70000:00",
         ] {
             assert!(Action::parse(bad).is_err(), "{bad}");
         }
@@ -560,7 +742,7 @@ mod tests {
             let points: Vec<&str> = r.callouts.iter().map(|(p, _)| p.as_str()).collect();
             assert_eq!(points, point_names(4).collect::<Vec<_>>());
             let commands: Vec<&str> = r.commands.iter().map(|(c, _)| c.as_str()).collect();
-            assert_eq!(commands, ["probe-a", "probe-panic"]);
+            assert_eq!(commands, ["probe-a", "probe-a-counts", "probe-panic"]);
         }
         let a_receive = callout("pkt4_receive");
 
@@ -623,6 +805,19 @@ mod tests {
         let response: serde_json::Value =
             serde_json::from_str(h.response.as_ref().unwrap()).unwrap();
         assert_eq!(response["result"], 1);
+        // HK-084: every callout so far counted once, all on this one thread.
+        let mut h = Handle::new("probe-a-counts", &["command", "response"]);
+        h.args[0].1 = br#"{"command": "probe-a-counts"}"#.to_vec();
+        assert_eq!(h.call(command("probe-a-counts")), 0);
+        let response: serde_json::Value =
+            serde_json::from_str(h.response.as_ref().unwrap()).unwrap();
+        assert_eq!(
+            response["arguments"],
+            json!({"calls": {
+                "pkt4_receive": 1, "lease4_select": 1, "lease4_renew": 1, "lease4_release": 1,
+                "leases4_committed": 1, "lease4_offer": 1, "pkt4_send": 1, "context_create": 1
+            }, "threads": 1})
+        );
 
         // Instance B, listed after A, loaded from the same object: its own callouts; its load fails.
         set_parameters(json!({"tag": "B", "log": log, "load": "fail", "unload": "fail"}));
@@ -661,6 +856,7 @@ mod tests {
             lines.lines().collect::<Vec<_>>(),
             [
                 "A load",
+                "A multi-threading on",
                 "A pkt4_receive continue query4",
                 "A pkt4_send skip query4,response4,subnet4",
                 "A context A",
@@ -671,10 +867,15 @@ mod tests {
                 "A lease4_release continue query4,lease4",
                 "A context_create continue -",
                 "B load",
+                "B multi-threading on",
                 "B pkt4_receive drop query4",
                 "C load",
+                "C multi-threading on",
+                "C multi-threading on",
                 "C unload",
+                "B multi-threading on",
                 "B unload",
+                "A multi-threading on",
                 "A unload",
             ]
         );

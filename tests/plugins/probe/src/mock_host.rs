@@ -285,6 +285,11 @@ unsafe extern "C" fn park_drop(_: *mut RuruParkToken) -> i32 {
     park_event(false, false)
 }
 
+/// The mock server runs multi-threaded.
+unsafe extern "C" fn multi_threading_enabled() -> i32 {
+    1
+}
+
 /// The probe never uses the lease services (ABI 1.1 and 1.2): every one answers "unsupported".
 mod no_leases {
     use ruru_hook_api::abi::{RuruIpv6, RuruSink, RuruStr, RURU_ERR_UNSUPPORTED};
@@ -403,4 +408,5 @@ pub(crate) static HOST: RuruHostApi = RuruHostApi {
     lease4_queue_ncr: no_leases::ncr,
     lease6_queue_ncr: no_leases::ncr,
     ddns_enabled: no_leases::ddns_enabled,
+    multi_threading_enabled,
 };
