@@ -1,7 +1,7 @@
 //! The classes a query belongs to (V4-124..V4-132, V6-152..V6-160): `ALL`, `VENDOR_CLASS_<vendor class>`
 //! (option 60 in DHCPv4, the first data chunk of option 16 in DHCPv6), classes whose `test` holds
 //! (evaluated in definition order: those independent of `KNOWN`/`UNKNOWN` before subnet selection, the
-//! others after host lookup), `KNOWN`/`UNKNOWN` and a reservation's classes, template classes with their
+//! others after host lookup), a reservation's classes and `KNOWN`/`UNKNOWN`, template classes with their
 //! spawned `SPAWN_<name>_<value>`, and classes required by the network, subnet and pools after
 //! allocation. Both families use it. Names are borrowed from the configuration; only the vendor class
 //! and spawned names are built, so a query matching no class allocates nothing here.
@@ -15,9 +15,12 @@ pub(crate) struct Classes<'a> {
     vendor: Option<String>,
     /// `Some(true)` = KNOWN, `Some(false)` = UNKNOWN, `None` = host lookup not done yet.
     known: Option<bool>,
-    /// Everything assigned after `ALL` and the vendor class, in order: evaluated classes, `KNOWN` or
-    /// `UNKNOWN` and the reservation's classes, spawned classes, required classes.
+    /// Everything assigned after `ALL` and the vendor class, in order: built-in classes, evaluated
+    /// classes (with the spawned ones), a reservation's classes, `KNOWN` or `UNKNOWN`, required
+    /// classes.
     assigned: Vec<Cow<'a, str>>,
+    /// How many of `assigned` are built-in classes (they come first and are never re-evaluated).
+    builtins: usize,
 }
 
 /// What classification needs of a configured class; both families' class types provide it.
@@ -122,27 +125,58 @@ impl<'a> Classes<'a> {
             vendor: vendor_class_id.map(|v| format!("VENDOR_CLASS_{}", String::from_utf8_lossy(v))),
             known: None,
             assigned: Vec::new(),
+            builtins: 0,
         }
     }
 
-    /// Records the result of host lookup: the reservation's `client-classes` when one was found.
-    pub(crate) fn set_host(&mut self, host_classes: Option<&'a [String]>) {
-        self.known = Some(host_classes.is_some());
-        // KNOWN/UNKNOWN take their place in the order here, after the early classes.
-        self.assigned.push(Cow::Borrowed(if host_classes.is_some() {
+    /// Records the result of host lookup (V4-094, V6-119), then evaluates the tests that depend on it.
+    ///
+    /// A reservation's classes that may steer the pool choice (`steering`: the reservation is global,
+    /// or its subnet belongs to no shared network, so the subnet cannot change any more) are assigned
+    /// first, and the tests evaluated before subnet selection are evaluated again after them, as Kea
+    /// does: `not member('reserved_class')` must not hold for a client the reservation put in
+    /// `reserved_class`. Other reservations' classes wait for [`Classes::add_reserved`], once the
+    /// subnet is known. `KNOWN` or `UNKNOWN` follows.
+    pub(crate) fn set_host<C: ClassDef, Q: Viewable>(
+        &mut self,
+        found: Option<&'a [String]>,
+        steering: bool,
+        defined: &'a [C],
+        query: &Q,
+    ) {
+        if let Some(names) = found.filter(|n| steering && !n.is_empty()) {
+            self.assigned.truncate(self.builtins);
+            self.add_reserved(names);
+            self.evaluate(defined, Phase::Early, query);
+        }
+        self.known = Some(found.is_some());
+        self.assigned.push(Cow::Borrowed(if found.is_some() {
             "KNOWN"
         } else {
             "UNKNOWN"
         }));
-        let names = host_classes.unwrap_or(&[]);
-        self.assigned
-            .extend(names.iter().map(|n| Cow::Borrowed(n.as_str())));
+        self.evaluate(defined, Phase::Late, query);
+    }
+
+    /// Assigns a reservation's classes not assigned yet.
+    pub(crate) fn add_reserved(&mut self, names: &'a [String]) {
+        for n in names {
+            if !self.contains(n) {
+                self.assigned.push(Cow::Borrowed(n.as_str()));
+            }
+        }
     }
 
     /// Adds a class the server itself assigns for a reason other than a test (e.g.
     /// `STASH_AGENT_OPTIONS`), before any configured class is evaluated.
     pub(crate) fn add_builtin(&mut self, name: &'static str) {
+        debug_assert_eq!(
+            self.assigned.len(),
+            self.builtins,
+            "built-in classes come first"
+        );
         self.assigned.push(Cow::Borrowed(name));
+        self.builtins += 1;
     }
 
     pub(crate) fn contains(&self, name: &str) -> bool {

@@ -344,6 +344,17 @@ struct Placement<'a> {
     subnet: usize,
     family: &'a [usize],
     host: Option<&'a Host4>,
+    /// The subnet whose reservations hold `host`; `None` for a global one.
+    host_subnet: Option<usize>,
+}
+
+impl<'a> Placement<'a> {
+    /// The reservation that applies to a client served from subnet `si`: a global one, or one of
+    /// `si` itself (Kea's current host); a sibling's reservation only made the client `KNOWN`.
+    fn host_in(&self, si: usize) -> Option<&'a Host4> {
+        self.host
+            .filter(|_| self.host_subnet.is_none_or(|hs| hs == si))
+    }
 }
 
 impl<'a> Query<'a> {
@@ -467,7 +478,8 @@ impl<'a> Query<'a> {
     }
 
     /// Selects the subnet and looks up the client's reservation: in-subnet reservations across the
-    /// shared network (the member holding it wins, V4-104), then global ones (V4-091).
+    /// shared network (the member holding it wins, V4-104), then global ones (V4-091); then the
+    /// classes that depend on the lookup (V4-094, V4-129).
     async fn place(&mut self) -> Result<Option<Placement<'a>>, DropReason> {
         let snap = self.snap;
         let selected = select_subnet(snap, self.pkt, self.ing, &self.classes);
@@ -485,7 +497,7 @@ impl<'a> Query<'a> {
                 continue;
             }
             if let Some(h) = snap.subnets[si].hosts.find(&self.ids, order, flex) {
-                found = Some((si, &s.reservations[h]));
+                found = Some((si, &s.reservations[h], Some(si)));
                 break;
             }
         }
@@ -493,20 +505,41 @@ impl<'a> Query<'a> {
             found = snap
                 .global_hosts
                 .find(&self.ids, order, flex)
-                .map(|h| (selected, &snap.config.global_reservations[h]));
+                .map(|h| (selected, &snap.config.global_reservations[h], None));
         }
-        let (subnet, host) = match found {
-            Some((si, h)) => (si, Some(h)),
-            None => (selected, None),
+        let (subnet, host, host_subnet) = match found {
+            Some((si, h, hs)) => (si, Some(h), hs),
+            None => (selected, None, None),
         };
-        self.classes
-            .set_host(host.map(|h| h.client_classes.as_slice()));
-        self.classify(Phase::Late);
+        let steering =
+            host_subnet.is_none() || snap.config.subnets[subnet].shared_network.is_none();
+        let view = Query4View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        self.classes.set_host(
+            host.map(|h| h.client_classes.as_slice()),
+            steering,
+            &snap.config.client_classes,
+            &view,
+        );
         Ok(Some(Placement {
             subnet,
             family,
             host,
+            host_subnet,
         }))
+    }
+
+    /// The reservation that applies to the client served from subnet `si` ([`Placement::host_in`]),
+    /// with its classes assigned now that the subnet is known (V4-094): before allocation only a
+    /// global reservation's, or one outside any shared network, could steer the pool choice.
+    fn host_in(&mut self, p: &Placement<'a>, si: usize) -> Option<&'a Host4> {
+        let host = p.host_in(si);
+        if let Some(h) = host {
+            self.classes.add_reserved(&h.client_classes);
+        }
+        host
     }
 
     /// Evaluates the class tests of `phase` (V4-129).
@@ -902,7 +935,8 @@ impl<'a> Query<'a> {
                 return Ok(Outcome4::Drop(DropReason::NoAddress));
             }
         };
-        let host = p.host;
+        let host = self.host_in(&p, si);
+        let client = self.client(&p);
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
         let naming = self.naming(si, host, addr);
@@ -1013,7 +1047,8 @@ impl<'a> Query<'a> {
                 }
             },
         };
-        let host = p.host;
+        let host = self.host_in(&p, si);
+        let client = self.client(&p);
         let scopes = self.scopes(si, host, Some(addr));
         let valid = self.lifetime(si, &scopes);
         let naming = self.naming(si, host, addr);
@@ -1253,12 +1288,13 @@ impl<'a> Query<'a> {
         if self.is_dropped_by_class() {
             return Ok(Outcome4::Drop(DropReason::DropClass));
         }
+        let host = self.host_in(&p, p.subnet);
         self.require_classes(p.subnet, None);
         // V4-035: configuration only; no lease, no lease times.
         let r = self.answer(
             MessageType::Ack,
             p.subnet,
-            p.host,
+            host,
             Ipv4Addr::UNSPECIFIED,
             None,
             None,

@@ -200,6 +200,8 @@ pub(super) struct Query6<'a> {
     pub(super) classes: Classes<'a>,
     pub(super) subnet: Option<usize>,
     pub(super) host: Option<&'a Host6>,
+    /// The subnet whose reservations hold `host`; `None` for a global one.
+    pub(super) host_subnet: Option<usize>,
     /// The client's option 39, if sent, or the empty one `ddns-replace-client-name` stands in for it
     /// (V6-167).
     pub(super) fqdn: Option<ClientFqdn>,
@@ -245,6 +247,7 @@ impl<'a> Query6<'a> {
             classes: Classes::new(vendor_class(pkt)),
             subnet: None,
             host: None,
+            host_subnet: None,
             fqdn,
             first_na: None,
             advertising: false,
@@ -382,7 +385,8 @@ impl<'a> Query6<'a> {
             .then(|| id.to_vec())
     }
 
-    /// Host lookup (V6-114, V6-115, V6-131): the selected subnet's family in order, then the global list.
+    /// Host lookup (V6-114, V6-115, V6-131): the selected subnet's family in order, then the global
+    /// list; then the classes that depend on it (V6-119, V6-157).
     async fn find_host(&mut self) {
         let cfg = &self.snap.config;
         let order: &[HostIdType] = &cfg.host_reservation_identifiers;
@@ -393,6 +397,9 @@ impl<'a> Query6<'a> {
             flex: flex.as_deref(),
         };
         let mut found = None;
+        let global = self
+            .subnet
+            .is_none_or(|si| cfg.subnets[si].reservations_global);
         if let Some(si) = self.subnet {
             for &m in &self.snap.subnets[si].family {
                 let s = &cfg.subnets[m];
@@ -401,6 +408,7 @@ impl<'a> Query6<'a> {
                 }
                 if let Some(h) = self.snap.subnets[m].hosts.find(&ids, order) {
                     found = Some(&s.reservations[h]);
+                    self.host_subnet = Some(m);
                     if m != si {
                         // The member holding the reservation serves the client (V6-131).
                         self.subnet = Some(m);
@@ -408,15 +416,8 @@ impl<'a> Query6<'a> {
                     break;
                 }
             }
-            let global = cfg.subnets[si].reservations_global;
-            if found.is_none() && global {
-                found = self
-                    .snap
-                    .global_hosts
-                    .find(&ids, order)
-                    .map(|h| &cfg.global_reservations[h]);
-            }
-        } else {
+        }
+        if found.is_none() && global {
             found = self
                 .snap
                 .global_hosts
@@ -424,9 +425,27 @@ impl<'a> Query6<'a> {
                 .map(|h| &cfg.global_reservations[h]);
         }
         self.host = found;
-        self.classes
-            .set_host(found.map(|h| h.client_classes.as_slice()));
-        self.classify(Phase::Late);
+        let steering = self
+            .host_subnet
+            .is_none_or(|hs| cfg.subnets[hs].shared_network.is_none());
+        let view = Query6View {
+            pkt: self.pkt,
+            ing: self.ing,
+        };
+        self.classes.set_host(
+            found.map(|h| h.client_classes.as_slice()),
+            steering,
+            &cfg.client_classes,
+            &view,
+        );
+    }
+
+    /// The reservation that applies to the client served from the current subnet: a global one, or
+    /// one of that subnet itself (Kea's current host); a sibling's reservation only made the client
+    /// `KNOWN`.
+    fn current_host(&self) -> Option<&'a Host6> {
+        self.host
+            .filter(|_| self.host_subnet.is_none_or(|hs| Some(hs) == self.subnet))
     }
 
     /// Evaluates the class tests of `phase` (V6-157).
@@ -504,11 +523,16 @@ impl<'a> Query6<'a> {
         mut reply: Packet6,
         pool_options: Vec<&'a ruru_config::OptionSet>,
     ) -> Outcome6 {
+        // The reservation's classes, now that the subnet is known (V6-119).
+        let host = self.current_host();
+        if let Some(h) = host {
+            self.classes.add_reserved(&h.client_classes);
+        }
         self.require_classes();
         let cfg: &'a ruru_config::Dhcp6Config = &self.snap.config;
         let subnet = self.subnet.map(|si| &cfg.subnets[si]);
         let scopes = Scopes6 {
-            host: self.host,
+            host,
             pools: pool_options,
             subnet,
             network: subnet

@@ -1345,3 +1345,121 @@ fn v6_193_parallel_sarrs_unique_leases_consistent_counters() {
         }
     }
 }
+
+/// A SOLICIT from client `n` for one IA_NA, asking for options 23 and 31; its address and the
+/// answer's options 23 and 31.
+fn solicit_23_31(b: &Bench, n: u8) -> (Ipv6Addr, Option<Vec<u8>>, Option<Vec<u8>>) {
+    let mut q = msg(MessageType::Solicit, n, &[(code::IA_NA, 1, None)]);
+    q.message.options.push(code::ORO, &[0, 23, 0, 31]);
+    let r = b.reply(&q);
+    let opts = &r.message.options;
+    (
+        addr_of(&ias(&r)[0].1).address,
+        opts.get(23).map(<[u8]>::to_vec),
+        opts.get(31).map(<[u8]>::to_vec),
+    )
+}
+
+fn octets(s: &str) -> Option<Vec<u8>> {
+    Some(ip(s).octets().to_vec())
+}
+
+/// The ARM's `reserved_class`/`unreserved_class` pair (§9.3.9), with options telling which of them
+/// (and of the always-true class `e`, defined first) the client ends in.
+fn reserved_classes6() -> Value {
+    json!([
+        {"name": "e", "test": "pkt6.msgtype == 1",
+         "option-data": [{"name": "dns-servers", "data": "2001:db8::9"}]},
+        {"name": "reserved_class", "option-data": [{"name": "dns-servers", "data": "2001:db8::1"}]},
+        {"name": "unreserved_class", "test": "not member('reserved_class')",
+         "option-data": [{"name": "sntp-servers", "data": "2001:db8::2"}]}
+    ])
+}
+
+// V6-119 (ARM §9.3.9): a reservation's class steers the pool choice in a subnet outside any shared
+// network; the tests evaluated before host lookup are evaluated again after the reserved classes, so
+// the reserved client is not in `unreserved_class` and `reserved_class` precedes `e`, as Kea 2.2
+// answers.
+#[test]
+fn v6_119_reserved_class_selects_pool() {
+    let b = Bench::new(json!({
+        "client-classes": reserved_classes6(),
+        "subnet6": [{
+            "id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+            "reservations": [{"duid": "00:03:00:01:02:00:00:00:00:fe", "client-classes": ["reserved_class"]}],
+            "pools": [{"pool": "2001:db8:1::10 - 2001:db8:1::20", "client-class": "reserved_class"},
+                      {"pool": "2001:db8:1::30 - 2001:db8:1::40", "client-class": "unreserved_class"}]
+        }]
+    }));
+    // Each pool is only the guarded one's: the iterative cursor's position within it does not matter.
+    let (a, dns, sntp) = solicit_23_31(&b, 0xfe);
+    assert!(
+        (ip("2001:db8:1::10")..=ip("2001:db8:1::20")).contains(&a),
+        "{a}"
+    );
+    assert_eq!((dns, sntp), (octets("2001:db8::1"), None));
+    let (a, dns, sntp) = solicit_23_31(&b, 1);
+    assert!(
+        (ip("2001:db8:1::30")..=ip("2001:db8:1::40")).contains(&a),
+        "{a}"
+    );
+    assert_eq!((dns, sntp), (octets("2001:db8::9"), octets("2001:db8::2")));
+}
+
+// V6-119 (ARM §9.3.10): inside a shared network a global reservation's class steers the subnet
+// choice; a member's own reservation does not (its classes come after allocation, and only when the
+// lease is in that member), as Kea 2.2 answers the same configurations.
+#[test]
+fn v6_119_reserved_class_in_shared_network() {
+    let network = |first: Value, second: Value| {
+        json!({"name": "n", "interface": "eth0", "subnet6": [
+            {"id": 1, "subnet": "2001:db8:1::/64", "reservations": first,
+             "pools": [{"pool": "2001:db8:1::10 - 2001:db8:1::20", "client-class": "reserved_class"}]},
+            {"id": 2, "subnet": "2001:db8:2::/64", "reservations": second,
+             "pools": [{"pool": "2001:db8:2::10 - 2001:db8:2::20", "client-class": "unreserved_class"}]}]})
+    };
+    let host =
+        json!([{"duid": "00:03:00:01:02:00:00:00:00:fe", "client-classes": ["reserved_class"]}]);
+    let global = Bench::new(json!({
+        "client-classes": reserved_classes6(),
+        "reservations": host, "reservations-global": true, "reservations-in-subnet": false,
+        "shared-networks": [network(json!([]), json!([]))]
+    }));
+    assert_eq!(
+        solicit_23_31(&global, 0xfe),
+        (ip("2001:db8:1::10"), octets("2001:db8::1"), None)
+    );
+    assert_eq!(solicit_23_31(&global, 1).0, ip("2001:db8:2::10"));
+    let unsteered = (
+        ip("2001:db8:2::10"),
+        octets("2001:db8::9"),
+        octets("2001:db8::2"),
+    );
+    for (first, second) in [(host.clone(), json!([])), (json!([]), host.clone())] {
+        let b = Bench::new(json!({
+            "client-classes": reserved_classes6(),
+            "shared-networks": [network(first, second)]
+        }));
+        assert_eq!(solicit_23_31(&b, 0xfe), unsteered);
+    }
+    // With the reservation in member 2, where the lease is, its class is added last.
+    let mut without_e = reserved_classes6();
+    without_e.as_array_mut().unwrap().remove(0);
+    let b = Bench::new(json!({
+        "client-classes": without_e,
+        "shared-networks": [network(json!([]), host)]
+    }));
+    assert_eq!(solicit_23_31(&b, 0xfe).1, octets("2001:db8::1"));
+}
+
+// V6-124 (ARM §9.3.12): a reservation holding only a DUID makes the client KNOWN: the class KNOWN's
+// dns-servers reach reserved DUIDs only.
+#[test]
+fn v6_124_identifier_only_reservation_makes_known() {
+    let mut cfg = basic();
+    cfg["client-classes"] = json!([{"name": "KNOWN", "option-data": [{"name": "dns-servers", "data": "2001:db8::53"}]}]);
+    cfg["subnet6"][0]["reservations"] = json!([{"duid": "00:03:00:01:02:00:00:00:00:fe"}]);
+    let b = Bench::new(cfg);
+    assert_eq!(solicit_23_31(&b, 0xfe).1, octets("2001:db8::53"));
+    assert_eq!(solicit_23_31(&b, 1).1, None);
+}

@@ -1100,3 +1100,136 @@ fn v4_175_parallel_doras_unique_addresses_consistent_counters() {
         assert_eq!(b.lease(a).is_some(), n % 2 == 1, "{a} of client {n}");
     }
 }
+
+/// A DISCOVER from `mac` asking for options 7 and 42, relayed from `relay` when given.
+fn asking_7_42(b: &Bench, mac: u8, relay: Option<Ipv4Addr>) -> Packet4 {
+    let mut d = query(MessageType::Discover, mac);
+    d.options.insert(code::PARAMETER_REQUEST_LIST, &[7, 42]);
+    if let Some(r) = relay {
+        d.giaddr = r;
+    }
+    b.reply(&d, relay)
+}
+
+/// The ARM's `reserved_class`/`unreserved_class` pair (§8.3.10), with options telling which of them
+/// (and of the always-true class `e`, defined first) the client ends in.
+fn reserved_classes() -> Value {
+    json!([
+        {"name": "e", "test": "pkt4.msgtype == 1",
+         "option-data": [{"name": "log-servers", "data": "10.0.0.9"}]},
+        {"name": "reserved_class", "option-data": [{"name": "log-servers", "data": "10.0.0.1"}]},
+        {"name": "unreserved_class", "test": "not member('reserved_class')",
+         "option-data": [{"name": "ntp-servers", "data": "10.0.0.2"}]}
+    ])
+}
+
+// V4-094 (ARM §8.3.10): a reservation's class steers the pool choice in a subnet outside any shared
+// network: the reserved client gets the pool guarded by `reserved_class`, others the one guarded by
+// `unreserved_class`. As in Kea 2.2, the tests evaluated before host lookup are evaluated again after
+// the reserved classes: the reserved client is not in `unreserved_class` (no 42), and
+// `reserved_class` comes before `e` (its 7 wins).
+#[test]
+fn v4_094_reserved_class_selects_pool() {
+    let b = Bench::new(json!({
+        "client-classes": reserved_classes(),
+        "subnet4": [{
+            "id": 1, "subnet": "192.0.2.0/24",
+            "reservations": [{"hw-address": "02:00:00:00:00:fe", "client-classes": ["reserved_class"]}],
+            "pools": [{"pool": "192.0.2.10 - 192.0.2.20", "client-class": "reserved_class"},
+                      {"pool": "192.0.2.30 - 192.0.2.40", "client-class": "unreserved_class"}]
+        }]
+    }));
+    let reserved = asking_7_42(&b, 0xfe, None);
+    assert_eq!(reserved.yiaddr, ip("192.0.2.10"));
+    assert_eq!(reserved.options.get(7), Some(&[10, 0, 0, 1][..]));
+    assert!(!reserved.options.contains(42), "{reserved:?}");
+    let other = asking_7_42(&b, 1, None);
+    assert_eq!(other.yiaddr, ip("192.0.2.30"));
+    assert_eq!(other.options.get(7), Some(&[10, 0, 0, 9][..]));
+    assert_eq!(other.options.get(42), Some(&[10, 0, 0, 2][..]));
+}
+
+// V4-094 (ARM §8.3.11): inside a shared network a global reservation's class steers the subnet
+// choice; a member's own reservation does not (its classes come only after allocation, and only when
+// the lease is in that member), as Kea 2.2 answers the same three configurations.
+#[test]
+fn v4_094_reserved_class_in_shared_network() {
+    let relay = Some(ip("10.9.9.1"));
+    let network = |first: Value, second: Value| {
+        json!({"name": "n", "relay": {"ip-addresses": ["10.9.9.1"]}, "subnet4": [
+            {"id": 1, "subnet": "10.1.0.0/24", "reservations": first,
+             "pools": [{"pool": "10.1.0.10 - 10.1.0.20", "client-class": "reserved_class"}]},
+            {"id": 2, "subnet": "10.2.0.0/24", "reservations": second,
+             "pools": [{"pool": "10.2.0.10 - 10.2.0.20", "client-class": "unreserved_class"}]}]})
+    };
+    let host = json!([{"hw-address": "02:00:00:00:00:fe", "client-classes": ["reserved_class"]}]);
+    let global = Bench::new(json!({
+        "client-classes": reserved_classes(),
+        "reservations": host, "reservations-global": true, "reservations-in-subnet": false,
+        "shared-networks": [network(json!([]), json!([]))]
+    }));
+    let r = asking_7_42(&global, 0xfe, relay);
+    assert_eq!(r.yiaddr, ip("10.1.0.10"), "global reservation: member 1");
+    assert_eq!(r.options.get(7), Some(&[10, 0, 0, 1][..]));
+    assert!(!r.options.contains(42));
+    assert_eq!(asking_7_42(&global, 1, relay).yiaddr, ip("10.2.0.10"));
+
+    let in_first = Bench::new(json!({
+        "client-classes": reserved_classes(),
+        "shared-networks": [network(host.clone(), json!([]))]
+    }));
+    let r = asking_7_42(&in_first, 0xfe, relay);
+    assert_eq!(
+        r.yiaddr,
+        ip("10.2.0.10"),
+        "member 1's reservation steers nothing"
+    );
+    assert_eq!(
+        r.options.get(7),
+        Some(&[10, 0, 0, 9][..]),
+        "not in member 1"
+    );
+    assert_eq!(r.options.get(42), Some(&[10, 0, 0, 2][..]));
+
+    let in_second = Bench::new(json!({
+        "client-classes": reserved_classes(),
+        "shared-networks": [network(json!([]), host.clone())]
+    }));
+    let r = asking_7_42(&in_second, 0xfe, relay);
+    assert_eq!(r.yiaddr, ip("10.2.0.10"));
+    // The lease is in member 2: its reservation's class is added after the others.
+    assert_eq!(r.options.get(7), Some(&[10, 0, 0, 9][..]), "e comes first");
+    assert_eq!(r.options.get(42), Some(&[10, 0, 0, 2][..]));
+    let mut without_e = reserved_classes();
+    without_e.as_array_mut().unwrap().remove(0);
+    let b = Bench::new(json!({
+        "client-classes": without_e,
+        "shared-networks": [network(json!([]), host)]
+    }));
+    let r = asking_7_42(&b, 0xfe, relay);
+    assert_eq!(
+        r.options.get(7),
+        Some(&[10, 0, 0, 1][..]),
+        "reserved_class added"
+    );
+}
+
+// V4-098 (ARM §8.3.13): a reservation holding only an identifier makes the client KNOWN: the class
+// KNOWN's router reaches reserved clients only.
+#[test]
+fn v4_098_identifier_only_reservation_makes_known() {
+    let b = Bench::new(json!({
+        "client-classes": [{"name": "KNOWN", "option-data": [{"name": "routers", "data": "192.0.2.250"}]}],
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.20"}],
+                     "reservations": [{"hw-address": "02:00:00:00:00:fe"}, {"hw-address": "02:00:00:00:00:66"}]}]
+    }));
+    for mac in [0xfe, 0x66] {
+        let known = b.reply(&query(MessageType::Discover, mac), None);
+        assert_eq!(
+            known.options.get(code::ROUTERS),
+            Some(&[192, 0, 2, 250][..])
+        );
+    }
+    let unknown = b.reply(&query(MessageType::Discover, 1), None);
+    assert!(!unknown.options.contains(code::ROUTERS), "{unknown:?}");
+}

@@ -16,8 +16,9 @@ impl<'a> Query<'a> {
     /// would tell the client nothing, so it is dropped.
     pub(super) fn v6_only(&mut self, msg: MessageType, p: &Placement<'a>) -> Option<Outcome4> {
         let si = subnet(self.snap, self.pkt, p.subnet, p.family, &self.classes)?;
+        let host = self.host_in(p, si);
         self.require_classes(si, None);
-        let r = self.answer(msg, si, p.host, Ipv4Addr::UNSPECIFIED, None, None);
+        let r = self.answer(msg, si, host, Ipv4Addr::UNSPECIFIED, None, None);
         if r.options.contains(code::V6_ONLY_PREFERRED) {
             return Some(self.send(r, Vec::new()));
         }
