@@ -50,7 +50,8 @@ impl<'a> Scopes<'a> {
     /// decided, rather than tables indexed by code, so a reply costs no large zeroing.
     pub(crate) fn fill(&self, prl: &[u8], client_vivso: Option<&[u8]>, reply: &mut Options4) {
         let mut decided = CodeSet::default();
-        // Option 125 is assembled per vendor below.
+        // Options 124 and 125 are assembled per vendor below.
+        decided.insert(code::VIVCO);
         decided.insert(code::VIVSO);
         for &c in prl {
             self.offer(c, &mut decided, reply);
@@ -65,7 +66,41 @@ impl<'a> Scopes<'a> {
                 }
             }
         }
+        self.vendor_class(prl.contains(&code::VIVCO), reply);
         self.vendor(prl.contains(&code::VIVSO), client_vivso, reply);
+    }
+
+    /// Option 124 (V4-123, RFC 3925): configured instances are told apart by their enterprise
+    /// number, so one per vendor is sent (the first in precedence order), each when always-send or
+    /// when 124 is requested, unless that vendor's instance is `never-send` anywhere. The instances
+    /// go out as one option holding their enterprise blocks in turn: what RFC 3396 makes of several
+    /// instances of one code, and RFC 3925's own multi-vendor form.
+    fn vendor_class(&self, requested: bool, reply: &mut Options4) {
+        if reply.contains(code::VIVCO) {
+            return;
+        }
+        let instances = || {
+            self.levels()
+                .flat_map(|l| l.items.iter())
+                .filter(|o| o.space == "dhcp4" && o.code == u16::from(code::VIVCO))
+        };
+        let vendor = |o: &ruru_config::ConfiguredOption| o.data.get(..4).map(<[u8]>::to_vec);
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let mut out = Vec::new();
+        for o in instances() {
+            let Some(id) = vendor(o) else { continue };
+            if seen.contains(&id) {
+                continue;
+            }
+            let never = instances().any(|x| x.never_send && vendor(x).as_ref() == Some(&id));
+            if (o.always_send || requested) && !never {
+                out.extend_from_slice(&o.data);
+            }
+            seen.push(id);
+        }
+        if !out.is_empty() {
+            reply.insert(code::VIVCO, &out);
+        }
     }
 
     /// Option 125 (V4-122, RFC 3925): one enterprise block per vendor that a configured 125 or the

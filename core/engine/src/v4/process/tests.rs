@@ -558,9 +558,10 @@ fn non_queries_dropped() {
 }
 
 // V4-065: within cache-threshold a renewal reuses the lease (no write, remaining time in 51);
-// past it the lease is rewritten.
+// past it the lease is rewritten. V4-170: `v4-lease-reuses` and `subnet[1].v4-lease-reuses` count
+// each reuse, and only reuses.
 #[test]
-fn cache_threshold_reuses_then_rewrites() {
+fn v4_065_170_cache_threshold_reuses_then_rewrites() {
     let mut cfg = basic();
     cfg["valid-lifetime"] = json!(2000);
     cfg["renew-timer"] = json!(500);
@@ -582,7 +583,11 @@ fn cache_threshold_reuses_then_rewrites() {
     assert_eq!(b.lease(a).unwrap().cltt, T0, "reused: nothing written");
     assert_eq!(b.stat("v4-lease-reuses"), 1);
     assert_eq!(b.stat("subnet[1].v4-lease-reuses"), 1);
-    b.now += 500;
+    b.now += 50;
+    b.reply(&renew(), None);
+    assert_eq!(b.stat("v4-lease-reuses"), 2);
+    assert_eq!(b.stat("subnet[1].v4-lease-reuses"), 2);
+    b.now += 450;
     let ack = b.reply(&renew(), None);
     assert_eq!(
         ack.options.get(code::LEASE_TIME),
@@ -593,6 +598,8 @@ fn cache_threshold_reuses_then_rewrites() {
         T0 + 600,
         "past the threshold: rewritten"
     );
+    assert_eq!(b.stat("v4-lease-reuses"), 2, "a rewrite is no reuse");
+    assert_eq!(b.stat("subnet[1].v4-lease-reuses"), 2);
 }
 
 // V4-122: option 125 carries one enterprise block per vendor: vendors 2234 and 3561 with always-send
@@ -630,6 +637,45 @@ fn v4_122_vendor_blocks() {
         "no DOCSIS block with tftp-servers only: {v:?}"
     );
     assert_eq!(v.len(), 17 + docsis.len(), "{v:?}");
+}
+
+// V4-123 (ARM §8.2.19.4): option 124 instances are told apart by enterprise number: the ARM's
+// always-send 1234 and 5678 both reach the client, one block each; a subnet's instance for 1234
+// beats the global one for that vendor only; a vendor marked never-send is left out, and without
+// always-send an instance goes only to clients asking for 124.
+#[test]
+fn v4_123_vivco_instances_per_enterprise() {
+    let mut cfg = basic();
+    cfg["option-data"] = json!([
+        {"name": "vivco-suboptions", "always-send": true, "data": "1234, 03666f6f"},
+        {"name": "vivco-suboptions", "always-send": true, "data": "5678, 03626172"}
+    ]);
+    let b = Bench::new(cfg.clone());
+    let offer = b.reply(&query(MessageType::Discover, 1), None);
+    let foo = [0, 0, 0x04, 0xd2, 3, b'f', b'o', b'o'];
+    let bar = [0, 0, 0x16, 0x2e, 3, b'b', b'a', b'r'];
+    assert_eq!(
+        offer.options.get(code::VIVCO),
+        Some(&[foo, bar].concat()[..])
+    );
+
+    cfg["subnet4"][0]["option-data"] = json!([
+        {"name": "vivco-suboptions", "always-send": true, "data": "1234, 0178"},
+        {"name": "vivco-suboptions", "never-send": true, "data": "5678, 00"},
+        {"name": "vivco-suboptions", "data": "9, 0179"}
+    ]);
+    let b = Bench::new(cfg);
+    let offer = b.reply(&query(MessageType::Discover, 2), None);
+    let x = [0, 0, 0x04, 0xd2, 1, b'x'];
+    assert_eq!(offer.options.get(code::VIVCO), Some(&x[..]));
+    let mut asking = query(MessageType::Discover, 3);
+    asking.options.insert(code::PARAMETER_REQUEST_LIST, &[124]);
+    let offer = b.reply(&asking, None);
+    let y = [0, 0, 0, 9, 1, b'y'];
+    assert_eq!(
+        offer.options.get(code::VIVCO),
+        Some(&[&x[..], &y].concat()[..])
+    );
 }
 
 // V4-031: a REQUEST with neither option 50 nor ciaddr from a new client is allocated and ACKed.
