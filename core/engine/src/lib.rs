@@ -14,6 +14,7 @@ mod ddns;
 mod hostname;
 mod lease_admin;
 mod reclaim;
+mod select;
 mod stats;
 pub mod v4;
 pub mod v6;

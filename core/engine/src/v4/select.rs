@@ -15,16 +15,17 @@ pub(crate) fn select_subnet(
 ) -> Option<usize> {
     let cfg = &snap.config;
     let eligible = |i: usize| class_allows(&cfg.subnets[i].client_class, classes);
-    let by_prefix =
-        |a: Ipv4Addr| (0..cfg.subnets.len()).find(|&i| snap.subnets[i].contains(a) && eligible(i));
+    // Candidates in ascending id order: the first match wins (V4-049).
+    let first = |f: &dyn Fn(usize) -> bool| snap.selection_order.iter().copied().find(|&i| f(i));
+    let by_prefix = |a: Ipv4Addr| first(&|i| snap.subnets[i].contains(a) && eligible(i));
     // (1) An explicit link from the relay or the client.
     if let Some(link) = link_hint(snap, pkt) {
         return by_prefix(link);
     }
     if !pkt.giaddr.is_unspecified() {
         // (2) giaddr against relay addresses, then (3) against subnet prefixes.
-        let relayed = (0..cfg.subnets.len())
-            .find(|&i| cfg.subnets[i].relay_addresses.contains(&pkt.giaddr) && eligible(i));
+        let relayed =
+            first(&|i| cfg.subnets[i].relay_addresses.contains(&pkt.giaddr) && eligible(i));
         return relayed.or_else(|| by_prefix(pkt.giaddr));
     }
     if !ing.is_broadcast() {
@@ -42,8 +43,8 @@ pub(crate) fn select_subnet(
     }
     // (6) The subnet bound to the receiving interface, then (7) the interface's addresses.
     if let Some(name) = ing.ifname.as_deref() {
-        if let Some(i) = (0..cfg.subnets.len())
-            .find(|&i| cfg.subnets[i].interface.as_deref() == Some(name) && eligible(i))
+        if let Some(i) =
+            first(&|i| cfg.subnets[i].interface.as_deref() == Some(name) && eligible(i))
         {
             return Some(i);
         }

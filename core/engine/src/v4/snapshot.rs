@@ -82,6 +82,8 @@ pub struct Snapshot4 {
     /// The validated configuration.
     pub config: Arc<Dhcp4Config>,
     pub(crate) transport: Transport4,
+    /// Subnet indexes in the order selection tries them: ascending id.
+    pub(crate) selection_order: Box<[usize]>,
     pub(crate) subnets: Vec<SubnetState>,
     pub(crate) global_hosts: HostIndex,
     /// Every `dhcp-server-identifier` configured at any scope: also acceptable in option 54 (V4-073).
@@ -174,6 +176,7 @@ impl Snapshot4 {
         config.shared_networks.iter().for_each(|n| note(&n.options));
         config.client_classes.iter().for_each(|c| note(&c.options));
         Snapshot4 {
+            selection_order: crate::select::by_id(config.subnets.iter().map(|s| s.id)),
             global_hosts: HostIndex::build(&config.global_reservations),
             stats: GlobalStats4::register(reg, ""),
             config,

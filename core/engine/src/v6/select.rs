@@ -30,27 +30,25 @@ pub(crate) fn select_subnet(
 ) -> Option<usize> {
     let subnets = &snap.config.subnets;
     let eligible = |i: usize| class_allows(&subnets[i].client_class, classes);
-    let by_prefix =
-        |a: Ipv6Addr| (0..subnets.len()).find(|&i| subnets[i].contains(a) && eligible(i));
+    // Candidates in ascending id order: the first match wins (V6-058).
+    let first = |f: &dyn Fn(usize) -> bool| snap.selection_order.iter().copied().find(|&i| f(i));
+    let by_prefix = |a: Ipv6Addr| first(&|i| subnets[i].contains(a) && eligible(i));
     if let Some(link) = link_address(pkt) {
         // (1) interface-id of the relay nearest the client, (2) relay addresses, (3) the link's prefix.
         if let Some(id) = pkt.nearest_client_relay().and_then(|r| r.interface_id()) {
-            let found = (0..subnets.len()).find(|&i| {
+            let found = first(&|i| {
                 subnets[i].interface_id.as_deref().map(str::as_bytes) == Some(id) && eligible(i)
             });
             if found.is_some() {
                 return found;
             }
         }
-        let relayed =
-            (0..subnets.len()).find(|&i| subnets[i].relay_addresses.contains(&link) && eligible(i));
+        let relayed = first(&|i| subnets[i].relay_addresses.contains(&link) && eligible(i));
         return relayed.or_else(|| by_prefix(link));
     }
     // Direct: (1) the subnet bound to the receiving interface, (2) the source address's prefix.
     if let Some(name) = ing.ifname.as_deref() {
-        if let Some(i) = (0..subnets.len())
-            .find(|&i| subnets[i].interface.as_deref() == Some(name) && eligible(i))
-        {
+        if let Some(i) = first(&|i| subnets[i].interface.as_deref() == Some(name) && eligible(i)) {
             return Some(i);
         }
     }

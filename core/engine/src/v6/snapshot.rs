@@ -111,6 +111,8 @@ pub struct Snapshot6 {
     /// The validated configuration.
     pub config: Arc<Dhcp6Config>,
     pub(crate) transport: Transport6,
+    /// Subnet indexes in the order selection tries them: ascending id.
+    pub(crate) selection_order: Box<[usize]>,
     pub(crate) subnets: Vec<SubnetState6>,
     pub(crate) global_hosts: HostIndex6,
     /// Server-wide counters.
@@ -212,6 +214,7 @@ impl Snapshot6 {
             }
         }
         Snapshot6 {
+            selection_order: crate::select::by_id(config.subnets.iter().map(|s| s.id)),
             global_hosts: HostIndex6::build(&config.global_reservations),
             stats: GlobalStats6::register(reg, ""),
             config,

@@ -1463,3 +1463,70 @@ fn v6_124_identifier_only_reservation_makes_known() {
     assert_eq!(solicit_23_31(&b, 0xfe).1, octets("2001:db8::53"));
     assert_eq!(solicit_23_31(&b, 1).1, None);
 }
+
+// V6-058: overlapping subnets are accepted and the first match wins: 2001:db8::/32 (id 1) listed
+// before 2001:db8:1::/64 (id 2) takes link-address 2001:db8:1::1. Kea tries subnets in ascending id
+// order, not as written: listed the other way round, the /32 still wins while it has the lower id,
+// and the /64 wins once it has (checked on Kea 2.2 with the same three configurations).
+#[test]
+fn v6_058_overlapping_subnets_lowest_id_wins() {
+    let wide = |id: u32| json!({"id": id, "subnet": "2001:db8::/32", "pools": [{"pool": "2001:db8:ffff::/120"}]});
+    let narrow = |id: u32| json!({"id": id, "subnet": "2001:db8:1::/64", "pools": [{"pool": "2001:db8:1::/120"}]});
+    let selected = |subnets: Value| {
+        let b = Bench::new(json!({ "subnet6": subnets }));
+        let mut q = msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]);
+        q.relays.push(RelayHeader::new(
+            RelayKind::Forward,
+            0,
+            ip("2001:db8:1::1"),
+            ip("fe80::5"),
+        ));
+        match b.run_from(&q, ip("2001:db8:ffff::1"), ip("2001:db8:ffff::2")) {
+            Outcome6::Reply { packet, .. } => addr_of(&ias(&packet)[0].1).address.segments()[2],
+            Outcome6::Drop(d) => panic!("dropped {d:?}"),
+        }
+    };
+    assert_eq!(selected(json!([wide(1), narrow(2)])), 0xffff, "the /32");
+    assert_eq!(selected(json!([narrow(2), wide(1)])), 0xffff, "the /32");
+    assert_eq!(selected(json!([wide(2), narrow(1)])), 1, "the /64");
+}
+
+// V6-132: IAs served from different members of a shared network take the options of the last member
+// used: member 1 has one free address, so a REQUEST (and a SOLICIT alike) with two IA_NA gets one
+// address from each member, and the answer carries member 2's dns-servers. Kea 2.2 answers the
+// REQUEST the same; its ADVERTISE offers member 1's one address to both IAs, with member 1's options.
+#[test]
+fn v6_132_options_of_the_last_member_used() {
+    let b = Bench::new(json!({
+        "preferred-lifetime": 3000, "valid-lifetime": 4000,
+        "shared-networks": [{
+            "name": "net", "interface": "eth0",
+            "subnet6": [
+                {"id": 1, "subnet": "2001:db8:1::/64",
+                 "pools": [{"pool": "2001:db8:1::100 - 2001:db8:1::100"}],
+                 "option-data": [{"name": "dns-servers", "data": "2001:db8:1::53"}]},
+                {"id": 2, "subnet": "2001:db8:2::/64",
+                 "pools": [{"pool": "2001:db8:2::100 - 2001:db8:2::1ff"}],
+                 "option-data": [{"name": "dns-servers", "data": "2001:db8:2::53"}]}
+            ]
+        }]
+    }));
+    for t in [MessageType::Solicit, MessageType::Request] {
+        let mut q = msg(t, 1, &[(code::IA_NA, 1, None), (code::IA_NA, 2, None)]);
+        if t == MessageType::Request {
+            q = with_server_id(q);
+        }
+        q.message.options.push(code::ORO, &[0, 23]);
+        let r = b.reply(&q);
+        let members: Vec<u16> = ias(&r)
+            .iter()
+            .map(|(_, ia)| addr_of(ia).address.segments()[2])
+            .collect();
+        assert_eq!(members, [1, 2], "{t:?}");
+        assert_eq!(
+            r.message.options.get(23),
+            Some(&ip("2001:db8:2::53").octets()[..]),
+            "{t:?}"
+        );
+    }
+}

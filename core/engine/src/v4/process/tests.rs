@@ -678,6 +678,25 @@ fn v4_123_vivco_instances_per_enterprise() {
     );
 }
 
+// V4-049: overlapping subnets are accepted and the first match wins: 10.0.0.0/8 (id 1) listed
+// before 10.1.0.0/16 (id 2) takes giaddr 10.1.0.1. Kea tries subnets in ascending id order, not as
+// written: listed the other way round the /8 still wins while it has the lower id, and the /16 wins
+// once it has (checked on Kea 2.2).
+#[test]
+fn v4_049_overlapping_subnets_lowest_id_wins() {
+    let wide = |id: u32| json!({"id": id, "subnet": "10.0.0.0/8", "pools": [{"pool": "10.200.0.10 - 10.200.0.20"}]});
+    let narrow = |id: u32| json!({"id": id, "subnet": "10.1.0.0/16", "pools": [{"pool": "10.1.0.10 - 10.1.0.20"}]});
+    let selected = |subnets: Value| {
+        let b = Bench::new(json!({ "subnet4": subnets }));
+        let mut d = query(MessageType::Discover, 1);
+        d.giaddr = ip("10.1.0.1");
+        b.reply(&d, Some(ip("10.1.0.1"))).yiaddr
+    };
+    assert_eq!(selected(json!([wide(1), narrow(2)])), ip("10.200.0.10"));
+    assert_eq!(selected(json!([narrow(2), wide(1)])), ip("10.200.0.10"));
+    assert_eq!(selected(json!([wide(2), narrow(1)])), ip("10.1.0.10"));
+}
+
 // V4-031: a REQUEST with neither option 50 nor ciaddr from a new client is allocated and ACKed.
 // V4-161, V4-162, V4-163: the per-type packet counters; a foreign server-id counts as a drop.
 #[test]
