@@ -32,6 +32,28 @@ pub(crate) fn global_scope<F: Inherit + Default>(
     Ok(global)
 }
 
+/// A shared network's or subnet's own parameters over its parent's already
+/// merged ones (V4-003, V6-003). Its own `renew-timer` above its own
+/// `rebind-timer` is accepted with Kea 2.7.3's warning (V6-081): T1 is then
+/// not sent (V4-063, V6-079). Kea 2.2 refused it.
+pub(crate) fn merge_level<F: Inherit>(
+    ctx: &Ctx,
+    path: &str,
+    owner: &str,
+    own: ScopeParams<F>,
+    parent: &ScopeParams<F>,
+) -> ScopeParams<F> {
+    if let (Some(t1), Some(t2)) = (own.common.renew_timer, own.common.rebind_timer) {
+        if t1 > t2 {
+            ctx.warn(
+                path,
+                format!("DHCPSRV_CFGMGR_RENEW_GTR_REBIND in {owner}, the value of renew-timer {t1} is greater than the value of rebind-timer {t2}, ignoring renew-timer"),
+            );
+        }
+    }
+    merge(own, parent)
+}
+
 /// A scope's own parameters over its parent's already merged ones (V4-003,
 /// V6-003).
 pub(crate) fn merge<F: Inherit>(
@@ -74,14 +96,6 @@ pub(crate) fn effective(ctx: &Ctx, path: &str, s: &CommonScope) -> Result<Effect
         [s.valid_lifetime, s.min_valid_lifetime, s.max_valid_lifetime],
         DEFAULT_VALID_LIFETIME,
     )?;
-    if let (Some(t1), Some(t2)) = (s.renew_timer, s.rebind_timer) {
-        if t1 > t2 {
-            return Err(ctx.invalid(
-                path,
-                format!("renew-timer ({t1}) is greater than rebind-timer ({t2})"),
-            ));
-        }
-    }
     let profile = ctx.profile();
     let calculate_tee_times = s.calculate_tee_times.unwrap_or(profile.calculate_tee_times);
     let t1_percent = s.t1_percent.unwrap_or(0.5);

@@ -1530,3 +1530,18 @@ fn v6_132_options_of_the_last_member_used() {
         );
     }
 }
+
+// V6-081: renew-timer 3000 above rebind-timer 2000 is served with T1 0 and T2 2000; T1 = T2 = 0 is
+// sent as configured.
+#[test]
+fn v6_081_renew_above_rebind_sends_no_t1() {
+    for ((renew, rebind), want) in [((3000, 2000), (0, 2000)), ((0, 0), (0, 0))] {
+        let mut cfg = basic();
+        cfg["subnet6"][0]["renew-timer"] = json!(renew);
+        cfg["subnet6"][0]["rebind-timer"] = json!(rebind);
+        let b = Bench::new(cfg);
+        let r = b.reply(&msg(MessageType::Solicit, 1, &[(code::IA_NA, 1, None)]));
+        let ia = &ias(&r)[0].1;
+        assert_eq!((ia.t1, ia.t2), want, "{renew}/{rebind}");
+    }
+}

@@ -9,7 +9,7 @@ use crate::model::fields::{assemble, subnet_parts};
 use crate::model::Subnet4;
 use crate::validate::ctx::Ctx;
 use crate::validate::options::{option_set, Level};
-use crate::validate::scope::{effective, merge};
+use crate::validate::scope::{effective, merge_level};
 use crate::validate::subnets::{pools, relabel, relay, subnet_prefix, Env, Member, SubnetBuilder};
 use crate::validate::{fold_comment, parse_addr};
 use crate::wire::{self, Scope4, ScopeParams};
@@ -37,7 +37,7 @@ impl SubnetBuilder for Env<'_, Scope4> {
         name: &str,
     ) -> Result<Network4, ConfigError> {
         let owner = format!("shared network '{name}'");
-        let scope = merge(w.scope(), &self.global);
+        let scope = merge_level(self.ctx, path, &owner, w.scope(), &self.global);
         effective(self.ctx, path, &scope.common).map_err(|e| relabel(e, &owner))?;
         Ok(Network4 {
             index,
@@ -59,9 +59,9 @@ impl SubnetBuilder for Env<'_, Scope4> {
         let (prefix, text) = subnet_prefix::<Ipv4Addr>(ctx, path, w.subnet.as_deref())?;
         let label = format!("id {id} ({text})");
         let parent = network.map_or(&self.global, |n| &n.scope);
-        let s = merge(w.scope(), parent);
-        let eff =
-            effective(ctx, path, &s.common).map_err(|e| relabel(e, &format!("subnet {label}")))?;
+        let owner = format!("subnet {label}");
+        let s = merge_level(ctx, path, &owner, w.scope(), parent);
+        let eff = effective(ctx, path, &s.common).map_err(|e| relabel(e, &owner))?;
         let f = &s.family;
         Ok(subnet_parts!(assemble! { eff => Subnet4 {
             id,

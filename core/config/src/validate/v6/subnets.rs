@@ -12,7 +12,7 @@ use crate::validate::ctx::{index, Ctx};
 use crate::validate::fold_comment;
 use crate::validate::lifetimes::optional_triplet;
 use crate::validate::options::{option_set, Defs, Level};
-use crate::validate::scope::{allocator, effective, merge};
+use crate::validate::scope::{allocator, effective, merge_level};
 use crate::validate::subnets::{
     pool_base, pools, relabel, relay, subnet_prefix, Env, Member, SubnetBuilder,
 };
@@ -98,7 +98,7 @@ impl SubnetBuilder for Env<'_, Scope6> {
     ) -> Result<Network6, ConfigError> {
         let ctx = self.ctx;
         let owner = format!("shared network '{name}'");
-        let scope = merge(w.scope(), &self.global);
+        let scope = merge_level(self.ctx, path, &owner, w.scope(), &self.global);
         effective(ctx, path, &scope.common).map_err(|e| relabel(e, &owner))?;
         family_values(ctx, path, &scope).map_err(|e| relabel(e, &owner))?;
         one_link_key(ctx, path, &owner, &w.interface, &w.interface_id)?;
@@ -125,7 +125,7 @@ impl SubnetBuilder for Env<'_, Scope6> {
         let label = format!("id {id} ({text})");
         let owner = format!("subnet {label}");
         let parent = network.map_or(&self.global, |n| &n.scope);
-        let s = merge(w.scope(), parent);
+        let s = merge_level(ctx, path, &owner, w.scope(), parent);
         let eff = effective(ctx, path, &s.common).map_err(|e| relabel(e, &owner))?;
         let fam = family_values(ctx, path, &s).map_err(|e| relabel(e, &owner))?;
         one_link_key(ctx, path, &owner, &w.interface, &w.interface_id)?;

@@ -586,6 +586,46 @@ fn v6_080_tee_defaults_and_percents() {
     .is_ok());
 }
 
+// V6-081: negative timers are refused; a subnet's or a network's renew-timer above its own
+// rebind-timer is accepted with Kea 2.7.3's warning (Kea 2.2 refused it); T1 = T2 = 0 is accepted.
+#[test]
+fn v6_081_renew_and_rebind_timers() {
+    let e = err(&subnet(r#", "renew-timer": -1"#));
+    assert!(e.contains("renew-timer"), "{e}");
+    let c = load(&subnet(r#", "renew-timer": 3000, "rebind-timer": 2000"#)).unwrap();
+    assert_eq!(
+        (c.subnets[0].renew_timer, c.subnets[0].rebind_timer),
+        (Some(3000), Some(2000))
+    );
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(
+        c.warnings[0].contains("DHCPSRV_CFGMGR_RENEW_GTR_REBIND in subnet id 1")
+            && c.warnings[0]
+                .contains("renew-timer 3000 is greater than the value of rebind-timer 2000"),
+        "{:?}",
+        c.warnings
+    );
+    let c = load(
+        r#""shared-networks": [{"name": "n", "renew-timer": 30, "rebind-timer": 20,
+            "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64"}]}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        c.warnings.len(),
+        1,
+        "only where both are written: {:?}",
+        c.warnings
+    );
+    assert!(
+        c.warnings[0].contains("in shared network 'n'"),
+        "{:?}",
+        c.warnings
+    );
+    let c = load(&subnet(r#", "renew-timer": 0, "rebind-timer": 0"#)).unwrap();
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    assert_eq!(c.subnets[0].renew_timer, Some(0));
+}
+
 #[test]
 fn v6_084_mac_sources() {
     assert_eq!(load("").unwrap().mac_sources, [MacSource::Any]);
