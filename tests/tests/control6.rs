@@ -213,3 +213,52 @@ fn v6_statistics_after_traffic() {
     c.ok("statistic-reset", Some(json!({"name": "pkt6-received"})));
     assert_eq!(num("pkt6-received"), 0);
 }
+
+// V6-016: a subnet or shared network naming an interface the machine lacks is a configuration
+// error: config-test and config-set answer 1 and change nothing, and `-t` of such a file fails for
+// ruru-dhcp6 as for kea-dhcp6.
+#[test]
+fn v6_016_interface_must_be_present() {
+    let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
+    let c = start(&link);
+    let mut current = c.ok("config-get", None);
+    let hash = current.as_object_mut().unwrap().remove("hash").unwrap();
+    let mut in_subnet = current.clone();
+    in_subnet["Dhcp6"]["subnet6"][0]["interface"] = json!("nosuch0");
+    let mut in_network = current.clone();
+    let mut member = in_network["Dhcp6"]["subnet6"][0].take();
+    member.as_object_mut().unwrap().remove("interface");
+    in_network["Dhcp6"]["subnet6"] = json!([]);
+    in_network["Dhcp6"]["shared-networks"] =
+        json!([{"name": "n", "interface": "nosuch0", "subnet6": [member]}]);
+    for bad in [&in_subnet, &in_network] {
+        let r = c.run("config-test", Some(bad.clone()));
+        assert_eq!(r["result"], 1, "{r}");
+        assert!(
+            r["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("nosuch0") && t.contains("not present in the system")),
+            "{r}"
+        );
+        assert_eq!(c.run("config-set", Some(bad.clone()))["result"], 1);
+    }
+    assert_eq!(c.ok("config-hash-get", None)["hash"], hash);
+    assert_eq!(c.run("config-test", Some(current))["result"], 0);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("nosuch.json");
+    let config = json!({"Dhcp6": {
+        "lease-database": {"type": "memfile", "persist": false},
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "nosuch0"}]
+    }});
+    std::fs::write(&file, config.to_string()).expect("config file");
+    let ruru = ruru_e2e::subject::ruru_binary(Family::V6).expect("ruru-dhcp6 is built");
+    for bin in [ruru, "kea-dhcp6".into()] {
+        let out = std::process::Command::new(&bin)
+            .arg("-t")
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+        assert_eq!(out.status.code(), Some(1), "{}: {out:?}", bin.display());
+    }
+}

@@ -29,9 +29,15 @@ pub fn main(args: Args) -> ExitCode {
 /// The DHCPv4 server.
 pub(crate) struct Dhcp4;
 
-/// Refuses what this build cannot serve yet, naming it.
+/// Refuses what this build cannot serve yet, naming it, and what this machine cannot (V6-016).
 fn supported(cfg: Dhcp4Config, name: &str) -> Result<Dhcp4Config, String> {
     support::verdict(support::check4(&cfg), name, false)?;
+    support::interfaces_present(
+        cfg.subnets
+            .iter()
+            .map(|s| (s.text.as_str(), s.interface.as_deref())),
+    )
+    .map_err(|e| format!("configuration error in {name}: {e}"))?;
     Ok(cfg)
 }
 

@@ -27,9 +27,15 @@ pub fn main(args: Args) -> ExitCode {
 /// The DHCPv6 server.
 pub(crate) struct Dhcp6;
 
-/// Refuses what this build cannot serve yet, naming it.
+/// Refuses what this build cannot serve yet, naming it, and what this machine cannot (V6-016).
 fn supported(cfg: Dhcp6Config, name: &str) -> Result<Dhcp6Config, String> {
     support::verdict(support::check6(&cfg), name, true)?;
+    support::interfaces_present(
+        cfg.subnets
+            .iter()
+            .map(|s| (s.text.as_str(), s.interface.as_deref())),
+    )
+    .map_err(|e| format!("configuration error in {name}: {e}"))?;
     Ok(cfg)
 }
 

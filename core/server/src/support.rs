@@ -77,3 +77,55 @@ pub(crate) fn verdict(support: Support, name: &str, v6: bool) -> Result<(), Stri
     }
     Ok(())
 }
+
+/// V6-016: the `interface` a subnet names (its own or its shared network's) must exist on this
+/// machine when the configuration is applied, `-t`, `config-test` and `config-set` included; Kea
+/// refuses the configuration otherwise. `subnets` gives each subnet's text and interface.
+pub(crate) fn interfaces_present<'c>(
+    subnets: impl IntoIterator<Item = (&'c str, Option<&'c str>)>,
+) -> Result<(), String> {
+    let mut named = subnets
+        .into_iter()
+        .filter_map(|(s, i)| Some((s, i?)))
+        .peekable();
+    if named.peek().is_none() {
+        return Ok(());
+    }
+    let present =
+        ruru_net::interfaces().map_err(|e| format!("cannot list the network interfaces: {e}"))?;
+    for (subnet, iface) in named {
+        if !present.iter().any(|p| p.name == iface) {
+            return Err(format!(
+                "Specified network interface name {iface} for subnet {subnet} is not present in the system"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // V6-016 (and Kea's same rule for DHCPv4): a subnet naming an interface this machine lacks is
+    // refused; one naming an existing interface (loopback) passes.
+    #[test]
+    fn v6_016_interface_must_exist() {
+        let lo = ruru_net::interfaces()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.loopback)
+            .expect("loopback")
+            .name;
+        assert!(interfaces_present([
+            ("2001:db8:1::/64", Some(lo.as_str())),
+            ("2001:db8:2::/64", None)
+        ])
+        .is_ok());
+        let e = interfaces_present([("2001:db8:1::/64", Some("nosuch0"))]).unwrap_err();
+        assert_eq!(
+            e,
+            "Specified network interface name nosuch0 for subnet 2001:db8:1::/64 is not present in the system"
+        );
+    }
+}
