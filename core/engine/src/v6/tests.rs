@@ -1545,3 +1545,27 @@ fn v6_081_renew_above_rebind_sends_no_t1() {
         assert_eq!((ia.t1, ia.t2), want, "{renew}/{rebind}");
     }
 }
+
+// V6-071: the random allocator hands 50 clients of a /120 pool 50 distinct addresses, not in
+// ascending order (the iterative allocator's order).
+#[test]
+fn v6_071_random_allocator_distinct_not_monotonic() {
+    let b = Bench::new(json!({
+        "allocator": "random",
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+                     "pools": [{"pool": "2001:db8:1::/120"}]}]
+    }));
+    let got: Vec<Ipv6Addr> = (1..=50)
+        .map(|n| {
+            let q = with_server_id(msg(MessageType::Request, n, &[(code::IA_NA, 1, None)]));
+            addr_of(&ias(&b.reply(&q))[0].1).address
+        })
+        .collect();
+    let distinct: BTreeSet<Ipv6Addr> = got.iter().copied().collect();
+    assert_eq!(distinct.len(), 50, "{got:?}");
+    assert!(got
+        .iter()
+        .all(|a| a.segments()[..7] == [0x2001, 0xdb8, 1, 0, 0, 0, 0]));
+    // 50 ascending draws out of 256 addresses would be a 1-in-50! event.
+    assert!(got.windows(2).any(|w| w[1] < w[0]), "monotonic: {got:?}");
+}
