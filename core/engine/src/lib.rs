@@ -11,6 +11,7 @@ mod callouts;
 mod classes;
 mod commit;
 mod ddns;
+mod flq;
 mod hostname;
 mod lease_admin;
 mod reclaim;

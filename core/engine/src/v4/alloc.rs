@@ -5,7 +5,7 @@ use super::snapshot::{Snapshot4, SubnetState};
 use super::Client;
 pub(crate) use crate::commit::AllocFail;
 use ruru_config::AllocatorKind;
-use ruru_lease::{Lease4, LeaseState, LeaseStore4, StoreError};
+use ruru_lease::{Lease4, LeaseStore4, StoreError};
 use std::net::Ipv4Addr;
 use std::sync::atomic::Ordering;
 
@@ -109,9 +109,6 @@ pub(crate) async fn pick<S: LeaseStore4>(
 }
 
 /// `flq` (V4-058): a uniform draw from the free queue of an allowed pool, starting at a random pool.
-/// An address the store holds after all (declined when offered, added by a lease command, or an
-/// expired lease not reclaimed yet) leaves the queue; one reserved for another client stays and is
-/// redrawn, at most as many times as the pool has free addresses.
 async fn pick_free<S: LeaseStore4>(
     snap: &Snapshot4,
     store: &S,
@@ -122,25 +119,20 @@ async fn pick_free<S: LeaseStore4>(
 ) -> Result<Option<(usize, Ipv4Addr, Avail)>, StoreError> {
     let pools = &snap.subnets[si].pools;
     let start = rand::random::<u64>() as usize % pools.len();
-    let queues = (0..pools.len())
-        .map(|k| &pools[(start + k) % pools.len()])
-        .filter(|p| allowed(p.index))
-        .filter_map(|p| p.free.as_ref());
-    for q in queues {
-        for _ in 0..q.len() {
-            let Some(a) = q.draw() else { break };
-            let addr = Ipv4Addr::from(a);
-            if reserved_for_other(snap, si, addr, client.reserved) {
-                continue;
-            }
-            match availability(store, addr, client, now).await? {
-                Avail::Taken => q.take(a),
-                Avail::Reclaimable(l) if l.state == LeaseState::Default => q.take(a),
-                avail => return Ok(Some((si, addr, avail))),
-            }
+    let mut queues = Vec::with_capacity(pools.len());
+    for k in 0..pools.len() {
+        let p = &pools[(start + k) % pools.len()];
+        if let Some(q) = p.free.as_ref().filter(|_| allowed(p.index)) {
+            queues.push(((), q));
         }
     }
-    Ok(None)
+    let found = crate::flq::draw(
+        queues,
+        |(), a| reserved_for_other(snap, si, Ipv4Addr::from(a), client.reserved),
+        |(), a| availability(store, Ipv4Addr::from(a), client, now),
+    )
+    .await?;
+    Ok(found.map(|((), a, avail)| (si, Ipv4Addr::from(a), avail)))
 }
 
 /// The address at offset `off` of the subnet's pools taken end to end, and the pool's index.
@@ -152,4 +144,105 @@ fn nth_address(st: &SubnetState, mut off: u64) -> Option<(Ipv4Addr, usize)> {
         off -= p.size();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::v4::process::tests::{ip, query, Bench};
+    use crate::v4::{DropReason, Outcome4};
+    use ruru_lease::Lease4;
+    use ruru_proto::v4::MessageType;
+    use serde_json::json;
+    use std::collections::BTreeSet;
+    use std::net::Ipv4Addr;
+
+    fn bench(lifetime: u32) -> Bench {
+        Bench::new(json!({
+            "valid-lifetime": lifetime,
+            "allocator": "flq",
+            "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+                         "pools": [{"pool": "192.0.2.10 - 192.0.2.14"}, {"pool": "192.0.2.100/31"}]}]
+        }))
+    }
+
+    fn offer_fails(b: &Bench, mac: u8) {
+        let out = b.run(&query(MessageType::Discover, mac), None);
+        assert!(
+            matches!(out, Outcome4::Drop(DropReason::NoAddress)),
+            "{out:?}"
+        );
+    }
+
+    fn free(b: &Bench) -> usize {
+        b.snap.subnets[0]
+            .pools
+            .iter()
+            .filter_map(|p| p.free.as_ref())
+            .map(crate::flq::FreeQueue::len)
+            .sum()
+    }
+
+    // V4-058: flq fills both pools completely with distinct addresses, then fails as exhausted; a
+    // release puts its address back, and the next client gets exactly it.
+    #[test]
+    fn fills_pools_and_reuses_released() {
+        let b = bench(4000);
+        assert_eq!(free(&b), 7);
+        let leased: Vec<Ipv4Addr> = (1..=7).map(|mac| b.dora(mac)).collect();
+        let got: BTreeSet<Ipv4Addr> = leased.iter().copied().collect();
+        let all: BTreeSet<Ipv4Addr> = ["10", "11", "12", "13", "14", "100", "101"]
+            .iter()
+            .map(|o| ip(&format!("192.0.2.{o}")))
+            .collect();
+        assert_eq!(got, all);
+        assert_eq!(free(&b), 0);
+        offer_fails(&b, 8);
+        assert_eq!(b.stat("subnet[1].v4-allocation-fail-subnet"), 1);
+        let mut rel = query(MessageType::Release, 3);
+        rel.ciaddr = leased[2];
+        b.run(&rel, None);
+        assert_eq!(free(&b), 1);
+        assert_eq!(b.dora(9), rel.ciaddr);
+    }
+
+    // V4-058: an expired lease is not offered until it is reclaimed.
+    #[test]
+    fn expired_free_only_once_reclaimed() {
+        let mut b = bench(100);
+        for mac in 1..=7 {
+            b.dora(mac);
+        }
+        b.now += 200;
+        offer_fails(&b, 8);
+        b.reclaim(b.now);
+        assert_eq!(free(&b), 7);
+        assert_ne!(b.dora(8), Ipv4Addr::UNSPECIFIED);
+    }
+
+    // V4-058: a snapshot built over a store that holds leases starts without their addresses:
+    // active, expired-unreclaimed and declined ones are out, a reclaimed one is free.
+    #[test]
+    fn recount_takes_out_stored_leases() {
+        use ruru_lease::LeaseState;
+        let b = bench(4000);
+        let lease = |a: &str, state: LeaseState, cltt: u64| {
+            let mut l = Lease4::new(ip(a), 1, 4000, cltt);
+            l.state = state;
+            assert!(b.store.add4_sync(&l));
+        };
+        lease("192.0.2.10", LeaseState::Default, b.now);
+        lease("192.0.2.11", LeaseState::Default, b.now - 10_000);
+        lease("192.0.2.12", LeaseState::Declined, b.now);
+        lease("192.0.2.13", LeaseState::ExpiredReclaimed, b.now - 10_000);
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(b.snap.recount(&b.store))
+            .unwrap();
+        assert_eq!(free(&b), 4);
+        let got: BTreeSet<Ipv4Addr> = (1..=4).map(|mac| b.dora(mac)).collect();
+        assert!(got.contains(&ip("192.0.2.13")), "{got:?}");
+        assert!(!got.contains(&ip("192.0.2.11")), "{got:?}");
+        offer_fails(&b, 5);
+    }
 }

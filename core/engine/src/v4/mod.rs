@@ -7,7 +7,6 @@ mod account;
 mod alloc;
 mod ddns;
 mod extended_info;
-mod flq;
 mod hosts;
 mod lease_admin;
 mod options;

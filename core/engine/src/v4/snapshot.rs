@@ -3,9 +3,9 @@
 //! Built once per (re)configuration and shared read-only by every worker behind an `Arc`; a reload builds a
 //! new snapshot and swaps it in, so packets in flight finish on the old one.
 
-use super::flq::FreeQueue;
 use super::hosts::HostIndex;
 use super::stats::{GlobalStats4, PoolStats4, SubnetStats4};
+use crate::flq::FreeQueue;
 use crate::stats::{pool_prefix, subnet_prefix};
 use ruru_config::{AllocatorKind, Dhcp4Config};
 use ruru_lease::{LeaseState, LeaseStore4, StoreError};

@@ -1,5 +1,7 @@
-//! Statistic bookkeeping for DHCPv6 lease transitions, shared by packet processing, reclamation and
-//! lease commands: addresses count in `*-nas` and their pool, prefixes in `*-pds` and their pd-pool.
+//! Bookkeeping for DHCPv6 lease transitions, shared by packet processing, reclamation and lease
+//! commands: the statistics (addresses count in `*-nas` and their pool, prefixes in `*-pds` and their
+//! pd-pool), and the pd-pools' `flq` free queues, which follow the same transitions (a prefix counted
+//! as assigned is not free, V6-072).
 
 use super::snapshot::{Snapshot6, SubnetState6};
 use ruru_lease::{Lease6, LeaseState, LeaseType};
@@ -15,6 +17,23 @@ struct Level<'a> {
 }
 
 impl Snapshot6 {
+    /// Puts the prefix of a PD lease back into (`free`) or takes it out of its pd-pool's free queue,
+    /// if the pool has one.
+    fn mark_free(&self, lease: &Lease6, free: bool) {
+        let pool = self
+            .subnet_by_id(lease.subnet_id)
+            .and_then(|si| self.subnets[si].pd_pool_of(lease.address, lease.prefix_len))
+            .filter(|_| lease.lease_type == LeaseType::Pd);
+        if let Some((p, q)) = pool.and_then(|p| Some((p, p.free.as_ref()?))) {
+            let k = p.index_of(lease.address) as u32;
+            if free {
+                q.put(k);
+            } else {
+                q.take(k);
+            }
+        }
+    }
+
     /// The subnet and pool levels of `lease`, if its subnet is configured.
     fn levels(&self, lease: &Lease6) -> Vec<Level<'_>> {
         let Some(si) = self.subnet_by_id(lease.subnet_id) else {
@@ -67,11 +86,13 @@ impl Snapshot6 {
             l.assigned.inc();
             l.cumulative.inc();
         }
+        self.mark_free(lease, false);
     }
 
     /// A lease stopped counting as assigned (RELEASE, V6-040).
     pub(crate) fn count_unassigned(&self, lease: &Lease6) {
         self.levels(lease).iter().for_each(|l| l.assigned.dec());
+        self.mark_free(lease, true);
     }
 
     /// An address was declined (V6-041, V6-188): assigned stays, declined rises.
@@ -100,6 +121,7 @@ impl Snapshot6 {
                 rd.inc();
             }
         }
+        self.mark_free(lease, true);
     }
 
     /// A lease entered (`delta` 1) or left (`delta` -1) the store outside packet processing (a lease
@@ -110,6 +132,9 @@ impl Snapshot6 {
         let declined = lease.state == LeaseState::Declined;
         if declined {
             self.stats.declined.add(delta);
+        }
+        if assigned {
+            self.mark_free(lease, delta < 0);
         }
         for l in self.levels(lease) {
             if assigned {

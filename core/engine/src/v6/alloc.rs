@@ -174,7 +174,7 @@ pub(crate) async fn pick<S: LeaseStore6>(
             continue;
         }
         any_pool = true;
-        let spans: Vec<Span> = spans
+        let mut spans: Vec<Span> = spans
             .into_iter()
             .filter(|s| class_allows_pool(snap, si, t, s.pool, owner.classes))
             .collect();
@@ -182,6 +182,18 @@ pub(crate) async fn pick<S: LeaseStore6>(
             continue;
         }
         any_allowed = true;
+        let mut kind = kind;
+        if t == LeaseType::Pd && kind == AllocatorKind::Flq {
+            if let Some(p) = pick_free(snap, store, si, &spans, owner, hint_len, skip, now).await? {
+                return Ok(Ok(p));
+            }
+            // Pools too large for a queue are still scanned, at random.
+            spans.retain(|s| st.pd_pools[s.pool].free.is_none());
+            if spans.is_empty() {
+                continue;
+            }
+            kind = AllocatorKind::Random;
+        }
         let total: u128 = spans.iter().map(|s| s.count).fold(0, u128::saturating_add);
         // A hinted length keeps the preferred pools first: scan from their start.
         let start: u128 = match kind {
@@ -220,6 +232,48 @@ pub(crate) async fn pick<S: LeaseStore6>(
         AllocFail::Exhausted {
             shared: family.len() > 1,
         }
+    }))
+}
+
+/// `pd-allocator: "flq"` (V6-072): a uniform draw from the free queue of an allowed pd-pool, the
+/// pools taken in the hinted length's order when there is a hint, else from a random one.
+#[allow(clippy::too_many_arguments)]
+async fn pick_free<S: LeaseStore6>(
+    snap: &Snapshot6,
+    store: &S,
+    si: usize,
+    spans: &[Span],
+    owner: &Owner<'_>,
+    hint_len: Option<u8>,
+    skip: &[Ipv6Addr],
+    now: u64,
+) -> Result<Option<Pick>, StoreError> {
+    let st = &snap.subnets[si];
+    let start = match hint_len {
+        Some(_) => 0,
+        None => rand::random::<u64>() as usize % spans.len(),
+    };
+    let mut queues = Vec::with_capacity(spans.len());
+    for k in 0..spans.len() {
+        let s = &spans[(start + k) % spans.len()];
+        if let Some(q) = st.pd_pools[s.pool].free.as_ref() {
+            queues.push((s, q));
+        }
+    }
+    let found = crate::flq::draw(
+        queues,
+        |s: &Span, k| {
+            let prefix = s.nth(u128::from(k));
+            skip.contains(&prefix) || reserved_for_other(snap, si, prefix, s.len, owner)
+        },
+        |s: &Span, k| availability(store, LeaseType::Pd, s.nth(u128::from(k)), owner, now),
+    )
+    .await?;
+    Ok(found.map(|(s, k, avail)| Pick {
+        subnet: si,
+        addr: s.nth(u128::from(k)),
+        len: s.len,
+        avail,
     }))
 }
 

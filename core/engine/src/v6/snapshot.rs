@@ -6,8 +6,9 @@
 
 use super::hosts::HostIndex6;
 use super::stats::{GlobalStats6, PdPoolStats6, PoolStats6, SubnetStats6};
+use crate::flq::FreeQueue;
 use crate::stats::{pool_prefix, subnet_prefix};
-use ruru_config::{Dhcp6Config, PdPool, Pool6};
+use ruru_config::{AllocatorKind, Dhcp6Config, PdPool, Pool6};
 use ruru_lease::{LeaseState, LeaseStore6, LeaseType, StoreError};
 use ruru_stats::Registry;
 use std::net::Ipv6Addr;
@@ -43,6 +44,8 @@ pub(crate) struct PdState {
     /// Index into the subnet's `pd_pools`.
     pub(crate) index: usize,
     pub(crate) stats: PdPoolStats6,
+    /// The free prefixes by index, in subnets using the `flq` pd-allocator (V6-072).
+    pub(crate) free: Option<FreeQueue>,
 }
 
 impl PdState {
@@ -56,7 +59,15 @@ impl PdState {
     pub(crate) fn holds(&self, prefix: Ipv6Addr, len: u8) -> bool {
         len == self.delegated_len && mask(u128::from(prefix), self.prefix_len) == self.base
     }
+    /// The index of delegated prefix `prefix` within the pool (which holds it).
+    pub(crate) fn index_of(&self, prefix: Ipv6Addr) -> u128 {
+        (u128::from(prefix) - self.base) >> (128 - u32::from(self.delegated_len))
+    }
 }
+
+/// The most prefixes a pd-pool's free lease queue lists (V6-072): 2^24, the size Kea's ARM calls
+/// workable for the DHCPv4 flq (a /8 pool); a larger pool is served by the random allocator.
+const FLQ_MAX_PREFIXES: u128 = 1 << 24;
 
 /// `a` with every bit past the first `len` cleared.
 pub(crate) fn mask(a: u128, len: u8) -> u128 {
@@ -143,16 +154,27 @@ fn ranges(reg: &Registry, id: u32, pools: &[Pool6]) -> Vec<RangeState> {
         .collect()
 }
 
-fn pd_ranges(reg: &Registry, id: u32, pools: &[PdPool]) -> Vec<PdState> {
+/// The pd-pools of subnet `id`; with `flq`, each with its free queue, full for now (`recount` takes
+/// out what the store holds).
+fn pd_ranges(reg: &Registry, id: u32, pools: &[PdPool], flq: bool) -> Vec<PdState> {
     pools
         .iter()
         .enumerate()
-        .map(|(index, p)| PdState {
-            base: mask(p.prefix.addr.into(), p.prefix.len),
-            prefix_len: p.prefix.len,
-            delegated_len: p.delegated_len,
-            index,
-            stats: PdPoolStats6::register(reg, &pool_prefix(id, "pd-pool", p.pool_id)),
+        .map(|(index, p)| {
+            let mut st = PdState {
+                base: mask(p.prefix.addr.into(), p.prefix.len),
+                prefix_len: p.prefix.len,
+                delegated_len: p.delegated_len,
+                index,
+                stats: PdPoolStats6::register(reg, &pool_prefix(id, "pd-pool", p.pool_id)),
+                free: None,
+            };
+            if flq && st.size() <= FLQ_MAX_PREFIXES {
+                st.free = Some(FreeQueue::full(0, (st.size() - 1) as u32, false));
+            } else if flq {
+                tracing::warn!(target: "kea-dhcp6.alloc-engine", subnet = id, pool = %p.prefix, size = %st.size(), "pd-pool too large for the free lease queue; prefixes are picked at random");
+            }
+            st
         })
         .collect()
 }
@@ -178,7 +200,12 @@ impl Snapshot6 {
                 };
                 SubnetState6 {
                     pools: ranges(reg, s.id, &s.pools),
-                    pd_pools: pd_ranges(reg, s.id, &s.pd_pools),
+                    pd_pools: pd_ranges(
+                        reg,
+                        s.id,
+                        &s.pd_pools,
+                        s.pd_allocator == AllocatorKind::Flq,
+                    ),
                     hosts: HostIndex6::build(&s.reservations),
                     family,
                     na_cursor: AtomicU64::new(0),
@@ -237,7 +264,8 @@ impl Snapshot6 {
     }
 
     /// Recomputes `assigned-nas`, `assigned-pds` and `declined-addresses` per subnet and pool from the
-    /// lease store (V6-185: recounted after reconfiguration).
+    /// lease store (V6-185: recounted after reconfiguration), and takes the prefixes leases hold out
+    /// of the `flq` free queues (V6-072).
     pub async fn recount<S: LeaseStore6>(&self, store: &S) -> Result<(), StoreError> {
         for st in &self.subnets {
             st.stats.assigned_nas.set(0);

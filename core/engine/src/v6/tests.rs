@@ -1569,3 +1569,70 @@ fn v6_071_random_allocator_distinct_not_monotonic() {
     // 50 ascending draws out of 256 addresses would be a 1-in-50! event.
     assert!(got.windows(2).any(|w| w[1] < w[0]), "monotonic: {got:?}");
 }
+
+// V6-072: with `pd-allocator: "flq"` the four /64s of a /62 pd-pool go to four clients, distinct,
+// then the pool is exhausted; their expiry frees nothing until reclamation (the iterative allocator
+// would reuse an expired prefix on the spot), after which a newcomer is delegated one; a released
+// prefix is free at once; a snapshot built over a store holding leases starts without their prefixes.
+#[test]
+fn v6_072_pd_flq_free_only_once_reclaimed() {
+    let cfg = json!({
+        "preferred-lifetime": 50, "valid-lifetime": 100, "pd-allocator": "flq",
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": "eth0",
+                     "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 62, "delegated-len": 64}]}]
+    });
+    let mut b = Bench::new(cfg.clone());
+    let request = |b: &Bench, n: u8| {
+        let q = with_server_id(msg(MessageType::Request, n, &[(code::IA_PD, 1, None)]));
+        let r = b.reply(&q);
+        let ia = ias(&r)[0].1.clone();
+        match status_of(&ia.options) {
+            Some(c) => Err(c),
+            None => Ok(prefix_of(&ia).prefix),
+        }
+    };
+    let got: BTreeSet<Ipv6Addr> = (1..=4)
+        .map(|n| request(&b, n).expect("delegated"))
+        .collect();
+    let pool: BTreeSet<Ipv6Addr> = (0..4)
+        .map(|s| Ipv6Addr::new(0x2001, 0xdb8, 8, s, 0, 0, 0, 0))
+        .collect();
+    assert_eq!(got, pool);
+    assert_eq!(request(&b, 5), Err(status::NO_PREFIX_AVAIL));
+    b.now += 200;
+    assert_eq!(
+        request(&b, 5),
+        Err(status::NO_PREFIX_AVAIL),
+        "expired but not reclaimed"
+    );
+    assert_eq!(b.reclaim(), 4);
+    let fifth = request(&b, 5).expect("free once reclaimed");
+    assert!(pool.contains(&fifth));
+    let mut release = with_server_id(msg(
+        MessageType::Release,
+        5,
+        &[(code::IA_PD, 1, Some((fifth, 64)))],
+    ));
+    release.message.transaction_id = 9;
+    b.reply(&release);
+    let free = |b: &Bench| -> usize {
+        b.snap.subnets[0].pd_pools[0]
+            .free
+            .as_ref()
+            .expect("flq queue")
+            .len()
+    };
+    assert_eq!(free(&b), 4, "released and reclaimed prefixes are free");
+
+    let again = Bench::new(cfg);
+    let mut held = b.store.get6_sync(LeaseType::Pd, fifth).expect("kept");
+    held.state = LeaseState::Default;
+    held.cltt = again.now;
+    assert!(again.store.add6_sync(&held).unwrap());
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(again.snap.recount(&again.store))
+        .unwrap();
+    assert_eq!(free(&again), 3);
+}
