@@ -11,6 +11,7 @@ mod callouts;
 mod classes;
 mod commit;
 mod ddns;
+mod extended_info;
 mod flq;
 mod hostname;
 mod lease_admin;

@@ -118,6 +118,9 @@ impl Snapshot4 {
 
 // The stored context, its relay agent information replaced by the one this query brought.
 crate::commit::family_accounting!(Lease4, Snapshot4, |new, old| {
-    new.user_context =
-        super::extended_info::carry_over(old.user_context.as_ref(), new.user_context.take());
+    new.user_context = crate::extended_info::carry_over(
+        super::extended_info::KEY,
+        old.user_context.as_ref(),
+        new.user_context.take(),
+    );
 });

@@ -1,11 +1,13 @@
-//! `store-extended-info` (V4-154): a REQUEST carrying option 82 records the relay's information in the
-//! lease's user context as `{"ISC": {"relay-agent-info": {...}}}`, in Kea's layout (hex in upper case,
-//! the whole option prefixed `0x`, the ids bare). Renewals without 82 keep what an earlier REQUEST
-//! recorded, and keys of the context other than `ISC.relay-agent-info` are never touched.
+//! `store-extended-info` in DHCPv4 (V4-154): a REQUEST carrying option 82 records the relay's
+//! information as `{"ISC": {"relay-agent-info": {...}}}` (the rules both families share are in
+//! `crate::extended_info`).
 
+use crate::extended_info::hex;
 use ruru_proto::v4::rai;
 use serde_json::{Map, Value};
-use std::fmt::Write;
+
+/// The key DHCPv4 relay information is stored under.
+pub(crate) const KEY: &str = "relay-agent-info";
 
 /// The user context a new lease starts with: the relay information of `option82`.
 pub(crate) fn context(option82: &[u8]) -> Map<String, Value> {
@@ -16,45 +18,7 @@ pub(crate) fn context(option82: &[u8]) -> Map<String, Value> {
             info.insert(key.into(), Value::String(hex("", id)));
         }
     }
-    let mut isc = Map::new();
-    isc.insert("relay-agent-info".into(), Value::Object(info));
-    let mut ctx = Map::new();
-    ctx.insert("ISC".into(), Value::Object(isc));
-    ctx
-}
-
-/// The context a rewritten lease keeps: the stored one `old`, with `ISC.relay-agent-info` replaced by the
-/// one in `new` (built by [`context`]) when the query brought one.
-pub(crate) fn carry_over(
-    old: Option<&Map<String, Value>>,
-    new: Option<Map<String, Value>>,
-) -> Option<Map<String, Value>> {
-    let Some(info) = new
-        .and_then(|mut n| n.remove("ISC"))
-        .and_then(|mut isc| isc.get_mut("relay-agent-info").map(Value::take))
-    else {
-        return old.cloned();
-    };
-    let mut ctx = old.cloned().unwrap_or_default();
-    let isc = ctx
-        .entry("ISC")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !isc.is_object() {
-        *isc = Value::Object(Map::new());
-    }
-    if let Value::Object(isc) = isc {
-        isc.insert("relay-agent-info".into(), info);
-    }
-    Some(ctx)
-}
-
-fn hex(prefix: &str, bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(prefix.len() + 2 * bytes.len());
-    s.push_str(prefix);
-    for b in bytes {
-        let _ = write!(s, "{b:02X}");
-    }
-    s
+    crate::extended_info::context(KEY, Value::Object(info))
 }
 
 #[cfg(test)]
@@ -75,20 +39,6 @@ mod tests {
             Value::Object(context(&[1, 4, 0xaa, 0xbb, 0xcc, 0xdd])),
             json!({"ISC": {"relay-agent-info": {"sub-options": "0x0104AABBCCDD"}}})
         );
-    }
-
-    // V4-154: other keys stay; a query without 82 keeps the stored relay information.
-    #[test]
-    fn merges_with_what_is_stored() {
-        let old = json!({"comment": "kept", "ISC": {"other": 1, "relay-agent-info": {"sub-options": "0x0101AA"}}});
-        let old = old.as_object().unwrap();
-        assert_eq!(carry_over(Some(old), None).as_ref(), Some(old));
-        let new = context(&[1, 1, 0xbb]);
-        assert_eq!(
-            Value::Object(carry_over(Some(old), Some(new.clone())).unwrap()),
-            json!({"comment": "kept", "ISC": {"other": 1, "relay-agent-info": {"sub-options": "0x0101BB"}}})
-        );
-        assert_eq!(carry_over(None, Some(new.clone())), Some(new));
     }
 
     // V4-154: through the engine: a relayed SELECTING REQUEST stores the ARM shape; a renewal without 82

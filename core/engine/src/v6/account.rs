@@ -147,7 +147,11 @@ impl Snapshot6 {
     }
 }
 
-// The stored context, whole.
+// The stored context, its relay information replaced by the one this query brought.
 crate::commit::family_accounting!(Lease6, Snapshot6, |new, old| {
-    new.user_context = old.user_context.clone();
+    new.user_context = crate::extended_info::carry_over(
+        super::extended_info::KEY,
+        old.user_context.as_ref(),
+        new.user_context.take(),
+    );
 });

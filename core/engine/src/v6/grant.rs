@@ -108,7 +108,8 @@ impl<'a> Query6<'a> {
         Ok(None)
     }
 
-    /// The lease a pick becomes: lifetimes from classes and subnet, clamped hints (V6-076..V6-078).
+    /// The lease a pick becomes: lifetimes from classes and subnet, clamped hints (V6-076..V6-078), the
+    /// relays' information with `store-extended-info` (V6-178).
     pub(super) fn lease_for(
         &self,
         t: LeaseType,
@@ -150,7 +151,10 @@ impl<'a> Query6<'a> {
             hwaddr,
             hwaddr_source,
             state: LeaseState::Default,
-            user_context: None,
+            user_context: subnet
+                .store_extended_info
+                .then(|| super::extended_info::context(&self.pkt.relays))
+                .flatten(),
         }
     }
 

@@ -8,6 +8,7 @@ mod account;
 mod alloc;
 mod client;
 mod ddns;
+mod extended_info;
 mod grant;
 mod hosts;
 mod ia;

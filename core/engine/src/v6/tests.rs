@@ -1636,3 +1636,65 @@ fn v6_072_pd_flq_free_only_once_reclaimed() {
         .unwrap();
     assert_eq!(free(&again), 3);
 }
+
+// V6-178: with store-extended-info a REQUEST relayed through two relays stores the ARM §9.2.27 shape
+// in the lease: one map per level from the relay nearest the server, the inner relay's remote-id and
+// relay-id decoded. A RENEW that comes directly rewrites the lease and keeps it, next to the other
+// keys of the context; without store-extended-info nothing is stored.
+#[test]
+fn v6_178_relay_info_stored() {
+    let relayed = |q: Packet6| {
+        let mut q = q;
+        let mut inner = RelayHeader::new(RelayKind::Forward, 0, ip("2001:db8:1::5"), ip("fe80::a"));
+        inner
+            .options
+            .push(code::REMOTE_ID, &[0, 0, 0, 9, 0xaa, 0xbb]);
+        inner.options.push(code::RELAY_ID, &[0x64, 0x64]);
+        let mut outer =
+            RelayHeader::new(RelayKind::Forward, 1, Ipv6Addr::UNSPECIFIED, ip("fe80::b"));
+        outer.options.push(200, &[1, 2]);
+        q.relays = vec![outer, inner];
+        q
+    };
+    let run =
+        |b: &Bench, q: &Packet6| match b.run_from(q, ip("2001:db8:ffff::1"), ip("2001:db8:1::1")) {
+            Outcome6::Reply { packet, .. } => addr_of(&ias(&packet)[0].1).address,
+            Outcome6::Drop(d) => panic!("dropped {d:?}"),
+        };
+    let mut cfg = basic();
+    cfg["store-extended-info"] = json!(true);
+    let mut b = Bench::new(cfg);
+    let request = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = run(&b, &relayed(request));
+    let stored = b.store.get6_sync(LeaseType::Na, a).unwrap().user_context;
+    let expected = json!({"ISC": {"relay-info": [
+        {"hop": 1, "link": "::", "peer": "fe80::b", "options": "0x00C800020102"},
+        {"hop": 0, "link": "2001:db8:1::5", "peer": "fe80::a",
+         "options": "0x0025000600000009AABB003500026464", "remote-id": "00000009AABB", "relay-id": "6464"}
+    ]}});
+    assert_eq!(stored.clone().map(Value::Object), Some(expected));
+
+    let mut lease = b.store.get6_sync(LeaseType::Na, a).unwrap();
+    let mut ctx = stored.unwrap();
+    ctx.insert("comment".into(), json!("kept"));
+    lease.user_context = Some(ctx.clone());
+    assert!(b.store.update6_sync(&lease).unwrap());
+    b.now += 3000;
+    let renew = with_server_id(msg(
+        MessageType::Renew,
+        1,
+        &[(code::IA_NA, 1, Some((a, 128)))],
+    ));
+    b.reply(&renew);
+    let renewed = b.store.get6_sync(LeaseType::Na, a).unwrap();
+    assert_eq!(renewed.cltt, b.now, "the renewal rewrote the lease");
+    assert_eq!(renewed.user_context, Some(ctx));
+
+    let b = Bench::new(basic());
+    let request = with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 1, None)]));
+    let a = run(&b, &relayed(request));
+    assert_eq!(
+        b.store.get6_sync(LeaseType::Na, a).unwrap().user_context,
+        None
+    );
+}
