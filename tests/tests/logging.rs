@@ -48,3 +48,49 @@ fn ctl_106_file_output_has_the_default_layout_and_dhcp4_started() {
         "{started}"
     );
 }
+
+/// A server whose `kea-dhcp4.eval` logger is at DEBUG `level`, classifying with `substring`; the
+/// process's output once a DISCOVER carrying option 60 was answered.
+fn eval_log_at(level: u8) -> String {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let config = json!({"Dhcp4": {
+        "interfaces-config": {"interfaces": ["lo/127.0.0.1"], "dhcp-socket-type": "udp"},
+        "lease-database": {"type": "memfile", "persist": false},
+        "client-classes": [{"name": "foo", "test": "substring(option[60].hex,0,3) == 'foo'"}],
+        "subnet4": [{"id": 1, "subnet": "10.0.0.0/8", "pools": [{"pool": "10.0.0.10 - 10.0.0.20"}],
+                     "relay": {"ip-addresses": ["127.0.0.2"]}}],
+        "loggers": [{"name": "kea-dhcp4.eval", "severity": "DEBUG", "debuglevel": level,
+                     "output_options": [{"output": "stdout"}]}]
+    }});
+    let server = Server::start(&ns, config).expect("server starts");
+    let args = "-4 -l 127.0.0.2 -o 60,666f6f626172 -r 1 -R 1 -p 2 127.0.0.1";
+    let offered = ruru_e2e::clients::perfdhcp::run_perfdhcp(
+        &ns,
+        &args.split_whitespace().collect::<Vec<_>>(),
+        Duration::from_secs(20),
+    )
+    .ok()
+    .is_some_and(|r| r.discover_offer.received > 0);
+    assert!(offered, "no OFFER:\n{}", server.logs());
+    server.logs()
+}
+
+// V4-142: `kea-dhcp4.eval` at debug level 55 logs each token (EVAL_DEBUG_SUBSTRING among them) under
+// that logger; at 54 none.
+#[test]
+fn v4_142_eval_tokens_at_debug_55() {
+    let logs = eval_log_at(55);
+    let line = logs
+        .lines()
+        .find(|l| l.contains("EVAL_DEBUG_SUBSTRING"))
+        .unwrap_or_else(|| panic!("no EVAL_DEBUG_SUBSTRING:\n{logs}"));
+    assert!(
+        line.contains("[kea-dhcp4.eval/")
+            && line.contains(
+                "Popping length 3, start 0, string 0x666F6F626172 pushing result 0x666F6F"
+            ),
+        "{line}"
+    );
+    let quiet = eval_log_at(54);
+    assert!(!quiet.contains("EVAL_DEBUG_"), "{quiet}");
+}

@@ -110,6 +110,18 @@ macro_rules! view_ingress {
 }
 pub(crate) use view_ingress;
 
+/// `bytes` as lower-case hex pairs joined by colons, as Kea's packet labels show identifiers.
+pub(crate) fn colon_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(3 * bytes.len());
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
+    }
+    s
+}
+
 /// The two classification passes of V4-129/V6-157.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {

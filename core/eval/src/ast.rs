@@ -30,12 +30,14 @@ pub(crate) enum Source {
     VendorOption { enterprise: u32, code: u16 },
 }
 
-/// Boolean nodes.
+/// Boolean nodes. `and`, `or` and `ifelse` skip what their first operand decides, as Kea 2.7
+/// compiles them (a branch to a label); the label's number, counted through the expression in the
+/// order Kea numbers them, is what the debug log names.
 #[derive(Debug, Clone)]
 pub(crate) enum Bool {
     Not(Box<Bool>),
-    And(Box<Bool>, Box<Bool>),
-    Or(Box<Bool>, Box<Bool>),
+    And(Box<Bool>, Box<Bool>, u32),
+    Or(Box<Bool>, Box<Bool>, u32),
     Equal(Str, Str),
     /// `match(regex, value)`: the regex anchored at both ends, as Kea matches the whole value.
     Match(Regex, Str),
@@ -67,6 +69,29 @@ pub(crate) enum Field {
     LinkAddr(i8),
 }
 
+impl Field {
+    /// The field's name in the language (and in the debug log).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Field::Iface => "iface",
+            Field::Src => "src",
+            Field::Dst => "dst",
+            Field::Len => "len",
+            Field::Mac => "mac",
+            Field::Hlen => "hlen",
+            Field::Htype => "htype",
+            Field::Ciaddr => "ciaddr",
+            Field::Giaddr => "giaddr",
+            Field::Yiaddr => "yiaddr",
+            Field::Siaddr => "siaddr",
+            Field::MsgType => "msgtype",
+            Field::TransId => "transid",
+            Field::PeerAddr(_) => "peeraddr",
+            Field::LinkAddr(_) => "linkaddr",
+        }
+    }
+}
+
 /// The integer conversions `int8totext` .. `uint32totext`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum IntText {
@@ -78,12 +103,31 @@ pub(crate) enum IntText {
     U32,
 }
 
+/// How a literal was written: the debug log shows it that way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lit {
+    /// `'text'`.
+    Text,
+    /// `0x...`.
+    Hex,
+    /// An IPv4 or IPv6 address.
+    Addr,
+    /// A decimal integer (its value as 4 bytes).
+    Int,
+}
+
+/// `.hex` or `.text`: both yield the option's payload; the debug log shows it in that form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repr {
+    Hex,
+    Text,
+}
+
 /// String nodes.
 #[derive(Debug, Clone)]
 pub(crate) enum Str {
-    Literal(Box<[u8]>),
-    /// `.hex` and `.text` of a source: both yield the option's payload.
-    Value(Source),
+    Literal(Box<[u8]>, Lit),
+    Value(Source, Repr),
     Field(Field),
     /// `vendor.enterprise` (option 125/17) or `vendor-class.enterprise` (124/16).
     Enterprise {
@@ -97,7 +141,8 @@ pub(crate) enum Str {
     Substring(Box<Str>, i64, Option<i64>),
     Split(Box<Str>, Box<Str>, i64),
     Concat(Box<Str>, Box<Str>),
-    IfElse(Box<Bool>, Box<Str>, Box<Str>),
+    /// `ifelse(c, a, b)` and its two labels (after `c`, after `a`).
+    IfElse(Box<Bool>, Box<Str>, Box<Str>, [u32; 2]),
     HexString(Box<Str>, Box<Str>),
     Lcase(Box<Str>),
     Ucase(Box<Str>),

@@ -2,14 +2,142 @@
 //! and addresses live inline, and only operations that build new bytes (concat, case, hexstring, text
 //! conversions) allocate.
 
-use crate::ast::{Bool, Field, IntText, Source, Str};
+use crate::ast::{Bool, Field, IntText, Lit, Repr, Source, Str};
 use crate::error::EvalError;
 use crate::packet::Packet;
 use crate::tlv;
 use crate::Family;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Deref;
+
+/// Kea's debug level of the per-token messages (`EVAL_DBG_STACK`).
+const DEBUGLEVEL: u8 = 55;
+
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Kea's per-token debug log (V4-142, V6-164): with the family's `eval` logger (`kea-dhcp4.eval`,
+/// `kea-dhcp6.eval`) at debug level 55, each token logs what it pops and pushes with Kea's
+/// `EVAL_DEBUG_*` message. Whether that logger can take such messages is asked once per evaluation;
+/// when it cannot, a token costs one test of [`Trace::label`] and formats nothing.
+pub(crate) struct Trace {
+    pub(crate) family: Family,
+    /// The packet's label while logging is on (Kea's messages start with it).
+    label: Option<String>,
+}
+
+impl Trace {
+    pub(crate) fn new<P: Packet + ?Sized>(family: Family, pkt: &P) -> Trace {
+        let on = match family {
+            Family::V4 => tracing::enabled!(target: "kea-dhcp4.eval", tracing::Level::TRACE),
+            Family::V6 => tracing::enabled!(target: "kea-dhcp6.eval", tracing::Level::TRACE),
+        };
+        Trace {
+            family,
+            label: on.then(|| pkt.label()),
+        }
+    }
+
+    pub(crate) fn on(&self) -> bool {
+        self.label.is_some()
+    }
+
+    /// Emits message `id`; `labelled` ones start with the packet's label.
+    pub(crate) fn emit(&self, id: &'static str, labelled: bool, text: fmt::Arguments<'_>) {
+        let Some(label) = &self.label else { return };
+        let prefix = if labelled && !label.is_empty() {
+            format!("{label}: ")
+        } else {
+            String::new()
+        };
+        match self.family {
+            Family::V4 => {
+                tracing::trace!(target: "kea-dhcp4.eval", debuglevel = DEBUGLEVEL, id, "{prefix}{text}")
+            }
+            Family::V6 => {
+                tracing::trace!(target: "kea-dhcp6.eval", debuglevel = DEBUGLEVEL, id, "{prefix}{text}")
+            }
+        }
+    }
+}
+
+/// Logs a token's message, prefixed with the packet's label; its arguments are evaluated only when
+/// logging is on.
+macro_rules! token {
+    ($t:expr, $id:literal, $($fmt:tt)+) => {
+        if $t.on() {
+            $t.emit($id, true, format_args!($($fmt)+));
+        }
+    };
+}
+
+/// Logs a branch's message (Kea's have no label).
+macro_rules! branch {
+    ($t:expr, $id:literal, $($fmt:tt)+) => {
+        if $t.on() {
+            $t.emit($id, false, format_args!($($fmt)+));
+        }
+    };
+}
+
+/// A value as Kea's `toHex` shows it: `0x` and upper-case digits.
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("0x")?;
+        self.0.iter().try_for_each(|b| write!(f, "{b:02X}"))
+    }
+}
+
+/// An option's value as Kea pushes it: `.hex` in hex, `.text` quoted, `.exists` (no `repr`) as the
+/// quoted boolean.
+struct Shown<'a>(Option<&'a [u8]>, Option<Repr>);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            None => f.write_str(tf(self.0.is_some())),
+            Some(Repr::Hex) => Hex(self.0.unwrap_or_default()).fmt(f),
+            Some(Repr::Text) => {
+                write!(
+                    f,
+                    "'{}'",
+                    String::from_utf8_lossy(self.0.unwrap_or_default())
+                )
+            }
+        }
+    }
+}
+
+/// A `substring` length as Kea pushes it: the number, or `all`.
+struct Length(Option<i64>);
+
+impl fmt::Display for Length {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("all"),
+        }
+    }
+}
+
+/// A boolean as Kea pushes it.
+fn tf(b: bool) -> &'static str {
+    if b {
+        "'true'"
+    } else {
+        "'false'"
+    }
+}
+
+/// The pattern of a `match`, without the anchors the parser added.
+fn pattern(re: &regex::bytes::Regex) -> &str {
+    let s = re.as_str();
+    s.strip_prefix("^(?:")
+        .and_then(|s| s.strip_suffix(")$"))
+        .unwrap_or(s)
+}
 
 /// A byte string produced during evaluation.
 pub(crate) enum Value<'a> {
@@ -63,17 +191,76 @@ fn text(s: String) -> Value<'static> {
     Value::Owned(s.into_bytes())
 }
 
-pub(crate) fn boolean<P: Packet + ?Sized>(b: &Bool, pkt: &P, f: Family) -> Result<bool, EvalError> {
+pub(crate) fn boolean<P: Packet + ?Sized>(b: &Bool, pkt: &P, t: &Trace) -> Result<bool, EvalError> {
     Ok(match b {
-        Bool::Not(x) => !boolean(x, pkt, f)?,
-        Bool::And(x, y) => boolean(x, pkt, f)? && boolean(y, pkt, f)?,
-        Bool::Or(x, y) => boolean(x, pkt, f)? || boolean(y, pkt, f)?,
-        Bool::Equal(x, y) => *string(x, pkt, f)? == *string(y, pkt, f)?,
-        Bool::Match(re, v) => re.is_match(&string(v, pkt, f)?),
-        Bool::Exists(src) => source(src, pkt, f).is_some(),
-        Bool::VendorExists(e) => vendor(pkt, f, false, *e).is_some(),
-        Bool::VendorClassExists(e) => vendor(pkt, f, true, *e).is_some(),
-        Bool::Member(c) => pkt.member(c),
+        Bool::Not(x) => {
+            let v = boolean(x, pkt, t)?;
+            token!(t, "EVAL_DEBUG_NOT", "Popping {} pushing {}", tf(v), tf(!v));
+            !v
+        }
+        Bool::And(x, y, label) => {
+            if boolean(x, pkt, t)? {
+                boolean(y, pkt, t)?
+            } else {
+                branch!(
+                    t,
+                    "EVAL_DEBUG_POP_OR_BRANCH_FALSE",
+                    "Value is false: keeping it and branching to {label}"
+                );
+                false
+            }
+        }
+        Bool::Or(x, y, label) => {
+            if boolean(x, pkt, t)? {
+                branch!(
+                    t,
+                    "EVAL_DEBUG_POP_OR_BRANCH_TRUE",
+                    "Value is true: keeping it and branching to {label}"
+                );
+                true
+            } else {
+                boolean(y, pkt, t)?
+            }
+        }
+        Bool::Equal(x, y) => {
+            let (a, b) = (string(x, pkt, t)?, string(y, pkt, t)?);
+            let r = *a == *b;
+            token!(
+                t,
+                "EVAL_DEBUG_EQUAL",
+                "Popping {} and {} pushing result {}",
+                Hex(&b),
+                Hex(&a),
+                tf(r)
+            );
+            r
+        }
+        Bool::Match(re, v) => {
+            let v = string(v, pkt, t)?;
+            let r = re.is_match(&v);
+            branch!(
+                t,
+                "EVAL_DEBUG_MATCH",
+                "Matching '{}' on {}, result {}",
+                pattern(re),
+                Hex(&v),
+                tf(r)
+            );
+            r
+        }
+        Bool::Exists(src) => source(src, pkt, t, None).is_some(),
+        Bool::VendorExists(e) => vendor_exists(pkt, t, false, *e),
+        Bool::VendorClassExists(e) => vendor_exists(pkt, t, true, *e),
+        Bool::Member(c) => {
+            let r = pkt.member(c);
+            token!(
+                t,
+                "EVAL_DEBUG_MEMBER",
+                "Checking membership of '{c}', pushing result {}",
+                tf(r)
+            );
+            r
+        }
     })
 }
 
@@ -87,11 +274,62 @@ fn vendor_code(f: Family, class: bool) -> u16 {
     }
 }
 
-/// The vendor or vendor-class option's payload when present and of `enterprise` (0 = any).
-fn vendor<P: Packet + ?Sized>(pkt: &P, f: Family, class: bool, enterprise: u32) -> Option<&[u8]> {
+/// The vendor or vendor-class option's payload and first enterprise number, when present.
+fn vendor_option<P: Packet + ?Sized>(pkt: &P, f: Family, class: bool) -> Option<(u32, &[u8])> {
     let payload = pkt.option(vendor_code(f, class))?;
     let (e, _) = tlv::vendor_block(f, payload)?;
-    (enterprise == 0 || e == enterprise).then_some(payload)
+    Some((e, payload))
+}
+
+/// The vendor or vendor-class option's payload when present and of `enterprise` (0 = any).
+fn vendor<P: Packet + ?Sized>(pkt: &P, f: Family, class: bool, enterprise: u32) -> Option<&[u8]> {
+    vendor_option(pkt, f, class)
+        .filter(|(e, _)| enterprise == 0 || *e == enterprise)
+        .map(|(_, p)| p)
+}
+
+/// `vendor[e].exists` and `vendor-class[e].exists`.
+fn vendor_exists<P: Packet + ?Sized>(pkt: &P, t: &Trace, class: bool, enterprise: u32) -> bool {
+    let f = t.family;
+    let found = vendor_option(pkt, f, class);
+    let r = found.is_some_and(|(e, _)| enterprise == 0 || e == enterprise);
+    if t.on() {
+        match (found, class) {
+            (None, false) => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_NO_OPTION",
+                "Option with code {} missing, pushing result 'false'",
+                vendor_code(f, class)
+            ),
+            (None, true) => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_CLASS_NO_OPTION",
+                "Option with code {} missing, pushing result 'false'",
+                vendor_code(f, class)
+            ),
+            (Some((e, _)), false) if !r => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_ENTERPRISE_ID_MISMATCH",
+                "Was looking for {enterprise}, option had {e}, pushing result 'false'"
+            ),
+            (Some((e, _)), true) if !r => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_CLASS_ENTERPRISE_ID_MISMATCH",
+                "Was looking for {enterprise}, option had {e}, pushing result 'false'"
+            ),
+            (Some((e, _)), false) => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_EXISTS",
+                "Option with enterprise-id {e} found, pushing result 'true'"
+            ),
+            (Some((e, _)), true) => token!(
+                t,
+                "EVAL_DEBUG_VENDOR_CLASS_EXISTS",
+                "Option with enterprise-id {e} found, pushing result 'true'"
+            ),
+        }
+    }
+    r
 }
 
 /// A relay level by Kea's numbering: 0 nearest the server, negatives from the client's side.
@@ -105,22 +343,62 @@ fn relay_level<P: Packet + ?Sized>(pkt: &P, nest: i8) -> Option<usize> {
     (level < n).then_some(level)
 }
 
-fn source<'a, P: Packet + ?Sized>(src: &Source, pkt: &'a P, f: Family) -> Option<&'a [u8]> {
-    match *src {
+/// The payload `src` names, if present; logged as Kea pushes it: in `repr`, or as the `.exists`
+/// result when `repr` is `None`.
+fn source<'a, P: Packet + ?Sized>(
+    src: &Source,
+    pkt: &'a P,
+    t: &Trace,
+    repr: Option<Repr>,
+) -> Option<&'a [u8]> {
+    let f = t.family;
+    let found = match *src {
         Source::Option(code) => pkt.option(code),
         Source::SubOption { code, sub, offset } => {
-            tlv::find(f, pkt.option(code)?.get(offset?..)?, sub)
+            let parent = pkt.option(code);
+            if parent.is_none() {
+                let result = if repr.is_none() { "false" } else { "" };
+                token!(t, "EVAL_DEBUG_SUB_OPTION_NO_OPTION", "Requested option {code} sub-option {sub}, but the parent option is not present, pushing result '{result}'");
+                return None;
+            }
+            let found = parent
+                .and_then(|p| p.get(offset?..))
+                .and_then(|d| tlv::find(f, d, sub));
+            token!(
+                t,
+                "EVAL_DEBUG_SUB_OPTION",
+                "Pushing option {code} sub-option {sub} with value {}",
+                Shown(found, repr)
+            );
+            return found;
         }
-        Source::Relay4(sub) => tlv::find(Family::V4, pkt.option(82)?, u16::from(sub)),
-        Source::Relay6 { nest, code } => pkt.relay6_option(relay_level(pkt, nest)?, code),
-        Source::VendorOption { enterprise, code } => {
-            let (_, data) = tlv::vendor_block(f, vendor(pkt, f, false, enterprise)?)?;
-            tlv::find(f, data, code)
+        Source::Relay4(sub) => pkt
+            .option(82)
+            .and_then(|r| tlv::find(Family::V4, r, u16::from(sub))),
+        Source::Relay6 { nest, code } => {
+            relay_level(pkt, nest).and_then(|l| pkt.relay6_option(l, code))
         }
-    }
+        Source::VendorOption { enterprise, code } => vendor(pkt, f, false, enterprise)
+            .and_then(|p| tlv::vendor_block(f, p))
+            .and_then(|(_, data)| tlv::find(f, data, code)),
+    };
+    let code = match *src {
+        Source::Option(c)
+        | Source::Relay6 { code: c, .. }
+        | Source::VendorOption { code: c, .. } => c,
+        Source::Relay4(sub) => u16::from(sub),
+        Source::SubOption { .. } => unreachable!("returned above"),
+    };
+    token!(
+        t,
+        "EVAL_DEBUG_OPTION",
+        "Pushing option {code} with value {}",
+        Shown(found, repr)
+    );
+    found
 }
 
-fn field<'a, P: Packet + ?Sized>(fd: Field, pkt: &'a P) -> Value<'a> {
+fn field<'a, P: Packet + ?Sized>(fd: Field, pkt: &'a P, t: &Trace) -> Value<'a> {
     let h = pkt.header4();
     let h4 = |get: fn(&crate::Header4<'_>) -> Ipv4Addr| {
         h.map_or(Value::EMPTY, |h| Value::inline(&get(&h).octets()))
@@ -132,7 +410,7 @@ fn field<'a, P: Packet + ?Sized>(fd: Field, pkt: &'a P) -> Value<'a> {
                 Value::inline(&if peer { p } else { link }.octets())
             })
     };
-    match fd {
+    let v = match fd {
         Field::Iface => Value::Slice(pkt.iface().as_bytes()),
         Field::Src => Value::addr(pkt.src()),
         Field::Dst => Value::addr(pkt.dst()),
@@ -148,41 +426,240 @@ fn field<'a, P: Packet + ?Sized>(fd: Field, pkt: &'a P) -> Value<'a> {
         Field::TransId => Value::u32(pkt.transid()),
         Field::PeerAddr(n) => relay(n, true),
         Field::LinkAddr(n) => relay(n, false),
+    };
+    if t.on() {
+        let name = fd.name();
+        match fd {
+            Field::Iface => token!(
+                t,
+                "EVAL_DEBUG_PKT",
+                "Pushing PKT meta data {name} with value {}",
+                String::from_utf8_lossy(&v)
+            ),
+            Field::Src | Field::Dst | Field::Len => token!(
+                t,
+                "EVAL_DEBUG_PKT",
+                "Pushing PKT meta data {name} with value {}",
+                Hex(&v)
+            ),
+            Field::MsgType | Field::TransId if t.family == Family::V6 => token!(
+                t,
+                "EVAL_DEBUG_PKT6",
+                "Pushing PKT6 field {name} with value {}",
+                Hex(&v)
+            ),
+            Field::PeerAddr(n) | Field::LinkAddr(n) => match relay_level(pkt, n) {
+                Some(_) => token!(
+                    t,
+                    "EVAL_DEBUG_RELAY6",
+                    "Pushing PKT6 relay field {name} nest {n} with value {}",
+                    Hex(&v)
+                ),
+                None => token!(
+                    t,
+                    "EVAL_DEBUG_RELAY6_RANGE",
+                    "Pushing PKT6 relay field {name} nest {n} with value {}",
+                    Hex(&v)
+                ),
+            },
+            _ => token!(
+                t,
+                "EVAL_DEBUG_PKT4",
+                "Pushing PKT4 field {name} with value {}",
+                Hex(&v)
+            ),
+        }
     }
+    v
 }
 
 pub(crate) fn string<'a, P: Packet + ?Sized>(
     s: &'a Str,
     pkt: &'a P,
-    f: Family,
+    t: &Trace,
 ) -> Result<Value<'a>, EvalError> {
+    let f = t.family;
     Ok(match s {
-        Str::Literal(b) => Value::Slice(b),
-        Str::Value(src) => Value::Slice(source(src, pkt, f).unwrap_or_default()),
-        Str::Field(fd) => field(*fd, pkt),
-        Str::Enterprise { class } => pkt
-            .option(vendor_code(f, *class))
-            .and_then(|p| tlv::vendor_block(f, p))
-            .map_or(Value::EMPTY, |(e, _)| Value::u32(e)),
-        Str::VendorClassData { enterprise, index } => Value::Slice(
-            vendor(pkt, f, true, *enterprise)
-                .and_then(|p| tlv::vendor_class_chunk(f, p, *index))
-                .unwrap_or_default(),
-        ),
+        Str::Literal(b, kind) => {
+            match kind {
+                Lit::Text => token!(
+                    t,
+                    "EVAL_DEBUG_STRING",
+                    "Pushing text string '{}'",
+                    String::from_utf8_lossy(b)
+                ),
+                Lit::Int => token!(
+                    t,
+                    "EVAL_DEBUG_STRING",
+                    "Pushing text string '{}'",
+                    u32::from_be_bytes(<[u8; 4]>::try_from(&b[..]).unwrap_or_default())
+                ),
+                Lit::Hex => token!(t, "EVAL_DEBUG_HEXSTRING", "Pushing hex string {}", Hex(b)),
+                Lit::Addr => token!(t, "EVAL_DEBUG_IPADDRESS", "Pushing IPAddress {}", Hex(b)),
+            }
+            Value::Slice(b)
+        }
+        Str::Value(src, repr) => Value::Slice(source(src, pkt, t, Some(*repr)).unwrap_or_default()),
+        Str::Field(fd) => field(*fd, pkt, t),
+        Str::Enterprise { class } => {
+            let found = vendor_option(pkt, f, *class);
+            if t.on() {
+                let c = vendor_code(f, *class);
+                match (found, class) {
+                    (Some((e, _)), false) => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_ENTERPRISE_ID",
+                        "Pushing enterprise-id {e} as result 0x{e:08X}"
+                    ),
+                    (Some((e, _)), true) => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_CLASS_ENTERPRISE_ID",
+                        "Pushing enterprise-id {e} as result 0x{e:08X}"
+                    ),
+                    (None, false) => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_NO_OPTION",
+                        "Option with code {c} missing, pushing result ''"
+                    ),
+                    (None, true) => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_CLASS_NO_OPTION",
+                        "Option with code {c} missing, pushing result ''"
+                    ),
+                }
+            }
+            found.map_or(Value::EMPTY, |(e, _)| Value::u32(e))
+        }
+        Str::VendorClassData { enterprise, index } => {
+            let found = vendor_option(pkt, f, true);
+            let data = found
+                .filter(|(e, _)| *enterprise == 0 || e == enterprise)
+                .and_then(|(_, p)| tlv::vendor_class_chunk(f, p, *index));
+            if t.on() {
+                match found {
+                    None => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_CLASS_NO_OPTION",
+                        "Option with code {} missing, pushing result ''",
+                        vendor_code(f, true)
+                    ),
+                    Some((e, _)) if *enterprise != 0 && e != *enterprise => token!(
+                        t,
+                        "EVAL_DEBUG_VENDOR_CLASS_ENTERPRISE_ID_MISMATCH",
+                        "Was looking for {enterprise}, option had {e}, pushing result ''"
+                    ),
+                    Some((e, p)) => {
+                        let n = tlv::vendor_class_chunks(f, p);
+                        match data {
+                            Some(d) => token!(t, "EVAL_DEBUG_VENDOR_CLASS_DATA", "Data {index} (out of {n} received) in vendor class found, pushing result '{}'", String::from_utf8_lossy(d)),
+                            None => token!(t, "EVAL_DEBUG_VENDOR_CLASS_DATA_NOT_FOUND", "Requested data index {index}, but option with enterprise-id {e} has only {n} data tuple(s), pushing result ''"),
+                        }
+                    }
+                }
+            }
+            Value::Slice(data.unwrap_or_default())
+        }
         Str::Substring(v, start, len) => {
-            let v = string(v, pkt, f)?;
+            let v = string(v, pkt, t)?;
+            token!(t, "EVAL_DEBUG_STRING", "Pushing text string '{start}'");
+            token!(
+                t,
+                "EVAL_DEBUG_STRING",
+                "Pushing text string '{}'",
+                Length(*len)
+            );
             let range = substring(v.len(), *start, *len);
+            if t.on() {
+                let r = &v[range.clone()];
+                let n = v.len() as i64;
+                if v.is_empty() {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SUBSTRING_EMPTY",
+                        "Popping length {}, start {start}, string {} pushing result {}",
+                        Length(*len),
+                        Hex(&v),
+                        Hex(r)
+                    );
+                } else if *start < -n || *start >= n {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SUBSTRING_RANGE",
+                        "Popping length {}, start {start}, string {} pushing result {}",
+                        Length(*len),
+                        Hex(&v),
+                        Hex(r)
+                    );
+                } else {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SUBSTRING",
+                        "Popping length {}, start {start}, string {} pushing result {}",
+                        Length(*len),
+                        Hex(&v),
+                        Hex(r)
+                    );
+                }
+            }
             v.slice(range)
         }
         Str::Split(v, delims, n) => {
-            let v = string(v, pkt, f)?;
-            let d = string(delims, pkt, f)?;
+            let v = string(v, pkt, t)?;
+            let d = string(delims, pkt, t)?;
+            token!(t, "EVAL_DEBUG_STRING", "Pushing text string '{n}'");
             let range = split(&v, &d, *n);
+            if t.on() {
+                let r = &v[range.clone()];
+                let d = String::from_utf8_lossy(&d);
+                if d.is_empty() {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SPLIT_DELIM_EMPTY",
+                        "Popping field {n}, delimiters {d}, string {}, pushing result {}",
+                        Hex(&v),
+                        Hex(r)
+                    );
+                } else if v.is_empty() {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SPLIT_EMPTY",
+                        "Popping field {n}, delimiters {d}, string {}, pushing result {}",
+                        Hex(&v),
+                        Hex(r)
+                    );
+                } else if *n < 1
+                    || *n as usize > 1 + v.iter().filter(|b| d.as_bytes().contains(b)).count()
+                {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SPLIT_FIELD_OUT_OF_RANGE",
+                        "Popping field {n}, delimiters {d}, string {}, pushing result {}",
+                        Hex(&v),
+                        Hex(r)
+                    );
+                } else {
+                    token!(
+                        t,
+                        "EVAL_DEBUG_SPLIT",
+                        "Popping field {n}, delimiters {d}, string {}, pushing result {}",
+                        Hex(&v),
+                        Hex(r)
+                    );
+                }
+            }
             v.slice(range)
         }
         Str::Concat(a, b) => {
-            let a = string(a, pkt, f)?;
-            let b = string(b, pkt, f)?;
+            let a = string(a, pkt, t)?;
+            let b = string(b, pkt, t)?;
+            token!(
+                t,
+                "EVAL_DEBUG_CONCAT",
+                "Popping {} and {} pushing {}",
+                Hex(&b),
+                Hex(&a),
+                Hex(&[&*a, &*b].concat())
+            );
             if b.is_empty() {
                 a
             } else if a.is_empty() {
@@ -191,30 +668,71 @@ pub(crate) fn string<'a, P: Packet + ?Sized>(
                 Value::Owned([&*a, &*b].concat())
             }
         }
-        Str::IfElse(c, a, b) => {
-            if boolean(c, pkt, f)? {
-                string(a, pkt, f)?
+        Str::IfElse(c, a, b, [first, second]) => {
+            if boolean(c, pkt, t)? {
+                let v = string(a, pkt, t)?;
+                branch!(t, "EVAL_DEBUG_BRANCH", "Branching to {second}");
+                v
             } else {
-                string(b, pkt, f)?
+                branch!(
+                    t,
+                    "EVAL_DEBUG_POP_AND_BRANCH_FALSE",
+                    "Value is false: branching to {first}"
+                );
+                string(b, pkt, t)?
             }
         }
         Str::HexString(v, sep) => {
-            let v = string(v, pkt, f)?;
-            let sep = string(sep, pkt, f)?;
+            let v = string(v, pkt, t)?;
+            let sep = string(sep, pkt, t)?;
             let mut out = Vec::with_capacity(v.len() * (2 + sep.len()));
-            for (i, b) in v.iter().enumerate() {
+            for (i, &b) in v.iter().enumerate() {
                 if i > 0 {
                     out.extend_from_slice(&sep);
                 }
-                out.extend_from_slice(format!("{b:02X}").as_bytes());
+                // Kea writes the digits in lower case.
+                out.extend_from_slice(&[
+                    LOWER_HEX[usize::from(b >> 4)],
+                    LOWER_HEX[usize::from(b & 15)],
+                ]);
             }
+            token!(
+                t,
+                "EVAL_DEBUG_TOHEXSTRING",
+                "Popping binary value {} and separator {}, pushing result {}",
+                Hex(&v),
+                String::from_utf8_lossy(&sep),
+                String::from_utf8_lossy(&out)
+            );
             Value::Owned(out)
         }
-        Str::Lcase(v) => Value::Owned(string(v, pkt, f)?.to_ascii_lowercase()),
-        Str::Ucase(v) => Value::Owned(string(v, pkt, f)?.to_ascii_uppercase()),
+        Str::Lcase(v) => {
+            let v = string(v, pkt, t)?;
+            let r = v.to_ascii_lowercase();
+            token!(
+                t,
+                "EVAL_DEBUG_LCASE",
+                "Popping string {} and pushing converted value to lower case {}",
+                Hex(&v),
+                Hex(&r)
+            );
+            Value::Owned(r)
+        }
+        Str::Ucase(v) => {
+            let v = string(v, pkt, t)?;
+            let r = v.to_ascii_uppercase();
+            token!(
+                t,
+                "EVAL_DEBUG_UCASE",
+                "Popping string {} and pushing converted value to upper case {}",
+                Hex(&v),
+                Hex(&r)
+            );
+            Value::Owned(r)
+        }
         Str::AddrToText(v) => {
-            let v = string(v, pkt, f)?;
-            match v.len() {
+            let v = string(v, pkt, t)?;
+            let r = match v.len() {
                 0 => Value::EMPTY,
                 4 => text(Ipv4Addr::from(<[u8; 4]>::try_from(&*v).unwrap_or_default()).to_string()),
                 16 => {
@@ -227,9 +745,30 @@ pub(crate) fn string<'a, P: Packet + ?Sized>(
                         expected: "4 or 16",
                     })
                 }
-            }
+            };
+            token!(
+                t,
+                "EVAL_DEBUG_IPADDRESSTOTEXT",
+                "Pushing IPAddress {}",
+                String::from_utf8_lossy(&r)
+            );
+            r
         }
-        Str::IntToText(kind, v) => int_to_text(*kind, &string(v, pkt, f)?)?,
+        Str::IntToText(kind, v) => {
+            let r = int_to_text(*kind, &string(v, pkt, t)?)?;
+            if t.on() {
+                let r = String::from_utf8_lossy(&r);
+                match kind {
+                    IntText::I8 => token!(t, "EVAL_DEBUG_INT8TOTEXT", "Pushing Int8 {r}"),
+                    IntText::I16 => token!(t, "EVAL_DEBUG_INT16TOTEXT", "Pushing Int16 {r}"),
+                    IntText::I32 => token!(t, "EVAL_DEBUG_INT32TOTEXT", "Pushing Int32 {r}"),
+                    IntText::U8 => token!(t, "EVAL_DEBUG_UINT8TOTEXT", "Pushing UInt8 {r}"),
+                    IntText::U16 => token!(t, "EVAL_DEBUG_UINT16TOTEXT", "Pushing UInt16 {r}"),
+                    IntText::U32 => token!(t, "EVAL_DEBUG_UINT32TOTEXT", "Pushing UInt32 {r}"),
+                }
+            }
+            r
+        }
     })
 }
 

@@ -68,23 +68,27 @@ impl Expression {
         &self.members
     }
 
-    /// Evaluates a `test`; a string expression is true when it yields `true` (Kea's rule).
+    /// Evaluates a `test`; a string expression is true when it yields `true` (Kea's rule). Each
+    /// token is logged when the family's `eval` logger is at debug level 55 (V4-142, V6-164).
     pub fn eval_bool<P: Packet + ?Sized>(&self, pkt: &P) -> Result<bool, EvalError> {
+        let t = eval::Trace::new(self.family, pkt);
         match &self.root {
-            Root::Bool(b) => eval::boolean(b, pkt, self.family),
-            Root::Str(s) => Ok(&*eval::string(s, pkt, self.family)? == b"true"),
+            Root::Bool(b) => eval::boolean(b, pkt, &t),
+            Root::Str(s) => Ok(&*eval::string(s, pkt, &t)? == b"true"),
         }
     }
 
-    /// Evaluates a `template-test`; a boolean expression yields `true` or `false`.
+    /// Evaluates a `template-test`; a boolean expression yields `true` or `false`. Logged as
+    /// [`Expression::eval_bool`] is.
     pub fn eval_string<P: Packet + ?Sized>(&self, pkt: &P) -> Result<Vec<u8>, EvalError> {
+        let t = eval::Trace::new(self.family, pkt);
         match &self.root {
-            Root::Bool(b) => Ok(if eval::boolean(b, pkt, self.family)? {
+            Root::Bool(b) => Ok(if eval::boolean(b, pkt, &t)? {
                 b"true".to_vec()
             } else {
                 b"false".to_vec()
             }),
-            Root::Str(s) => Ok(eval::string(s, pkt, self.family)?.to_vec()),
+            Root::Str(s) => Ok(eval::string(s, pkt, &t)?.to_vec()),
         }
     }
 }

@@ -40,6 +40,11 @@ pub trait Packet {
     fn transid(&self) -> u32;
     /// Whether the query already belongs to `class` (`member`, `known`, `unknown`).
     fn member(&self, class: &str) -> bool;
+    /// How Kea's log messages name the query (its client and transaction), e.g.
+    /// `[hwtype=1 aa:bb:cc:dd:ee:fe], cid=[no info], tid=0x1`; read only for debug logging.
+    fn label(&self) -> String {
+        String::new()
+    }
     /// DHCPv4 header fields.
     fn header4(&self) -> Option<Header4<'_>> {
         None

@@ -2,7 +2,7 @@
 //! (as in Kea), so type errors are syntax errors: `not 'a'` or `option[1].exists == 'x'` do not parse.
 //! Precedence: `not` > `and` > `or` (left-associative); `+` binds tighter than `==`.
 
-use crate::ast::{Bool, Field, IntText, Root, Source, Str};
+use crate::ast::{Bool, Field, IntText, Lit, Repr, Root, Source, Str};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::lexer::{tokenize, Spanned, Tok};
 use crate::{tlv, Env, Expression, Family, Kind};
@@ -14,6 +14,7 @@ pub(crate) fn parse(text: &str, kind: Kind, env: &Env<'_>) -> Result<Expression,
         at: 0,
         env,
         members: Vec::new(),
+        labels: 0,
     };
     let root = match kind {
         Kind::Bool => Root::Bool(p.bool_expr()?),
@@ -32,12 +33,13 @@ struct Parser<'e, 'a> {
     at: usize,
     env: &'e Env<'a>,
     members: Vec<String>,
+    /// Branch labels numbered so far.
+    labels: u32,
 }
 
 /// What follows `.` after an option-like source.
-enum Repr {
-    /// `.hex` or `.text`.
-    Value,
+enum Suffix {
+    Value(Repr),
     Exists,
 }
 
@@ -90,6 +92,13 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// The next branch label: Kea numbers them from 1 in the order the parser meets `and`, `or` and
+    /// `ifelse`'s commas.
+    fn label(&mut self) -> u32 {
+        self.labels += 1;
+        self.labels
+    }
+
     fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Tok::Word(x) if x == w)
     }
@@ -125,8 +134,9 @@ impl Parser<'_, '_> {
         let mut left = self.and_expr()?;
         while self.is_word("or") {
             self.next();
+            let label = self.label();
             let right = self.and_expr()?;
-            left = Bool::Or(Box::new(left), Box::new(right));
+            left = Bool::Or(Box::new(left), Box::new(right), label);
         }
         Ok(left)
     }
@@ -135,8 +145,9 @@ impl Parser<'_, '_> {
         let mut left = self.not_expr()?;
         while self.is_word("and") {
             self.next();
+            let label = self.label();
             let right = self.not_expr()?;
-            left = Bool::And(Box::new(left), Box::new(right));
+            left = Bool::And(Box::new(left), Box::new(right), label);
         }
         Ok(left)
     }
@@ -253,7 +264,9 @@ impl Parser<'_, '_> {
     fn term(&mut self) -> Result<Term, ParseError> {
         let pos = self.pos();
         let s = match self.next() {
-            Tok::Str(s) | Tok::Hex(s) | Tok::Addr(s) => Str::Literal(s.into()),
+            Tok::Str(s) => Str::Literal(s.into(), Lit::Text),
+            Tok::Hex(s) => Str::Literal(s.into(), Lit::Hex),
+            Tok::Addr(s) => Str::Literal(s.into(), Lit::Addr),
             Tok::Int(i) => {
                 let v: u32 = i.parse().map_err(|_| ParseError {
                     pos,
@@ -262,7 +275,7 @@ impl Parser<'_, '_> {
                         value: i.clone(),
                     },
                 })?;
-                Str::Literal(v.to_be_bytes().into())
+                Str::Literal(v.to_be_bytes().into(), Lit::Int)
             }
             Tok::Word(w) => return self.word_term(&w),
             _ => {
@@ -355,11 +368,13 @@ impl Parser<'_, '_> {
                 self.expect(Tok::LParen, "'('")?;
                 let c = self.bool_expr()?;
                 self.expect(Tok::Comma, "','")?;
+                let first = self.label();
                 let a = self.str_expr()?;
                 self.expect(Tok::Comma, "','")?;
+                let second = self.label();
                 let b = self.str_expr()?;
                 self.expect(Tok::RParen, "')'")?;
-                Str::IfElse(Box::new(c), Box::new(a), Box::new(b))
+                Str::IfElse(Box::new(c), Box::new(a), Box::new(b), [first, second])
             }
             "lcase" => Str::Lcase(self.one_arg()?),
             "ucase" => Str::Ucase(self.one_arg()?),
@@ -455,11 +470,12 @@ impl Parser<'_, '_> {
         self.source(Source::Option(code))
     }
 
-    fn repr(&mut self) -> Result<Repr, ParseError> {
+    fn suffix(&mut self) -> Result<Suffix, ParseError> {
         self.expect(Tok::Dot, "'.'")?;
         let r = match self.peek() {
-            Tok::Word(w) if w == "hex" || w == "text" => Repr::Value,
-            Tok::Word(w) if w == "exists" => Repr::Exists,
+            Tok::Word(w) if w == "hex" => Suffix::Value(Repr::Hex),
+            Tok::Word(w) if w == "text" => Suffix::Value(Repr::Text),
+            Tok::Word(w) if w == "exists" => Suffix::Exists,
             _ => return self.expected("'hex', 'text' or 'exists'"),
         };
         self.next();
@@ -467,9 +483,9 @@ impl Parser<'_, '_> {
     }
 
     fn source(&mut self, src: Source) -> Result<Term, ParseError> {
-        Ok(match self.repr()? {
-            Repr::Value => Term::Str(Str::Value(src)),
-            Repr::Exists => Term::Bool(Bool::Exists(src)),
+        Ok(match self.suffix()? {
+            Suffix::Value(r) => Term::Str(Str::Value(src, r)),
+            Suffix::Exists => Term::Bool(Bool::Exists(src)),
         })
     }
 

@@ -14,6 +14,8 @@ struct Fake {
     classes: Vec<&'static str>,
     relays: Vec<(Ipv6Addr, Ipv6Addr, Opts)>,
     v4: bool,
+    /// How often the debug log asked for the label.
+    labels: std::cell::Cell<usize>,
 }
 
 impl Packet for Fake {
@@ -74,6 +76,10 @@ impl Packet for Fake {
     }
     fn relay6_addrs(&self, level: usize) -> Option<(Ipv6Addr, Ipv6Addr)> {
         self.relays.get(level).map(|(l, p, _)| (*l, *p))
+    }
+    fn label(&self) -> String {
+        self.labels.set(self.labels.get() + 1);
+        "[fake]".into()
     }
 }
 
@@ -192,7 +198,8 @@ const COMMON: &[(&str, bool)] = &[
     ("substring('foobar', 4, -2) == 'ob'", true),
     ("substring('foobar', 10, 2) == ''", true),
     ("not (substring('foobar', 3, 3) == 'bar')", false),
-    // V4-140 concat, +, ifelse, hexstring, case, split (the five ARM examples).
+    // V4-140 concat, +, ifelse, hexstring, case, split (the five ARM examples). hexstring writes
+    // lower-case digits, as Kea 2.2 and 2.7 do (the ARM's table shows `66-6F-6F`).
     ("concat('foo', 'bar') == 'foobar'", true),
     ("'abc' + 'def' + 'ghi' == 'abcdefghi'", true),
     (
@@ -200,8 +207,8 @@ const COMMON: &[(&str, bool)] = &[
         true,
     ),
     ("ifelse('foo' == 'bar', 'us', 'them') == 'them'", true),
-    ("hexstring('foo', '-') == '66-6F-6F'", true),
-    ("hexstring(0x0aff, '') == '0AFF'", true),
+    ("hexstring('foo', '-') == '66-6f-6f'", true),
+    ("hexstring(0x0AFF, '') == '0aff'", true),
     ("lcase('LoWeR') == 'lower'", true),
     ("ucase('uPpEr') == 'UPPER'", true),
     ("split('one.two..four', '.', 1) == 'one'", true),
@@ -463,4 +470,162 @@ fn common_tests_do_not_allocate() {
         assert!(r.unwrap(), "{text}");
         assert_eq!(ALLOCS.with(|a| a.get()), 0, "{text} allocated");
     }
+}
+
+/// The `eval` events logged while `f` runs under a subscriber whose most verbose level is `max`:
+/// (target, message id, text).
+fn logged(max: tracing::Level, f: impl FnOnce()) -> Vec<(String, String, String)> {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    #[derive(Default)]
+    struct Fields {
+        id: String,
+        text: String,
+        debuglevel: u64,
+    }
+    impl tracing::field::Visit for Fields {
+        fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+            if field.name() == "id" {
+                self.id = value.to_owned();
+            }
+        }
+        fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+            if field.name() == "debuglevel" {
+                self.debuglevel = value;
+            }
+        }
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                self.text = format!("{value:?}");
+            }
+        }
+    }
+    struct Capture(Arc<Mutex<Vec<(String, String, String)>>>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
+        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            let mut f = Fields::default();
+            e.record(&mut f);
+            assert_eq!(f.debuglevel, 55, "{}", f.id);
+            let target = e.metadata().target().to_owned();
+            self.0.lock().unwrap().push((target, f.id, f.text));
+        }
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry()
+        .with(Capture(seen.clone()))
+        .with(tracing_subscriber::filter::LevelFilter::from_level(max));
+    tracing::subscriber::with_default(subscriber, f);
+    let out = seen.lock().unwrap().clone();
+    out
+}
+
+// V4-142: with `kea-dhcp4.eval` at debug level 55 every token logs what it pops and pushes with
+// Kea's messages, in Kea's order and wording (checked on Kea 2.2; 2.7.3 starts each with the
+// packet's label): the ARM's substring test, and a short-circuited `or` (Kea 2.7's branch).
+#[test]
+fn v4_142_eval_tokens_logged() {
+    let pkt = Fake {
+        options: vec![(61, b"foobar".to_vec()), (60, b"phone".to_vec())],
+        ..v4_packet()
+    };
+    let e = compile(
+        Family::V4,
+        "substring(option[61].hex,0,3) == 'foo'",
+        Kind::Bool,
+    )
+    .unwrap();
+    let got = logged(tracing::Level::TRACE, || {
+        assert!(e.eval_bool(&pkt).unwrap())
+    });
+    let want = [
+        (
+            "EVAL_DEBUG_OPTION",
+            "[fake]: Pushing option 61 with value 0x666F6F626172",
+        ),
+        ("EVAL_DEBUG_STRING", "[fake]: Pushing text string '0'"),
+        ("EVAL_DEBUG_STRING", "[fake]: Pushing text string '3'"),
+        (
+            "EVAL_DEBUG_SUBSTRING",
+            "[fake]: Popping length 3, start 0, string 0x666F6F626172 pushing result 0x666F6F",
+        ),
+        ("EVAL_DEBUG_STRING", "[fake]: Pushing text string 'foo'"),
+        (
+            "EVAL_DEBUG_EQUAL",
+            "[fake]: Popping 0x666F6F and 0x666F6F pushing result 'true'",
+        ),
+    ];
+    let got_ids: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(_, i, t)| (i.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(got_ids, want);
+    assert!(got.iter().all(|(target, _, _)| target == "kea-dhcp4.eval"));
+
+    let e = compile(
+        Family::V4,
+        "option[60].text == 'phone' or not option[77].exists",
+        Kind::Bool,
+    )
+    .unwrap();
+    let got = logged(tracing::Level::TRACE, || {
+        assert!(e.eval_bool(&pkt).unwrap())
+    });
+    let texts: Vec<&str> = got.iter().map(|(_, _, t)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "[fake]: Pushing option 60 with value 'phone'",
+            "[fake]: Pushing text string 'phone'",
+            "[fake]: Popping 0x70686F6E65 and 0x70686F6E65 pushing result 'true'",
+            "Value is true: keeping it and branching to 1",
+        ]
+    );
+    assert_eq!(got[3].1, "EVAL_DEBUG_POP_OR_BRANCH_TRUE");
+}
+
+// V6-164: `kea-dhcp6.eval` gets EVAL_DEBUG_OPTION for `option[1].hex`.
+#[test]
+fn v6_164_eval_tokens_logged() {
+    let pkt = v6_packet();
+    let e = compile(Family::V6, "option[1].hex == 'foobar-duid'", Kind::Bool).unwrap();
+    let got = logged(tracing::Level::TRACE, || {
+        assert!(e.eval_bool(&pkt).unwrap())
+    });
+    assert_eq!(
+        got.first(),
+        Some(&(
+            "kea-dhcp6.eval".to_owned(),
+            "EVAL_DEBUG_OPTION".to_owned(),
+            "[fake]: Pushing option 1 with value 0x666F6F6261722D64756964".to_owned()
+        ))
+    );
+    assert_eq!(
+        got.last().map(|(_, id, _)| id.as_str()),
+        Some("EVAL_DEBUG_EQUAL")
+    );
+}
+
+// V4-142, V6-164: below debug level 50 (tracing's DEBUG) the evaluator asks once per evaluation and
+// then logs nothing: no event, and the packet's label is never built.
+#[test]
+fn eval_logging_costs_nothing_when_off() {
+    let pkt = v4_packet();
+    let e = compile(
+        Family::V4,
+        "substring(option[61].hex,0,3) == 'foo' and member('foo') or pkt4.mac == 0x01",
+        Kind::Bool,
+    )
+    .unwrap();
+    let got = logged(tracing::Level::DEBUG, || {
+        for _ in 0..10 {
+            assert!(e.eval_bool(&pkt).unwrap());
+        }
+    });
+    assert!(got.is_empty(), "{got:?}");
+    assert_eq!(pkt.labels.get(), 0);
+    logged(tracing::Level::TRACE, || {
+        assert!(e.eval_bool(&pkt).unwrap())
+    });
+    assert_eq!(pkt.labels.get(), 1, "one label per evaluation");
 }

@@ -92,3 +92,20 @@ pub(crate) fn vendor_class_chunk(family: Family, payload: &[u8], index: u32) -> 
     let len = read(data, w)?;
     data.get(w..w + len)
 }
+
+/// How many data chunks a vendor-class option's first block holds.
+pub(crate) fn vendor_class_chunks(family: Family, payload: &[u8]) -> usize {
+    let Some((_, mut data)) = vendor_block(family, payload) else {
+        return 0;
+    };
+    let w = width(family);
+    let mut n = 0;
+    while let Some(len) = read(data, w) {
+        let Some(rest) = data.get(w + len..) else {
+            break;
+        };
+        data = rest;
+        n += 1;
+    }
+    n
+}

@@ -34,6 +34,19 @@ impl Packet for View<'_, Packet4, Ingress4> {
     fn transid(&self) -> u32 {
         self.pkt.xid
     }
+    /// Kea's DHCPv4 packet label: `[hwtype=1 aa:bb:cc:dd:ee:ff], cid=[01:02:03], tid=0x1`.
+    fn label(&self) -> String {
+        let cid = match self.pkt.options.get(code::CLIENT_ID) {
+            Some(c) if !c.is_empty() => crate::classes::colon_hex(c),
+            _ => "no info".into(),
+        };
+        format!(
+            "[hwtype={} {}], cid=[{cid}], tid={:#x}",
+            self.pkt.htype,
+            crate::classes::colon_hex(self.pkt.hw_addr()),
+            self.pkt.xid
+        )
+    }
     fn header4(&self) -> Option<Header4<'_>> {
         let p = self.pkt;
         Some(Header4 {

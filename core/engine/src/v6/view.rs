@@ -32,6 +32,16 @@ impl Packet for View<'_, Packet6, Ingress6> {
     fn transid(&self) -> u32 {
         self.pkt.message.transaction_id
     }
+    /// Kea's DHCPv6 packet label: `duid=[00:03:00:01:...], tid=0x1`.
+    fn label(&self) -> String {
+        let duid = self
+            .pkt
+            .message
+            .options
+            .get(ruru_proto::v6::code::CLIENTID)
+            .map_or_else(|| "no info".into(), crate::classes::colon_hex);
+        format!("duid=[{duid}], tid={:#x}", self.pkt.message.transaction_id)
+    }
     fn relay6_count(&self) -> usize {
         self.pkt.relays.len()
     }
