@@ -39,13 +39,18 @@ fn option39(name: &str) -> String {
     format!("39,01{}", wire_hex(name))
 }
 
+/// `name` in DNS wire form: ended by the root label when written with a trailing dot (a fully
+/// qualified name), else without it (a partial name).
 fn wire_hex(name: &str) -> String {
     let mut hex = String::new();
     for label in name.split('.').filter(|l| !l.is_empty()) {
         hex += &format!("{:02x}", label.len());
         hex.extend(label.bytes().map(|b| format!("{b:02x}")));
     }
-    hex + "00"
+    if name.ends_with('.') {
+        hex += "00";
+    }
+    hex
 }
 
 /// One relayed DORA of the client `mac` sending option 81 for `name`; ACKs received.
@@ -262,8 +267,8 @@ fn config6(iface: &str, hooks: Value) -> Value {
     }})
 }
 
-/// One client asking for `lease` with option 39 for `host1`, in repeated exchanges; the NCRs.
-fn v6_sequence(subject: Subject, lease: LeaseRequest6, hooks: Value) -> Vec<Value> {
+/// One client asking for `lease` with option 39 for `name`, in repeated exchanges; the NCRs.
+fn v6_sequence(subject: Subject, lease: LeaseRequest6, hooks: Value, name: &str) -> Vec<Value> {
     let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
     let d2 = d2_socket(&link.server, D2_PORT);
     let _server = Server::start_subject(subject, &link.server, config6(link.server_iface(), hooks))
@@ -274,7 +279,7 @@ fn v6_sequence(subject: Subject, lease: LeaseRequest6, hooks: Value) -> Vec<Valu
         .mac_base("00:0c:01:02:03:04")
         .lease(lease);
     let mut args = perf.args();
-    args.extend(["-o".into(), option39("Host1.example.org")]);
+    args.extend(["-o".into(), option39(name)]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = run_perfdhcp(&link.client, &args, perf.timeout()).expect("perfdhcp -6 runs");
     assert!(
@@ -292,9 +297,15 @@ fn v6_sequence(subject: Subject, lease: LeaseRequest6, hooks: Value) -> Vec<Valu
 // last IA's leases, the prefix's), which the spec's rule (V6-173) does not do.
 #[test]
 fn v6_174_one_add_per_client_as_kea() {
-    let kea = v6_sequence(Subject::Kea, LeaseRequest6::Address, json!([]));
-    let ruru = v6_sequence(Subject::Ruru, LeaseRequest6::Address, json!([]));
-    let with_prefix = v6_sequence(Subject::Ruru, LeaseRequest6::AddressAndPrefix, json!([]));
+    let name = "Host1.example.org.";
+    let kea = v6_sequence(Subject::Kea, LeaseRequest6::Address, json!([]), name);
+    let ruru = v6_sequence(Subject::Ruru, LeaseRequest6::Address, json!([]), name);
+    let with_prefix = v6_sequence(
+        Subject::Ruru,
+        LeaseRequest6::AddressAndPrefix,
+        json!([]),
+        name,
+    );
     assert_eq!(with_prefix.len(), 1, "{with_prefix:#?}");
     assert_eq!(with_prefix[0]["ip-address"], ruru[0]["ip-address"]);
     assert_eq!(ruru.len(), 1, "{ruru:#?}");
@@ -320,9 +331,62 @@ fn v6_174_one_add_per_client_as_kea() {
 fn hk129_ddns6_update_renames() {
     let probe = json!([{"library": plugin("libruru_test_probe.so"),
                         "parameters": {"tag": "A", "actions": {"ddns6_update": "rename"}}}]);
-    let got = v6_sequence(Subject::Ruru, LeaseRequest6::Address, probe);
+    let got = v6_sequence(
+        Subject::Ruru,
+        LeaseRequest6::Address,
+        probe,
+        "Host1.example.org.",
+    );
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0]["fqdn"], "renamed.example.org.");
     assert_eq!(got[0]["forward-change"], true);
     assert_eq!(got[0]["reverse-change"], false);
+}
+
+/// The NCR names `subject` sends for one client's DORA with option 81 carrying `name`.
+fn v4_fqdns(subject: Subject, name: &str) -> Vec<Value> {
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let d2 = d2_socket(&ns, D2_PORT);
+    let c = LeaseCmds::start(&ns, subject, |s, l| config4(s, l, Vec::new()));
+    assert!(
+        dora81(&ns, "00:0c:01:02:03:05", name) >= 1,
+        "{}",
+        c.server.logs()
+    );
+    ncrs(&d2, Duration::from_secs(2))
+        .into_iter()
+        .map(|n| n["fqdn"].clone())
+        .collect()
+}
+
+// V4-147: a partial name in option 81 (sent without the root label) is completed with
+// ddns-qualifying-suffix whatever its label count, a full one is kept; Ruru's NCRs name the client
+// as Kea 2.2's do.
+#[test]
+fn v4_147_partial_fqdn_qualified_as_kea() {
+    for (name, want) in [
+        ("MyHost.sub", "myhost.sub.example.org."),
+        ("myhost.sub.", "myhost.sub."),
+    ] {
+        let kea = v4_fqdns(Subject::Kea, name);
+        let ruru = v4_fqdns(Subject::Ruru, name);
+        assert_eq!(ruru, kea, "{name}: Ruru vs Kea 2.2");
+        assert_eq!(ruru, [json!(want)], "{name}");
+    }
+}
+
+// V6-169: the same for option 39: a partial `myhost.sub` becomes `myhost.sub.example.org.`, as
+// Kea 2.2 names it.
+#[test]
+fn v6_169_partial_fqdn_qualified_as_kea() {
+    let fqdns = |subject| -> Vec<Value> {
+        v6_sequence(subject, LeaseRequest6::Address, json!([]), "MyHost.sub")
+            .into_iter()
+            .map(|n| n["fqdn"].clone())
+            .collect()
+    };
+    let kea = fqdns(Subject::Kea);
+    let ruru = fqdns(Subject::Ruru);
+    assert_eq!(ruru, kea, "Ruru vs Kea 2.2");
+    assert_eq!(ruru, [json!("myhost.sub.example.org.")]);
 }

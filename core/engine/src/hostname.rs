@@ -103,27 +103,68 @@ impl FqdnAnswer {
     }
 }
 
-/// The DHCPv4 name to store in the lease and return in option 12/81.
+/// How `ddns-qualifying-suffix` completes a name, by where the name came from (Kea's rules, checked
+/// on Kea 2.2 in both families).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Qualify {
+    /// A reserved or generated name: always, a trailing dot of its own dropped (V4-096, V6-121).
+    Always,
+    /// A client's option 12 name: only when it is a single label (V4-145, V4-147).
+    SingleLabel,
+    /// A client's FQDN-option name (81, 39): when it is partial (sent without the root label),
+    /// whatever its label count; a full name is kept (V4-147, V6-169).
+    Partial { full: bool },
+}
+
+/// A name a client sent: in option 12 or in its FQDN option (81, 39), with whether the latter was
+/// fully qualified.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientName<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) rule: Qualify,
+}
+
+/// `name` completed with `suffix` by `rule`, without a trailing dot.
+fn qualify(name: &str, suffix: &str, rule: Qualify) -> String {
+    let name = name.trim_end_matches('.');
+    let suffix = suffix.trim_matches('.');
+    let add = !suffix.is_empty()
+        && match rule {
+            Qualify::Always => true,
+            Qualify::SingleLabel => !name.contains('.'),
+            Qualify::Partial { full } => !full,
+        };
+    if add {
+        format!("{name}.{suffix}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The DHCPv4 name to store in the lease and return in option 12/81 (without the trailing dot
+/// option 81 adds): the reservation's, a generated one, or the client's, scrubbed and qualified.
 pub(crate) fn choose(
     ddns: &DdnsParams,
     set: &CharSet,
     reserved: Option<&str>,
-    client: Option<&str>,
+    client: Option<ClientName<'_>>,
     addr: Ipv4Addr,
 ) -> Option<String> {
+    let suffix = &ddns.qualifying_suffix;
     if let Some(r) = reserved {
-        return Some(qualify(&r.to_ascii_lowercase(), &ddns.qualifying_suffix));
+        return Some(qualify(&r.to_ascii_lowercase(), suffix, Qualify::Always));
     }
-    let client = client.filter(|c| !c.is_empty());
+    let client = client.filter(|c| !c.name.is_empty());
     if generates(ddns.replace_client_name, client.is_some()) {
         let o = addr.octets();
         let name = format!(
             "{}-{}-{}-{}-{}",
             ddns.generated_prefix, o[0], o[1], o[2], o[3]
         );
-        return Some(qualify(&name, &ddns.qualifying_suffix));
+        return Some(qualify(&name, suffix, Qualify::Always));
     }
-    client_name(ddns, set, client?).map(|n| qualify(&n, &ddns.qualifying_suffix))
+    let c = client?;
+    client_name(ddns, set, c.name).map(|n| qualify(&n, suffix, c.rule))
 }
 
 /// The DHCPv6 generated name for `addr` (V6-168): `<prefix>-<address, ':' → '-'>`, qualified with
@@ -134,25 +175,16 @@ pub(crate) fn generated6(ddns: &DdnsParams, addr: Ipv6Addr) -> String {
         ddns.generated_prefix,
         addr.to_string().replace(':', "-")
     );
-    fully_qualified(&name, &ddns.qualifying_suffix)
+    fully_qualified(&name, &ddns.qualifying_suffix, Qualify::Always)
 }
 
-/// A DHCPv6 lease name (V6-169): lower-cased, completed with the suffix unless it already ends in a
-/// dot (a partial name), always with the trailing dot.
-pub(crate) fn fully_qualified(name: &str, suffix: &str) -> String {
+/// A name as an FQDN option carries it (V6-169): lower-cased, completed with `suffix` by `rule`,
+/// always with the trailing dot; empty stays empty.
+pub(crate) fn fully_qualified(name: &str, suffix: &str, rule: Qualify) -> String {
     if name.is_empty() {
         return String::new();
     }
-    let name = name.to_ascii_lowercase();
-    if name.ends_with('.') {
-        return name;
-    }
-    let suffix = suffix.trim_matches('.');
-    if suffix.is_empty() {
-        format!("{name}.")
-    } else {
-        format!("{name}.{suffix}.")
-    }
+    format!("{}.", qualify(&name.to_ascii_lowercase(), suffix, rule))
 }
 
 /// Replaces the characters `set` matches with `replacement`, label by label so dots survive (V4-146);
@@ -183,35 +215,30 @@ fn scrub(name: &str, set: &CharSet, replacement: &str) -> String {
     }
 }
 
-/// Appends the qualifying suffix to a single-label DHCPv4 name (V4-145); no trailing dot (V4-147).
-fn qualify(name: &str, suffix: &str) -> String {
-    let name = name.trim_end_matches('.');
-    let suffix = suffix.trim_matches('.');
-    if suffix.is_empty() || name.contains('.') {
-        name.to_owned()
-    } else {
-        format!("{name}.{suffix}")
-    }
-}
-
-/// Decodes the domain name of a client's option 81 (flags, rcode1, rcode2, name); E bit selects wire form.
-pub(crate) fn fqdn_name(opt: &[u8]) -> Option<String> {
+/// Decodes the domain name of a client's option 81 (flags, rcode1, rcode2, name; the E bit selects
+/// the wire form) and whether it is fully qualified: in wire form, ended by the root label; in
+/// ASCII, by a dot.
+pub(crate) fn fqdn_name(opt: &[u8]) -> Option<(String, bool)> {
     let (&flags, rest) = opt.split_first()?;
     let name = rest.get(2..)?;
     if flags & 0x04 == 0 {
-        return Some(String::from_utf8_lossy(name).into_owned());
+        let name = String::from_utf8_lossy(name).into_owned();
+        let full = name.ends_with('.');
+        return Some((name, full));
     }
     let mut labels = Vec::new();
     let mut i = 0;
+    let mut full = false;
     while let Some(&len) = name.get(i) {
         if len == 0 {
+            full = true;
             break;
         }
         let label = name.get(i + 1..i + 1 + usize::from(len))?;
         labels.push(String::from_utf8_lossy(label).into_owned());
         i += 1 + usize::from(len);
     }
-    Some(labels.join("."))
+    Some((labels.join("."), full))
 }
 
 /// The server's option 81 (V4-148): flags S/O/N from `answer` (N is bit 3 here), E as the client
@@ -264,7 +291,7 @@ mod tests {
                 &d,
                 &CharSet::of(&d),
                 None,
-                Some("pc"),
+                Some(option12("pc")),
                 Ipv4Addr::new(172, 16, 1, 10)
             )
             .as_deref(),
@@ -272,22 +299,88 @@ mod tests {
         );
     }
 
+    fn option12(name: &str) -> ClientName<'_> {
+        ClientName {
+            name,
+            rule: Qualify::SingleLabel,
+        }
+    }
+
     // V4-147: lower-cased and qualified, no trailing dot; V4-096: reserved name wins.
     #[test]
     fn client_and_reserved_names() {
         let d = ddns(ReplaceClientName::Never, "example.com");
         let a = Ipv4Addr::new(10, 0, 0, 1);
+        let set = CharSet::of(&d);
         assert_eq!(
-            choose(&d, &CharSet::of(&d), None, Some("PC1"), a).as_deref(),
+            choose(&d, &set, None, Some(option12("PC1")), a).as_deref(),
             Some("pc1.example.com")
         );
         assert_eq!(
-            choose(&d, &CharSet::of(&d), Some("alice-laptop"), Some("PC1"), a).as_deref(),
+            choose(&d, &set, Some("alice-laptop"), Some(option12("PC1")), a).as_deref(),
             Some("alice-laptop.example.com")
         );
         assert_eq!(
-            choose(&d, &CharSet::of(&d), None, Some("my$host"), a).as_deref(),
+            choose(&d, &set, None, Some(option12("my$host")), a).as_deref(),
             Some("myhost.example.com")
+        );
+    }
+
+    // V4-147, V6-169, V4-096, V6-121: how each kind of name is qualified, as Kea 2.2 answers in both
+    // families: an option 12 name of several labels is kept; an FQDN-option name sent partial is
+    // completed whatever its label count, sent full it is kept; a reserved name is always completed,
+    // even written with a trailing dot.
+    #[test]
+    fn v4_147_v6_169_qualification_rules() {
+        let d = ddns(ReplaceClientName::Never, "example.org");
+        let set = CharSet::of(&d);
+        let a = Ipv4Addr::new(10, 0, 0, 1);
+        let named = |name, rule| choose(&d, &set, None, Some(ClientName { name, rule }), a);
+        let partial = Qualify::Partial { full: false };
+        let full = Qualify::Partial { full: true };
+        assert_eq!(
+            named("myhost.sub", Qualify::SingleLabel).as_deref(),
+            Some("myhost.sub")
+        );
+        assert_eq!(
+            named("myhost.sub", partial).as_deref(),
+            Some("myhost.sub.example.org")
+        );
+        assert_eq!(
+            named("myhost", partial).as_deref(),
+            Some("myhost.example.org")
+        );
+        assert_eq!(named("myhost.sub.", full).as_deref(), Some("myhost.sub"));
+        assert_eq!(named("myhost.", full).as_deref(), Some("myhost"));
+        for reserved in ["alice.lab", "alice.lab."] {
+            assert_eq!(
+                choose(&d, &set, Some(reserved), None, a).as_deref(),
+                Some("alice.lab.example.org")
+            );
+            assert_eq!(
+                fully_qualified(reserved, "example.org", Qualify::Always),
+                "alice.lab.example.org."
+            );
+        }
+        assert_eq!(
+            fully_qualified("myhost.sub", "example.org", partial),
+            "myhost.sub.example.org."
+        );
+        assert_eq!(
+            fully_qualified("myhost.sub.", "example.org", full),
+            "myhost.sub."
+        );
+        assert_eq!(
+            fqdn_name(b"\x05\0\0\x06myhost\x03sub"),
+            Some(("myhost.sub".into(), false))
+        );
+        assert_eq!(
+            fqdn_name(b"\x05\0\0\x06myhost\x03sub\0"),
+            Some(("myhost.sub".into(), true))
+        );
+        assert_eq!(
+            fqdn_name(b"\x01\0\0myhost.sub."),
+            Some(("myhost.sub.".into(), true))
         );
     }
 
@@ -297,15 +390,12 @@ mod tests {
         let d = ddns(ReplaceClientName::Always, "example.com");
         let a: Ipv6Addr = "3001:1::70e".parse().unwrap();
         assert_eq!(generated6(&d, a), "myhost-3001-1--70e.example.com.");
+        let partial = Qualify::Partial { full: false };
         assert_eq!(
-            fully_qualified("Some-Computer", "example.com"),
+            fully_qualified("Some-Computer", "example.com", partial),
             "some-computer.example.com."
         );
-        assert_eq!(
-            fully_qualified("a.example.org.", "example.com"),
-            "a.example.org."
-        );
-        assert_eq!(fully_qualified("pc", ""), "pc.");
+        assert_eq!(fully_qualified("pc", "", partial), "pc.");
     }
 
     // V4-148, V6-166: the flag matrix, updates on and off, with each override.
@@ -338,7 +428,7 @@ mod tests {
         let off = FqdnAnswer::new(&d, false, true, false);
         let reply = fqdn_reply(&[0x05, 0, 0], "a.example.com", off);
         assert_eq!(reply[0], 0x08 | 0x04 | 0x02);
-        assert_eq!(fqdn_name(&reply).as_deref(), Some("a.example.com"));
+        assert_eq!(fqdn_name(&reply), Some(("a.example.com".into(), true)));
     }
 
     // V4-146: a custom set is a regular expression of invalid characters, applied label by label.

@@ -837,24 +837,29 @@ impl<'a> Query<'a> {
         }
     }
 
-    fn client_hostname(&self) -> Option<String> {
+    /// The name the client sent: option 81's (with whether it was fully qualified), else option 12's.
+    fn client_hostname(&self) -> Option<(String, hostname::Qualify)> {
         if let Some(f) = self.pkt.options.get(code::CLIENT_FQDN) {
-            return hostname::fqdn_name(f);
+            let (name, full) = hostname::fqdn_name(f)?;
+            return Some((name, hostname::Qualify::Partial { full }));
         }
-        self.pkt
-            .options
-            .get(code::HOST_NAME)
-            .map(|h| String::from_utf8_lossy(h).trim_end_matches('\0').to_owned())
+        self.pkt.options.get(code::HOST_NAME).map(|h| {
+            let name = String::from_utf8_lossy(h).trim_end_matches('\0').to_owned();
+            (name, hostname::Qualify::SingleLabel)
+        })
     }
 
     /// The lease's name and DNS directions: from option 81 the server's answer to the client's
     /// flags (V4-148); a name from option 12 is updated both ways when the server does updates.
     fn naming(&self, si: usize, host: Option<&Host4>, addr: Ipv4Addr) -> Option<Naming> {
+        let client = self.client_hostname();
         let name = hostname::choose(
             &self.snap.config.subnets[si].ddns,
             &self.snap.subnets[si].char_set,
             host.and_then(|h| h.hostname.as_deref()),
-            self.client_hostname().as_deref(),
+            client
+                .as_ref()
+                .map(|(name, rule)| hostname::ClientName { name, rule: *rule }),
             addr,
         )?;
         let (forward, reverse) = match self.pkt.options.get(code::CLIENT_FQDN) {

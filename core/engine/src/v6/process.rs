@@ -598,15 +598,20 @@ impl<'a> Query6<'a> {
         let Some(client) = self.fqdn.as_ref() else {
             return String::new();
         };
+        let as_is = hostname::Qualify::Partial { full: true };
         if let Some(o) = &self.ddns_override {
-            return hostname::fully_qualified(&o.name, "");
+            return hostname::fully_qualified(&o.name, "", as_is);
         }
         let Some(si) = self.subnet else {
-            return hostname::fully_qualified(&client.name, "");
+            return hostname::fully_qualified(&client.name, "", as_is);
         };
         let ddns = &self.snap.config.subnets[si].ddns;
         if let Some(reserved) = self.host.and_then(|h| h.hostname.as_deref()) {
-            return hostname::fully_qualified(reserved, &ddns.qualifying_suffix);
+            return hostname::fully_qualified(
+                reserved,
+                &ddns.qualifying_suffix,
+                hostname::Qualify::Always,
+            );
         }
         let named = hostname::client_name(ddns, &self.snap.subnets[si].char_set, &client.name);
         if hostname::generates(ddns.replace_client_name, named.is_some()) {
@@ -615,12 +620,13 @@ impl<'a> Query6<'a> {
                 _ => String::new(),
             };
         }
-        // A fully qualified name (root label sent) is kept; only a partial one gets the suffix.
-        let suffix = match client.is_fully_qualified() {
-            true => "",
-            false => ddns.qualifying_suffix.as_str(),
+        // A fully qualified name (root label sent) is kept; a partial one gets the suffix.
+        let rule = hostname::Qualify::Partial {
+            full: client.is_fully_qualified(),
         };
-        named.map_or_else(String::new, |n| hostname::fully_qualified(&n, suffix))
+        named.map_or_else(String::new, |n| {
+            hostname::fully_qualified(&n, &ddns.qualifying_suffix, rule)
+        })
     }
 
     /// [`Self::hostname_for`] once the IAs are served.
