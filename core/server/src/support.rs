@@ -49,12 +49,6 @@ pub(crate) fn $name(cfg: &$config) -> Support {
                 .into(),
         );
     }
-    if cfg.dhcp_ddns.enable_updates {
-        s.warnings.push(
-            "dhcp-ddns.enable-updates: no DNS updates are sent yet (names are still assigned)"
-                .into(),
-        );
-    }
     s
 }
     };
