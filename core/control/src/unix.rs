@@ -2,12 +2,13 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use socket2::{Domain, SockAddr, Socket, Type};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::task::JoinHandle;
@@ -86,8 +87,7 @@ impl UnixSocket {
             action: format!("bind {}", path.display()),
             source,
         };
-        let listener = std::os::unix::net::UnixListener::bind(path).map_err(bind_error)?;
-        listener.set_nonblocking(true).map_err(bind_error)?;
+        let listener = bind_restricted(path).map_err(bind_error)?;
         restrict_mode(path).map_err(|source| OpenError::Io {
             action: format!("set the mode of {}", path.display()),
             source,
@@ -124,8 +124,23 @@ impl Drop for UnixSocket {
     }
 }
 
-/// The socket never grants anything to "other", whatever the umask (CTL-113); what the umask
-/// already removed stays removed (CTL-112).
+/// A listening, non-blocking socket bound to `path`, its file created without any access for
+/// "other" (CTL-113). Linux creates the file with the socket's own mode less the umask, so setting
+/// that mode before `bind` leaves no moment in which "other" could connect.
+fn bind_restricted(path: &Path) -> io::Result<std::os::unix::net::UnixListener> {
+    let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking().cloexec(), None)?;
+    // SAFETY: fchmod on a descriptor `socket` owns; no memory is involved.
+    if unsafe { libc::fchmod(socket.as_raw_fd(), 0o770) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    socket.bind(&SockAddr::unix(path)?)?;
+    socket.listen(libc::SOMAXCONN)?;
+    Ok(OwnedFd::from(socket).into())
+}
+
+/// The socket never grants anything to "other", whatever the umask (CTL-113), also where the
+/// kernel ignores the mode given before `bind`; what the umask already removed stays removed
+/// (CTL-112).
 fn restrict_mode(path: &Path) -> io::Result<()> {
     let mode = fs::metadata(path)?.permissions().mode() & 0o7777;
     if mode & !0o770 != 0 {

@@ -3,7 +3,7 @@
 
 use crate::cli::Args;
 use crate::family::{flog, Family};
-use crate::{server, version};
+use crate::{privileges, server, version};
 use ruru_log::{Logging, Startup};
 use std::path::Path;
 use std::process::ExitCode;
@@ -34,6 +34,24 @@ pub(crate) fn main<F: Family>(mut args: Args) -> ExitCode {
     // The root logger every event of this process falls under (CTL-100).
     let root = if F::V6 { "kea-dhcp6" } else { "kea-dhcp4" };
     let logging = Logging::install(Startup::from_env(root, args.debug));
+    // Before anything is read or any thread starts (CTL-113): the configuration, the lease file and
+    // every later reconfiguration meet the same limits.
+    match privileges::keep_only_needed(F::V6) {
+        Ok(limited) => flog!(
+            F::V6,
+            info,
+            "CAPABILITIES_LIMITED",
+            kept = %limited.kept.join(","),
+            dropped = limited.dropped,
+            bounding = limited.bounding,
+            "capabilities limited to those the server needs"
+        ),
+        Err(e) => {
+            flog!(F::V6, error, "INIT_FAIL", "{e}");
+            eprintln!("{binary}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let cfg = match F::load(&path) {
         Ok(c) => c,
         Err(msg) => {

@@ -13,6 +13,7 @@ mod hooks4;
 mod hooks6;
 mod lease_write;
 mod plugins;
+mod privileges;
 mod receive_queue;
 mod server;
 mod service;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::Command as Process;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ruru_config::{ControlSocket, HttpAuth, HttpClient, HttpControlSocket, TlsConfig};
@@ -115,7 +115,7 @@ pub fn with_tls(
 ) -> HttpControlSocket {
     socket.https = true;
     socket.tls = Some(TlsConfig {
-        trust_anchor: Some(pki.ca.clone()),
+        trust_anchor: pki.ca.clone(),
         cert_file: pki.server_cert.clone(),
         key_file: pki.server_key.clone(),
         cert_required,
@@ -316,5 +316,37 @@ impl Pki {
             rogue_key: d.join("rogue.key"),
             dir,
         }
+    }
+}
+
+/// Everything written by the subscriber [`Captured::install`] sets for this thread, INFO and up.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Makes this the current thread's log, with targets, until the guard drops.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_target(true)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
