@@ -25,31 +25,21 @@ fn provider() -> Arc<CryptoProvider> {
 pub(crate) fn acceptor(cfg: &TlsConfig) -> Result<TlsAcceptor, OpenError> {
     let certs = certificates(&cfg.cert_file)?;
     let key = private_key(&cfg.key_file)?;
-    let roots = cfg.trust_anchor.as_deref().map(roots).transpose()?;
+    let roots = roots(&cfg.trust_anchor)?;
     let builder = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| OpenError::Tls(e.to_string()))?;
-    let builder = match (roots, cfg.cert_required) {
-        (Some(roots), required) => {
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
-            // Without `cert-required` a client certificate is optional, but checked if shown.
-            let verifier = if required {
-                verifier
-            } else {
-                verifier.allow_unauthenticated()
-            };
-            let verifier = verifier
-                .build()
-                .map_err(|e| OpenError::Tls(e.to_string()))?;
-            builder.with_client_cert_verifier(verifier)
-        }
-        (None, false) => builder.with_no_client_auth(),
-        (None, true) => {
-            return Err(OpenError::Tls(
-                "'cert-required' needs a 'trust-anchor' to verify clients with".into(),
-            ))
-        }
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
+    // Without `cert-required` a client certificate is optional, but checked if shown.
+    let verifier = if cfg.cert_required {
+        verifier
+    } else {
+        verifier.allow_unauthenticated()
     };
+    let verifier = verifier
+        .build()
+        .map_err(|e| OpenError::Tls(e.to_string()))?;
+    let builder = builder.with_client_cert_verifier(verifier);
     let config = builder
         .with_single_cert(certs, key)
         .map_err(|e| OpenError::Tls(format!("certificate and key do not fit: {e}")))?;

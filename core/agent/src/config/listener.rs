@@ -60,33 +60,14 @@ pub(super) fn listener(
 
 /// The TLS keys: all three or none, as Kea's agent requires (CTL-027).
 fn tls(f: &Fields<'_>) -> Result<Option<TlsConfig>, ConfigError> {
-    let given = |key| Ok::<_, ConfigError>(f.string(key)?.filter(|v| !v.is_empty()));
-    let (ca, cert, key) = (
-        given("trust-anchor")?,
-        given("cert-file")?,
-        given("key-file")?,
-    );
-    let cert_required = f.boolean("cert-required")?.unwrap_or(true);
-    match (ca, cert, key) {
-        (None, None, None) => Ok(None),
-        (Some(ca), Some(cert), Some(key)) => Ok(Some(TlsConfig {
-            trust_anchor: Some(PathBuf::from(ca)),
-            cert_file: PathBuf::from(cert),
-            key_file: PathBuf::from(key),
-            cert_required,
-        })),
-        (ca, cert, _) => {
-            let missing = match (ca, cert) {
-                (None, _) => "trust-anchor",
-                (_, None) => "cert-file",
-                _ => "key-file",
-            };
-            Err(f.invalid(
-                missing,
-                format!("{missing} parameter is missing or empty: all or none of TLS parameters must be set"),
-            ))
-        }
-    }
+    TlsConfig::from_keys(
+        f.string("trust-anchor")?.as_deref(),
+        f.string("cert-file")?.as_deref(),
+        f.string("key-file")?.as_deref(),
+        f.boolean("cert-required")?,
+        false,
+    )
+    .map_err(|e| f.invalid(e.key(), e.to_string()))
 }
 
 /// `authentication` (CTL-024, CTL-025). Files named by `user-file` and `password-file` are read

@@ -337,14 +337,63 @@ pub struct HttpClient {
 /// TLS parameters of an HTTPS control socket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TlsConfig {
-    /// `trust-anchor`.
-    pub trust_anchor: Option<PathBuf>,
+    /// `trust-anchor`: the CA file or directory client certificates are verified with.
+    pub trust_anchor: PathBuf,
     /// `cert-file`.
     pub cert_file: PathBuf,
     /// `key-file`.
     pub key_file: PathBuf,
     /// `cert-required` (default true).
     pub cert_required: bool,
+}
+
+/// Why the TLS keys of a control socket (or of the agent) make no TLS setup (CTL-027).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TlsSetupError {
+    /// `socket-type` `https` without any of the three files.
+    #[error("no TLS setup for a HTTPS control socket")]
+    HttpsWithoutTls,
+    /// One or two of the three files given, this one not.
+    #[error("{0} parameter is missing or empty: all or none of TLS parameters must be set")]
+    Missing(&'static str),
+}
+
+impl TlsSetupError {
+    /// The key the error is about.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::HttpsWithoutTls => "socket-type",
+            Self::Missing(key) => key,
+        }
+    }
+}
+
+impl TlsConfig {
+    /// The TLS setup the keys describe, as Kea reads them: `trust-anchor`, `cert-file` and
+    /// `key-file` all or none, an empty string counting as absent (CTL-027); `https` needs them;
+    /// with all three, TLS is on whatever the socket type, `http` included (CTL-028).
+    pub fn from_keys(
+        trust_anchor: Option<&str>,
+        cert_file: Option<&str>,
+        key_file: Option<&str>,
+        cert_required: Option<bool>,
+        https: bool,
+    ) -> Result<Option<TlsConfig>, TlsSetupError> {
+        let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(PathBuf::from);
+        match (given(trust_anchor), given(cert_file), given(key_file)) {
+            (None, None, None) if https => Err(TlsSetupError::HttpsWithoutTls),
+            (None, None, None) => Ok(None),
+            (Some(trust_anchor), Some(cert_file), Some(key_file)) => Ok(Some(TlsConfig {
+                trust_anchor,
+                cert_file,
+                key_file,
+                cert_required: cert_required.unwrap_or(true),
+            })),
+            (None, _, _) => Err(TlsSetupError::Missing("trust-anchor")),
+            (_, None, _) => Err(TlsSetupError::Missing("cert-file")),
+            (_, _, None) => Err(TlsSetupError::Missing("key-file")),
+        }
+    }
 }
 
 /// One entry of `loggers`.

@@ -363,21 +363,14 @@ fn control_socket(
         });
     }
     let https = kind == ControlSocketType::Https;
-    let tls = match (&w.cert_file, &w.key_file) {
-        (Some(cert), Some(key)) => Some(TlsConfig {
-            trust_anchor: w.trust_anchor.as_ref().map(PathBuf::from),
-            cert_file: PathBuf::from(cert),
-            key_file: PathBuf::from(key),
-            cert_required: w.cert_required.unwrap_or(true),
-        }),
-        (None, None) if !https => None,
-        _ => {
-            return Err(ctx.invalid(
-                path,
-                "TLS needs both 'cert-file' and 'key-file' (https requires TLS)",
-            ))
-        }
-    };
+    let tls = TlsConfig::from_keys(
+        w.trust_anchor.as_deref(),
+        w.cert_file.as_deref(),
+        w.key_file.as_deref(),
+        w.cert_required,
+        https,
+    )
+    .map_err(|e| ctx.invalid(path, e.to_string()))?;
     let address = match w.socket_address.as_deref() {
         None => ctx.profile().control_address,
         Some(a) => a

@@ -1041,7 +1041,7 @@ fn control_sockets_are_typed() {
     // V4-008
     let c = load(
         r#""control-socket": {"socket-type": "unix", "socket-name": "/run/kea.sock"},
-        "control-sockets": [{"socket-type": "https", "socket-port": 8004, "cert-file": "c", "key-file": "k",
+        "control-sockets": [{"socket-type": "https", "socket-port": 8004, "trust-anchor": "ca", "cert-file": "c", "key-file": "k",
             "authentication": {"type": "basic", "clients": [{"user": "admin", "password": "1234"}]}}]"#,
     )
     .unwrap();
@@ -1057,8 +1057,44 @@ fn control_sockets_are_typed() {
         (8004, "kea-dhcpv4-server")
     );
     assert!(err(r#""control-sockets": [{"socket-type": "unix"}]"#).contains("socket-name"));
-    assert!(err(r#""control-sockets": [{"socket-type": "https"}]"#).contains("cert-file"));
     assert!(err(r#""control-sockets": [{"socket-type": "http", "authentication": {"type": "basic", "clients": [{"user": "a:b"}]}}]"#).contains("':'"));
+}
+
+/// CTL-027: the three TLS files all or none (an empty string counts as absent), with Kea's texts;
+/// `https` needs them. CTL-028: `http` with all three is TLS, the socket type kept as written.
+#[test]
+fn ctl027_ctl028_tls_keys_all_or_none_and_http_with_tls() {
+    let socket = |keys: &str| format!(r#""control-sockets": [{{"socket-type": {keys}}}]"#);
+    for (keys, wanted) in [
+        (r#""https""#, "no TLS setup for a HTTPS control socket"),
+        (
+            r#""https", "cert-file": "c", "key-file": "k""#,
+            "trust-anchor parameter is missing or empty: all or none of TLS parameters must be set",
+        ),
+        (
+            r#""http", "trust-anchor": "ca", "key-file": "k""#,
+            "cert-file parameter is missing or empty",
+        ),
+        (
+            r#""http", "trust-anchor": "ca", "cert-file": "c", "key-file": """#,
+            "key-file parameter is missing or empty",
+        ),
+    ] {
+        let e = err(&socket(keys));
+        assert!(e.contains(wanted), "{keys}: {e}");
+    }
+    let c = load(&socket(
+        r#""http", "trust-anchor": "ca", "cert-file": "c", "key-file": "k", "cert-required": false"#,
+    ))
+    .unwrap();
+    let ControlSocket::Http(h) = &c.control_sockets[0] else {
+        panic!("an http socket")
+    };
+    let tls = h.tls.as_ref().expect("TLS on an http socket");
+    assert!(!h.https && !tls.cert_required);
+    assert_eq!(tls.trust_anchor.to_str(), Some("ca"));
+    let plain = load(&socket(r#""http", "trust-anchor": "", "cert-file": """#)).unwrap();
+    assert!(matches!(&plain.control_sockets[0], ControlSocket::Http(h) if h.tls.is_none()));
 }
 
 #[test]
