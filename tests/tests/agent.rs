@@ -13,7 +13,7 @@ use ruru_e2e::agent::Agent;
 use ruru_e2e::clients::perfdhcp::run_perfdhcp;
 use ruru_e2e::config::stdout_loggers_for;
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
-use ruru_e2e::control::{http, HttpReply};
+use ruru_e2e::control::{self, http, HttpReply};
 use ruru_e2e::process::wait_until;
 use ruru_e2e::subject::built_file;
 use ruru_e2e::topology::{loopback_relay, DirectLink, SERVER6_CIDR};
@@ -74,6 +74,20 @@ fn start_agent(ns: &Netns, dir: &Path, socket: &Path) -> Agent {
     )
 }
 
+/// Writes `dir/ca-<port>.json`: the agent on 127.0.0.1:`port` with basic authentication,
+/// forwarding `service` to `socket`.
+fn write_agent_config(dir: &Path, (service, socket): (&str, &Path), port: u16) -> PathBuf {
+    let config = dir.join(format!("ca-{port}.json"));
+    let text = json!({"Control-agent": {
+        "http-host": "127.0.0.1", "http-port": port,
+        "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
+        "control-sockets": {service: {"socket-type": "unix", "socket-name": socket}},
+        "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
+    }});
+    std::fs::write(&config, text.to_string()).expect("agent config written");
+    config
+}
+
 /// Starts the agent `program` (Ruru's or Kea's) in `ns` on `port` with basic authentication,
 /// forwarding `service` to `socket`, and waits until it answers.
 fn start_agent_program(
@@ -83,14 +97,7 @@ fn start_agent_program(
     program: &Path,
     port: u16,
 ) -> Agent {
-    let config = dir.join(format!("ca-{port}.json"));
-    let text = json!({"Control-agent": {
-        "http-host": "127.0.0.1", "http-port": port,
-        "authentication": {"type": "basic", "clients": [{"user": USER, "password": PASSWORD}]},
-        "control-sockets": {service: {"socket-type": "unix", "socket-name": socket}},
-        "loggers": [{"name": "kea-ctrl-agent", "severity": "WARN", "output_options": [{"output": "stdout"}]}]
-    }});
-    std::fs::write(&config, text.to_string()).expect("agent config written");
+    let config = write_agent_config(dir, (service, socket), port);
     let log = dir.join(format!("agent-{port}.log"));
     let agent = Agent::spawn(ns, program, &config, dir, &log).unwrap_or_else(|e| panic!("{e}"));
     wait_until("the agent to answer", Duration::from_secs(10), || {
@@ -516,4 +523,75 @@ fn agent_routes_to_ruru_dhcp6() {
         list(&stats)[0]["arguments"]["subnet[1].total-nas"][0][0],
         65536
     );
+}
+
+// CTL-037: `ruru-ctrl-agent --convert` turns the agent's listener into a server's `control-sockets`
+// entry. The entry passes `ruru-dhcp6 -t` and the running `ruru-dhcp4`'s `config-test`; once set,
+// the server itself answers on the agent's old address with the agent's credentials.
+#[test]
+fn ctl037_converted_agent_listener_serves_from_the_server() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (server, socket) = server(&ns, dir.path());
+    let agent_config = write_agent_config(dir.path(), ("dhcp4", &socket), AGENT_PORT);
+    let out = std::process::Command::new(built("ruru-ctrl-agent"))
+        .arg("--convert")
+        .arg(&agent_config)
+        .output()
+        .expect("ruru-ctrl-agent runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("dhcp4"), "names the server: {stderr}");
+    let entry: Value = serde_json::from_slice(&out.stdout).expect("a JSON entry");
+    assert_eq!(
+        entry,
+        json!({"socket-type": "http", "socket-address": "127.0.0.1", "socket-port": AGENT_PORT,
+               "authentication": {"type": "basic",
+                                  "clients": [{"user": USER, "password": PASSWORD}]}})
+    );
+
+    let v6 = dir.path().join("dhcp6.json");
+    let v6_config = json!({"Dhcp6": {"control-sockets": [entry],
+        "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64"}]}});
+    std::fs::write(&v6, v6_config.to_string()).expect("written");
+    let checked = std::process::Command::new(built("ruru-dhcp6"))
+        .arg("-t")
+        .arg(&v6)
+        .output()
+        .expect("ruru-dhcp6 runs");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
+    let unix = |command: Value| control::unix(&socket, &command).expect("answer");
+    let mut config = unix(json!({"command": "config-get"}))["arguments"].clone();
+    config.as_object_mut().expect("map").remove("hash");
+    config["Dhcp4"]["control-sockets"]
+        .as_array_mut()
+        .expect("list")
+        .push(entry);
+    let test = unix(json!({"command": "config-test", "arguments": config.clone()}));
+    assert_eq!(test["result"], 0, "{test}\n{}", server.logs());
+    let set = unix(json!({"command": "config-set", "arguments": config}));
+    assert_eq!(set["result"], 0, "{set}\n{}", server.logs());
+    let version = post(&ns, json!({"command": "version-get"})).unwrap();
+    let answer = &list(&version)[0];
+    assert_eq!(answer["result"], 0, "{answer}");
+    assert!(
+        answer["arguments"]["extended"]
+            .as_str()
+            .is_some_and(|e| e.contains("ruru-dhcp4")),
+        "the server answers: {answer}"
+    );
+    let anonymous = http(
+        &ns,
+        &url(AGENT_PORT),
+        &json!({"command": "version-get"}),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(anonymous.status, 401, "the agent's credentials still apply");
 }

@@ -13,6 +13,11 @@ pub struct Args {
     /// Check the configuration file and exit: 0 when valid, 1 with the reason otherwise.
     #[arg(short = 't', value_name = "FILE", conflicts_with = "config")]
     pub test: Option<PathBuf>,
+    /// Print the `control-sockets` entry (socket-type `http` or `https`) that takes over this
+    /// agent configuration's HTTP listener in a Dhcp4 or Dhcp6 configuration, and exit: the
+    /// migration to the servers' own HTTP sockets (Kea 2.7.2+).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["config", "test"])]
+    pub convert: Option<PathBuf>,
     /// Verbose: every logger at DEBUG (level 99), whatever the `loggers` section says; its outputs
     /// still apply (CTL-103).
     #[arg(short = 'd')]

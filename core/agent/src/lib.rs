@@ -42,6 +42,9 @@ pub fn main(args: Args) -> ExitCode {
     if let Some(path) = &args.test {
         return check(path);
     }
+    if let Some(path) = &args.convert {
+        return convert(path);
+    }
     let Some(path) = args.config else {
         eprintln!(
             "{0}: a configuration file is required: {0} -c FILE (see -h)",
@@ -94,6 +97,33 @@ fn check(path: &Path) -> ExitCode {
         }
         Err(msg) => {
             eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--convert`: the agent's listener as a server's `control-sockets` entry on stdout (CTL-037);
+/// which servers the agent forwarded to, on stderr. Exit 1 with the reason for an invalid file.
+fn convert(path: &Path) -> ExitCode {
+    let converted =
+        ruru_config::reader::read_file(path).and_then(|doc| config::server_socket(&doc));
+    match converted {
+        Ok((entry, services)) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&entry).expect("JSON values serialize")
+            );
+            if !services.is_empty() {
+                eprintln!(
+                    "add the entry to \"control-sockets\" of: {}; each server needs its own \
+                     socket-address/socket-port pair",
+                    services.join(", ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }

@@ -8,6 +8,7 @@
 mod fields;
 mod listener;
 mod loggers;
+mod migrate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use serde_json::{json, Map, Value};
 
 use fields::Fields;
 pub(crate) use listener::REALM;
+pub use migrate::server_socket;
 
 /// The configuration object of the agent's file.
 pub const OBJECT: &str = "Control-agent";
