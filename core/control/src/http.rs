@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use parking_lot::RwLock;
 use ruru_config::HttpControlSocket;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::auth::BasicAuth;
 use crate::log::{auth, commands};
-use crate::{json, parse_command, tls, Context, HttpRequest, OpenError, Response};
+use crate::{json, parse_command, tls, Context, HttpRequest, OpenError};
 
 /// A request must be complete this long after its first byte (CTL-022).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -523,9 +523,7 @@ async fn respond(
         status: Status::Ok,
         minor,
         content_type: JSON,
-        body: json::to_kea_bytes(&Value::Array(
-            responses.iter().map(Response::to_json).collect(),
-        )),
+        body: json::responses_to_kea_bytes(&responses),
         keep_alive,
         challenge: None,
     }

@@ -4,11 +4,52 @@
 
 use serde_json::Value;
 
+use crate::Response;
+
 /// `value` as Kea prints it.
 pub(crate) fn to_kea_bytes(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     write_value(value, &mut out);
     out
+}
+
+/// `responses` as a list, as Kea prints it: the HTTP answer (CTL-020).
+pub(crate) fn responses_to_kea_bytes(responses: &[Response]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"[ ");
+    for (i, response) in responses.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        write_response(response, &mut out);
+    }
+    out.extend_from_slice(b" ]");
+    out
+}
+
+/// One response as Kea prints it: the UNIX socket's answer.
+pub(crate) fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_response(response, &mut out);
+    out
+}
+
+/// The text of [`Response::to_json`], written from the response's parts: the arguments of a large
+/// answer (`statistic-get-all` over thousands of subnets, CTL-068) are not copied first.
+fn write_response(response: &Response, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{ ");
+    if let Some(arguments) = &response.arguments {
+        out.extend_from_slice(b"\"arguments\": ");
+        write_value(arguments, out);
+        out.extend_from_slice(b", ");
+    }
+    out.extend_from_slice(format!("\"result\": {}", response.result).as_bytes());
+    if let Some(text) = &response.text {
+        out.extend_from_slice(b", \"text\": ");
+        // Writing a string into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    }
+    out.extend_from_slice(b" }");
 }
 
 fn write_value(value: &Value, out: &mut Vec<u8>) {
@@ -25,7 +66,10 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
         }
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            // Maps built from sorted sources (the statistics) are in order already.
+            if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            }
             out.extend_from_slice(b"{ ");
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -89,6 +133,25 @@ mod tests {
         assert_eq!(
             to_kea_bytes(&json!(18446744073709551615u64)),
             b"18446744073709551615"
+        );
+    }
+
+    #[test]
+    fn ctl009_responses_written_as_their_json() {
+        let full = Response::ok("done")
+            .with_arguments(json!({"z": [1, {"b": 2, "a": "\u{1}"}], "a": null}));
+        let bare = Response {
+            result: 1000,
+            text: None,
+            arguments: None,
+        };
+        for r in [&full, &bare, &Response::error("x\"y")] {
+            assert_eq!(response_to_kea_bytes(r), to_kea_bytes(&r.to_json()));
+        }
+        let list = [full.clone(), bare];
+        assert_eq!(
+            responses_to_kea_bytes(&list),
+            to_kea_bytes(&Value::Array(list.iter().map(Response::to_json).collect()))
         );
     }
 

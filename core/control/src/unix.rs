@@ -209,7 +209,7 @@ async fn serve(mut stream: UnixStream, ctx: Arc<Context>) {
         Received::Refused(refusal) => refusal,
         Received::Nothing => return,
     };
-    let bytes = json::to_kea_bytes(&response.to_json());
+    let bytes = json::response_to_kea_bytes(&response);
     for chunk in bytes.chunks(CHUNK) {
         if let Err(e) = stream.write_all(chunk).await {
             commands!(

@@ -1,5 +1,7 @@
 //! The sample clock and Kea's timestamp text.
 
+use std::cell::RefCell;
+
 /// Microseconds since the Unix epoch from the coarse real-time clock: a few nanoseconds to read, with
 /// the resolution of the kernel tick, which is what makes it the sample granularity.
 pub fn now_micros() -> i64 {
@@ -13,22 +15,69 @@ pub fn now_micros() -> i64 {
 }
 
 /// Kea's sample timestamp: local time, `YYYY-MM-DD HH:MM:SS.ffffff` (CTL-066).
+///
+/// `statistic-get-all` formats one per sample, hundreds of thousands with many subnets (CTL-068):
+/// the local date and time of the last second formatted is kept per thread, and the rest is plain
+/// digit writing.
 pub fn format_timestamp(at_micros: i64) -> String {
+    thread_local! {
+        static LAST_SECOND: RefCell<Option<(i64, String)>> = const { RefCell::new(None) };
+    }
     let secs = at_micros.div_euclid(1_000_000);
     let micros = at_micros.rem_euclid(1_000_000);
+    let mut out = String::with_capacity(26);
+    LAST_SECOND.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((cached, text)) if *cached == secs => out.push_str(text),
+            _ => {
+                let text = local_second(secs);
+                out.push_str(&text);
+                *last = Some((secs, text));
+            }
+        }
+    });
+    out.push('.');
+    push_digits(&mut out, micros, 6);
+    out
+}
+
+/// `YYYY-MM-DD HH:MM:SS` of `secs` since the epoch, in local time.
+fn local_second(secs: i64) -> String {
     // SAFETY: an all-zero `tm` is a valid value; localtime_r writes only into it.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t: libc::time_t = secs;
     // SAFETY: both pointers refer to live locals; localtime_r is the thread-safe variant.
     unsafe { libc::localtime_r(&t, &mut tm) };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec,
-        micros
-    )
+    let mut out = String::with_capacity(19);
+    for (value, width, separator) in [
+        (tm.tm_year + 1900, 4, '-'),
+        (tm.tm_mon + 1, 2, '-'),
+        (tm.tm_mday, 2, ' '),
+        (tm.tm_hour, 2, ':'),
+        (tm.tm_min, 2, ':'),
+        (tm.tm_sec, 2, '\0'),
+    ] {
+        push_digits(&mut out, i64::from(value), width);
+        if separator != '\0' {
+            out.push(separator);
+        }
+    }
+    out
+}
+
+/// `value` (not negative) in decimal, zero-padded to `width` (at most 20) digits at least.
+fn push_digits(out: &mut String, mut value: i64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    let start = start.min(digits.len() - width);
+    out.extend(digits[start..].iter().map(|d| char::from(*d)));
 }

@@ -138,6 +138,44 @@ fn timestamps_have_keas_shape() {
     );
 }
 
+// CTL-066: the text is local time with microseconds, whether the second was formatted just before
+// (the per-thread cache, CTL-068) or not; checked against strftime.
+#[test]
+fn timestamps_are_local_time_with_microseconds() {
+    let strftime = |micros: i64| {
+        let t: libc::time_t = micros.div_euclid(1_000_000);
+        // SAFETY: an all-zero `tm` is valid; localtime_r and strftime write only into our locals.
+        let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+        let mut buf = [0u8; 32];
+        let n = unsafe {
+            libc::localtime_r(&t, &mut tm);
+            libc::strftime(
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                c"%Y-%m-%d %H:%M:%S".as_ptr(),
+                &tm,
+            )
+        };
+        format!(
+            "{}.{:06}",
+            std::str::from_utf8(&buf[..n]).unwrap(),
+            micros.rem_euclid(1_000_000)
+        )
+    };
+    let now = now_micros();
+    for at in [
+        now,
+        now - now.rem_euclid(1_000_000),
+        now - now.rem_euclid(1_000_000) + 999_999,
+        now + 86_400_000_000 * 40,
+        0,
+        1_000_007,
+        now,
+    ] {
+        assert_eq!(format_timestamp(at), strftime(at), "{at}");
+    }
+}
+
 // V6-066, CTL-066: a value beyond 64 bits is kept exactly, and counts added later go on top of it.
 #[test]
 fn wide_values_are_exact() {

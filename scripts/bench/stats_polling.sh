@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# DHCP latency under statistics polling (CTL-068): ruru-dhcp4 with 10,000 subnets, with and without a
+# `statistic-get-all` every second, same machine, same load.
+#
+# Usage (as root, from anywhere in the repository):
+#   scripts/bench/stats_polling.sh
+#   RATE=2000 DURATION=60 scripts/bench/stats_polling.sh
+#   RURU_DHCP4_BIN=/path/to/ruru-dhcp4 scripts/bench/stats_polling.sh   # skip the build
+#
+# What it does:
+#   1. Builds ruru-dhcp4 (`cargo build --release -p ruru-server`; honours CARGO_TARGET_DIR) unless
+#      RURU_DHCP4_BIN names a binary.
+#   2. Creates a private network namespace with 127.0.0.2 on its loopback (as scripts/bench/dhcp4.sh).
+#   3. Writes a configuration with SUBNETS subnets: subnet 1 (10.0.0.0/12, relay 127.0.0.2) serves the
+#      load, the others (10.16.0.0/24, 10.16.1.0/24, ...) each have a pool and so their statistics
+#      (about 19 per subnet with its pool's); otherwise dhcp4.sh's (loopback relay mode, memfile with
+#      persistence on, loggers at WARN, multi-threading 4 threads, queue 28), plus an HTTP control
+#      socket on 127.0.0.1:8000.
+#   4. Runs quiet, polled, polled, quiet (the order cancels slow drift in machine load), each from an
+#      empty lease file, SETTLE seconds after the server answers on its HTTP socket, under
+#        perfdhcp -4 -l 127.0.0.2 -r $RATE -R $CLIENTS -p $DURATION -x t 127.0.0.1
+#      "polled" runs also POST {"command": "statistic-get-all"} to the HTTP socket with curl once a
+#      second for the whole run, as a monitoring system would.
+#   5. Prints per run leases/s, drop %, and the DISCOVER-OFFER and REQUEST-ACK delays (p50, p99, max;
+#      from perfdhcp's timestamps of every exchange, -x t); for polled runs also how many polls were
+#      answered and how long one took (curl's time_total: the command plus the transfer of the answer)
+#      and its size. Then the change of the p99 delays, polled against quiet (means of each).
+#
+# Environment:
+#   SUBNETS         subnets in the configuration (default 10000)
+#   RATE            offered DORA exchanges per second (default 1000)
+#   DURATION        seconds of load per run (default 30)
+#   CLIENTS         distinct simulated clients, perfdhcp -R (default 1000000)
+#   SETTLE          seconds between the server's start and the load (default 3)
+#   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
+#
+# Every step is bounded: a server gets 60 s to listen (10,000 subnets take a few seconds to load) and
+# 10 s to stop, its HTTP socket 10 s to answer; perfdhcp gets DURATION + 30 s; each poll 10 s. Exit
+# status is non-zero when any run failed.
+set -euo pipefail
+
+SUBNETS="${SUBNETS:-10000}"
+RATE="${RATE:-1000}"
+DURATION="${DURATION:-30}"
+CLIENTS="${CLIENTS:-1000000}"
+SETTLE="${SETTLE:-3}"
+START_TIMEOUT=60
+STOP_TIMEOUT=10
+NS="ruru-bench-$$"
+NS_PREFIX="ruru-bench-"
+URL="http://127.0.0.1:8000/"
+
+die() { echo "stats_polling.sh: $*" >&2; exit 1; }
+
+for v in SUBNETS RATE DURATION CLIENTS SETTLE; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number"
+done
+((DURATION > 0)) || die "DURATION must be at least 1"
+((SUBNETS >= 1 && SUBNETS <= 65536)) || die "SUBNETS must be 1 to 65536 (10.16.0.0/24 onwards)"
+[[ $EUID -eq 0 ]] || die "needs root (network namespace, port 67)"
+for tool in ip ss perfdhcp curl timeout awk sort; do
+    command -v "$tool" >/dev/null || die "missing tool: $tool"
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=scripts/bench/lib.sh
+source "$ROOT/scripts/bench/lib.sh"
+if [[ -n "${RURU_DHCP4_BIN:-}" ]]; then
+    RURU_BIN="$RURU_DHCP4_BIN"
+else
+    echo "building ruru-dhcp4 (release)..." >&2
+    (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) || die "build failed"
+    RURU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ruru-dhcp4"
+fi
+[[ -x "$RURU_BIN" ]] || die "no ruru-dhcp4 at $RURU_BIN"
+
+WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
+POLLER_PID=""
+
+cleanup() {
+    if [[ -n "$POLLER_PID" ]]; then
+        kill "$POLLER_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$SERVER_PID" ]]; then
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    remove_ns "$NS"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+make_bench_ns
+
+# write_config DIR: DIR/dhcp4.json with $SUBNETS subnets (see the header).
+write_config() {
+    local dir="$1"
+    awk -v dir="$dir" -v n="$SUBNETS" 'BEGIN {
+        print "{ \"Dhcp4\": {"
+        print "  \"interfaces-config\": { \"interfaces\": [ \"lo/127.0.0.1\" ], \"dhcp-socket-type\": \"udp\" },"
+        printf "  \"lease-database\": { \"type\": \"memfile\", \"persist\": true, \"lfc-interval\": 0, \"name\": \"%s/leases4.csv\" },\n", dir
+        print "  \"multi-threading\": { \"enable-multi-threading\": true, \"thread-pool-size\": 4, \"packet-queue-size\": 28 },"
+        print "  \"valid-lifetime\": 4000, \"renew-timer\": 1000, \"rebind-timer\": 2000,"
+        print "  \"control-sockets\": [ { \"socket-type\": \"http\", \"socket-address\": \"127.0.0.1\", \"socket-port\": 8000 } ],"
+        print "  \"subnet4\": ["
+        printf "    { \"id\": 1, \"subnet\": \"10.0.0.0/12\", \"pools\": [ { \"pool\": \"10.0.0.1 - 10.15.255.254\" } ], \"relay\": { \"ip-addresses\": [ \"127.0.0.2\" ] } }"
+        for (i = 0; i < n - 1; i++) {
+            net = sprintf("10.%d.%d", 16 + int(i / 256), i % 256)
+            printf ",\n    { \"id\": %d, \"subnet\": \"%s.0/24\", \"pools\": [ { \"pool\": \"%s.10 - %s.250\" } ] }", i + 2, net, net, net
+        }
+        print "\n  ],"
+        print "  \"loggers\": [ { \"name\": \"kea-dhcp4\", \"output_options\": [ { \"output\": \"stdout\" } ], \"severity\": \"WARN\" } ]"
+        print "} }"
+    }' >"$dir/dhcp4.json"
+}
+
+# get_all FILE: one statistic-get-all; appends "seconds bytes" to FILE (nothing when it failed).
+get_all() {
+    ip netns exec "$NS" curl -s -m 10 -o /dev/null -w '%{time_total} %{size_download}\n' \
+        -X POST -H 'Content-Type: application/json' -d '{"command": "statistic-get-all"}' "$URL" \
+        >>"$1" 2>/dev/null || true
+}
+
+# poll FILE SECONDS: get_all once a second (start to start) for SECONDS seconds.
+poll() {
+    local file="$1" until=$((SECONDS + $2)) next
+    while ((SECONDS < until)); do
+        next=$(($(date +%s%N) + 1000000000))
+        get_all "$file"
+        local left=$((next - $(date +%s%N)))
+        if ((left > 0)); then sleep "$(awk -v ns="$left" 'BEGIN { printf "%.3f", ns / 1e9 }')"; fi
+    done
+}
+
+# delays FILE SECTION: "p50 p99 max" in ms of SECTION's exchanges (DISCOVER-OFFER or REQUEST-ACK)
+# from perfdhcp's -x t timestamps ("sent / received: S / R", seconds).
+delays() {
+    awk -v want="***Timestamps for packets: $2***" '
+        index($0, "***Timestamps for packets:") == 1 { on = ($0 == want); next }
+        on && /^sent \/ received:/ { print ($6 - $4) * 1000 }
+    ' "$1" | sort -g | awk '
+        { d[NR] = $1 }
+        END {
+            if (NR == 0) exit 1
+            p50 = d[int((NR - 1) * 0.50) + 1]; p99 = d[int((NR - 1) * 0.99) + 1]
+            printf "%.3f %.3f %.3f\n", p50, p99, d[NR]
+        }
+    '
+}
+
+# run_one NAME DIR POLLED: writes "leases/s drop% do_p50 do_p99 do_max ra_p50 ra_p99 ra_max polls
+# poll_mean_s poll_max_s bytes" to DIR/result, details on stderr. Runs in the main shell (not a
+# subshell) so the traps know SERVER_PID and POLLER_PID.
+run_one() {
+    local name="$1" dir="$2" polled="$3" deadline
+    mkdir -p "$dir"
+    write_config "$dir"
+    start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
+        ip netns exec "$NS" "$RURU_BIN" -c "$dir/dhcp4.json" || return 1
+    deadline=$((SECONDS + 10))
+    until ip netns exec "$NS" curl -s -m 2 -o /dev/null -X POST -H 'Content-Type: application/json' \
+        -d '{"command": "status-get"}' "$URL"; do
+        ((SECONDS < deadline)) || { echo "$name: HTTP control socket silent" >&2; stop_server; return 1; }
+        sleep 0.2
+    done
+    # The first packets after a start with this many subnets meet the start's own work (a stall of
+    # 100-400 ms on this machine); the comparison is about polling, so the load begins once it is over.
+    sleep "$SETTLE"
+    : >"$dir/polls"
+    if [[ "$polled" == yes ]]; then
+        poll "$dir/polls" "$DURATION" &
+        POLLER_PID=$!
+    fi
+    timeout --kill-after=5 $((DURATION + 30)) \
+        ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$RATE" -R "$CLIENTS" -p "$DURATION" -x t \
+        127.0.0.1 >"$dir/perfdhcp.out" 2>&1 || true
+    if [[ -n "$POLLER_PID" ]]; then
+        wait "$POLLER_PID" 2>/dev/null || true
+        POLLER_PID=""
+    fi
+    stop_server
+    local summary do_delays ra_delays poll_stats
+    summary="$(awk '
+        /^Rate:/ { rate = $2 }
+        /^\*\*\*Statistics for: REQUEST-ACK\*\*\*/ { ra = 1; next }
+        /^\*\*\*/ { ra = 0 }
+        ra && /^drops ratio:/ { drops = $3 }
+        END { if (rate == "" || drops == "") exit 1; print rate, drops }
+    ' "$dir/perfdhcp.out")" &&
+        do_delays="$(delays "$dir/perfdhcp.out" DISCOVER-OFFER)" &&
+        ra_delays="$(delays "$dir/perfdhcp.out" REQUEST-ACK)" || {
+        echo "$name: no usable perfdhcp report; its output:" >&2
+        tail -n 30 "$dir/perfdhcp.out" >&2
+        return 1
+    }
+    poll_stats="$(awk '
+        { n++; sum += $1; if ($1 > max) max = $1; bytes = $2 }
+        END { if (n == 0) print 0, 0, 0, 0; else printf "%d %.3f %.3f %d\n", n, sum / n, max, bytes }
+    ' "$dir/polls")"
+    if [[ "$polled" == yes && "${poll_stats%% *}" -lt $((DURATION / 2)) ]]; then
+        echo "$name: only ${poll_stats%% *} of about $DURATION polls answered" >&2
+        return 1
+    fi
+    echo "$summary $do_delays $ra_delays $poll_stats" >"$dir/result"
+}
+
+echo "$SUBNETS subnets; perfdhcp -r $RATE -R $CLIENTS -p $DURATION -x t, loopback relay; $RURU_BIN" >&2
+declare -a NAMES=(quiet polled polled quiet)
+declare -A DO99=([quiet]=0 [polled]=0)
+declare -A RA99=([quiet]=0 [polled]=0)
+printf '%-3s %-6s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
+    "DISCOVER-OFFER ms" "REQUEST-ACK ms" "statistic-get-all"
+printf '%-3s %-6s %9s %7s | %6s %7s %7s | %6s %7s %7s | %s\n' "" "" "" "" \
+    p50 p99 max p50 p99 max "polls, mean/max s, MB"
+failed=0
+for i in "${!NAMES[@]}"; do
+    name="${NAMES[$i]}"
+    if [[ "$name" == polled ]]; then polled=yes; else polled=no; fi
+    dir="$WORK/$i-$name"
+    if run_one "$name" "$dir" "$polled"; then
+        read -r rate drops dp50 dp99 dmax rp50 rp99 rmax polls pmean pmax bytes <"$dir/result"
+        if [[ "$polled" == yes ]]; then
+            polling="$(awk -v n="$polls" -v a="$pmean" -v m="$pmax" -v b="$bytes" \
+                'BEGIN { printf "%d, %.3f/%.3f, %.1f", n, a, m, b / 1e6 }')"
+        else
+            polling="-"
+        fi
+        printf '%-3s %-6s %9.0f %7s | %6.3f %7.3f %7.3f | %6.3f %7.3f %7.3f | %s\n' "$((i + 1))" \
+            "$name" "$rate" "$drops" "$dp50" "$dp99" "$dmax" "$rp50" "$rp99" "$rmax" "$polling"
+        DO99[$name]="$(awk -v a="${DO99[$name]}" -v b="$dp99" 'BEGIN { print a + b }')"
+        RA99[$name]="$(awk -v a="${RA99[$name]}" -v b="$rp99" 'BEGIN { print a + b }')"
+    else
+        printf '%-3s %-6s %9s %7s | %s\n' "$((i + 1))" "$name" failed - -
+        failed=1
+    fi
+done
+
+((failed == 0)) || die "a run failed; no comparison"
+awk -v dq="${DO99[quiet]}" -v dp="${DO99[polled]}" -v rq="${RA99[quiet]}" -v rp="${RA99[polled]}" 'BEGIN {
+    printf "p99 change under polling: DISCOVER-OFFER %+.1f %% (%.3f vs %.3f ms), REQUEST-ACK %+.1f %% (%.3f vs %.3f ms)\n",
+        (dp / dq - 1) * 100, dp / 2, dq / 2, (rp / rq - 1) * 100, rp / 2, rq / 2
+}'
