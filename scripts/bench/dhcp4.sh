@@ -55,14 +55,7 @@ source "$ROOT/scripts/bench/lib.sh"
 KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
 [[ -x "$KEA_BIN" ]] || die "kea-dhcp4 not found (apt-get install kea-dhcp4-server) or set KEA_DHCP4_BIN"
 
-if [[ -n "${RURU_DHCP4_BIN:-}" ]]; then
-    RURU_BIN="$RURU_DHCP4_BIN"
-else
-    echo "building ruru-dhcp4 (release)..." >&2
-    (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) || die "build failed"
-    RURU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ruru-dhcp4"
-fi
-[[ -x "$RURU_BIN" ]] || die "no ruru-dhcp4 at $RURU_BIN"
+RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
 WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
 

@@ -79,14 +79,7 @@ if [[ "$ONLY" != ruru ]]; then
 fi
 RURU_BIN=""
 if [[ "$ONLY" != kea ]]; then
-    if [[ -n "${RURU_DHCP6_BIN:-}" ]]; then
-        RURU_BIN="$RURU_DHCP6_BIN"
-    else
-        echo "building ruru-dhcp6 (release)..." >&2
-        (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) || die "build failed"
-        RURU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ruru-dhcp6"
-    fi
-    [[ -x "$RURU_BIN" ]] || die "no ruru-dhcp6 at $RURU_BIN"
+    RURU_BIN="$(ruru_binary ruru-dhcp6 "${RURU_DHCP6_BIN:-}")" || die "no ruru-dhcp6: the build failed or RURU_DHCP6_BIN is not executable"
 fi
 
 WORK="$(mktemp -d /tmp/ruru-bench6-XXXXXX)"

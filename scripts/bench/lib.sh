@@ -149,3 +149,17 @@ write_bench4_config() {
 }
 EOF
 }
+
+# ruru_binary NAME OVERRIDE: prints OVERRIDE when it is set, else builds the servers
+# (`cargo build --release -p ruru-server`, honouring CARGO_TARGET_DIR; ROOT is the repository) and
+# prints <target>/release/NAME. Fails when the build fails or the result is not executable.
+ruru_binary() {
+    local name="$1" bin="$2"
+    if [[ -z "$bin" ]]; then
+        echo "building $name (release)..." >&2
+        (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) >&2 || return 1
+        bin="${CARGO_TARGET_DIR:-$ROOT/target}/release/$name"
+    fi
+    [[ -x "$bin" ]] || return 1
+    echo "$bin"
+}

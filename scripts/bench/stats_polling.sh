@@ -65,14 +65,7 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=scripts/bench/lib.sh
 source "$ROOT/scripts/bench/lib.sh"
-if [[ -n "${RURU_DHCP4_BIN:-}" ]]; then
-    RURU_BIN="$RURU_DHCP4_BIN"
-else
-    echo "building ruru-dhcp4 (release)..." >&2
-    (cd "$ROOT" && timeout 3600 cargo build --release -p ruru-server) || die "build failed"
-    RURU_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/ruru-dhcp4"
-fi
-[[ -x "$RURU_BIN" ]] || die "no ruru-dhcp4 at $RURU_BIN"
+RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
 WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
 POLLER_PID=""

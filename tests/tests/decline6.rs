@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use ruru_e2e::config::{persistent_memfile, stdout_loggers_for};
-use ruru_e2e::control;
 use ruru_e2e::process::wait_until;
 use ruru_e2e::topology::{DirectLink, SERVER6_CIDR};
 use ruru_e2e::{Family, LeaseState, Server};
@@ -16,7 +15,7 @@ use serde_json::{json, Value};
 
 mod common;
 use common::client6::{ia_na, status, Client6};
-use common::{lines, plugin};
+use common::{lines, plugin, stat};
 
 const DUID: [u8; 10] = [0, 3, 0, 1, 0x02, 0, 0, 0, 0x06, 0x41];
 
@@ -36,17 +35,6 @@ fn config(iface: &str, socket: &Path, log: &Path, actions: Value) -> Value {
                              "parameters": {"tag": "T", "log": log, "actions": actions}}],
         "loggers": stdout_loggers_for(Family::V6, "DEBUG")
     }})
-}
-
-fn stat(socket: &Path, name: &str) -> i64 {
-    let r = control::unix(
-        socket,
-        &json!({"command": "statistic-get", "arguments": {"name": name}}),
-    )
-    .expect("statistic-get");
-    r["arguments"][name][0][0]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{name}: {r}"))
 }
 
 /// A server with the probe doing `action` at `lease6_decline` (nothing when `None`), a client bound to

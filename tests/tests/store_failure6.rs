@@ -17,6 +17,7 @@ use serde_json::json;
 
 mod common;
 use common::client6::{ia_na, Client6};
+use common::stat;
 
 /// A tmpfs mounted for the test's lifetime (unmounted on drop, also when the test fails).
 struct SmallDisk(PathBuf);
@@ -47,17 +48,6 @@ impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
-}
-
-fn stat(socket: &Path, name: &str) -> i64 {
-    let r = control::unix(
-        socket,
-        &json!({"command": "statistic-get", "arguments": {"name": name}}),
-    )
-    .expect("statistic-get");
-    r["arguments"][name][0][0]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{name}: {r}"))
 }
 
 // V6-026: a REQUEST whose lease cannot be written is dropped (no REPLY, pkt6-receive-drop +1, Kea's

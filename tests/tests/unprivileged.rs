@@ -124,6 +124,19 @@ fn control_socket(path: &Path) -> Value {
     json!({"socket-type": "unix", "socket-name": path})
 }
 
+/// DHCPv4 over raw sockets on `iface` (192.0.2.0/24) with its control socket at `socket`.
+fn raw_sockets_config(iface: &str, socket: &std::path::Path) -> Value {
+    json!({"Dhcp4": {
+        "interfaces-config": {"interfaces": [iface], "dhcp-socket-type": "raw"},
+        "lease-database": persistent_memfile(),
+        "control-socket": control_socket(socket),
+        "valid-lifetime": 600,
+        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "interface": iface,
+                     "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]}],
+        "loggers": stdout_loggers("INFO")
+    }})
+}
+
 // CTL-117: DHCPv4 with raw sockets, file capabilities net_bind_service + net_raw on the binary: a real
 // client (udhcpc, broadcast, no address yet) gets a lease; the control socket answers.
 #[test]
@@ -132,15 +145,7 @@ fn ctl117_dhcp4_raw_sockets_with_file_capabilities() {
     let own = owned_dir();
     let socket = own.path().join("dhcp4.sock");
     let iface = link.server_iface();
-    let config = json!({"Dhcp4": {
-        "interfaces-config": {"interfaces": [iface], "dhcp-socket-type": "raw"},
-        "lease-database": persistent_memfile(),
-        "control-socket": control_socket(&socket),
-        "valid-lifetime": 600,
-        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "interface": iface,
-                     "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]}],
-        "loggers": stdout_loggers("INFO")
-    }});
+    let config = raw_sockets_config(iface, &socket);
     let run_as = Unprivileged::nobody(&["net_bind_service", "net_raw"], Grant::File);
     let server =
         Server::start_unprivileged(&link.server, config, run_as).expect("server starts as nobody");
@@ -228,15 +233,7 @@ fn ctl113_root_dhcp4_keeps_only_needed_capabilities() {
     let dir = tempfile::tempdir().expect("temp dir");
     let socket = dir.path().join("dhcp4.sock");
     let iface = link.server_iface();
-    let config = json!({"Dhcp4": {
-        "interfaces-config": {"interfaces": [iface], "dhcp-socket-type": "raw"},
-        "lease-database": persistent_memfile(),
-        "control-socket": control_socket(&socket),
-        "valid-lifetime": 600,
-        "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "interface": iface,
-                     "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]}],
-        "loggers": stdout_loggers("INFO")
-    }});
+    let config = raw_sockets_config(iface, &socket);
     // Hardening beyond Kea's: the subject is Ruru whatever RURU_TEST_SUBJECT says.
     let server = Server::start_subject(Subject::Ruru, &link.server, config).expect("server starts");
     assert_control(&server, &socket, "Dhcp4");

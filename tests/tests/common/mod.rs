@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ruru_e2e::clients::perfdhcp::{run_perfdhcp, PerfReport};
 use ruru_e2e::config::{persistent_memfile, stdout_loggers};
+use ruru_e2e::control;
 use ruru_e2e::pcap::Dhcp4Packet;
 use ruru_e2e::subject::built_file;
 use ruru_e2e::{Capture, Netns, Server};
@@ -125,4 +126,16 @@ pub(crate) fn hup(server: &Server<'_>) {
         .status()
         .expect("kill")
         .success());
+}
+
+/// The current value of statistic `name`, read over the UNIX control socket at `socket`.
+pub(crate) fn stat(socket: &Path, name: &str) -> i64 {
+    let r = control::unix(
+        socket,
+        &json!({"command": "statistic-get", "arguments": {"name": name}}),
+    )
+    .expect("statistic-get");
+    r["arguments"][name][0][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{name}: {r}"))
 }
