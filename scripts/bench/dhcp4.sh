@@ -57,19 +57,7 @@ KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
 
 RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
-WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
-
-cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    remove_ns "$NS"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-make_bench_ns
+bench_setup
 mkdir -p /run/kea /var/run/kea /var/lib/kea
 
 # run_one NAME BINARY DIR: writes "leases_per_s drop_percent requests_sent" to DIR/result,

@@ -68,19 +68,7 @@ NOOP="${RURU_NOOP_PLUGIN:-$TARGET/release/libruru_test_noop.so}"
 [[ -f "$NOOP" ]] || die "no no-op plugin at $NOOP"
 TICKS="$(getconf CLK_TCK)"
 
-WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
-
-cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    remove_ns "$NS"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-make_bench_ns
+bench_setup
 
 # cpu_ticks: user + system clock ticks of the server so far (fields 14 and 15 of /proc/PID/stat, counted
 # after the ")" that ends the command name).

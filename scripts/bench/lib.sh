@@ -163,3 +163,21 @@ ruru_binary() {
     [[ -x "$bin" ]] || return 1
     echo "$bin"
 }
+
+# bench_setup: a scratch directory $WORK, the namespace $NS (make_bench_ns), and traps that on exit
+# kill the server ($SERVER_PID) and a poller ($POLLER_PID) when set, remove the namespace and $WORK.
+bench_setup() {
+    WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    make_bench_ns
+}
+
+bench_cleanup() {
+    local pid
+    for pid in ${POLLER_PID:-} ${SERVER_PID:-}; do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    remove_ns "$NS"
+    rm -rf "$WORK"
+}

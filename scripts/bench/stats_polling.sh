@@ -67,23 +67,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/scripts/bench/lib.sh"
 RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
-WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
 POLLER_PID=""
-
-cleanup() {
-    if [[ -n "$POLLER_PID" ]]; then
-        kill "$POLLER_PID" 2>/dev/null || true
-    fi
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    remove_ns "$NS"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-make_bench_ns
+bench_setup
 
 # write_config DIR: DIR/dhcp4.json with $SUBNETS subnets (see the header).
 write_config() {
