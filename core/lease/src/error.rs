@@ -61,9 +61,29 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A database backend failed; `unavailable` when the connection is lost or refused (the
+    /// server's `on-fail` policy then applies), otherwise the statement itself failed.
+    #[error("{reason}")]
+    Backend {
+        /// Whether the database cannot be reached.
+        unavailable: bool,
+        /// What the backend said.
+        reason: String,
+    },
 }
 
 impl StoreError {
+    /// Whether the backend lost its connection (a database is unreachable).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Backend {
+                unavailable: true,
+                ..
+            }
+        )
+    }
+
     /// Wraps an I/O error with the file it concerns.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io {

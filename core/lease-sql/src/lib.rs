@@ -1,0 +1,15 @@
+//! Ruru's SQL lease backends: PostgreSQL and MySQL/MariaDB over Kea's own schema, so Ruru and Kea
+//! can share a database. Queries are plain strings bound at run time (no database at build time).
+//! Every statement runs on the crate's database runtime; the stores' futures can be awaited from
+//! any executor, as the [`ruru_lease::LeaseStore4`] contract asks.
+
+#![warn(missing_docs)]
+
+mod conn;
+mod error;
+mod init;
+pub mod schema;
+
+pub use conn::Db;
+pub use error::SqlError;
+pub use init::create as create_schema;

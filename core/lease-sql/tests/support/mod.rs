@@ -1,0 +1,122 @@
+//! Scratch databases for the SQL backend tests: the machine's PostgreSQL (127.0.0.1:5432, trust,
+//! user root) and MariaDB (127.0.0.1:3306, root, empty password). Each test gets its own database,
+//! so tests run in parallel; a database that cannot be reached fails the test (never skipped).
+
+#![allow(dead_code, unreachable_pub)]
+
+use ruru_config::{OnFail, SqlDatabase, SqlKind};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A scratch database, dropped (with any open session) when the guard goes.
+pub struct Scratch(pub SqlDatabase);
+
+impl std::ops::Deref for Scratch {
+    type Target = SqlDatabase;
+    fn deref(&self) -> &SqlDatabase {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let stmt = match self.0.kind {
+            SqlKind::Postgresql => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0.name),
+            SqlKind::Mysql => format!("DROP DATABASE IF EXISTS {}", self.0.name),
+        };
+        let _ = admin(self.0.kind, &stmt);
+    }
+}
+
+fn admin(kind: SqlKind, stmt: &str) -> std::process::Output {
+    let (client, args): (&str, &[&str]) = match kind {
+        SqlKind::Postgresql => (
+            "psql",
+            &["-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-qc"],
+        ),
+        SqlKind::Mysql => ("mariadb", &["-h", "127.0.0.1", "-u", "root", "-e"]),
+    };
+    Command::new(client)
+        .args(args)
+        .arg(stmt)
+        .output()
+        .unwrap_or_else(|e| panic!("{client} runs: {e}"))
+}
+
+/// A fresh, empty database of `kind`, named after `tag`.
+pub fn fresh(kind: SqlKind, tag: &str) -> Scratch {
+    let name = format!(
+        "ruru_{tag}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let out = admin(kind, &format!("CREATE DATABASE {name}"));
+    assert!(
+        out.status.success(),
+        "CREATE DATABASE {name} ({kind:?}): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Scratch(params(kind, &name))
+}
+
+/// The parameters of existing database `name`.
+pub fn params(kind: SqlKind, name: &str) -> SqlDatabase {
+    SqlDatabase {
+        kind,
+        name: name.into(),
+        host: Some("127.0.0.1".into()),
+        port: None,
+        user: Some("root".into()),
+        password: None,
+        connect_timeout: 5,
+        read_timeout: None,
+        write_timeout: None,
+        tcp_user_timeout: None,
+        max_reconnect_tries: 0,
+        reconnect_wait_time_ms: 0,
+        on_fail: OnFail::StopRetryExit,
+        retry_on_startup: false,
+        readonly: false,
+        trust_anchor: None,
+        cert_file: None,
+        key_file: None,
+        cipher_list: None,
+    }
+}
+
+/// A fresh database with Kea's own schema, created by Kea's `kea-admin db-init` (Debian package
+/// `kea-admin`): the interoperability baseline (CTL-094).
+pub fn kea_initialised(kind: SqlKind, tag: &str) -> Scratch {
+    let db = fresh(kind, tag);
+    let backend = match kind {
+        SqlKind::Postgresql => "pgsql",
+        SqlKind::Mysql => "mysql",
+    };
+    let out = Command::new("kea-admin")
+        .args([
+            "db-init",
+            backend,
+            "-h",
+            "127.0.0.1",
+            "-u",
+            "root",
+            "-p",
+            "",
+            "-n",
+        ])
+        .arg(&db.name)
+        .output()
+        .expect("kea-admin runs (apt-get install kea-admin)");
+    assert!(
+        out.status.success(),
+        "kea-admin db-init {backend}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// Both kinds, for tests that run once per backend.
+pub const KINDS: [SqlKind; 2] = [SqlKind::Postgresql, SqlKind::Mysql];
