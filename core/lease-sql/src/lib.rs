@@ -9,7 +9,9 @@ mod conn;
 mod error;
 mod init;
 pub mod schema;
+mod time;
 
 pub use conn::Db;
 pub use error::SqlError;
 pub use init::create as create_schema;
+pub use time::MAX_DB_TIME;
