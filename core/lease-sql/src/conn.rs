@@ -2,6 +2,7 @@
 //! executor (the packet threads' local runtimes, a plugin's blocking call) can await queries.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
@@ -44,6 +45,9 @@ pub struct Db {
     /// MySQL `read-timeout`/`write-timeout` applied to every statement (None: wait as long as it
     /// takes).
     pub(crate) statement_timeout: Option<Duration>,
+    /// Signalled when a statement finds the database unreachable, whoever issued it (packet path,
+    /// timers, plugins): the server's `on-fail` watcher waits on it.
+    lost: Arc<tokio::sync::Notify>,
 }
 
 /// The driver pool of the configured kind.
@@ -57,10 +61,17 @@ impl Db {
     /// Connects to `db` (`connect-timeout` bounds the first connection), on the database runtime.
     pub async fn connect(db: &SqlDatabase) -> Result<Db, SqlError> {
         let db = db.clone();
-        on_db_runtime(async move { Db::connect_here(&db).await }).await
+        on_db_runtime(async move { Db::connect_here(&db, false).await }).await
     }
 
-    async fn connect_here(db: &SqlDatabase) -> Result<Db, SqlError> {
+    /// A handle to `db` that connects on first use (`retry-on-startup`: the server starts while the
+    /// database is down and its `on-fail` watcher retries).
+    pub async fn connect_lazy(db: &SqlDatabase) -> Result<Db, SqlError> {
+        let db = db.clone();
+        on_db_runtime(async move { Db::connect_here(&db, true).await }).await
+    }
+
+    async fn connect_here(db: &SqlDatabase, lazy: bool) -> Result<Db, SqlError> {
         let name = db.name.clone();
         let timeout = Duration::from_secs(u64::from(db.connect_timeout.max(1)));
         let host = match db.host.as_deref() {
@@ -102,11 +113,14 @@ impl Db {
                 }
                 let p = PgPoolOptions::new()
                     .max_connections(MAX_CONNECTIONS)
-                    .acquire_timeout(timeout)
-                    .connect_with(o)
-                    .await
-                    .map_err(|e| SqlError::from_sqlx(&name, e))?;
-                Pool::Pg(p)
+                    .acquire_timeout(timeout);
+                Pool::Pg(if lazy {
+                    p.connect_lazy_with(o)
+                } else {
+                    p.connect_with(o)
+                        .await
+                        .map_err(|e| SqlError::from_sqlx(&name, e))?
+                })
             }
             SqlKind::Mysql => {
                 let mut o = MySqlConnectOptions::new()
@@ -145,11 +159,14 @@ impl Db {
                             sqlx::Executor::execute(c, "SET time_zone = '+00:00'").await?;
                             Ok(())
                         })
-                    })
-                    .connect_with(o)
-                    .await
-                    .map_err(|e| SqlError::from_sqlx(&name, e))?;
-                Pool::My(p)
+                    });
+                Pool::My(if lazy {
+                    p.connect_lazy_with(o)
+                } else {
+                    p.connect_with(o)
+                        .await
+                        .map_err(|e| SqlError::from_sqlx(&name, e))?
+                })
             }
         };
         let statement_timeout = db
@@ -163,6 +180,7 @@ impl Db {
             pool,
             name,
             statement_timeout,
+            lost: Arc::default(),
         })
     }
 
@@ -188,7 +206,7 @@ impl Db {
         Fut: Future<Output = Result<T, sqlx::Error>> + Send + 'static,
     {
         let db = self.clone();
-        on_db_runtime(async move {
+        let r = on_db_runtime(async move {
             let name = db.name.clone();
             let limit = db.statement_timeout;
             let fut = f(db);
@@ -206,7 +224,17 @@ impl Db {
             };
             r.map_err(|e| SqlError::from_sqlx(&name, e))
         })
-        .await
+        .await;
+        if r.as_ref().is_err_and(SqlError::is_unavailable) {
+            self.lost.notify_one();
+        }
+        r
+    }
+
+    /// Resolves once a statement has found the database unreachable since the last call (a loss
+    /// seen before anyone waits is kept).
+    pub async fn connection_lost(&self) {
+        self.lost.notified().await;
     }
 
     /// Whether the database answers now (`SELECT 1`): the reconnection probe.
