@@ -8,10 +8,12 @@
 mod conn;
 mod error;
 mod init;
+mod lease4;
 pub mod schema;
 mod time;
 
 pub use conn::Db;
 pub use error::SqlError;
 pub use init::create as create_schema;
+pub use lease4::SqlLeases4;
 pub use time::MAX_DB_TIME;
