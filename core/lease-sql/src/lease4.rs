@@ -42,8 +42,8 @@ macro_rules! my_cols4 {
 }
 
 /// One backend's statements. `valid_lifetime <> 4294967295` keeps infinite leases (which never
-/// expire) out of reclamation and flushing. Written lease fields are bound in [`Params4`] order (address last),
-/// which INSERT and UPDATE share.
+/// expire) out of reclamation and flushing. Written lease fields are bound in [`Params4`] order
+/// (address last), which INSERT and UPDATE share.
 struct Statements4 {
     get: &'static str,
     by_hwaddr: &'static str,
