@@ -7,7 +7,8 @@
 //! no hardware type column, so addresses read back as Ethernet; `expire` a UTC timestamp with
 //! `cltt = expire − valid_lifetime` (see [`crate::time`]); `user_context` JSON text, NULL when
 //! none (Kea writes an empty string, also read as none); no pool column (read as 0). Kea 2.2's
-//! `lease_state` table has no state Released: such a lease cannot be stored.
+//! `lease_state` table has no state Released: a released lease kept for affinity is stored as
+//! expired-reclaimed, which is how Kea 2.2 keeps one.
 //! Kea's triggers keep its per-subnet statistics tables in step with every change made here.
 
 use std::net::Ipv4Addr;
@@ -250,7 +251,7 @@ impl Params4 {
             fqdn_fwd: lease.fqdn_fwd,
             fqdn_rev: lease.fqdn_rev,
             hostname: lease.hostname.clone(),
-            state: i64::from(lease.state.as_u32()),
+            state: i64::from(crate::time::stored_state(lease.state).as_u32()),
             user_context: lease
                 .user_context
                 .as_ref()
@@ -258,18 +259,6 @@ impl Params4 {
             address: i64::from(u32::from(lease.address)),
         })
     }
-}
-
-/// Refuses what Kea 2.2's schema cannot hold: its `lease_state` table (a foreign key of `state`)
-/// lists Default, Declined and ExpiredReclaimed only.
-fn storable(lease: &Lease4) -> Result<(), StoreError> {
-    if lease.state == LeaseState::Released {
-        return Err(StoreError::InvalidLease {
-            address: lease.address.into(),
-            reason: "Kea 2.2's database schema has no state released",
-        });
-    }
-    Ok(())
 }
 
 /// A row that cannot be a lease (written by something else than Kea or Ruru).
@@ -367,6 +356,12 @@ impl SqlLeases4 {
         let db = Db::connect(params).await?;
         crate::schema::check(&db, false).await?;
         Ok(SqlLeases4 { db })
+    }
+
+    /// A store over `db` without checking it (a connection made later: `retry-on-startup`; the
+    /// server's watcher checks the schema once the database answers).
+    pub fn from_db(db: Db) -> SqlLeases4 {
+        SqlLeases4 { db }
     }
 
     /// The database handle (reconnection probes, closing).
@@ -469,12 +464,10 @@ impl LeaseStore4 for SqlLeases4 {
     }
 
     async fn add4(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        storable(lease)?;
         Ok(self.write(|s| s.insert, lease).await?.is_some())
     }
 
     async fn update4(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        storable(lease)?;
         // Rows matched, not changed: sqlx's MySQL driver connects with CLIENT_FOUND_ROWS.
         Ok(self.write(|s| s.update, lease).await?.unwrap_or(0) > 0)
     }

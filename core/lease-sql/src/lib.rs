@@ -17,3 +17,5 @@ pub use error::SqlError;
 pub use init::create as create_schema;
 pub use lease4::SqlLeases4;
 pub use time::MAX_DB_TIME;
+mod tempstub;
+pub use tempstub::SqlLeases6;

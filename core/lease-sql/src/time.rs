@@ -2,6 +2,17 @@
 //! `cltt` is derived on reading.
 
 use crate::SqlError;
+use ruru_lease::LeaseState;
+
+/// The state written for `state`. Kea 2.2's `lease_state` table (a foreign key of `state`) has no
+/// Released: a released lease kept for lease affinity is stored expired-reclaimed, as Kea 2.2 keeps
+/// one (it has left the statistics and DNS already; reclamation would only have changed its state).
+pub(crate) fn stored_state(state: LeaseState) -> LeaseState {
+    match state {
+        LeaseState::Released => LeaseState::ExpiredReclaimed,
+        s => s,
+    }
+}
 
 /// The latest expiration the schema holds: 2^31 − 1 seconds since the epoch (the year-2038 limit
 /// of MySQL's TIMESTAMP, applied to both backends as Kea does; ARM §4.3.5.1, CTL-096).
