@@ -9,6 +9,9 @@ mod conn;
 mod error;
 mod init;
 mod lease4;
+mod lease6;
+mod lease6_row;
+mod lease6_sql;
 pub mod schema;
 mod time;
 
@@ -16,6 +19,5 @@ pub use conn::Db;
 pub use error::SqlError;
 pub use init::create as create_schema;
 pub use lease4::SqlLeases4;
+pub use lease6::SqlLeases6;
 pub use time::MAX_DB_TIME;
-mod tempstub;
-pub use tempstub::SqlLeases6;

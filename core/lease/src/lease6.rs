@@ -1,10 +1,10 @@
 //! The DHCPv6 lease record.
 
 use std::fmt;
-use std::net::Ipv6Addr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::str::FromStr;
 
-use crate::{Duid, HwAddr, LeaseState};
+use crate::{Duid, HwAddr, LeaseState, StoreError};
 
 /// What a DHCPv6 lease binds, numbered as in Kea's lease files and databases (CTL-087).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
@@ -119,6 +119,25 @@ impl Lease6 {
     /// [`LeaseStore6::expired6`](crate::LeaseStore6::expired6) uses).
     pub fn is_expired(&self, now: u64) -> bool {
         self.expire() <= now
+    }
+
+    /// Refuses a lease Kea's lease files and schemas could not hold, as every backend does before
+    /// storing it ([`StoreError::InvalidLease`]): Kea writes no DUID-less lease unless it is
+    /// declined (V6-103), and no prefix longer than an address.
+    pub fn check_storable(&self) -> Result<(), StoreError> {
+        let reason = if self.duid.as_bytes().is_empty() {
+            "the DUID is empty"
+        } else if self.duid == Duid::EMPTY && self.state != LeaseState::Declined {
+            "only a declined lease may carry the empty DUID 00:00:00"
+        } else if self.prefix_len > 128 {
+            "the prefix length is above 128"
+        } else {
+            return Ok(());
+        };
+        Err(StoreError::InvalidLease {
+            address: IpAddr::V6(self.address),
+            reason,
+        })
     }
 
     /// An IA_NA lease in state Default with no other client data, preferred lifetime equal to the

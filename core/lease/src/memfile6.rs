@@ -1,15 +1,14 @@
 //! The memfile DHCPv6 backend: leases in memory, every change appended to a CSV file in Kea's v6
 //! layout (V6-101..V6-104).
 
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::Ipv6Addr;
 use std::path::Path;
 use std::process::ExitStatus;
 
 use crate::codec6::Codec6;
 use crate::memfile::{Memfile, Slot};
 use crate::{
-    Duid, Lease6, LeaseState, LeaseStore6, LeaseType, LfcStart, LoadReport, MemfileOptions,
-    StoreError,
+    Duid, Lease6, LeaseStore6, LeaseType, LfcStart, LoadReport, MemfileOptions, StoreError,
 };
 
 /// The memfile lease store for DHCPv6: addresses and prefixes in one address-keyed set.
@@ -86,13 +85,13 @@ impl Memfile6 {
 
     /// See [`LeaseStore6::add6`].
     pub fn add6_sync(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        check(lease)?;
+        lease.check_storable()?;
         Ok(self.0.put(lease, Slot::Free))
     }
 
     /// See [`LeaseStore6::update6`].
     pub fn update6_sync(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        check(lease)?;
+        lease.check_storable()?;
         Ok(self.0.put(lease, Slot::Taken))
     }
 
@@ -125,24 +124,6 @@ impl Memfile6 {
     pub fn flush_sync(&self) -> Result<(), StoreError> {
         self.0.flush()
     }
-}
-
-/// Refuses a lease Kea's file could not hold: Kea writes no DUID-less row unless the lease is
-/// declined (V6-103), and reads back none with a prefix longer than an address.
-fn check(lease: &Lease6) -> Result<(), StoreError> {
-    let reason = if lease.duid.as_bytes().is_empty() {
-        "the DUID is empty"
-    } else if lease.duid == Duid::EMPTY && lease.state != LeaseState::Declined {
-        "only a declined lease may carry the empty DUID 00:00:00"
-    } else if lease.prefix_len > 128 {
-        "the prefix length is above 128"
-    } else {
-        return Ok(());
-    };
-    Err(StoreError::InvalidLease {
-        address: IpAddr::V6(lease.address),
-        reason,
-    })
 }
 
 impl LeaseStore6 for Memfile6 {
@@ -213,6 +194,7 @@ mod tests {
     use std::task::{Context, Poll, Waker};
 
     use super::*;
+    use crate::LeaseState;
 
     fn addr(n: u16) -> Ipv6Addr {
         Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, n)

@@ -1,0 +1,285 @@
+//! The DHCPv6 lease store over Kea 2.2's `lease6` table (CTL-094), shared with Kea itself.
+
+use std::net::{IpAddr, Ipv6Addr};
+
+use ruru_config::SqlDatabase;
+use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
+use sqlx::Row;
+
+use crate::conn::{Db, Pool};
+use crate::lease6_row::{lease_from_row, Encoded6};
+use crate::lease6_sql::{my, pg, Sql6};
+use crate::time::MAX_DB_TIME;
+use crate::{schema, SqlError};
+
+/// Runs `$body` with `$pool` the driver pool and `$sql` the [`Sql6`] of `$db`'s backend: the one
+/// place the two drivers' types part, so every query is written once.
+macro_rules! on_backend {
+    ($db:expr, |$pool:ident, $sql:ident| $body:expr) => {
+        match &$db.pool {
+            Pool::Pg($pool) => {
+                let $sql = &pg::SQL;
+                $body
+            }
+            Pool::My($pool) => {
+                let $sql = &my::SQL;
+                $body
+            }
+        }
+    };
+}
+
+/// A statement parameter.
+#[derive(Clone, Debug)]
+enum Arg {
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// Binds `args` in order.
+fn bind_args<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: crate::lease6_row::Bindable<'q, DB>,
+    String: crate::lease6_row::Bindable<'q, DB>,
+    Vec<u8>: crate::lease6_row::Bindable<'q, DB>,
+{
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bytes(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// A statement of the backend's [`Sql6`].
+type Pick = fn(&Sql6) -> &'static str;
+
+/// A bound on rows as SQL `LIMIT` takes it; 0 or more than the database counts is all.
+fn sql_limit(limit: usize) -> i64 {
+    match i64::try_from(limit) {
+        Ok(0) | Err(_) => i64::MAX,
+        Ok(n) => n,
+    }
+}
+
+/// A time to compare `expire` with: every stored expiration is at most [`MAX_DB_TIME`], so a
+/// later instant selects the same rows and stays within the databases' timestamp range.
+fn db_time(t: u64) -> i64 {
+    i64::try_from(t).map_or(MAX_DB_TIME, |t| t.min(MAX_DB_TIME))
+}
+
+/// The DHCPv6 lease store on PostgreSQL or MySQL/MariaDB, over Kea 2.2's schema, so Ruru and Kea
+/// can share the database: Kea's column encodings are matched exactly (the address as canonical
+/// text, the IAID signed on PostgreSQL, `expire` = cltt + valid lifetime in UTC, or cltt for an
+/// infinite lifetime). Kea 2.2 has no `pool_id` column: leases read back with pool 0.
+///
+/// Lookups by DUID, IAID and hostname return leases in address order, as the memfile does;
+/// [`page6`](LeaseStore6::page6) pages in the database's order of the address text (see there).
+pub struct SqlLeases6 {
+    db: Db,
+}
+
+impl SqlLeases6 {
+    /// Connects to `params` and checks the schema (creating it in an empty database).
+    pub async fn open(params: &SqlDatabase) -> Result<SqlLeases6, SqlError> {
+        let db = Db::connect(params).await?;
+        schema::check(&db, false).await?;
+        Ok(SqlLeases6 { db })
+    }
+
+    /// The database handle (reconnection probes, closing).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Leases the statement `pick` selects with `args`.
+    async fn select(&self, pick: Pick, args: Vec<Arg>) -> Result<Vec<Lease6>, SqlError> {
+        self.db
+            .run(move |db| async move {
+                on_backend!(db, |pool, sql| {
+                    let rows = bind_args(sqlx::query(pick(sql)), args)
+                        .fetch_all(pool)
+                        .await?;
+                    rows.iter().map(lease_from_row).collect()
+                })
+            })
+            .await
+    }
+
+    /// Leases `pick` selects, in address order.
+    async fn select_sorted(&self, pick: Pick, args: Vec<Arg>) -> Result<Vec<Lease6>, SqlError> {
+        let mut leases = self.select(pick, args).await?;
+        leases.sort_by_key(|l| l.address);
+        Ok(leases)
+    }
+
+    /// Runs the statement `pick` with `args`; the number of rows it matched.
+    async fn execute(&self, pick: Pick, args: Vec<Arg>) -> Result<u64, SqlError> {
+        self.db
+            .run(move |db| async move {
+                on_backend!(db, |pool, sql| {
+                    bind_args(sqlx::query(pick(sql)), args)
+                        .execute(pool)
+                        .await
+                        .map(|r| r.rows_affected())
+                })
+            })
+            .await
+    }
+
+    /// Inserts (`insert`) or replaces `lease`. An insert of a taken address is `Ok(0)`.
+    async fn write(&self, lease: &Lease6, insert: bool) -> Result<u64, StoreError> {
+        lease.check_storable()?;
+        if lease.state == LeaseState::Released {
+            // Kea 2.2's `lease_state` table (a foreign key of `lease6.state`) has no such row.
+            return Err(StoreError::InvalidLease {
+                address: IpAddr::V6(lease.address),
+                reason: "Kea 2.2's schema has no released state",
+            });
+        }
+        // Encoded first: the year-2038 refusal (CTL-096) sends no statement.
+        let row = Encoded6::new(&self.db.name, lease, self.sql())?;
+        let n = self
+            .db
+            .run(move |db| async move {
+                on_backend!(db, |pool, sql| {
+                    let stmt = if insert { sql.insert } else { sql.update };
+                    match row.bind(sqlx::query(stmt)).execute(pool).await {
+                        Ok(r) => Ok(r.rows_affected()),
+                        Err(sqlx::Error::Database(e)) if insert && e.is_unique_violation() => Ok(0),
+                        Err(e) => Err(e),
+                    }
+                })
+            })
+            .await?;
+        Ok(n)
+    }
+
+    /// The statements and encodings of this database's backend.
+    fn sql(&self) -> &'static Sql6 {
+        on_backend!(self.db, |_pool, sql| sql)
+    }
+}
+
+impl LeaseStore6 for SqlLeases6 {
+    async fn get6(
+        &self,
+        lease_type: LeaseType,
+        addr: Ipv6Addr,
+    ) -> Result<Option<Lease6>, StoreError> {
+        let args = vec![
+            Arg::Text(addr.to_string()),
+            Arg::Int(lease_type.as_u32().into()),
+        ];
+        Ok(self.select(|s| s.get, args).await?.into_iter().next())
+    }
+
+    async fn get6_by_duid_iaid(
+        &self,
+        lease_type: LeaseType,
+        duid: &Duid,
+        iaid: u32,
+        subnet_id: Option<u32>,
+    ) -> Result<Vec<Lease6>, StoreError> {
+        let mut args = vec![
+            Arg::Bytes(duid.as_bytes().to_vec()),
+            Arg::Int((self.sql().iaid)(iaid)),
+            Arg::Int(lease_type.as_u32().into()),
+        ];
+        let pick: Pick = match subnet_id {
+            Some(id) => {
+                args.push(Arg::Int(id.into()));
+                |s| s.by_duid_iaid_subnet
+            }
+            None => |s| s.by_duid_iaid,
+        };
+        Ok(self.select_sorted(pick, args).await?)
+    }
+
+    async fn get6_by_duid(&self, duid: &Duid) -> Result<Vec<Lease6>, StoreError> {
+        let args = vec![Arg::Bytes(duid.as_bytes().to_vec())];
+        Ok(self.select_sorted(|s| s.by_duid, args).await?)
+    }
+
+    async fn get6_by_hostname(&self, hostname: &str) -> Result<Vec<Lease6>, StoreError> {
+        let args = vec![Arg::Text(hostname.to_owned())];
+        let mut leases = self.select_sorted(|s| s.by_hostname, args).await?;
+        leases.retain(|l| l.hostname.eq_ignore_ascii_case(hostname));
+        Ok(leases)
+    }
+
+    async fn add6(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        Ok(self.write(lease, true).await? == 1)
+    }
+
+    /// Matched rows, not changed ones, decide: an update with identical values is `Ok(true)`
+    /// (sqlx's MySQL driver connects with `CLIENT_FOUND_ROWS`).
+    async fn update6(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        Ok(self.write(lease, false).await? > 0)
+    }
+
+    async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {
+        let args = vec![
+            Arg::Text(addr.to_string()),
+            Arg::Int(lease_type.as_u32().into()),
+        ];
+        Ok(self.execute(|s| s.delete, args).await? > 0)
+    }
+
+    /// Leases with an infinite lifetime never expire (their stored `expire` is their cltt).
+    /// Leases expiring in the same second come in the order of their address text.
+    async fn expired6(&self, now: u64, limit: usize) -> Result<Vec<Lease6>, StoreError> {
+        let args = vec![Arg::Int(db_time(now)), Arg::Int(sql_limit(limit))];
+        Ok(self.select(|s| s.expired, args).await?)
+    }
+
+    async fn flush_reclaimed6(&self, now: u64, hold_secs: u64) -> Result<usize, StoreError> {
+        let Some(cutoff) = now.checked_sub(hold_secs) else {
+            return Ok(0);
+        };
+        let n = self
+            .execute(|s| s.flush_reclaimed, vec![Arg::Int(db_time(cutoff))])
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// SQL pages come in the order of the `address` column's text (the canonical form Kea
+    /// stores) under the database's collation, not in numeric address order: Kea 2.2 pages its
+    /// SQL backends the same way (`lease6-get-page` lists `2001:db8:1::10` before
+    /// `2001:db8:1::9`), and the primary key's index serves each page. Leases after `from` are
+    /// those whose text sorts after `from`'s canonical text, so following pages from the last
+    /// address of each visits every lease exactly once.
+    async fn page6(&self, from: Option<Ipv6Addr>, limit: usize) -> Result<Vec<Lease6>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // The empty text sorts before every address.
+        let from = from.map(|a| a.to_string()).unwrap_or_default();
+        let args = vec![Arg::Text(from), Arg::Int(sql_limit(limit))];
+        Ok(self.select(|s| s.page, args).await?)
+    }
+
+    async fn count6(&self) -> Result<usize, StoreError> {
+        let n = self
+            .db
+            .run(|db| async move {
+                on_backend!(db, |pool, sql| {
+                    let row = sqlx::query(sql.count).fetch_one(pool).await?;
+                    row.try_get::<i64, _>(0)
+                })
+            })
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Every statement is committed when it returns: nothing to flush.
+    async fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
