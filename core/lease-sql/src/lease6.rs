@@ -161,6 +161,16 @@ impl SqlLeases6 {
         Ok(n)
     }
 
+    /// Logs operation `op` at debug level with Kea's message id for this backend.
+    fn log(&self, op: &str, what: impl std::fmt::Display) {
+        tracing::debug!(
+            target: "kea-dhcp6.dhcpsrv",
+            id = %format_args!("DHCPSRV_{}_{op}", self.sql().kea_name),
+            database = %self.db.name,
+            "{what}"
+        );
+    }
+
     /// The statements and encodings of this database's backend.
     fn sql(&self) -> &'static Sql6 {
         on_backend!(self.db, |_pool, sql| sql)
@@ -173,6 +183,10 @@ impl LeaseStore6 for SqlLeases6 {
         lease_type: LeaseType,
         addr: Ipv6Addr,
     ) -> Result<Option<Lease6>, StoreError> {
+        self.log(
+            "GET_ADDR6",
+            format_args!("getting {lease_type} lease for address {addr}"),
+        );
         let args = vec![
             Arg::Text(addr.to_string()),
             Arg::Int(lease_type.as_u32().into()),
@@ -187,6 +201,18 @@ impl LeaseStore6 for SqlLeases6 {
         iaid: u32,
         subnet_id: Option<u32>,
     ) -> Result<Vec<Lease6>, StoreError> {
+        match subnet_id {
+            Some(s) => self.log(
+                "GET_IAID_SUBID_DUID",
+                format_args!(
+                    "getting {lease_type} leases for IAID {iaid}, subnet {s}, DUID {duid}"
+                ),
+            ),
+            None => self.log(
+                "GET_IAID_DUID",
+                format_args!("getting {lease_type} leases for IAID {iaid}, DUID {duid}"),
+            ),
+        }
         let mut args = vec![
             Arg::Bytes(duid.as_bytes().to_vec()),
             Arg::Int((self.sql().iaid)(iaid)),
@@ -203,11 +229,16 @@ impl LeaseStore6 for SqlLeases6 {
     }
 
     async fn get6_by_duid(&self, duid: &Duid) -> Result<Vec<Lease6>, StoreError> {
+        self.log("GET_DUID", format_args!("getting leases for DUID {duid}"));
         let args = vec![Arg::Bytes(duid.as_bytes().to_vec())];
         Ok(self.select_sorted(|s| s.by_duid, args).await?)
     }
 
     async fn get6_by_hostname(&self, hostname: &str) -> Result<Vec<Lease6>, StoreError> {
+        self.log(
+            "GET_HOSTNAME6",
+            format_args!("getting leases for hostname {hostname:?}"),
+        );
         let args = vec![Arg::Text(hostname.to_owned())];
         let mut leases = self.select_sorted(|s| s.by_hostname, args).await?;
         leases.retain(|l| l.hostname.eq_ignore_ascii_case(hostname));
@@ -215,16 +246,28 @@ impl LeaseStore6 for SqlLeases6 {
     }
 
     async fn add6(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        self.log(
+            "ADD_ADDR6",
+            format_args!("adding {} lease {}", lease.lease_type, lease.address),
+        );
         Ok(self.write(lease, true).await? == 1)
     }
 
     /// Matched rows, not changed ones, decide: an update with identical values is `Ok(true)`
     /// (sqlx's MySQL driver connects with `CLIENT_FOUND_ROWS`).
     async fn update6(&self, lease: &Lease6) -> Result<bool, StoreError> {
+        self.log(
+            "UPDATE_ADDR6",
+            format_args!("updating {} lease {}", lease.lease_type, lease.address),
+        );
         Ok(self.write(lease, false).await? > 0)
     }
 
     async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {
+        self.log(
+            "DELETE_ADDR",
+            format_args!("deleting {lease_type} lease {addr}"),
+        );
         let args = vec![
             Arg::Text(addr.to_string()),
             Arg::Int(lease_type.as_u32().into()),
@@ -235,11 +278,19 @@ impl LeaseStore6 for SqlLeases6 {
     /// Leases with an infinite lifetime never expire (their stored `expire` is their cltt).
     /// Leases expiring in the same second come in the order of their address text.
     async fn expired6(&self, now: u64, limit: usize) -> Result<Vec<Lease6>, StoreError> {
+        self.log(
+            "GET_EXPIRED6",
+            format_args!("getting up to {limit} leases expired at {now}"),
+        );
         let args = vec![Arg::Int(db_time(now)), Arg::Int(sql_limit(limit))];
         Ok(self.select(|s| s.expired, args).await?)
     }
 
     async fn flush_reclaimed6(&self, now: u64, hold_secs: u64) -> Result<usize, StoreError> {
+        self.log(
+            "DELETE_EXPIRED_RECLAIMED6",
+            format_args!("deleting reclaimed leases held {hold_secs} s at {now}"),
+        );
         let Some(cutoff) = now.checked_sub(hold_secs) else {
             return Ok(0);
         };
@@ -256,6 +307,10 @@ impl LeaseStore6 for SqlLeases6 {
     /// those whose text sorts after `from`'s canonical text, so following pages from the last
     /// address of each visits every lease exactly once.
     async fn page6(&self, from: Option<Ipv6Addr>, limit: usize) -> Result<Vec<Lease6>, StoreError> {
+        self.log(
+            "GET_PAGE6",
+            format_args!("getting {limit} leases after {from:?}"),
+        );
         if limit == 0 {
             return Ok(Vec::new());
         }

@@ -6,6 +6,8 @@
 
 /// One backend's statements and column encodings.
 pub(crate) struct Sql6 {
+    /// The backend's part of Kea's message ids (`DHCPSRV_PGSQL_ADD_ADDR6`).
+    pub(crate) kea_name: &'static str,
     /// Inserts a lease (fields, then the address).
     pub(crate) insert: &'static str,
     /// Replaces the lease at an address (fields, then the address).
@@ -99,6 +101,7 @@ pub(crate) mod pg {
     const COUNT: &str = "SELECT COUNT(*) FROM lease6";
 
     pub(crate) static SQL: Sql6 = Sql6 {
+        kea_name: KEA_NAME,
         insert: INSERT,
         update: UPDATE,
         get: GET,
@@ -114,6 +117,8 @@ pub(crate) mod pg {
         iaid,
         no_hwaddr: NO_HWADDR,
     };
+
+    const KEA_NAME: &str = "PGSQL";
 
     /// Kea writes an empty address of type 0 from source 0.
     const NO_HWADDR: HwaddrColumns = (Some(Vec::new()), Some(0), Some(0));
@@ -186,6 +191,7 @@ pub(crate) mod my {
     const COUNT: &str = "SELECT COUNT(*) FROM lease6";
 
     pub(crate) static SQL: Sql6 = Sql6 {
+        kea_name: KEA_NAME,
         insert: INSERT,
         update: UPDATE,
         get: GET,
@@ -201,6 +207,8 @@ pub(crate) mod my {
         iaid,
         no_hwaddr: NO_HWADDR,
     };
+
+    const KEA_NAME: &str = "MYSQL";
 
     /// Kea writes NULL in all three.
     const NO_HWADDR: HwaddrColumns = (None, None, None);
