@@ -1,9 +1,9 @@
 //! The DHCPv6 lease store over Kea 2.2's `lease6` table (CTL-094), shared with Kea itself.
 
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use ruru_config::SqlDatabase;
-use ruru_lease::{Duid, Lease6, LeaseState, LeaseStore6, LeaseType, StoreError};
+use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, StoreError};
 use sqlx::Row;
 
 use crate::conn::{Db, Pool};
@@ -98,6 +98,12 @@ impl SqlLeases6 {
         &self.db
     }
 
+    /// A store over `db` without checking it (a connection made later: `retry-on-startup`; the
+    /// server's watcher checks the schema once the database answers).
+    pub fn from_db(db: Db) -> SqlLeases6 {
+        SqlLeases6 { db }
+    }
+
     /// Leases the statement `pick` selects with `args`.
     async fn select(&self, pick: Pick, args: Vec<Arg>) -> Result<Vec<Lease6>, SqlError> {
         self.db
@@ -136,13 +142,6 @@ impl SqlLeases6 {
     /// Inserts (`insert`) or replaces `lease`. An insert of a taken address is `Ok(0)`.
     async fn write(&self, lease: &Lease6, insert: bool) -> Result<u64, StoreError> {
         lease.check_storable()?;
-        if lease.state == LeaseState::Released {
-            // Kea 2.2's `lease_state` table (a foreign key of `lease6.state`) has no such row.
-            return Err(StoreError::InvalidLease {
-                address: IpAddr::V6(lease.address),
-                reason: "Kea 2.2's schema has no released state",
-            });
-        }
         // Encoded first: the year-2038 refusal (CTL-096) sends no statement.
         let row = Encoded6::new(&self.db.name, lease, self.sql())?;
         let n = self

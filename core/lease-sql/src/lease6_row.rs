@@ -70,7 +70,7 @@ impl Encoded6 {
             hwaddr,
             hwtype,
             hwaddr_source,
-            state: i64::from(lease.state.as_u32()),
+            state: i64::from(crate::time::stored_state(lease.state).as_u32()),
             user_context: lease
                 .user_context
                 .as_ref()
