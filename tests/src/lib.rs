@@ -24,6 +24,7 @@
 //! - [`Capture`] and [`pcap`]: `tcpdump` capture and a pcap reader that lists DHCPv4 replies.
 //! - [`control`]: the management API over UNIX sockets and HTTP (curl); [`agent`]: a control agent
 //!   process.
+//! - [`db_proxy`]: a TCP relay from a namespace to the host's database server, which tests can cut.
 //! - [`leases`]: Kea's memfile CSV reader, v4 and v6 (including lease-file-cleanup files).
 //! - [`topology`] and [`config`]: the usual layouts and config fragments.
 //!
@@ -36,6 +37,7 @@ mod capture;
 pub mod clients;
 pub mod config;
 pub mod control;
+pub mod db_proxy;
 mod error;
 pub mod leases;
 mod netns;

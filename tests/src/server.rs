@@ -495,6 +495,8 @@ fn place_lease_file(config: &mut Value, family: Family, lease_path: &Path) -> Re
         .ok_or_else(|| HarnessError::Config("`lease-database` is not a map".into()))?;
     match db.get("type").and_then(Value::as_str) {
         None | Some("memfile") => {}
+        // A SQL database is the test's own (see `db_proxy`); there is no file to place.
+        Some("mysql" | "postgresql") => return Ok(()),
         Some(other) => {
             return Err(HarnessError::Config(format!(
                 "lease-database type {other:?}: the harness reads memfile only"

@@ -100,7 +100,13 @@ fn check_only<F: Family>(path: &Path, open_backends: bool) -> ExitCode {
     };
     if open_backends {
         // -T also loads the plugins (HK-042), then unloads them.
-        let loaded = F::open_store(&cfg, path)
+        // -T connects to a lease database as the server would (CTL-094), on a runtime of its own.
+        let opened = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start a runtime: {e}"))
+            .and_then(|rt| rt.block_on(F::open_store(&cfg, path)));
+        let loaded = opened
             .and_then(|_| F::check_hooks(&cfg))
             .and_then(|checked| F::load_hooks(checked, &cfg));
         match loaded {

@@ -3,7 +3,8 @@
 use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, hooks4, plugins, service, sockets4, support};
+use crate::store::{Leases, Leases4};
+use crate::{daemon, database, hooks4, plugins, service, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
 use ruru_hooks::{Checked, HookSet};
@@ -62,7 +63,7 @@ pub(crate) fn memfile_options(
         ..
     } = db
     else {
-        return Err("only the memfile lease backend is built yet".into());
+        return Err("the lease database is not a memfile".into());
     };
     Ok(MemfileOptions {
         persist: *persist,
@@ -101,7 +102,7 @@ impl Family for Dhcp4 {
 
     type Config = Dhcp4Config;
     type Snapshot = Snapshot4;
-    type Store = Memfile4;
+    type Store = Leases4;
     type Listener = sockets4::Listener4;
 
     fn load(path: &Path) -> Result<Dhcp4Config, String> {
@@ -140,7 +141,10 @@ impl Family for Dhcp4 {
         snap.ddns = queue;
     }
 
-    fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Memfile4, String> {
+    async fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Leases4, String> {
+        if let Some(db) = cfg.lease_database.sql() {
+            return database::open(db, false).await.map(Leases::Sql);
+        }
         let opts = memfile_options(
             &cfg.lease_database,
             PathBuf::from(DEFAULT_LEASE_FILE),
@@ -155,7 +159,7 @@ impl Family for Dhcp4 {
         if fixed + dropped > 0 {
             tracing::warn!(target: "kea-dhcp4.dhcpsrv", fixed, dropped, "sanity-checks changed loaded leases (in memory only)");
         }
-        Ok(store)
+        Ok(Leases::Memfile(store))
     }
 
     fn check_hooks(cfg: &Dhcp4Config) -> Result<Vec<Checked>, String> {
@@ -214,7 +218,7 @@ impl Family for Dhcp4 {
 
     fn recount(
         snap: &Snapshot4,
-        store: &Memfile4,
+        store: &Leases4,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         snap.recount(store)
     }
@@ -234,7 +238,7 @@ impl Family for Dhcp4 {
 
     fn reclaim(
         snap: &Snapshot4,
-        store: &Memfile4,
+        store: &Leases4,
         now: u64,
         limits: ReclaimLimits,
     ) -> impl Future<Output = Result<ReclaimReport, StoreError>> + Send {
@@ -242,18 +246,18 @@ impl Family for Dhcp4 {
     }
 
     fn flush_reclaimed(
-        store: &Memfile4,
+        store: &Leases4,
         now: u64,
         hold_secs: u64,
     ) -> impl Future<Output = Result<usize, StoreError>> + Send {
         store.flush_reclaimed4(now, hold_secs)
     }
 
-    fn flush(store: &Memfile4) -> impl Future<Output = Result<(), StoreError>> + Send {
+    fn flush(store: &Leases4) -> impl Future<Output = Result<(), StoreError>> + Send {
         LeaseStore4::flush(store)
     }
 
-    fn start_lfc(store: &Memfile4) -> Result<LfcStart, StoreError> {
+    fn start_lfc(store: &Leases4) -> Result<LfcStart, StoreError> {
         store.start_lfc()
     }
 }

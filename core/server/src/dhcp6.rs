@@ -4,7 +4,8 @@ use crate::cli::Args;
 use crate::control::DaemonInfo;
 use crate::dhcp4::{memfile_access, memfile_options};
 use crate::family::{settings_of, Family, Settings, SharedOf};
-use crate::{daemon, duid, hooks6, plugins, service, sockets6, support};
+use crate::store::{Leases, Leases6};
+use crate::{daemon, database, duid, hooks6, plugins, service, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
 use ruru_hooks::{Checked, HookSet};
@@ -52,7 +53,7 @@ impl Family for Dhcp6 {
 
     type Config = Dhcp6Config;
     type Snapshot = Snapshot6;
-    type Store = Memfile6;
+    type Store = Leases6;
     type Listener = sockets6::Listener6;
 
     fn load(path: &Path) -> Result<Dhcp6Config, String> {
@@ -91,17 +92,20 @@ impl Family for Dhcp6 {
         snap.ddns = queue;
     }
 
-    fn open_store(cfg: &Dhcp6Config, config_path: &Path) -> Result<Memfile6, String> {
+    async fn open_store(cfg: &Dhcp6Config, config_path: &Path) -> Result<Leases6, String> {
+        if let Some(db) = cfg.lease_database.sql() {
+            return database::open(db, true).await.map(Leases::Sql);
+        }
         let default = cfg
             .lease_file()
-            .ok_or("only the memfile lease backend is built yet")?;
+            .ok_or("the memfile lease backend needs a lease file")?;
         let opts = memfile_options(&cfg.lease_database, default, config_path)?;
         let path = opts.path.clone();
         tracing::info!(target: "kea-dhcp6.dhcpsrv", id = "DHCPSRV_MEMFILE_DB", "opening memory file lease database: {}", memfile_access(&cfg.lease_database, &opts));
         let (store, report) = Memfile6::open(opts)
             .map_err(|e| format!("cannot open lease file {}: {e}", path.display()))?;
         tracing::info!(target: "kea-dhcp6.lease-mgr", id = "DHCPSRV_MEMFILE_LEASES_RELOAD", file = %path.display(), ?report, "leases loaded");
-        Ok(store)
+        Ok(Leases::Memfile(store))
     }
 
     fn check_hooks(cfg: &Dhcp6Config) -> Result<Vec<Checked>, String> {
@@ -153,7 +157,7 @@ impl Family for Dhcp6 {
 
     fn recount(
         snap: &Snapshot6,
-        store: &Memfile6,
+        store: &Leases6,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         snap.recount(store)
     }
@@ -173,7 +177,7 @@ impl Family for Dhcp6 {
 
     fn reclaim(
         snap: &Snapshot6,
-        store: &Memfile6,
+        store: &Leases6,
         now: u64,
         limits: ReclaimLimits,
     ) -> impl Future<Output = Result<ReclaimReport, StoreError>> + Send {
@@ -181,18 +185,18 @@ impl Family for Dhcp6 {
     }
 
     fn flush_reclaimed(
-        store: &Memfile6,
+        store: &Leases6,
         now: u64,
         hold_secs: u64,
     ) -> impl Future<Output = Result<usize, StoreError>> + Send {
         store.flush_reclaimed6(now, hold_secs)
     }
 
-    fn flush(store: &Memfile6) -> impl Future<Output = Result<(), StoreError>> + Send {
+    fn flush(store: &Leases6) -> impl Future<Output = Result<(), StoreError>> + Send {
         LeaseStore6::flush(store)
     }
 
-    fn start_lfc(store: &Memfile6) -> Result<LfcStart, StoreError> {
+    fn start_lfc(store: &Leases6) -> Result<LfcStart, StoreError> {
         store.start_lfc()
     }
 }

@@ -61,7 +61,7 @@ pub(crate) trait Family: Sized + Send + Sync + 'static {
 
     type Config: Clone + Send + Sync + 'static;
     type Snapshot: Send + Sync + 'static;
-    type Store: Send + Sync + 'static;
+    type Store: crate::store::ServerStore + Send + Sync + 'static;
     type Listener: Send + 'static;
 
     /// Reads and validates a configuration file, refusing what this build cannot serve.
@@ -76,7 +76,11 @@ pub(crate) trait Family: Sized + Send + Sync + 'static {
     fn set_hooks(snap: &mut Self::Snapshot, hooks: Arc<HookSet>);
     fn set_ddns(snap: &mut Self::Snapshot, queue: ruru_ddns::Queue);
 
-    fn open_store(cfg: &Self::Config, config_path: &Path) -> Result<Self::Store, String>;
+    /// Opens the lease store `lease-database` names (a database connection is made here).
+    fn open_store(
+        cfg: &Self::Config,
+        config_path: &Path,
+    ) -> impl Future<Output = Result<Self::Store, String>> + Send;
     fn check_hooks(cfg: &Self::Config) -> Result<Vec<Checked>, String>;
     fn load_hooks(checked: Vec<Checked>, cfg: &Self::Config) -> Result<Arc<HookSet>, String>;
 

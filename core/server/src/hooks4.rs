@@ -6,20 +6,20 @@ use crate::shared::Shared;
 use ruru_config::Subnet4;
 use ruru_engine::v4::{LeaseAdmin, Snapshot4};
 use ruru_hooks::{AdminError, LeaseAdmin4, SubnetInfo4};
-use ruru_lease::{ClientId, HwAddr, Lease4, LeaseStore4, Memfile4, HTYPE_ETHER};
+use ruru_lease::{ClientId, HwAddr, Lease4, LeaseStore4, HTYPE_ETHER};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 /// Makes the running server's lease storage reachable to plugins (hook ABI 1.1 services): each call
 /// acts on the snapshot and store in force at that moment. Called once, when `shared` exists; the
 /// registration holds it weakly so it does not keep the server's state alive.
-pub(crate) fn install_lease_admin(shared: &Arc<Shared<Snapshot4, Memfile4>>) {
+pub(crate) fn install_lease_admin(shared: &Arc<Shared<Snapshot4, crate::store::Leases4>>) {
     ruru_hooks::install_lease_admin4(Some(Arc::new(Admin4(ServerLeases::new(shared)))));
 }
 
 /// The lease storage plugins reach: queries go to the store, changes through the engine's
 /// [`LeaseAdmin`] so the statistics follow.
-struct Admin4(ServerLeases<Snapshot4, Memfile4>);
+struct Admin4(ServerLeases<Snapshot4, crate::store::Leases4>);
 
 fn subnet_info(s: &Subnet4) -> SubnetInfo4 {
     SubnetInfo4 {
@@ -144,11 +144,10 @@ mod tests {
             direct_send: false,
         };
         let snap = Snapshot4::build(Arc::new(cfg.clone()), transport, &reg);
-        let store = Arc::new(
-            Memfile4::open(MemfileOptions::persistent(&lease_file))
-                .expect("lease file")
-                .0,
-        );
+        let memfile = ruru_lease::Memfile4::open(MemfileOptions::persistent(&lease_file))
+            .expect("lease file")
+            .0;
+        let store = Arc::new(crate::store::Leases::Memfile(memfile));
         let shared = Arc::new(Shared::new(
             snap,
             store.clone(),
@@ -184,7 +183,11 @@ mod tests {
         assert_eq!(run("lease4-add", add)["result"], 4);
         assert_eq!(assigned(), Some(1));
         // The packet path's store has it, and the lease file too, already.
-        assert!(store.get4_sync(Ipv4Addr::new(192, 0, 2, 10)).is_some());
+        assert!(
+            crate::plugins::block_on(store.get4(Ipv4Addr::new(192, 0, 2, 10)))
+                .expect("store")
+                .is_some()
+        );
         let file = std::fs::read_to_string(&lease_file).expect("lease file");
         assert!(file.contains("192.0.2.10,1a:1b:1c:1d:1e:1f,"), "{file}");
 

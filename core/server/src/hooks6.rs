@@ -7,18 +7,18 @@ use crate::shared::Shared;
 use ruru_config::Subnet6;
 use ruru_engine::v6::{LeaseAdmin6 as Changes, Snapshot6};
 use ruru_hooks::{AdminError, LeaseAdmin6, SubnetInfo6};
-use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, Memfile6};
+use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType};
 use std::net::Ipv6Addr;
 use std::sync::Arc;
 
-type Shared6 = Shared<Snapshot6, Memfile6>;
+type Shared6 = Shared<Snapshot6, crate::store::Leases6>;
 
 /// Registers the running server's DHCPv6 lease storage for plugins; held weakly.
 pub(crate) fn install_lease_admin(shared: &Arc<Shared6>) {
     ruru_hooks::install_lease_admin6(Some(Arc::new(Admin6(ServerLeases::new(shared)))));
 }
 
-struct Admin6(ServerLeases<Snapshot6, Memfile6>);
+struct Admin6(ServerLeases<Snapshot6, crate::store::Leases6>);
 
 fn subnet_info(s: &Subnet6) -> SubnetInfo6 {
     SubnetInfo6 {

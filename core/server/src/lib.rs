@@ -4,6 +4,7 @@
 pub mod cli;
 mod control;
 mod daemon;
+mod database;
 mod ddns;
 pub mod dhcp4;
 pub mod dhcp6;
@@ -22,6 +23,7 @@ mod service6;
 mod shared;
 mod sockets4;
 mod sockets6;
+mod store;
 mod support;
 mod timers;
 mod version;

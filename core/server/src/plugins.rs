@@ -52,6 +52,11 @@ macro_rules! lease_services_common {
     ($changes:ident, $addr:ty, $info:ty, $of:path) => {
         fn wipe(&self, ids: &[u32]) -> Result<usize, ruru_hooks::AdminError> {
             self.0
+                .shared()?
+                .store()
+                .memfile_only("wiping leases")
+                .map_err(|e| ruru_hooks::AdminError::Backend(e.to_string()))?;
+            self.0
                 .run(|snap, store| async move { $changes::new(&snap, &*store).wipe(ids).await })
         }
 

@@ -2,9 +2,13 @@
 //! a configuration is put in force (start, SIGHUP, `config-reload`, `config-set`).
 
 use crate::cli::Args;
-use crate::control::{ControlHandler, Daemon, DhcpState, Op, Pending, Running, ServerControl};
+use crate::control::{
+    ControlHandler, Daemon, DhcpState, Op, Origin, Pending, Running, ServerControl,
+};
+use crate::database;
 use crate::family::{flog, flog_at, Family, SharedOf};
 use crate::shared::Shared;
+use crate::store::ServerStore;
 use crate::timers;
 use ruru_config::LeaseDatabase;
 use ruru_control::pidfile::{self, PidFileError};
@@ -90,9 +94,19 @@ async fn start_generation<F: Family>(
     let mut snapshot = F::build_snapshot(args, cfg, &listeners, registry)?;
     F::set_hooks(&mut snapshot, hooks);
     F::set_ddns(&mut snapshot, ddns);
-    F::recount(&snapshot, &store)
-        .await
-        .map_err(|e| format!("cannot count leases: {e}"))?;
+    match F::recount(&snapshot, &store).await {
+        // retry-on-startup: the database is not there yet; the on-fail watcher recounts when it is.
+        Err(e) if e.is_unavailable() => {
+            flog_at!(
+                F::V6,
+                warn,
+                "dhcpsrv",
+                "lease statistics not counted yet: {e}"
+            );
+        }
+        Err(e) => return Err(format!("cannot count leases: {e}")),
+        Ok(()) => {}
+    }
     shared.replace(snapshot, store);
     // One thread per socket: receiving, processing and sending stay on one core with no cross-thread
     // wake-up per batch.
@@ -179,6 +193,11 @@ struct Server<F: Family> {
     sockets: ControlSockets,
     logging: Logging,
     control: Arc<ServerControl>,
+    /// The `on-fail` watcher of the lease database in use, if it is one (CTL-097).
+    db_watch: Option<JoinHandle<()>>,
+    /// Where the watcher asks for a shutdown.
+    ops: mpsc::UnboundedSender<Op>,
+    state: Arc<DhcpState>,
     family: PhantomData<F>,
 }
 
@@ -208,7 +227,7 @@ pub(crate) async fn serve<F: Family>(
     let registry = Arc::new(Registry::new());
     registry.set_limit_all(sample_limit::<F>(&cfg));
     let state = Arc::new(DhcpState::default());
-    let store = Arc::new(F::open_store(&cfg, &path)?);
+    let store = Arc::new(F::open_store(&cfg, &path).await?);
     let hooks = F::load_hooks(F::check_hooks(&cfg)?, &cfg)?;
     // A placeholder until start() installs the snapshot of the opened sockets; it serves no packet.
     let first = F::build_snapshot(&args, cfg.clone(), &[], &registry)?;
@@ -218,11 +237,11 @@ pub(crate) async fn serve<F: Family>(
     let control = Arc::new(ServerControl::new(
         F::INFO,
         registry.clone(),
-        state,
+        state.clone(),
         Arc::new(DaemonOf::<F> {
             shared: shared.clone(),
         }),
-        ops,
+        ops.clone(),
         path.clone(),
         Running::new(wrapped::<F>(&cfg), Vec::new()),
     ));
@@ -241,6 +260,9 @@ pub(crate) async fn serve<F: Family>(
         sockets,
         logging,
         control,
+        db_watch: None,
+        ops,
+        state,
         family: PhantomData,
     };
     server.start(cfg, store, hooks).await?;
@@ -319,6 +341,7 @@ impl<F: Family> Server<F> {
                 ruru_net::interfaces().map_err(|e| format!("cannot list interfaces: {e}"))?;
             self.interfaces = Some(listed);
         }
+        self.watch_database(&cfg, &store);
         let ifaces = self.interfaces.as_deref().unwrap_or_default();
         let generation = start_generation::<F>(
             &self.args,
@@ -335,6 +358,25 @@ impl<F: Family> Server<F> {
             .committed(Running::new(config, generation.socket_errors.clone()));
         self.generation = Some(generation);
         Ok(())
+    }
+
+    /// Starts the `on-fail` watcher of `store`'s database, replacing the previous one.
+    fn watch_database(&mut self, cfg: &F::Config, store: &F::Store) {
+        if let Some(w) = self.db_watch.take() {
+            w.abort();
+        }
+        self.state.enable(Origin::DB_CONNECTION);
+        let (Some(db), Some(params)) = (store.sql_db(), F::settings(cfg).lease_database.sql())
+        else {
+            return;
+        };
+        self.db_watch = Some(tokio::spawn(database::watch::<F>(database::Watch {
+            db: db.clone(),
+            params: params.clone(),
+            shared: self.shared.clone(),
+            state: self.state.clone(),
+            ops: self.ops.clone(),
+        })));
     }
 
     /// Puts a new configuration in force: the `-c` file again when `config` is `None`. Everything
@@ -450,7 +492,7 @@ impl<F: Family> Server<F> {
             F::flush(&self.shared.store())
                 .await
                 .map_err(|e| e.to_string())?;
-            Arc::new(F::open_store(&cfg, &self.path)?)
+            Arc::new(F::open_store(&cfg, &self.path).await?)
         };
         Ok((cfg, store, checked))
     }

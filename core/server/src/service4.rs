@@ -6,7 +6,7 @@ use crate::service::{send_all, ReceiveStats, Service};
 use crate::sockets4::Listener4;
 use ruru_engine::v4::{process, Destination4, Ingress4, Outcome4, Snapshot4};
 use ruru_hooks::Point;
-use ruru_lease::{Memfile4, StoreError};
+use ruru_lease::StoreError;
 use ruru_net::{DatagramSocket, RecvMeta4, SendTarget4, V4};
 use ruru_proto::v4::{MessageType, Packet4};
 use std::fmt::Display;
@@ -49,7 +49,7 @@ impl Service for Dhcp4 {
     }
     fn exchange(
         snap: Arc<Snapshot4>,
-        store: Arc<Memfile4>,
+        store: Arc<crate::store::Leases4>,
         pkt: Packet4,
         l: &Listener4,
         meta: &RecvMeta4,

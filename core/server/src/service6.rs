@@ -6,7 +6,7 @@ use crate::service::{send_all, ReceiveStats, Service};
 use crate::sockets6::Listener6;
 use ruru_engine::v6::{process, Ingress6, Outcome6, Snapshot6};
 use ruru_hooks::Point;
-use ruru_lease::{Memfile6, StoreError};
+use ruru_lease::StoreError;
 use ruru_net::{DatagramSocket, RecvMeta6, SendTarget6, V6};
 use ruru_proto::v6::{MessageType, Packet6};
 use std::fmt::Display;
@@ -50,7 +50,7 @@ impl Service for Dhcp6 {
     }
     fn exchange(
         snap: Arc<Snapshot6>,
-        store: Arc<Memfile6>,
+        store: Arc<crate::store::Leases6>,
         pkt: Packet6,
         l: &Listener6,
         meta: &RecvMeta6,

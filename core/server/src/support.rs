@@ -1,7 +1,7 @@
 //! What this build can serve: configuration features the server has not built yet are refused with a
 //! clear reason rather than silently ignored, and a few that do not change service are warned about.
 
-use ruru_config::{Dhcp4Config, Dhcp6Config, LeaseDatabase};
+use ruru_config::{Dhcp4Config, Dhcp6Config};
 
 /// Refusals (the configuration cannot be served) and warnings (it can, with a caveat).
 #[derive(Debug, Default)]
@@ -23,12 +23,6 @@ pub(crate) fn $name(cfg: &$config) -> Support {
         ..Support::default()
     };
     let mut refuse = |what: String| s.refused.push(what);
-    if !matches!(cfg.lease_database, LeaseDatabase::Memfile { .. }) {
-        refuse(
-            "lease-database: only the memfile backend is built yet (MySQL and PostgreSQL are not)"
-                .into(),
-        );
-    }
     if !cfg.hosts_databases.is_empty() {
         refuse("hosts-database(s): host backends are not built yet".into());
     }

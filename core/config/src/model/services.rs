@@ -76,10 +76,20 @@ pub enum LeaseDatabase {
         /// `max-row-errors` (0 = unlimited).
         max_row_errors: u32,
     },
-    /// MySQL (not built yet).
+    /// MySQL or MariaDB.
     Mysql(SqlDatabase),
-    /// PostgreSQL (not built yet).
+    /// PostgreSQL.
     Postgresql(SqlDatabase),
+}
+
+impl LeaseDatabase {
+    /// The connection parameters of a SQL backend; `None` for memfile.
+    pub fn sql(&self) -> Option<&SqlDatabase> {
+        match self {
+            LeaseDatabase::Memfile { .. } => None,
+            LeaseDatabase::Mysql(db) | LeaseDatabase::Postgresql(db) => Some(db),
+        }
+    }
 }
 
 /// SQL backend kinds.

@@ -81,6 +81,9 @@ fn sql(
             ));
         }
     }
+    if w.connect_timeout == Some(0) {
+        return Err(ctx.invalid(path, "'connect-timeout' must be greater than 0"));
+    }
     Ok(SqlDatabase {
         kind,
         name: w
@@ -149,6 +152,10 @@ pub(crate) fn lease_database(
                 max_row_errors: w.max_row_errors.unwrap_or(0),
             })
         }
+        _ if w.readonly.is_some() => Err(ctx.invalid(
+            path,
+            "'readonly' applies to hosts databases, not to the lease database",
+        )),
         DbType::Mysql => sql(ctx, path, w, SqlKind::Mysql).map(LeaseDatabase::Mysql),
         DbType::Postgresql => sql(ctx, path, w, SqlKind::Postgresql).map(LeaseDatabase::Postgresql),
     }

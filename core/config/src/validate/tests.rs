@@ -463,6 +463,17 @@ fn v4_086_backend_specific_keys() {
         other => panic!("{other:?}"),
     }
     assert!(err(r#""hosts-databases": [{"type": "memfile"}]"#).contains("not memfile"));
+    // CTL-094: connect-timeout is positive; readonly belongs to host databases.
+    let e = err(r#""lease-database": {"type": "postgresql", "name": "kea", "connect-timeout": 0}"#);
+    assert!(
+        e.contains("'connect-timeout' must be greater than 0"),
+        "{e}"
+    );
+    let e = err(r#""lease-database": {"type": "mysql", "name": "kea", "readonly": true}"#);
+    assert!(e.contains("'readonly' applies to hosts databases"), "{e}");
+    assert!(
+        load(r#""hosts-database": {"type": "mysql", "name": "kea", "readonly": true}"#).is_ok()
+    );
 }
 
 #[test]

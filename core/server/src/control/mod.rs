@@ -11,7 +11,7 @@ mod general;
 mod metrics;
 mod stats_cmds;
 
-pub(crate) use dhcp_state::DhcpState;
+pub(crate) use dhcp_state::{DhcpState, Origin};
 
 use parking_lot::RwLock;
 use ruru_control::{config_hash, Command, Handler, Response};
