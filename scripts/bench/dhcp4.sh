@@ -27,6 +27,9 @@
 #   CLIENTS         distinct simulated clients, perfdhcp -R (default 1000000)
 #   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
 #   KEA_DHCP4_BIN   kea-dhcp4 to measure (default: from PATH)
+#   DB              lease backend of both servers: memfile (default), postgresql or mysql (the
+#                   machine's server, a fresh database with Kea's schema per run, bridged into the
+#                   namespace with socat; ISC's multi-threading advice for that backend)
 #
 # Every step is bounded: a server gets 20 s to listen and 10 s to stop; perfdhcp gets
 # DURATION + 30 s. Exit status is non-zero when any run failed.
@@ -58,6 +61,7 @@ KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
 RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
 bench_setup
+bench_database || die "cannot reach the $DB database"
 mkdir -p /run/kea /var/run/kea /var/lib/kea
 
 # run_one NAME BINARY DIR: writes "leases_per_s drop_percent requests_sent" to DIR/result,
@@ -66,6 +70,7 @@ mkdir -p /run/kea /var/run/kea /var/lib/kea
 run_one() {
     local name="$1" bin="$2" dir="$3"
     mkdir -p "$dir"
+    bench_fresh_database
     write_bench4_config "$dir"
     start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
         ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" || return 1
@@ -88,7 +93,7 @@ run_one() {
     }
 }
 
-echo "perfdhcp -r $RATE -R $CLIENTS -p $DURATION, loopback relay; Kea $("$KEA_BIN" -v 2>/dev/null || echo '?'), Ruru $RURU_BIN" >&2
+echo "perfdhcp -r $RATE -R $CLIENTS -p $DURATION, loopback relay, leases in $DB; Kea $("$KEA_BIN" -v 2>/dev/null || echo '?'), Ruru $RURU_BIN" >&2
 declare -a NAMES=(kea ruru ruru kea)
 declare -A SUM=([kea]=0 [ruru]=0)
 # requests/s: REQUEST-ACK requests perfdhcp managed to send; far below RATE means the load

@@ -122,17 +122,23 @@ stop_server() {
 # 10.0.0.0/8 subnet whose pool outlasts any run, memfile with persistence on, loggers at WARN,
 # multi-threading as ISC recommends for memfile (4 threads, queue 28); HOOKS (a JSON list), when given,
 # as "hooks-libraries".
+# With DB_NAME set (bench_database), the leases go to that database instead, with ISC's multi-threading
+# advice for it (PostgreSQL 8 threads, queue 88; MySQL 12, queue 792).
 write_bench4_config() {
-    local dir="$1" hooks=""
+    local dir="$1" hooks="" leases threads=4 queue=28
     if [[ -n "${2:-}" ]]; then hooks="\"hooks-libraries\": $2,"; fi
+    leases="{ \"type\": \"memfile\", \"persist\": true, \"lfc-interval\": 0, \"name\": \"$dir/leases4.csv\" }"
+    if [[ -n "${DB_NAME:-}" ]]; then
+        leases="{ \"type\": \"$DB\", \"name\": \"$DB_NAME\", \"host\": \"127.0.0.1\", \"port\": $DB_BRIDGE_PORT, \"user\": \"root\" }"
+        if [[ "$DB" == postgresql ]]; then threads=8 queue=88; else threads=12 queue=792; fi
+    fi
     cat >"$dir/dhcp4.json" <<EOF
 {
   "Dhcp4": {
     "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
-    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
-                        "name": "$dir/leases4.csv" },
-    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
-                         "packet-queue-size": 28 },
+    "lease-database": $leases,
+    "multi-threading": { "enable-multi-threading": true, "thread-pool-size": $threads,
+                         "packet-queue-size": $queue },
     "valid-lifetime": 4000,
     "renew-timer": 1000,
     "rebind-timer": 2000,
@@ -175,9 +181,63 @@ bench_setup() {
 
 bench_cleanup() {
     local pid
-    for pid in ${POLLER_PID:-} ${SERVER_PID:-}; do
+    for pid in ${POLLER_PID:-} ${SERVER_PID:-} ${BRIDGE_PID:-}; do
         kill -KILL "$pid" 2>/dev/null || true
     done
     remove_ns "$NS"
+    bench_drop_databases
     rm -rf "$WORK"
+}
+
+# bench_database: with DB=postgresql or DB=mysql, bridges the host's database server into $NS (the
+# servers there see it on 127.0.0.1:$DB_BRIDGE_PORT; a UNIX socket in $WORK links the two socat
+# relays, since a UNIX socket is not bound to a network namespace) and sets DB_NAME to a fresh
+# database initialised by Kea's own kea-admin (call bench_fresh_database before each run).
+DB="${DB:-memfile}"
+DB_BRIDGE_PORT=15432
+DB_NAME=""
+bench_database() {
+    local target
+    case "$DB" in
+        memfile) return 0 ;;
+        postgresql) target=127.0.0.1:5432 ;;
+        mysql) target=127.0.0.1:3306 ;;
+        *) echo "DB must be memfile, postgresql or mysql" >&2; return 1 ;;
+    esac
+    command -v socat >/dev/null && command -v kea-admin >/dev/null || {
+        echo "DB=$DB needs socat and kea-admin" >&2; return 1; }
+    socat UNIX-LISTEN:"$WORK/db.sock",fork TCP:"$target" &
+    BRIDGE_PID=$!
+    disown "$BRIDGE_PID"
+    ip netns exec "$NS" socat TCP-LISTEN:"$DB_BRIDGE_PORT",bind=127.0.0.1,fork,reuseaddr \
+        UNIX-CONNECT:"$WORK/db.sock" &
+    disown $!
+    sleep 0.5
+}
+
+# bench_fresh_database: DB_NAME becomes a new empty database with Kea's schema (dropped with the
+# namespace's other leftovers by bench_drop_databases).
+BENCH_DATABASES=()
+bench_fresh_database() {
+    [[ "$DB" == memfile ]] && return 0
+    DB_NAME="ruru_bench_$$_${#BENCH_DATABASES[@]}"
+    BENCH_DATABASES+=("$DB_NAME")
+    if [[ "$DB" == postgresql ]]; then
+        psql -h 127.0.0.1 -U root -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
+        kea-admin db-init pgsql -h 127.0.0.1 -u root -p '' -n "$DB_NAME" >/dev/null 2>&1
+    else
+        mariadb -h 127.0.0.1 -u root -e "CREATE DATABASE $DB_NAME"
+        kea-admin db-init mysql -h 127.0.0.1 -u root -p '' -n "$DB_NAME" >/dev/null 2>&1
+    fi
+}
+
+bench_drop_databases() {
+    local d
+    for d in "${BENCH_DATABASES[@]+"${BENCH_DATABASES[@]}"}"; do
+        if [[ "$DB" == postgresql ]]; then
+            psql -h 127.0.0.1 -U root -d postgres -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+        else
+            mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $d" 2>/dev/null
+        fi
+    done
 }
