@@ -120,3 +120,48 @@ pub fn kea_initialised(kind: SqlKind, tag: &str) -> Scratch {
 
 /// Both kinds, for tests that run once per backend.
 pub const KINDS: [SqlKind; 2] = [SqlKind::Postgresql, SqlKind::Mysql];
+
+/// Runs `stmt` in database `name` with the command-line client and returns its rows, one per line
+/// with tab-separated columns (NULL as `NULL`); panics when the statement fails.
+pub fn query(kind: SqlKind, name: &str, stmt: &str) -> String {
+    let mut cmd = match kind {
+        SqlKind::Postgresql => {
+            let mut c = Command::new("psql");
+            c.args(["-h", "127.0.0.1", "-U", "root", "-X", "-q", "-A", "-t"])
+                .args([
+                    "-F",
+                    "\t",
+                    "-P",
+                    "null=NULL",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-d",
+                    name,
+                    "-c",
+                ]);
+            c
+        }
+        SqlKind::Mysql => {
+            let mut c = Command::new("mariadb");
+            c.args([
+                "-h",
+                "127.0.0.1",
+                "-u",
+                "root",
+                "-N",
+                "-B",
+                "-D",
+                name,
+                "-e",
+            ]);
+            c
+        }
+    };
+    let out = cmd.arg(stmt).output().expect("database client runs");
+    assert!(
+        out.status.success(),
+        "{kind:?} {name}: {stmt}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
