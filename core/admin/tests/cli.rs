@@ -324,3 +324,89 @@ fn ctl098_password_from_environment() {
     assert_eq!(bad.status.code(), Some(1), "{}", stdout(&bad));
     setup(&format!("DROP USER '{user}'@'%'"));
 }
+
+// CTL-098, CTL-095: db-upgrade of an older schema with -d runs every upgrade*.sh of
+// <dir>/<backend> in name order with kea-admin's arguments (plus -x extras), then reports the new
+// version.
+#[test]
+fn ctl098_db_upgrade_runs_scripts_from_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    for kind in KINDS {
+        let db = fresh(kind, "adm_upg");
+        assert!(on("db-init", &db).status.success());
+        let (old, new) = match kind {
+            SqlKind::Postgresql => (12, 13),
+            SqlKind::Mysql => (13, 14),
+        };
+        query(
+            kind,
+            &db.name,
+            &format!("UPDATE schema_version SET version = {old}"),
+        );
+        let dir = std::env::temp_dir().join(format!(
+            "ruru-admin-upg-{}-{}",
+            std::process::id(),
+            backend(kind)
+        ));
+        let scripts = dir.join(backend(kind));
+        std::fs::create_dir_all(&scripts).unwrap();
+        let bump = match kind {
+            SqlKind::Postgresql => format!(
+                "psql -h 127.0.0.1 -U root -d {} -qc 'UPDATE schema_version SET version = {new}'",
+                db.name
+            ),
+            SqlKind::Mysql => format!(
+                "mariadb -h 127.0.0.1 -u root {} -e 'UPDATE schema_version SET version = {new}'",
+                db.name
+            ),
+        };
+        for (file, body) in [
+            (
+                "upgrade_a.sh",
+                format!("echo \"$@\" > {}/args\n{bump}\n", dir.display()),
+            ),
+            (
+                "upgrade_b.sh",
+                format!("echo second >> {}/args\n", dir.display()),
+            ),
+            ("other.sh", "exit 1\n".to_owned()),
+        ] {
+            let path = scripts.join(file);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let d = dir.to_str().unwrap();
+        let o = admin(&[
+            "db-upgrade",
+            backend(kind),
+            "-h",
+            "127.0.0.1",
+            "-u",
+            "root",
+            "-p",
+            "",
+            "-n",
+            &db.name,
+            "-d",
+            d,
+            "-x",
+            "--extra",
+        ]);
+        let text = stdout(&o);
+        assert!(o.status.success(), "{kind:?}: {text}");
+        assert!(
+            text.contains(&format!("Database version reported after upgrade: {new}.0")),
+            "{text}"
+        );
+        let args = std::fs::read_to_string(dir.join("args")).unwrap();
+        let expected = match kind {
+            SqlKind::Postgresql => format!("-U root -h 127.0.0.1 -d {} --extra\nsecond\n", db.name),
+            SqlKind::Mysql => format!(
+                "--host=127.0.0.1 --user=root --password= {} --extra\nsecond\n",
+                db.name
+            ),
+        };
+        assert_eq!(args, expected, "{kind:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
