@@ -3,9 +3,7 @@
 //! as kea-admin prints it.
 
 mod cli;
-// The SQL lease stores that lease-dump/lease-upload copy through are not in the tree yet; the
-// copies are tested against memfile stores meanwhile.
-#[cfg_attr(not(test), allow(dead_code))]
+mod files;
 mod leases;
 mod password;
 mod sql;
@@ -13,8 +11,8 @@ mod sql;
 use std::process::ExitCode;
 
 use cli::{Backend, Command, Invocation, Password, Request};
-use ruru_config::SqlKind;
-use ruru_lease_sql::Db;
+use ruru_config::{SqlDatabase, SqlKind};
+use ruru_lease_sql::{Db, SqlLeases4, SqlLeases6};
 
 /// A command that failed: exit status and message.
 #[derive(Debug)]
@@ -78,7 +76,8 @@ async fn run(req: &Request) -> Result<(), Failure> {
         Password::Prompt => password::prompt("Password: ")
             .map_err(|e| Failure::new(1, format!("cannot read the password: {e}")))?,
     };
-    let db = Db::connect(&sql::parameters(req, kind, &password))
+    let params = sql::parameters(req, kind, &password);
+    let db = Db::connect(&params)
         .await
         .map_err(|e| Failure::new(1, e.to_string()))?;
     match req.command {
@@ -86,7 +85,7 @@ async fn run(req: &Request) -> Result<(), Failure> {
         Command::DbVersion => sql::version(&db).await,
         Command::DbUpgrade => sql::upgrade(&db, req, &password).await,
         Command::StatsRecount => sql::recount(&db).await,
-        Command::LeaseDump | Command::LeaseUpload => sql_leases(req, &db).await,
+        Command::LeaseDump | Command::LeaseUpload => sql_leases(req, &db, &params).await,
     }
 }
 
@@ -107,43 +106,48 @@ fn memfile(command: Command) -> Result<(), Failure> {
     }
 }
 
-/// lease-dump and lease-upload on a SQL database, through the SQL lease stores and
-/// [`leases`]' generic copies. The files are checked as kea-admin checks them: the input must exist
-/// and an existing output is overwritten only with `-y`.
-async fn sql_leases(req: &Request, _db: &Db) -> Result<(), Failure> {
-    match req.command {
-        Command::LeaseUpload => {
-            if let Some(input) = req.input.as_deref().filter(|p| !p.is_file()) {
+/// lease-dump and lease-upload on a SQL database at the needed schema version, through the SQL
+/// lease stores and [`leases`]' generic copies.
+async fn sql_leases(req: &Request, db: &Db, params: &SqlDatabase) -> Result<(), Failure> {
+    sql::require_current(db).await?;
+    let store_failed = |e: ruru_lease::StoreError| Failure::new(1, e.to_string());
+    let opened = |e: ruru_lease_sql::SqlError| Failure::new(1, e.to_string());
+    let v6 = req.family == Some(cli::Family::V6);
+    let lease = if v6 { "lease6" } else { "lease4" };
+    match (req.command, &req.output, &req.input) {
+        (Command::LeaseDump, Some(out), _) => {
+            files::check_overwrite(out, req.yes, req.command)?;
+            let n = if v6 {
+                leases::dump6(&SqlLeases6::open(params).await.map_err(opened)?, out).await
+            } else {
+                leases::dump4(&SqlLeases4::open(params).await.map_err(opened)?, out).await
+            }
+            .map_err(store_failed)?;
+            println!(
+                "{lease} successfully dumped to {} ({n} leases)",
+                out.display()
+            );
+        }
+        (_, _, Some(input)) => {
+            if !input.is_file() {
                 return Err(Failure::new(
                     1,
                     format!("Input file {} does not exist", input.display()),
                 ));
             }
-        }
-        _ => {
-            if let Some(out) = req.output.as_deref().filter(|p| p.exists()) {
-                if !req.yes {
-                    return Err(Failure::new(
-                        1,
-                        format!(
-                            "Output file {} exists; use -y to overwrite it",
-                            out.display()
-                        ),
-                    ));
-                }
+            let n = if v6 {
+                leases::upload6(&SqlLeases6::open(params).await.map_err(opened)?, input).await
+            } else {
+                leases::upload4(&SqlLeases4::open(params).await.map_err(opened)?, input).await
             }
+            .map_err(store_failed)?;
+            println!(
+                "{lease} successfully uploaded from {} ({n} leases)",
+                input.display()
+            );
         }
+        // The command line checks guarantee -o for lease-dump and -i for lease-upload.
+        _ => unreachable!("lease-dump without -o or lease-upload without -i"),
     }
-    let family = match req.family {
-        Some(cli::Family::V6) => "-6",
-        _ => "-4",
-    };
-    Err(Failure::new(
-        1,
-        format!(
-            "{} {family} for {:?} is not available yet",
-            req.command.name(),
-            req.backend
-        ),
-    ))
+    Ok(())
 }

@@ -52,6 +52,24 @@ async fn current_version(db: &Db) -> Result<(u32, u32), Failure> {
     })
 }
 
+/// Fails unless the schema is at the version this release reads and writes (lease-dump and
+/// lease-upload never create or upgrade it).
+pub(crate) async fn require_current(db: &Db) -> Result<(), Failure> {
+    let found = current_version(db).await?;
+    let needed = schema::needed(db.kind());
+    if found != needed {
+        return Err(Failure::new(
+            1,
+            format!(
+                "schema {} is not the {} this release uses: run db-upgrade",
+                dotted(found),
+                dotted(needed)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// `db-init`: creates the schema in an empty database; a database with any table is refused
 /// (exit status 2 for PostgreSQL, 1 for MySQL, as kea-admin).
 pub(crate) async fn init(db: &Db) -> Result<(), Failure> {
