@@ -29,7 +29,7 @@ etc="$destdir/etc/kea"
 install -d "$sbin" "$units" "$etc"
 # Ruru's name → Kea's name.
 for pair in ruru-dhcp4:kea-dhcp4 ruru-dhcp6:kea-dhcp6 ruru-ctrl-agent:kea-ctrl-agent \
-            ruru-lfc:kea-lfc ruru-shell:kea-shell; do
+            ruru-lfc:kea-lfc ruru-shell:kea-shell ruru-admin:kea-admin; do
   ours=${pair%%:*} theirs=${pair##*:}
   install -m 0755 "$bindir/$ours" "$sbin/$ours"
   ln -sf "$ours" "$sbin/$theirs"

@@ -8,12 +8,13 @@ use std::process::Command;
 
 use ruru_e2e::subject::{built_dir, install_sh, workspace_dir as repo};
 
-const PROGRAMS: [(&str, &str); 5] = [
+const PROGRAMS: [(&str, &str); 6] = [
     ("ruru-dhcp4", "kea-dhcp4"),
     ("ruru-dhcp6", "kea-dhcp6"),
     ("ruru-ctrl-agent", "kea-ctrl-agent"),
     ("ruru-lfc", "kea-lfc"),
     ("ruru-shell", "kea-shell"),
+    ("ruru-admin", "kea-admin"),
 ];
 
 /// The profile directory holding every built program (release first).
@@ -47,7 +48,7 @@ fn install_gives_kea_names_and_systemd_units() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    for theirs in ["kea-dhcp6", "kea-ctrl-agent"] {
+    for theirs in ["kea-dhcp6", "kea-ctrl-agent", "kea-admin"] {
         let v = Command::new(sbin.join(theirs))
             .arg("-v")
             .output()
