@@ -72,7 +72,7 @@ fn arguments(arguments: Value) -> Response {
     Response {
         result: 0,
         text: None,
-        arguments: Some(arguments),
+        arguments: Some(ruru_control::Arguments::Value(arguments)),
     }
 }
 

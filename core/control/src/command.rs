@@ -26,7 +26,32 @@ pub struct Response {
     /// Human-readable text; present whenever `result` is not 0.
     pub text: Option<String>,
     /// Command-specific payload.
-    pub arguments: Option<Value>,
+    pub arguments: Option<Arguments>,
+}
+
+/// The payload of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arguments {
+    /// A JSON value, written in Kea's layout when the response is sent.
+    Value(Value),
+    /// JSON text already in Kea's layout (one line, sorted keys, Kea's spacing), written as it is:
+    /// large answers such as `statistic-get-all` over 10 000 subnets skip building a tree (CTL-068).
+    /// The producer guarantees that it is one valid JSON value.
+    Text(String),
+}
+
+impl Arguments {
+    /// The payload as a JSON value (parsing the text of [`Arguments::Text`]).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Value(v) => v.clone(),
+            // The producers write valid JSON; null stands for text that is not.
+            Self::Text(t) => serde_json::from_str(t).unwrap_or_else(|e| {
+                debug_assert!(false, "pre-rendered arguments are not JSON: {e}");
+                Value::Null
+            }),
+        }
+    }
 }
 
 impl Response {
@@ -65,15 +90,24 @@ impl Response {
 
     /// The same response carrying `args`.
     pub fn with_arguments(mut self, args: Value) -> Self {
-        self.arguments = Some(args);
+        self.arguments = Some(Arguments::Value(args));
         self
+    }
+
+    /// Result 0 carrying only arguments already written as Kea's JSON text ([`Arguments::Text`]).
+    pub fn answer_text(text: String) -> Self {
+        Self {
+            result: 0,
+            text: None,
+            arguments: Some(Arguments::Text(text)),
+        }
     }
 
     /// The response map, keys in Kea's (lexicographic) order.
     pub fn to_json(&self) -> Value {
         let mut map = Map::new();
         if let Some(args) = &self.arguments {
-            map.insert("arguments".into(), args.clone());
+            map.insert("arguments".into(), args.to_value());
         }
         map.insert("result".into(), Value::from(self.result));
         if let Some(text) = &self.text {
@@ -102,7 +136,7 @@ impl Response {
         Ok(Self {
             result,
             text,
-            arguments: map.get("arguments").cloned(),
+            arguments: map.get("arguments").cloned().map(Arguments::Value),
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::Response;
+use crate::{Arguments, Response};
 
 /// `value` as Kea prints it.
 pub(crate) fn to_kea_bytes(value: &Value) -> Vec<u8> {
@@ -28,7 +28,7 @@ pub(crate) fn responses_to_kea_bytes(responses: &[Response]) -> Vec<u8> {
 }
 
 /// One response as Kea prints it: the UNIX socket's answer.
-pub(crate) fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
+pub fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
     let mut out = Vec::new();
     write_response(response, &mut out);
     out
@@ -38,10 +38,20 @@ pub(crate) fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
 /// answer (`statistic-get-all` over thousands of subnets, CTL-068) are not copied first.
 fn write_response(response: &Response, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{ ");
-    if let Some(arguments) = &response.arguments {
-        out.extend_from_slice(b"\"arguments\": ");
-        write_value(arguments, out);
-        out.extend_from_slice(b", ");
+    match &response.arguments {
+        Some(Arguments::Value(arguments)) => {
+            out.extend_from_slice(b"\"arguments\": ");
+            write_value(arguments, out);
+            out.extend_from_slice(b", ");
+        }
+        Some(Arguments::Text(text)) => {
+            // One copy into the output, without regrowing it on the way.
+            out.reserve(text.len() + 64);
+            out.extend_from_slice(b"\"arguments\": ");
+            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(b", ");
+        }
+        None => {}
     }
     out.extend_from_slice(format!("\"result\": {}", response.result).as_bytes());
     if let Some(text) = &response.text {
@@ -153,6 +163,29 @@ mod tests {
             responses_to_kea_bytes(&list),
             to_kea_bytes(&Value::Array(list.iter().map(Response::to_json).collect()))
         );
+    }
+
+    // CTL-009, CTL-068: pre-rendered arguments go out as they are, in a single map or an HTTP list,
+    // the same bytes as the tree they stand for; their JSON value is that tree.
+    #[test]
+    fn ctl068_text_arguments_written_as_they_are() {
+        let tree = json!({"a": [[1, "2026-01-02 03:04:05.000006"]], "b": [[-2, "x"]]});
+        let text = String::from_utf8(to_kea_bytes(&tree)).unwrap();
+        let rendered = Response::answer_text(text);
+        let built = Response {
+            result: 0,
+            text: None,
+            arguments: Some(Arguments::Value(tree.clone())),
+        };
+        assert_eq!(
+            response_to_kea_bytes(&rendered),
+            response_to_kea_bytes(&built)
+        );
+        assert_eq!(
+            responses_to_kea_bytes(std::slice::from_ref(&rendered)),
+            responses_to_kea_bytes(&[built])
+        );
+        assert_eq!(rendered.to_json()["arguments"], tree);
     }
 
     #[test]

@@ -30,9 +30,9 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub use command::{parse_command, Command, Response};
+pub use command::{parse_command, Arguments, Command, Response};
 pub use error::{ControlError, OpenError};
-pub use json::config_hash;
+pub use json::{config_hash, response_to_kea_bytes};
 pub use sockets::ControlSockets;
 
 /// What the server plugs in: answers one command. Called once per command, on the tokio runtime

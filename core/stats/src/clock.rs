@@ -15,41 +15,43 @@ pub fn now_micros() -> i64 {
 }
 
 /// Kea's sample timestamp: local time, `YYYY-MM-DD HH:MM:SS.ffffff` (CTL-066).
-///
-/// `statistic-get-all` formats one per sample, hundreds of thousands with many subnets (CTL-068):
-/// the local date and time of the last second formatted is kept per thread, and the rest is plain
-/// digit writing.
 pub fn format_timestamp(at_micros: i64) -> String {
-    thread_local! {
-        static LAST_SECOND: RefCell<Option<(i64, String)>> = const { RefCell::new(None) };
-    }
-    let secs = at_micros.div_euclid(1_000_000);
-    let micros = at_micros.rem_euclid(1_000_000);
     let mut out = String::with_capacity(26);
-    LAST_SECOND.with(|last| {
-        let mut last = last.borrow_mut();
-        match &*last {
-            Some((cached, text)) if *cached == secs => out.push_str(text),
-            _ => {
-                let text = local_second(secs);
-                out.push_str(&text);
-                *last = Some((secs, text));
-            }
-        }
-    });
-    out.push('.');
-    push_digits(&mut out, micros, 6);
+    write_timestamp(&mut out, at_micros);
     out
 }
 
-/// `YYYY-MM-DD HH:MM:SS` of `secs` since the epoch, in local time.
-fn local_second(secs: i64) -> String {
+/// Appends [`format_timestamp`]'s text to `out` without allocating.
+///
+/// `statistic-get-all` writes one per sample, hundreds of thousands with many subnets (CTL-068):
+/// the local date and time of the last second written is kept per thread, and the rest is plain
+/// digit writing.
+pub(crate) fn write_timestamp(out: &mut String, at_micros: i64) {
+    thread_local! {
+        static LAST_SECOND: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
+    }
+    let secs = at_micros.div_euclid(1_000_000);
+    let micros = at_micros.rem_euclid(1_000_000);
+    LAST_SECOND.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != secs {
+            last.1.clear();
+            local_second(&mut last.1, secs);
+            last.0 = secs;
+        }
+        out.push_str(&last.1);
+    });
+    out.push('.');
+    push_digits(out, micros, 6);
+}
+
+/// Appends `YYYY-MM-DD HH:MM:SS` of `secs` since the epoch, in local time.
+fn local_second(out: &mut String, secs: i64) {
     // SAFETY: an all-zero `tm` is a valid value; localtime_r writes only into it.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t: libc::time_t = secs;
     // SAFETY: both pointers refer to live locals; localtime_r is the thread-safe variant.
     unsafe { libc::localtime_r(&t, &mut tm) };
-    let mut out = String::with_capacity(19);
     for (value, width, separator) in [
         (tm.tm_year + 1900, 4, '-'),
         (tm.tm_mon + 1, 2, '-'),
@@ -58,12 +60,11 @@ fn local_second(secs: i64) -> String {
         (tm.tm_min, 2, ':'),
         (tm.tm_sec, 2, '\0'),
     ] {
-        push_digits(&mut out, i64::from(value), width);
+        push_digits(out, i64::from(value), width);
         if separator != '\0' {
             out.push(separator);
         }
     }
-    out
 }
 
 /// `value` (not negative) in decimal, zero-padded to `width` (at most 20) digits at least.
@@ -79,5 +80,6 @@ fn push_digits(out: &mut String, mut value: i64, width: usize) {
         }
     }
     let start = start.min(digits.len() - width);
-    out.extend(digits[start..].iter().map(|d| char::from(*d)));
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }

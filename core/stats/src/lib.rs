@@ -11,6 +11,7 @@
 //! each, as in Kea; bursts within a tick collapse into their final value.
 
 mod clock;
+mod render;
 mod samples;
 
 pub use clock::{format_timestamp, now_micros};
@@ -86,9 +87,21 @@ impl Counter {
 
     /// Samples, newest first; the newest carries the current value.
     pub fn samples(&self) -> Vec<Sample> {
+        let mut out = Vec::new();
+        self.samples_into(&mut out);
+        out
+    }
+
+    /// Replaces `out` with the samples, newest first; false (and `out` untouched) when the statistic
+    /// is hidden. One short lock, no allocation under it once `out` has grown.
+    fn samples_into(&self, out: &mut Vec<Sample>) -> bool {
         let mut s = self.samples.lock();
+        if s.hidden() {
+            return false;
+        }
         let current = s.base + i128::from(self.value.load(Ordering::Relaxed));
-        s.list(current, now_micros())
+        s.list_into(current, now_micros(), out);
+        true
     }
 
     /// Back to 0 with one fresh sample (`statistic-reset`).
@@ -123,7 +136,8 @@ impl Counter {
 /// Name → counter map shared by the server and the management API.
 #[derive(Debug)]
 pub struct Registry {
-    stats: RwLock<BTreeMap<String, Arc<Counter>>>,
+    /// Shared names: listing every statistic copies pointers, not strings.
+    stats: RwLock<BTreeMap<Arc<str>, Arc<Counter>>>,
     default_limit: Mutex<Limit>,
 }
 
@@ -151,7 +165,7 @@ impl Registry {
         let created = self
             .stats
             .write()
-            .entry(name.to_owned())
+            .entry(Arc::from(name))
             .or_insert_with(|| Arc::new(Counter::new(limit)))
             .clone();
         created
@@ -182,18 +196,20 @@ impl Registry {
     }
 
     fn each<T>(&self, f: impl Fn(&Counter) -> T) -> Vec<(String, T)> {
-        let counters: Vec<(String, Arc<Counter>)> = self
-            .stats
-            .read()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        // Read outside the map lock so the hot path's first-in-tick updates never wait on a long walk.
-        counters
+        self.listing()
             .into_iter()
             .filter(|(_, c)| !c.hidden())
-            .map(|(k, c)| (k, f(&c)))
+            .map(|(k, c)| (k.to_string(), f(&c)))
             .collect()
+    }
+
+    /// Every name and counter, in name order. The map lock is held only to copy the pointers: the
+    /// counters are read after, so a long walk never delays a reconfiguration (the map's writer).
+    fn listing(&self) -> Vec<(Arc<str>, Arc<Counter>)> {
+        let map = self.stats.read();
+        let mut out = Vec::with_capacity(map.len());
+        out.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out
     }
 
     /// Resets `name` to 0; false when it does not exist.

@@ -87,11 +87,13 @@ impl Samples {
         self.trim(now);
     }
 
-    /// The samples, newest first, the newest showing `current` (updates within its tick changed only
-    /// the atomic value). A statistic never updated shows one sample of its current value.
-    pub(crate) fn list(&mut self, current: i128, now: i64) -> Vec<Sample> {
+    /// Replaces `out` with the samples, newest first, the newest showing `current` (updates within its
+    /// tick changed only the atomic value). A statistic never updated shows one sample of its current
+    /// value. Filling a caller's buffer keeps allocation out of the lock the hot path takes.
+    pub(crate) fn list_into(&mut self, current: i128, now: i64, out: &mut Vec<Sample>) {
         self.trim(now);
-        let mut out: Vec<Sample> = self.ring.iter().copied().collect();
+        out.clear();
+        out.extend(self.ring.iter().copied());
         match out.first_mut() {
             Some(newest) => newest.value = current,
             None => out.push(Sample {
@@ -99,7 +101,6 @@ impl Samples {
                 at_micros: now,
             }),
         }
-        out
     }
 
     fn trim(&mut self, now: i64) {

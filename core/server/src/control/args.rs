@@ -1,6 +1,6 @@
 //! Reading command arguments with Kea's error texts.
 
-use ruru_control::{Command, Response};
+use ruru_control::{Arguments, Command, Response};
 use serde_json::{Map, Value as Json};
 
 /// A success that carries only arguments, as Kea answers queries.
@@ -8,7 +8,7 @@ pub(super) fn answer(arguments: Json) -> Response {
     Response {
         result: 0,
         text: None,
-        arguments: Some(arguments),
+        arguments: Some(Arguments::Value(arguments)),
     }
 }
 

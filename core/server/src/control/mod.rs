@@ -221,7 +221,7 @@ impl ServerControl {
         let r = match cmd.name.as_str() {
             "config-get" | "config-hash-get" | "config-reload" | "config-set" | "config-test"
             | "config-write" => config_cmds::run(self, cmd).await,
-            name if name.starts_with("statistic-") => stats_cmds::run(self, cmd)?,
+            name if name.starts_with("statistic-") => stats_cmds::run(self, cmd).await?,
             _ => general::run(self, cmd).await?,
         };
         Some(r)
