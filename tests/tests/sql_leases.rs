@@ -111,28 +111,61 @@ fn db_disabled(socket: &Path) -> bool {
     r["arguments"]["dhcp-state"]["disabled-by-db-connection"] == json!(true)
 }
 
+/// Where one DHCPv4 server runs: a scratch database with Kea's schema, a relayed-loopback
+/// namespace, the relay to the database inside it and a scratch directory.
+struct Site {
+    db: db::Scratch,
+    ns: Netns,
+    proxy: DbProxy,
+    dir: tempfile::TempDir,
+}
+
+const POOL: &str = "10.0.0.10 - 10.0.0.250";
+
+impl Site {
+    fn new(kind: SqlKind, tag: &str) -> Site {
+        let db = db::kea_initialised(kind, tag);
+        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
+        let proxy = DbProxy::start(&ns, server_addr(kind)).expect("relay");
+        Site {
+            db,
+            ns,
+            proxy,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The server on this site's database with the `lease-database` keys `extra` adds.
+    fn start(&self, extra: Value) -> ruru_e2e::Result<(Server<'_>, PathBuf)> {
+        start(
+            &self.ns,
+            self.dir.path(),
+            &self.db,
+            &self.proxy,
+            extra,
+            POOL,
+        )
+    }
+
+    fn dora(&self, mac_base: &str, clients: u32, secs: u32) -> u64 {
+        dora(&self.ns, mac_base, clients, secs)
+    }
+}
+
 // CTL-094: Ruru serves from a Kea-created PostgreSQL and MySQL schema: every acknowledged lease is
 // a row Kea's tables and triggers see (lease4 and Kea's lease4_stat agree with the server's
 // statistics).
 #[test]
 fn ctl094_dhcp4_leases_live_in_postgresql_and_mysql() {
     for kind in db::KINDS {
-        let scratch = db::kea_initialised(kind, "e2e4");
-        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-        let proxy = DbProxy::start(&ns, server_addr(kind)).expect("relay");
-        let dir = tempfile::tempdir().unwrap();
-        let (server, socket) = start(
-            &ns,
-            dir.path(),
-            &scratch,
-            &proxy,
-            json!({}),
-            "10.0.0.10 - 10.0.0.250",
-        )
-        .unwrap_or_else(|e| panic!("{kind:?}: server starts: {e}"));
-        let acks = dora(&ns, "00:0c:01:00:00:00", 30, 3);
+        let site = Site::new(kind, "e2e4");
+        let scratch = &site.db;
+        let (server, socket) = site
+            .start(json!({}))
+            .unwrap_or_else(|e| panic!("{kind:?}: server starts: {e}"));
+        let acks = site.dora("00:0c:01:00:00:00", 30, 3);
         assert!(acks > 0, "{kind:?}: {}", server.logs());
-        let rows: u64 = query(&scratch, "SELECT count(*) FROM lease4 WHERE state = 0")
+        let rows: u64 = query(scratch, "SELECT count(*) FROM lease4 WHERE state = 0")
             .parse()
             .unwrap();
         assert!(
@@ -145,7 +178,7 @@ fn ctl094_dhcp4_leases_live_in_postgresql_and_mysql() {
             "{kind:?}"
         );
         let kea_stat: u64 = query(
-            &scratch,
+            scratch,
             "SELECT COALESCE(SUM(leases), 0) FROM lease4_stat WHERE subnet_id = 1 AND state = 0",
         )
         .parse()
@@ -160,19 +193,11 @@ fn ctl094_dhcp4_leases_live_in_postgresql_and_mysql() {
 #[test]
 fn lc141_lc123_ctl096_lease_commands_on_sql() {
     for kind in db::KINDS {
-        let scratch = db::kea_initialised(kind, "cmds");
-        let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-        let proxy = DbProxy::start(&ns, server_addr(kind)).expect("relay");
-        let dir = tempfile::tempdir().unwrap();
-        let (server, socket) = start(
-            &ns,
-            dir.path(),
-            &scratch,
-            &proxy,
-            json!({}),
-            "10.0.0.10 - 10.0.0.250",
-        )
-        .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let site = Site::new(kind, "cmds");
+        let scratch = &site.db;
+        let (server, socket) = site
+            .start(json!({}))
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         let cmd = |c: &str, a: Value| {
             control::unix(&socket, &json!({"command": c, "arguments": a})).expect(c)
         };
@@ -184,7 +209,7 @@ fn lc141_lc123_ctl096_lease_commands_on_sql() {
         assert_eq!(r["result"], 0, "{kind:?}: {r}");
         assert_eq!(
             query(
-                &scratch,
+                scratch,
                 "SELECT hostname FROM lease4 WHERE address = 167772202"
             ),
             "sql.example.org"
@@ -202,7 +227,7 @@ fn lc141_lc123_ctl096_lease_commands_on_sql() {
             "{kind:?}: {r}"
         );
         assert_eq!(
-            query(&scratch, "SELECT count(*) FROM lease4"),
+            query(scratch, "SELECT count(*) FROM lease4"),
             "1",
             "{kind:?}: nothing wiped"
         );
@@ -221,7 +246,7 @@ fn lc141_lc123_ctl096_lease_commands_on_sql() {
         );
         assert_eq!(r["result"], 1, "{kind:?}: {r}");
         assert_eq!(
-            query(&scratch, "SELECT count(*) FROM lease4"),
+            query(scratch, "SELECT count(*) FROM lease4"),
             "1",
             "{kind:?}: {}",
             server.logs()
@@ -288,45 +313,31 @@ fn two_servers_sharing_a_database_never_double_allocate() {
 // disabled-by-db-connection) and resumes when the database is back.
 #[test]
 fn ctl097_stop_retry_exit_disables_service_until_the_database_returns() {
-    let scratch = db::kea_initialised(SqlKind::Postgresql, "onfail1");
-    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-    let proxy = DbProxy::start(&ns, server_addr(SqlKind::Postgresql)).expect("relay");
-    let dir = tempfile::tempdir().unwrap();
+    let site = Site::new(SqlKind::Postgresql, "onfail1");
     let extra = json!({"max-reconnect-tries": 100, "reconnect-wait-time": 200});
-    let (server, socket) = start(
-        &ns,
-        dir.path(),
-        &scratch,
-        &proxy,
-        extra,
-        "10.0.0.10 - 10.0.0.250",
-    )
-    .expect("starts");
+    let (server, socket) = site.start(extra).expect("starts");
     assert!(
-        dora(&ns, "00:0c:02:00:00:00", 5, 1) > 0,
+        site.dora("00:0c:02:00:00:00", 5, 1) > 0,
         "{}",
         server.logs()
     );
     assert!(!db_disabled(&socket));
-    proxy.cut();
+    site.proxy.cut();
     // The loss is noticed by the next query that needs the database.
-    dora(&ns, "00:0c:03:00:00:00", 5, 1);
-    wait_until("disabled-by-db-connection", Duration::from_secs(10), || {
-        db_disabled(&socket)
-    })
-    .unwrap_or_else(|e| panic!("{e}: {}", server.logs()));
-    assert_eq!(
-        dora(&ns, "00:0c:04:00:00:00", 5, 1),
-        0,
-        "no service while the database is away"
-    );
-    proxy.restore();
-    wait_until("service back", Duration::from_secs(10), || {
-        !db_disabled(&socket)
-    })
-    .unwrap_or_else(|e| panic!("{e}: {}", server.logs()));
+    site.dora("00:0c:03:00:00:00", 5, 1);
+    let waited = |what, want: bool| {
+        wait_until(what, Duration::from_secs(10), || {
+            db_disabled(&socket) == want
+        })
+        .unwrap_or_else(|e| panic!("{e}: {}", server.logs()))
+    };
+    waited("disabled-by-db-connection", true);
+    let acks = site.dora("00:0c:04:00:00:00", 5, 1);
+    assert_eq!(acks, 0, "no service while the database is away");
+    site.proxy.restore();
+    waited("service back", false);
     assert!(
-        dora(&ns, "00:0c:05:00:00:00", 5, 1) > 0,
+        site.dora("00:0c:05:00:00:00", 5, 1) > 0,
         "{}",
         server.logs()
     );
@@ -337,26 +348,13 @@ fn ctl097_stop_retry_exit_disables_service_until_the_database_returns() {
     );
 }
 
-// CTL-097: with max-reconnect-tries 0 (the default) a lost database ends the server (exit 1);
-// serve-retry-continue keeps it serving after its tries run out.
+// CTL-097: with max-reconnect-tries 0 (the default) a lost database ends the server (exit 1).
 #[test]
-fn ctl097_no_retries_exits_and_serve_retry_continue_stays() {
-    let scratch = db::kea_initialised(SqlKind::Postgresql, "onfail2");
-    let dir = tempfile::tempdir().unwrap();
-
-    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-    let proxy = DbProxy::start(&ns, server_addr(SqlKind::Postgresql)).expect("relay");
-    let (mut server, _) = start(
-        &ns,
-        dir.path(),
-        &scratch,
-        &proxy,
-        json!({}),
-        "10.0.0.10 - 10.0.0.250",
-    )
-    .expect("starts");
-    proxy.cut();
-    dora(&ns, "00:0c:06:00:00:00", 5, 1);
+fn ctl097_no_retries_exits() {
+    let site = Site::new(SqlKind::Postgresql, "onfail2");
+    let (mut server, _) = site.start(json!({})).expect("starts");
+    site.proxy.cut();
+    site.dora("00:0c:06:00:00:00", 5, 1);
     let status = server
         .wait_exit(Duration::from_secs(10))
         .expect("the server exits");
@@ -366,36 +364,30 @@ fn ctl097_no_retries_exits_and_serve_retry_continue_stays() {
         "{}",
         server.logs()
     );
+}
 
-    let ns2 = loopback_relay(&["127.0.0.2"]).expect("namespace");
-    let proxy2 = DbProxy::start(&ns2, server_addr(SqlKind::Postgresql)).expect("relay");
-    let dir2 = tempfile::tempdir().unwrap();
+// CTL-097: serve-retry-continue keeps serving after its tries run out.
+#[test]
+fn ctl097_serve_retry_continue_stays() {
+    let site = Site::new(SqlKind::Postgresql, "onfail3");
     let extra = json!({"on-fail": "serve-retry-continue", "max-reconnect-tries": 2,
                        "reconnect-wait-time": 100});
-    let (server2, socket2) = start(
-        &ns2,
-        dir2.path(),
-        &scratch,
-        &proxy2,
-        extra,
-        "10.0.0.10 - 10.0.0.250",
-    )
-    .expect("starts");
-    proxy2.cut();
-    dora(&ns2, "00:0c:07:00:00:00", 5, 1);
+    let (server, socket) = site.start(extra).expect("starts");
+    site.proxy.cut();
+    site.dora("00:0c:07:00:00:00", 5, 1);
     wait_until("the tries to run out", Duration::from_secs(10), || {
-        server2.logs().contains("DHCP4_DB_RECONNECT_FAILED")
+        server.logs().contains("DHCP4_DB_RECONNECT_FAILED")
     })
-    .unwrap_or_else(|e| panic!("{e}: {}", server2.logs()));
+    .unwrap_or_else(|e| panic!("{e}: {}", server.logs()));
     assert!(
-        !db_disabled(&socket2),
+        !db_disabled(&socket),
         "serve-retry-continue never stops service"
     );
-    proxy2.restore();
+    site.proxy.restore();
     assert!(
-        dora(&ns2, "00:0c:08:00:00:00", 5, 1) > 0,
+        site.dora("00:0c:08:00:00:00", 5, 1) > 0,
         "{}",
-        server2.logs()
+        server.logs()
     );
 }
 
@@ -403,44 +395,26 @@ fn ctl097_no_retries_exits_and_serve_retry_continue_stays() {
 // starts with service held off and serves once the database answers.
 #[test]
 fn ctl097_retry_on_startup() {
-    let scratch = db::kea_initialised(SqlKind::Mysql, "startup");
-    let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-    let proxy = DbProxy::start(&ns, server_addr(SqlKind::Mysql)).expect("relay");
-    proxy.cut();
-    let dir = tempfile::tempdir().unwrap();
-    let err = start(
-        &ns,
-        dir.path(),
-        &scratch,
-        &proxy,
-        json!({}),
-        "10.0.0.10 - 10.0.0.250",
-    )
-    .map(|_| ())
-    .expect_err("an unreachable database is fatal at start");
+    let site = Site::new(SqlKind::Mysql, "startup");
+    site.proxy.cut();
+    let err = site
+        .start(json!({}))
+        .map(|_| ())
+        .expect_err("an unreachable database is fatal at start");
     assert!(err.to_string().contains("lease database"), "{err}");
 
-    let dir = tempfile::tempdir().unwrap();
     let extra = json!({"retry-on-startup": true, "max-reconnect-tries": 100,
                        "reconnect-wait-time": 200});
-    let (server, socket) = start(
-        &ns,
-        dir.path(),
-        &scratch,
-        &proxy,
-        extra,
-        "10.0.0.10 - 10.0.0.250",
-    )
-    .expect("starts");
+    let (server, socket) = site.start(extra).expect("starts");
     wait_until("disabled-by-db-connection", Duration::from_secs(10), || {
         db_disabled(&socket)
     })
     .unwrap_or_else(|e| panic!("{e}: {}", server.logs()));
-    proxy.restore();
+    site.proxy.restore();
     wait_until("service", Duration::from_secs(10), || !db_disabled(&socket))
         .unwrap_or_else(|e| panic!("{e}: {}", server.logs()));
     assert!(
-        dora(&ns, "00:0c:09:00:00:00", 5, 1) > 0,
+        site.dora("00:0c:09:00:00:00", 5, 1) > 0,
         "{}",
         server.logs()
     );

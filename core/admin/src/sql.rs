@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-use ruru_config::{OnFail, SqlDatabase, SqlKind};
+use ruru_config::{SqlDatabase, SqlKind};
 use ruru_lease_sql::{admin, create_schema, schema, Db, SqlError};
 
 use crate::cli::{Backend, Request};
@@ -12,25 +12,11 @@ use crate::Failure;
 /// The connection parameters of `req`.
 pub(crate) fn parameters(req: &Request, kind: SqlKind, password: &str) -> SqlDatabase {
     SqlDatabase {
-        kind,
-        name: req.name.clone(),
         host: Some(req.host.clone()),
         port: req.port,
         user: Some(req.user.clone()),
         password: Some(password.to_owned()),
-        connect_timeout: 5,
-        read_timeout: None,
-        write_timeout: None,
-        tcp_user_timeout: None,
-        max_reconnect_tries: 0,
-        reconnect_wait_time_ms: 0,
-        on_fail: OnFail::StopRetryExit,
-        retry_on_startup: false,
-        readonly: false,
-        trust_anchor: None,
-        cert_file: None,
-        key_file: None,
-        cipher_list: None,
+        ..SqlDatabase::new(kind, req.name.clone())
     }
 }
 

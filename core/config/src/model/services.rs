@@ -144,6 +144,34 @@ pub struct SqlDatabase {
     pub cipher_list: Option<String>,
 }
 
+impl SqlDatabase {
+    /// Database `name` of `kind` with every other key at Kea's default (local host, default port,
+    /// no credentials, 5 s connect timeout, no reconnection, `stop-retry-exit`).
+    pub fn new(kind: SqlKind, name: impl Into<String>) -> SqlDatabase {
+        SqlDatabase {
+            kind,
+            name: name.into(),
+            host: None,
+            port: None,
+            user: None,
+            password: None,
+            connect_timeout: 5,
+            read_timeout: None,
+            write_timeout: None,
+            tcp_user_timeout: None,
+            max_reconnect_tries: 0,
+            reconnect_wait_time_ms: 0,
+            on_fail: OnFail::StopRetryExit,
+            retry_on_startup: false,
+            readonly: false,
+            trust_anchor: None,
+            cert_file: None,
+            key_file: None,
+            cipher_list: None,
+        }
+    }
+}
+
 /// `on-fail` policy of a SQL backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]

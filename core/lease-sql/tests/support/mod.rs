@@ -4,7 +4,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use ruru_config::{OnFail, SqlDatabase, SqlKind};
+use ruru_config::{SqlDatabase, SqlKind};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -64,25 +64,9 @@ pub fn fresh(kind: SqlKind, tag: &str) -> Scratch {
 /// The parameters of existing database `name`.
 pub fn params(kind: SqlKind, name: &str) -> SqlDatabase {
     SqlDatabase {
-        kind,
-        name: name.into(),
         host: Some("127.0.0.1".into()),
-        port: None,
         user: Some("root".into()),
-        password: None,
-        connect_timeout: 5,
-        read_timeout: None,
-        write_timeout: None,
-        tcp_user_timeout: None,
-        max_reconnect_tries: 0,
-        reconnect_wait_time_ms: 0,
-        on_fail: OnFail::StopRetryExit,
-        retry_on_startup: false,
-        readonly: false,
-        trust_anchor: None,
-        cert_file: None,
-        key_file: None,
-        cipher_list: None,
+        ..SqlDatabase::new(kind, name)
     }
 }
 
