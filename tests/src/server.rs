@@ -585,8 +585,13 @@ mod tests {
         place_lease_file(&mut bare, Family::V4, Path::new("/l.csv")).expect("added");
         assert_eq!(bare["Dhcp4"]["lease-database"]["type"], "memfile");
 
-        let mut sql = json!({"Dhcp4": {"lease-database": {"type": "mysql"}}});
-        assert!(place_lease_file(&mut sql, Family::V4, Path::new("/l.csv")).is_err());
+        // A SQL database is the test's own: left as configured.
+        let mut sql = json!({"Dhcp4": {"lease-database": {"type": "mysql", "name": "t"}}});
+        place_lease_file(&mut sql, Family::V4, Path::new("/l.csv")).expect("sql");
+        assert_eq!(
+            sql["Dhcp4"]["lease-database"],
+            json!({"type": "mysql", "name": "t"})
+        );
         assert!(
             place_lease_file(&mut json!({"Dhcp6": {}}), Family::V4, Path::new("/l.csv")).is_err()
         );
