@@ -34,7 +34,7 @@ pub(crate) async fn on_db_runtime<T: Send + 'static>(
 }
 
 /// Connections kept open per backend; every statement is a single autocommitted round trip.
-const MAX_CONNECTIONS: u32 = 8;
+const MAX_CONNECTIONS: u32 = 16;
 
 /// An open database of either kind, with the settings the queries need.
 #[derive(Clone, Debug)]
@@ -113,6 +113,9 @@ impl Db {
                 }
                 let p = PgPoolOptions::new()
                     .max_connections(MAX_CONNECTIONS)
+                    // A ping before every statement would double the round trips; a dead
+                    // connection shows in the statement's own error, which on-fail handles.
+                    .test_before_acquire(false)
                     .acquire_timeout(timeout);
                 Pool::Pg(if lazy {
                     p.connect_lazy_with(o)
@@ -152,6 +155,7 @@ impl Db {
                 }
                 let p = MySqlPoolOptions::new()
                     .max_connections(MAX_CONNECTIONS)
+                    .test_before_acquire(false)
                     .acquire_timeout(timeout)
                     // Kea stores times in UTC; the session time zone makes TIMESTAMP columns UTC.
                     .after_connect(|c, _| {

@@ -157,6 +157,22 @@ pub(crate) fn serve<F: Service>(
     Ok(())
 }
 
+/// Counts one exchange running off its socket thread for as long as it lives.
+struct WaitingGuard(Arc<std::sync::atomic::AtomicUsize>);
+
+impl WaitingGuard {
+    fn enter(count: Arc<std::sync::atomic::AtomicUsize>) -> WaitingGuard {
+        count.fetch_add(1, Ordering::Relaxed);
+        WaitingGuard(count)
+    }
+}
+
+impl Drop for WaitingGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// What one batch is handled with.
 struct Batch<'a, F: Service> {
     shared: &'a SharedOf<F>,
@@ -186,7 +202,18 @@ impl<F: Service> Batch<'_, F> {
         let store = self.shared.store();
         let now = crate::unix_now();
         pending.clear();
+        // Kea's `packet-queue-size` (0 = unlimited): a query that finds that many exchanges still
+        // waiting (on a database, or parked) is dropped, as Kea drops one its full queue cannot
+        // take, so an overloaded server keeps answering in time instead of answering all late.
+        let queue = F::settings(F::config_of(&snap))
+            .multi_threading
+            .packet_queue_size as usize;
+        let in_flight = self.shared.waiting();
         for (buf, meta) in bufs.iter().zip(metas) {
+            if queue > 0 && in_flight.load(Ordering::Relaxed) >= queue {
+                stats.receive_drop.inc();
+                continue;
+            }
             let rewritten;
             let mut wire = &buf[..meta.len];
             if hooks.has(F::BUFFER_RECEIVE) {
@@ -222,8 +249,10 @@ impl<F: Service> Batch<'_, F> {
                 .poll(&mut Context::from_waker(Waker::noop()))
             else {
                 let (l, snap, store) = (self.l.clone(), snap.clone(), store.clone());
+                let in_flight = WaitingGuard::enter(in_flight.clone());
                 self.waiting.spawn(async move {
                     let done = exchange.await;
+                    drop(in_flight);
                     if let Err(e) = F::flush(&store).await {
                         flog_at!(
                             F::V6,

@@ -9,6 +9,9 @@ pub(crate) struct Shared<N, S> {
     snapshot: RwLock<Arc<N>>,
     store: RwLock<Arc<S>>,
     state: Arc<DhcpState>,
+    /// Exchanges that did not finish on their socket thread (parked, or waiting for a database)
+    /// and are still running on the shared runtime, over all sockets.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<N, S> Shared<N, S> {
@@ -18,6 +21,7 @@ impl<N, S> Shared<N, S> {
             snapshot: RwLock::new(Arc::new(snapshot)),
             store: RwLock::new(store),
             state,
+            waiting: Arc::default(),
         }
     }
     /// The snapshot in force; taken once per batch.
@@ -32,6 +36,10 @@ impl<N, S> Shared<N, S> {
     pub(crate) fn replace(&self, snapshot: N, store: Arc<S>) {
         *self.store.write() = store;
         *self.snapshot.write() = Arc::new(snapshot);
+    }
+    /// The count of exchanges running off their socket thread.
+    pub(crate) fn waiting(&self) -> &Arc<std::sync::atomic::AtomicUsize> {
+        &self.waiting
     }
     /// Whether DHCP service is on (`dhcp-disable`/`dhcp-enable`, V4-021, V6-023).
     pub(crate) fn service_enabled(&self) -> bool {
