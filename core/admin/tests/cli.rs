@@ -7,7 +7,7 @@ mod support;
 use std::process::{Command, Output, Stdio};
 
 use ruru_config::SqlKind;
-use support::{fresh, kea_initialised, query, Scratch, KINDS};
+use support::{admin_args, fresh, kea_initialised, query, Scratch, KINDS};
 
 fn backend(kind: SqlKind) -> &'static str {
     match kind {
@@ -28,18 +28,7 @@ fn admin(args: &[&str]) -> Output {
 
 /// Runs `command` on database `db` as root with an empty password.
 fn on(command: &str, db: &Scratch) -> Output {
-    admin(&[
-        command,
-        backend(db.kind),
-        "-h",
-        "127.0.0.1",
-        "-u",
-        "root",
-        "-p",
-        "",
-        "-n",
-        &db.name,
-    ])
+    admin(&[&[command, backend(db.kind)][..], &admin_args(&db.name)].concat())
 }
 
 fn stdout(o: &Output) -> String {
@@ -123,18 +112,8 @@ fn ctl098_db_version_of_kea_database() {
         let ours = on("db-version", &db);
         assert!(ours.status.success());
         let theirs = Command::new("kea-admin")
-            .args([
-                "db-version",
-                backend(kind),
-                "-h",
-                "127.0.0.1",
-                "-u",
-                "root",
-                "-p",
-                "",
-                "-n",
-                &db.name,
-            ])
+            .args(["db-version", backend(kind)])
+            .args(admin_args(&db.name))
             .output()
             .expect("kea-admin runs");
         assert_eq!(stdout(&ours).trim(), stdout(&theirs).trim(), "{kind:?}");
@@ -376,22 +355,14 @@ fn ctl098_db_upgrade_runs_scripts_from_directory() {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let d = dir.to_str().unwrap();
-        let o = admin(&[
-            "db-upgrade",
-            backend(kind),
-            "-h",
-            "127.0.0.1",
-            "-u",
-            "root",
-            "-p",
-            "",
-            "-n",
-            &db.name,
-            "-d",
-            d,
-            "-x",
-            "--extra",
-        ]);
+        let o = admin(
+            &[
+                &["db-upgrade", backend(kind)][..],
+                &admin_args(&db.name),
+                &["-d", d, "-x", "--extra"],
+            ]
+            .concat(),
+        );
         let text = stdout(&o);
         assert!(o.status.success(), "{kind:?}: {text}");
         assert!(
@@ -469,20 +440,12 @@ async fn ctl098_lease_dump_and_upload_sql() {
         for (flag, table) in [("-4", "lease4"), ("-6", "lease6")] {
             let ours = dir.join(format!("ruru{flag}.csv"));
             let theirs = dir.join(format!("kea{flag}.csv"));
-            let common = [
-                "-h",
-                "127.0.0.1",
-                "-u",
-                "root",
-                "-p",
-                "",
-                "-n",
-                &src.name,
-                flag,
-                "-o",
-            ];
-            let mut args = vec!["lease-dump", backend(kind)];
-            args.extend(common);
+            let args = [
+                &["lease-dump", backend(kind)][..],
+                &admin_args(&src.name),
+                &[flag, "-o"],
+            ]
+            .concat();
             let o = admin(&[&args[..], &[ours.to_str().unwrap()]].concat());
             assert!(o.status.success(), "{kind:?} {flag}: {}", stdout(&o));
             let k = Command::new("kea-admin")
@@ -511,21 +474,14 @@ async fn ctl098_lease_dump_and_upload_sql() {
             assert!(yes.status.success(), "{}", stdout(&yes));
             assert_eq!(std::fs::read_to_string(&ours).unwrap(), text);
 
-            let o = admin(&[
-                "lease-upload",
-                backend(kind),
-                "-h",
-                "127.0.0.1",
-                "-u",
-                "root",
-                "-p",
-                "",
-                "-n",
-                &dst.name,
-                flag,
-                "-i",
-                ours.to_str().unwrap(),
-            ]);
+            let o = admin(
+                &[
+                    &["lease-upload", backend(kind)][..],
+                    &admin_args(&dst.name),
+                    &[flag, "-i", ours.to_str().unwrap()],
+                ]
+                .concat(),
+            );
             assert!(o.status.success(), "{kind:?} {flag}: {}", stdout(&o));
             // A lease without hardware address: the SQL store writes an empty one of type 0 where this
             // test's rows hold NULLs, so the lease6 hardware columns are left out of the comparison.

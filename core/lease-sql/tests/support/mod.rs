@@ -70,6 +70,11 @@ pub fn params(kind: SqlKind, name: &str) -> SqlDatabase {
     }
 }
 
+/// kea-admin's connection options for scratch database `name` (root, empty password).
+pub fn admin_args(name: &str) -> [&str; 8] {
+    ["-h", "127.0.0.1", "-u", "root", "-p", "", "-n", name]
+}
+
 /// A fresh database with Kea's own schema, created by Kea's `kea-admin db-init` (Debian package
 /// `kea-admin`): the interoperability baseline (CTL-094).
 pub fn kea_initialised(kind: SqlKind, tag: &str) -> Scratch {
@@ -79,18 +84,8 @@ pub fn kea_initialised(kind: SqlKind, tag: &str) -> Scratch {
         SqlKind::Mysql => "mysql",
     };
     let out = Command::new("kea-admin")
-        .args([
-            "db-init",
-            backend,
-            "-h",
-            "127.0.0.1",
-            "-u",
-            "root",
-            "-p",
-            "",
-            "-n",
-        ])
-        .arg(&db.name)
+        .args(["db-init", backend])
+        .args(admin_args(&db.name))
         .output()
         .expect("kea-admin runs (apt-get install kea-admin)");
     assert!(
