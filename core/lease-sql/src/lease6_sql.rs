@@ -44,6 +44,29 @@ pub(crate) type HwaddrColumns = (Option<Vec<u8>>, Option<i64>, Option<i64>);
 /// PostgreSQL (schema 13.0): `iaid` is a signed `integer` holding the IAID's bits, as Kea writes
 /// it; a lease without a hardware address has an empty `hwaddr` with `hwtype` and
 /// `hwaddr_source` 0.
+/// The [`Sql6`] of a dialect module, from the constants and `iaid` every dialect defines alike.
+macro_rules! dialect_table {
+    () => {
+        Sql6 {
+            kea_name: KEA_NAME,
+            insert: INSERT,
+            update: UPDATE,
+            get: GET,
+            by_duid_iaid: BY_DUID_IAID,
+            by_duid_iaid_subnet: BY_DUID_IAID_SUBNET,
+            by_duid: BY_DUID,
+            by_hostname: BY_HOSTNAME,
+            delete: DELETE,
+            expired: EXPIRED,
+            flush_reclaimed: FLUSH_RECLAIMED,
+            page: PAGE,
+            count: COUNT,
+            iaid,
+            no_hwaddr: NO_HWADDR,
+        }
+    };
+}
+
 pub(crate) mod pg {
     use super::{HwaddrColumns, Sql6};
 
@@ -100,23 +123,7 @@ pub(crate) mod pg {
     );
     const COUNT: &str = "SELECT COUNT(*) FROM lease6";
 
-    pub(crate) static SQL: Sql6 = Sql6 {
-        kea_name: KEA_NAME,
-        insert: INSERT,
-        update: UPDATE,
-        get: GET,
-        by_duid_iaid: BY_DUID_IAID,
-        by_duid_iaid_subnet: BY_DUID_IAID_SUBNET,
-        by_duid: BY_DUID,
-        by_hostname: BY_HOSTNAME,
-        delete: DELETE,
-        expired: EXPIRED,
-        flush_reclaimed: FLUSH_RECLAIMED,
-        page: PAGE,
-        count: COUNT,
-        iaid,
-        no_hwaddr: NO_HWADDR,
-    };
+    pub(crate) static SQL: Sql6 = dialect_table!();
 
     const KEA_NAME: &str = "PGSQL";
 
@@ -190,23 +197,7 @@ pub(crate) mod my {
     );
     const COUNT: &str = "SELECT COUNT(*) FROM lease6";
 
-    pub(crate) static SQL: Sql6 = Sql6 {
-        kea_name: KEA_NAME,
-        insert: INSERT,
-        update: UPDATE,
-        get: GET,
-        by_duid_iaid: BY_DUID_IAID,
-        by_duid_iaid_subnet: BY_DUID_IAID_SUBNET,
-        by_duid: BY_DUID,
-        by_hostname: BY_HOSTNAME,
-        delete: DELETE,
-        expired: EXPIRED,
-        flush_reclaimed: FLUSH_RECLAIMED,
-        page: PAGE,
-        count: COUNT,
-        iaid,
-        no_hwaddr: NO_HWADDR,
-    };
+    pub(crate) static SQL: Sql6 = dialect_table!();
 
     const KEA_NAME: &str = "MYSQL";
 
