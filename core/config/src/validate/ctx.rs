@@ -31,6 +31,15 @@ impl<'a> Ctx<'a> {
         (ctx, raw)
     }
 
+    /// A context for a map that stands alone (no top-level map to locate errors in).
+    pub(crate) fn detached(profile: &'static Profile) -> Self {
+        Ctx {
+            profile,
+            root: None,
+            warnings: RefCell::new(Vec::new()),
+        }
+    }
+
     /// The positioned top-level map, if any.
     pub(crate) fn root(&self) -> Option<&'a Node> {
         self.root

@@ -16,6 +16,7 @@ mod layout;
 mod lifetimes;
 mod options;
 mod profile;
+mod reservation;
 mod scope;
 mod services;
 mod subnet_ids;

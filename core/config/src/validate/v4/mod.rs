@@ -153,30 +153,41 @@ fn host_list(
     ip_unique: bool,
 ) -> Result<Vec<Host4>, ConfigError> {
     hosts(ctx, list, parent, ip_unique, |w, path| {
-        let ids = [
-            (HostIdType::HwAddress, &w.hw_address),
-            (HostIdType::Duid, &w.duid),
-            (HostIdType::ClientId, &w.client_id),
-            (HostIdType::CircuitId, &w.circuit_id),
-            (HostIdType::FlexId, &w.flex_id),
-        ];
-        let base = host_base(ctx, path, w.common(), &ids, defs)?;
-        let ip_address = opt_addr(ctx, path, "ip-address", w.ip_address.as_deref())?;
-        if let Some(ip) = ip_address {
-            super::hosts::within(ctx, path, ip, subnet)?;
-        }
-        let boot = Boot::new(
-            ctx,
-            path,
-            [&w.next_server, &w.server_hostname, &w.boot_file_name],
-        )?;
-        Ok(host_parts!(assemble! { base => Host4 {
-            ip_address,
-            next_server: boot.next_server,
-            server_hostname: boot.server_hostname,
-            boot_file_name: boot.boot_file_name,
-        } }))
+        host4(ctx, w, path, defs, subnet)
     })
+}
+
+/// One reservation at `path`; `subnet` is `None` for a global one.
+pub(crate) fn host4(
+    ctx: &Ctx,
+    w: &wire::Reservation,
+    path: &str,
+    defs: &Defs,
+    subnet: HostSubnet<Ipv4Addr>,
+) -> Result<Host4, ConfigError> {
+    let ids = [
+        (HostIdType::HwAddress, &w.hw_address),
+        (HostIdType::Duid, &w.duid),
+        (HostIdType::ClientId, &w.client_id),
+        (HostIdType::CircuitId, &w.circuit_id),
+        (HostIdType::FlexId, &w.flex_id),
+    ];
+    let base = host_base(ctx, path, w.common(), &ids, defs)?;
+    let ip_address = opt_addr(ctx, path, "ip-address", w.ip_address.as_deref())?;
+    if let Some(ip) = ip_address {
+        super::hosts::within(ctx, path, ip, subnet)?;
+    }
+    let boot = Boot::new(
+        ctx,
+        path,
+        [&w.next_server, &w.server_hostname, &w.boot_file_name],
+    )?;
+    Ok(host_parts!(assemble! { base => Host4 {
+        ip_address,
+        next_server: boot.next_server,
+        server_hostname: boot.server_hostname,
+        boot_file_name: boot.boot_file_name,
+    } }))
 }
 
 /// `compatibility` (all flags default false).

@@ -41,27 +41,38 @@ pub(super) fn host_list(
     ip_unique: bool,
 ) -> Result<Vec<Host6>, ConfigError> {
     hosts(ctx, list, parent, ip_unique, |w, path| {
-        let ids = [
-            (HostIdType::Duid, &w.duid),
-            (HostIdType::HwAddress, &w.hw_address),
-            (HostIdType::FlexId, &w.flex_id),
-        ];
-        let base = host_base(ctx, path, w.common(), &ids, defs)?;
-        let ip_addresses = w
-            .ip_addresses
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let path = index(path, "ip-addresses", i);
-                let addr = parse_addr(ctx, &path, "ip-addresses", text)?;
-                within(ctx, &path, addr, subnet).map(|()| addr)
-            })
-            .collect::<Result<_, _>>()?;
-        let prefixes = prefixes(ctx, path, w)?;
-        Ok(host_parts!(
-            assemble! { base => Host6 { ip_addresses, prefixes, } }
-        ))
+        host6(ctx, w, path, defs, subnet)
     })
+}
+
+/// One reservation at `path`; `subnet` is `None` for a global one.
+pub(crate) fn host6(
+    ctx: &Ctx,
+    w: &wire::Reservation6,
+    path: &str,
+    defs: &Defs,
+    subnet: HostSubnet<Ipv6Addr>,
+) -> Result<Host6, ConfigError> {
+    let ids = [
+        (HostIdType::Duid, &w.duid),
+        (HostIdType::HwAddress, &w.hw_address),
+        (HostIdType::FlexId, &w.flex_id),
+    ];
+    let base = host_base(ctx, path, w.common(), &ids, defs)?;
+    let ip_addresses = w
+        .ip_addresses
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let path = index(path, "ip-addresses", i);
+            let addr = parse_addr(ctx, &path, "ip-addresses", text)?;
+            within(ctx, &path, addr, subnet).map(|()| addr)
+        })
+        .collect::<Result<_, _>>()?;
+    let prefixes = prefixes(ctx, path, w)?;
+    Ok(host_parts!(
+        assemble! { base => Host6 { ip_addresses, prefixes, } }
+    ))
 }
 
 /// `prefixes` with their `excluded-prefixes`: each prefix written with its

@@ -4,6 +4,7 @@
 //! sources, relay-supplied options, the data directory).
 
 mod hosts;
+pub(super) use hosts::host6;
 mod server;
 mod subnets;
 
