@@ -8,6 +8,9 @@
 pub mod admin;
 mod conn;
 mod error;
+mod host_row;
+mod hosts4;
+mod hosts6;
 mod init;
 mod lease4;
 mod lease6;
@@ -18,6 +21,8 @@ mod time;
 
 pub use conn::Db;
 pub use error::SqlError;
+pub use hosts4::SqlHosts4;
+pub use hosts6::SqlHosts6;
 pub use init::create as create_schema;
 pub use lease4::SqlLeases4;
 pub use lease6::SqlLeases6;

@@ -1,0 +1,125 @@
+//! DHCPv4 host reservations read from Kea 2.2's host tables (CTL-094, V4-088): a
+//! `hosts-database` shared with Kea, which Ruru reads and never writes.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use ruru_config::{Dhcp4Config, Host4, HostIdType, SqlDatabase};
+use ruru_host::{HostSource4, Lookup};
+
+use crate::conn::Db;
+use crate::host_row::{self, host_columns, Family, Param, Statements, Tables};
+use crate::SqlError;
+
+/// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
+/// subnet parameter `$subnet`. A host's `dhcp4_subnet_id` is NULL when it has no DHCPv4
+/// reservation, so no lookup finds it.
+macro_rules! select4 {
+    ($int:literal, $subnet:literal) => {
+        concat!(
+            "SELECT ",
+            host_columns!($int, "4"),
+            ", CAST(h.ipv4_address AS ",
+            $int,
+            "), CAST(h.dhcp4_next_server AS ",
+            $int,
+            "), h.dhcp4_server_hostname, h.dhcp4_boot_file_name \
+             FROM hosts AS h LEFT JOIN dhcp4_options AS o ON o.host_id = h.host_id \
+             WHERE h.dhcp4_subnet_id = ",
+            $subnet
+        )
+    };
+}
+
+/// A dialect's statements, `$p1`.. its parameters.
+macro_rules! statements4 {
+    ($int:literal, $p1:literal, $p2:literal, $p3:literal) => {
+        Statements {
+            by_id: concat!(
+                select4!($int, $p1),
+                " AND h.dhcp_identifier_type = ",
+                $p2,
+                " AND h.dhcp_identifier = ",
+                $p3,
+                " ORDER BY h.host_id, o.option_id"
+            ),
+            by_resource: concat!(
+                select4!($int, $p1),
+                " AND h.ipv4_address = ",
+                $p2,
+                " ORDER BY h.host_id, o.option_id"
+            ),
+        }
+    };
+}
+
+static TABLES: Tables = Tables {
+    family: Family::V4,
+    pg: statements4!("BIGINT", "$1", "$2", "$3"),
+    my: statements4!("SIGNED", "?", "?", "?"),
+};
+
+/// DHCPv4 host reservations on PostgreSQL or MySQL/MariaDB over Kea 2.2's schema, built against
+/// the running configuration (its option definitions, its subnets' bounds). A host whose rows do
+/// not make a valid reservation is logged (`kea-dhcp4.hosts`) and skipped.
+pub struct SqlHosts4 {
+    db: Db,
+    config: Arc<Dhcp4Config>,
+}
+
+impl SqlHosts4 {
+    /// Connects to `params` and checks the schema; a missing one is created unless `readonly`
+    /// is set, which makes it an error (CTL-095).
+    pub async fn open(
+        params: &SqlDatabase,
+        config: Arc<Dhcp4Config>,
+    ) -> Result<SqlHosts4, SqlError> {
+        Ok(SqlHosts4::from_db(host_row::connect(params).await?, config))
+    }
+
+    /// A source over `db` without checking it (a connection made later: `retry-on-startup`).
+    pub fn from_db(db: Db, config: Arc<Dhcp4Config>) -> SqlHosts4 {
+        SqlHosts4 { db, config }
+    }
+
+    /// The database handle (reconnection probes, closing).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The hosts of subnet `subnet_id` statement `pick` finds with `params`.
+    async fn hosts(
+        &self,
+        subnet_id: u32,
+        pick: fn(&Statements) -> &'static str,
+        params: Vec<Param>,
+    ) -> Result<Vec<Host4>, ruru_host::StoreError> {
+        host_row::hosts(&self.db, &TABLES, pick, params, |map| {
+            self.config.reservation_from_json(subnet_id, map)
+        })
+        .await
+    }
+}
+
+impl HostSource4 for SqlHosts4 {
+    fn get4<'a>(
+        &'a self,
+        subnet_id: u32,
+        id_type: HostIdType,
+        id: &'a [u8],
+    ) -> Lookup<'a, Option<Host4>> {
+        let params = host_row::id_params(subnet_id, id_type, id);
+        Box::pin(async move {
+            let found = self.hosts(subnet_id, |s| s.by_id, params).await?;
+            Ok(found.into_iter().next())
+        })
+    }
+
+    fn get4_by_address(&self, subnet_id: u32, addr: Ipv4Addr) -> Lookup<'_, Vec<Host4>> {
+        let params = vec![
+            Param::Int(subnet_id.into()),
+            Param::Int(u32::from(addr).into()),
+        ];
+        Box::pin(self.hosts(subnet_id, |s| s.by_resource, params))
+    }
+}

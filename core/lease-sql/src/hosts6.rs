@@ -1,0 +1,134 @@
+//! DHCPv6 host reservations read from Kea 2.2's host tables (CTL-094, V6-108): a
+//! `hosts-database` shared with Kea, which Ruru reads and never writes.
+
+use std::net::Ipv6Addr;
+use std::sync::Arc;
+
+use ruru_config::{Dhcp6Config, Host6, HostIdType, SqlDatabase};
+use ruru_host::{HostSource6, Lookup};
+
+use crate::conn::Db;
+use crate::host_row::{self, host_columns, Family, Param, Statements, Tables};
+use crate::SqlError;
+
+/// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
+/// subnet parameter `$subnet`: each host with its options and its reservations (`r`, NULL when
+/// it has none). A host's `dhcp6_subnet_id` is NULL when it has no DHCPv6 reservation, so no
+/// lookup finds it.
+macro_rules! select6 {
+    ($int:literal, $subnet:literal) => {
+        concat!(
+            "SELECT ",
+            host_columns!($int, "6"),
+            ", CAST(r.reservation_id AS ",
+            $int,
+            "), r.address, CAST(r.prefix_len AS ",
+            $int,
+            "), CAST(r.type AS ",
+            $int,
+            ") FROM hosts AS h LEFT JOIN dhcp6_options AS o ON o.host_id = h.host_id \
+             LEFT JOIN ipv6_reservations AS r ON r.host_id = h.host_id \
+             WHERE h.dhcp6_subnet_id = ",
+            $subnet
+        )
+    };
+}
+
+/// A dialect's statements, `$p1`.. its parameters. A resource is matched on its address text
+/// (the canonical form Kea writes) and length, which Kea's `key_dhcp6_address_prefix_len` index
+/// serves.
+macro_rules! statements6 {
+    ($int:literal, $p1:literal, $p2:literal, $p3:literal) => {
+        Statements {
+            by_id: concat!(
+                select6!($int, $p1),
+                " AND h.dhcp_identifier_type = ",
+                $p2,
+                " AND h.dhcp_identifier = ",
+                $p3,
+                " ORDER BY h.host_id, o.option_id, r.reservation_id"
+            ),
+            by_resource: concat!(
+                select6!($int, $p1),
+                " AND h.host_id IN (SELECT m.host_id FROM ipv6_reservations AS m \
+                 WHERE m.address = ",
+                $p2,
+                " AND m.prefix_len = ",
+                $p3,
+                ") ORDER BY h.host_id, o.option_id, r.reservation_id"
+            ),
+        }
+    };
+}
+
+static TABLES: Tables = Tables {
+    family: Family::V6,
+    pg: statements6!("BIGINT", "$1", "$2", "$3"),
+    my: statements6!("SIGNED", "?", "?", "?"),
+};
+
+/// DHCPv6 host reservations on PostgreSQL or MySQL/MariaDB over Kea 2.2's schema, built against
+/// the running configuration (its option definitions, its subnets' bounds). A host whose rows do
+/// not make a valid reservation is logged (`kea-dhcp6.hosts`) and skipped.
+pub struct SqlHosts6 {
+    db: Db,
+    config: Arc<Dhcp6Config>,
+}
+
+impl SqlHosts6 {
+    /// Connects to `params` and checks the schema; a missing one is created unless `readonly`
+    /// is set, which makes it an error (CTL-095).
+    pub async fn open(
+        params: &SqlDatabase,
+        config: Arc<Dhcp6Config>,
+    ) -> Result<SqlHosts6, SqlError> {
+        Ok(SqlHosts6::from_db(host_row::connect(params).await?, config))
+    }
+
+    /// A source over `db` without checking it (a connection made later: `retry-on-startup`).
+    pub fn from_db(db: Db, config: Arc<Dhcp6Config>) -> SqlHosts6 {
+        SqlHosts6 { db, config }
+    }
+
+    /// The database handle (reconnection probes, closing).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The hosts of subnet `subnet_id` statement `pick` finds with `params`.
+    async fn hosts(
+        &self,
+        subnet_id: u32,
+        pick: fn(&Statements) -> &'static str,
+        params: Vec<Param>,
+    ) -> Result<Vec<Host6>, ruru_host::StoreError> {
+        host_row::hosts(&self.db, &TABLES, pick, params, |map| {
+            self.config.reservation_from_json(subnet_id, map)
+        })
+        .await
+    }
+}
+
+impl HostSource6 for SqlHosts6 {
+    fn get6<'a>(
+        &'a self,
+        subnet_id: u32,
+        id_type: HostIdType,
+        id: &'a [u8],
+    ) -> Lookup<'a, Option<Host6>> {
+        let params = host_row::id_params(subnet_id, id_type, id);
+        Box::pin(async move {
+            let found = self.hosts(subnet_id, |s| s.by_id, params).await?;
+            Ok(found.into_iter().next())
+        })
+    }
+
+    fn get6_by_resource(&self, subnet_id: u32, addr: Ipv6Addr, len: u8) -> Lookup<'_, Vec<Host6>> {
+        let params = vec![
+            Param::Int(subnet_id.into()),
+            Param::Text(addr.to_string()),
+            Param::Int(len.into()),
+        ];
+        Box::pin(self.hosts(subnet_id, |s| s.by_resource, params))
+    }
+}
