@@ -97,18 +97,19 @@ fn is_edge(addr: u32) -> bool {
 ///
 /// The queues come as a list and the tags by value, so the future holds no closure over borrowed
 /// arguments and stays `Send`.
-pub(crate) async fn draw<K: Copy, L: Granted, F>(
+pub(crate) async fn draw<K: Copy, L: Granted, R, F>(
     queues: Vec<(K, &FreeQueue)>,
-    reserved: impl Fn(K, u32) -> bool,
+    reserved: impl Fn(K, u32) -> R,
     availability: impl Fn(K, u32) -> F,
 ) -> Result<Option<(K, u32, Avail<L>)>, StoreError>
 where
+    R: std::future::Future<Output = Result<bool, StoreError>>,
     F: std::future::Future<Output = Result<Avail<L>, StoreError>>,
 {
     for (tag, q) in queues {
         for _ in 0..q.len() {
             let Some(v) = q.draw() else { break };
-            if reserved(tag, v) {
+            if reserved(tag, v).await? {
                 continue;
             }
             match availability(tag, v).await? {

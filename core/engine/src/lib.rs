@@ -13,6 +13,7 @@ mod commit;
 mod ddns;
 mod extended_info;
 mod flq;
+mod host_db;
 mod hostname;
 mod lease_admin;
 mod reclaim;
@@ -22,3 +23,4 @@ pub mod v4;
 pub mod v6;
 
 pub use busy::Busy;
+pub use host_db::HostDb;

@@ -47,3 +47,63 @@ pub trait HostSource6: Send + Sync {
     /// global).
     fn get6_by_resource(&self, subnet_id: u32, addr: Ipv6Addr, len: u8) -> Lookup<'_, Vec<Host6>>;
 }
+
+/// Several sources consulted in order (`hosts-databases`): for an identifier the first that holds a
+/// reservation answers; reservations of an address or prefix are gathered from all.
+pub struct Sources<T: ?Sized>(pub Vec<Box<T>>);
+
+impl HostSource4 for Sources<dyn HostSource4> {
+    fn get4<'a>(
+        &'a self,
+        subnet_id: u32,
+        id_type: HostIdType,
+        id: &'a [u8],
+    ) -> Lookup<'a, Option<Host4>> {
+        Box::pin(async move {
+            for s in &self.0 {
+                if let Some(h) = s.get4(subnet_id, id_type, id).await? {
+                    return Ok(Some(h));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn get4_by_address(&self, subnet_id: u32, addr: Ipv4Addr) -> Lookup<'_, Vec<Host4>> {
+        Box::pin(async move {
+            let mut all = Vec::new();
+            for s in &self.0 {
+                all.extend(s.get4_by_address(subnet_id, addr).await?);
+            }
+            Ok(all)
+        })
+    }
+}
+
+impl HostSource6 for Sources<dyn HostSource6> {
+    fn get6<'a>(
+        &'a self,
+        subnet_id: u32,
+        id_type: HostIdType,
+        id: &'a [u8],
+    ) -> Lookup<'a, Option<Host6>> {
+        Box::pin(async move {
+            for s in &self.0 {
+                if let Some(h) = s.get6(subnet_id, id_type, id).await? {
+                    return Ok(Some(h));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn get6_by_resource(&self, subnet_id: u32, addr: Ipv6Addr, len: u8) -> Lookup<'_, Vec<Host6>> {
+        Box::pin(async move {
+            let mut all = Vec::new();
+            for s in &self.0 {
+                all.extend(s.get6_by_resource(subnet_id, addr, len).await?);
+            }
+            Ok(all)
+        })
+    }
+}

@@ -100,12 +100,19 @@ fn check_only<F: Family>(path: &Path, open_backends: bool) -> ExitCode {
     };
     if open_backends {
         // -T also loads the plugins (HK-042), then unloads them.
-        // -T connects to a lease database as the server would (CTL-094), on a runtime of its own.
+        // -T connects to the lease and host databases as the server would (CTL-094), on a runtime
+        // of its own.
         let opened = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start a runtime: {e}"))
-            .and_then(|rt| rt.block_on(F::open_store(&cfg, path)));
+            .and_then(|rt| {
+                rt.block_on(async {
+                    F::open_store(&cfg, path).await?;
+                    let hosts = F::settings(&cfg).hosts_databases;
+                    crate::database::open_hosts(hosts, F::V6).await
+                })
+            });
         let loaded = opened
             .and_then(|_| F::check_hooks(&cfg))
             .and_then(|checked| F::load_hooks(checked, &cfg));

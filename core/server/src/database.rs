@@ -1,36 +1,47 @@
-//! SQL lease databases in the process: opening one for a configuration (with `retry-on-startup`) and
-//! the `on-fail` watcher that handles a lost connection (CTL-097, ARM "Database Connectivity").
+//! SQL lease and host databases in the process: opening them for a configuration (with
+//! `retry-on-startup`) and the `on-fail` watcher that handles a lost connection (CTL-097, ARM
+//! "Database Connectivity").
 
 use crate::control::{DhcpState, Op, Origin};
 use crate::family::{flog, Family, SharedOf};
 use ruru_config::{OnFail, SqlDatabase, SqlKind};
-use ruru_lease_sql::{Db, SqlError, SqlLeases4, SqlLeases6};
+use ruru_lease_sql::{Db, SqlLeases4, SqlLeases6};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// A SQL store that can be opened from its configuration.
+/// A SQL lease store over a database handle.
 pub(crate) trait SqlStore: Sized {
-    fn open(db: &SqlDatabase) -> impl std::future::Future<Output = Result<Self, SqlError>> + Send;
-    /// A store over a handle that is not connected yet (`retry-on-startup`).
-    fn unconnected(db: Db) -> Self;
+    fn over(db: Db) -> Self;
 }
 
 impl SqlStore for SqlLeases4 {
-    fn open(db: &SqlDatabase) -> impl std::future::Future<Output = Result<Self, SqlError>> + Send {
-        SqlLeases4::open(db)
-    }
-    fn unconnected(db: Db) -> Self {
+    fn over(db: Db) -> Self {
         SqlLeases4::from_db(db)
     }
 }
 
 impl SqlStore for SqlLeases6 {
-    fn open(db: &SqlDatabase) -> impl std::future::Future<Output = Result<Self, SqlError>> + Send {
-        SqlLeases6::open(db)
-    }
-    fn unconnected(db: Db) -> Self {
+    fn over(db: Db) -> Self {
         SqlLeases6::from_db(db)
+    }
+}
+
+/// Which of a configuration's databases is opened: what the messages call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// `lease-database`.
+    Lease,
+    /// An entry of `hosts-database(s)`.
+    Host,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Lease => "lease",
+            Role::Host => "host",
+        }
     }
 }
 
@@ -52,37 +63,61 @@ fn access(db: &SqlDatabase) -> String {
     )
 }
 
-/// Opens the lease database of a configuration. An unreachable database is fatal unless
-/// `retry-on-startup` is set: then the store starts unconnected and the watcher retries, honouring
-/// `on-fail` (ARM: "the server starts reconnection attempts even at server startup or on
-/// reconfigure events").
-pub(crate) async fn open<S: SqlStore>(db: &SqlDatabase, v6: bool) -> Result<S, String> {
+/// Opens a database of a configuration and checks its schema (a `readonly` one is never created).
+/// An unreachable database is fatal unless `retry-on-startup` is set: then the handle starts
+/// unconnected and the watcher retries, honouring `on-fail` (ARM: "the server starts reconnection
+/// attempts even at server startup or on reconfigure events").
+pub(crate) async fn open_db(db: &SqlDatabase, v6: bool, role: Role) -> Result<Db, String> {
     let (id, logger) = match db.kind {
         SqlKind::Mysql => ("DHCPSRV_MYSQL_DB", "MySQL"),
         SqlKind::Postgresql => ("DHCPSRV_PGSQL_DB", "PostgreSQL"),
     };
+    let what = role.name();
     if v6 {
-        tracing::info!(target: "kea-dhcp6.dhcpsrv", id, "opening {logger} lease database: {}", access(db));
+        tracing::info!(target: "kea-dhcp6.dhcpsrv", id, "opening {logger} {what} database: {}", access(db));
     } else {
-        tracing::info!(target: "kea-dhcp4.dhcpsrv", id, "opening {logger} lease database: {}", access(db));
+        tracing::info!(target: "kea-dhcp4.dhcpsrv", id, "opening {logger} {what} database: {}", access(db));
     }
-    match S::open(db).await {
-        Ok(s) => Ok(s),
+    let connected = match Db::connect(db).await {
+        Ok(handle) => ruru_lease_sql::schema::check(&handle, db.readonly)
+            .await
+            .map(|()| handle),
+        Err(e) => Err(e),
+    };
+    match connected {
+        Ok(handle) => Ok(handle),
         Err(e) if e.is_unavailable() && db.retry_on_startup => {
-            flog!(v6, warn, "DB_RECONNECT_LOST_CONNECTION", database = %db.name, "lease database unreachable at start, retrying as on-fail says: {e}");
+            flog!(v6, warn, "DB_RECONNECT_LOST_CONNECTION", database = %db.name, "{what} database unreachable at start, retrying as on-fail says: {e}");
             let lazy = Db::connect_lazy(db)
                 .await
-                .map_err(|e| format!("lease database: {e}"))?;
+                .map_err(|e| format!("{what} database: {e}"))?;
             // The failed probe leaves the loss signalled for the watcher.
             let _ = lazy.ping().await;
-            Ok(S::unconnected(lazy))
+            Ok(lazy)
         }
-        Err(e) => Err(format!("cannot open the lease database: {e}")),
+        Err(e) => Err(format!("cannot open the {what} database: {e}")),
     }
+}
+
+/// Opens the lease database of a configuration ([`open_db`]).
+pub(crate) async fn open<S: SqlStore>(db: &SqlDatabase, v6: bool) -> Result<S, String> {
+    open_db(db, v6, Role::Lease).await.map(S::over)
+}
+
+/// Opens every `hosts-database(s)` entry of a configuration, in order ([`open_db`]).
+pub(crate) async fn open_hosts(dbs: &[SqlDatabase], v6: bool) -> Result<Vec<Db>, String> {
+    let mut open = Vec::with_capacity(dbs.len());
+    for db in dbs {
+        open.push(open_db(db, v6, Role::Host).await?);
+    }
+    Ok(open)
 }
 
 /// What the watcher needs from the running process.
 pub(crate) struct Watch<F: Family> {
+    pub(crate) role: Role,
+    /// Which hold on DHCP service this database's losses take.
+    pub(crate) origin: Origin,
     pub(crate) db: Db,
     pub(crate) params: SqlDatabase,
     pub(crate) shared: Arc<SharedOf<F>>,
@@ -103,7 +138,7 @@ pub(crate) async fn watch<F: Family>(w: Watch<F>) {
         flog!(v6, warn, "DB_RECONNECT_LOST_CONNECTION", database = %p.name, "database connection lost");
         let stop = p.on_fail == OnFail::StopRetryExit;
         if stop {
-            w.state.disable(Origin::DB_CONNECTION, None);
+            w.state.disable(w.origin, None);
         }
         let mut recovered = false;
         for attempt in 1..=p.max_reconnect_tries {
@@ -122,15 +157,17 @@ pub(crate) async fn watch<F: Family>(w: Watch<F>) {
         }
         if recovered {
             let (snap, store) = (w.shared.snapshot(), w.shared.store());
-            if let Err(e) = F::recount(&snap, &store).await {
-                flog!(
-                    v6,
-                    warn,
-                    "DB_RECONNECT_SUCCEEDED",
-                    "lease statistics not recounted: {e}"
-                );
+            if w.role == Role::Lease {
+                if let Err(e) = F::recount(&snap, &store).await {
+                    flog!(
+                        v6,
+                        warn,
+                        "DB_RECONNECT_SUCCEEDED",
+                        "lease statistics not recounted: {e}"
+                    );
+                }
             }
-            w.state.enable(Origin::DB_CONNECTION);
+            w.state.enable(w.origin);
             flog!(v6, info, "DB_RECONNECT_SUCCEEDED", database = %p.name, "database connection recovered");
             continue;
         }
@@ -141,7 +178,7 @@ pub(crate) async fn watch<F: Family>(w: Watch<F>) {
         }
         if p.on_fail == OnFail::ServeRetryContinue {
             // Serving goes on; a later loss starts over.
-            w.state.enable(Origin::DB_CONNECTION);
+            w.state.enable(w.origin);
             drain(&w.db).await;
             continue;
         }

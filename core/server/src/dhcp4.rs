@@ -7,7 +7,9 @@ use crate::store::{Leases, Leases4};
 use crate::{daemon, database, hooks4, plugins, service, sockets4, support};
 use ruru_config::{Dhcp4Config, LeaseDatabase};
 use ruru_engine::v4::{reclaim, ReclaimLimits, ReclaimReport, Snapshot4, Transport4};
+use ruru_engine::HostDb;
 use ruru_hooks::{Checked, HookSet};
+use ruru_host::{HostSource4, Sources};
 use ruru_lease::{LeaseStore4, LfcStart, Memfile4, MemfileOptions, StoreError};
 use ruru_net::Interface;
 use ruru_stats::Registry;
@@ -139,6 +141,23 @@ impl Family for Dhcp4 {
 
     fn set_ddns(snap: &mut Snapshot4, queue: ruru_ddns::Queue) {
         snap.ddns = queue;
+    }
+
+    fn set_host_dbs(snap: &mut Snapshot4, dbs: &[ruru_lease_sql::Db]) {
+        let mut each: Vec<Box<dyn HostSource4>> = dbs
+            .iter()
+            .map(|db| {
+                Box::new(ruru_lease_sql::SqlHosts4::from_db(
+                    db.clone(),
+                    snap.config.clone(),
+                )) as Box<dyn HostSource4>
+            })
+            .collect();
+        snap.host_db = match each.len() {
+            0 => None,
+            1 => each.pop().map(|one| HostDb(Arc::from(one))),
+            _ => Some(HostDb(Arc::new(Sources(each)))),
+        };
     }
 
     async fn open_store(cfg: &Dhcp4Config, config_path: &Path) -> Result<Leases4, String> {

@@ -8,7 +8,9 @@ use crate::store::{Leases, Leases6};
 use crate::{daemon, database, duid, hooks6, plugins, service, sockets6, support};
 use ruru_config::Dhcp6Config;
 use ruru_engine::v6::{reclaim, ReclaimLimits, ReclaimReport, Snapshot6, Transport6};
+use ruru_engine::HostDb;
 use ruru_hooks::{Checked, HookSet};
+use ruru_host::{HostSource6, Sources};
 use ruru_lease::{LeaseStore6, LfcStart, Memfile6, StoreError};
 use ruru_net::Interface;
 use ruru_stats::Registry;
@@ -90,6 +92,23 @@ impl Family for Dhcp6 {
 
     fn set_ddns(snap: &mut Snapshot6, queue: ruru_ddns::Queue) {
         snap.ddns = queue;
+    }
+
+    fn set_host_dbs(snap: &mut Snapshot6, dbs: &[ruru_lease_sql::Db]) {
+        let mut each: Vec<Box<dyn HostSource6>> = dbs
+            .iter()
+            .map(|db| {
+                Box::new(ruru_lease_sql::SqlHosts6::from_db(
+                    db.clone(),
+                    snap.config.clone(),
+                )) as Box<dyn HostSource6>
+            })
+            .collect();
+        snap.host_db = match each.len() {
+            0 => None,
+            1 => each.pop().map(|one| HostDb(Arc::from(one))),
+            _ => Some(HostDb(Arc::new(Sources(each)))),
+        };
     }
 
     async fn open_store(cfg: &Dhcp6Config, config_path: &Path) -> Result<Leases6, String> {

@@ -28,6 +28,8 @@ pub(crate) struct Settings<'a> {
     pub(crate) control_sockets: &'a [ControlSocket],
     pub(crate) loggers: &'a [Logger],
     pub(crate) lease_database: &'a LeaseDatabase,
+    /// `hosts-database` then `hosts-databases`.
+    pub(crate) hosts_databases: &'a [ruru_config::SqlDatabase],
     pub(crate) expired_leases: ExpiredLeasesProcessing,
     pub(crate) multi_threading: MultiThreading,
     /// `statistic-default-sample-count` and `-age`.
@@ -75,6 +77,8 @@ pub(crate) trait Family: Sized + Send + Sync + 'static {
     fn hooks_of(snap: &Self::Snapshot) -> &Arc<HookSet>;
     fn set_hooks(snap: &mut Self::Snapshot, hooks: Arc<HookSet>);
     fn set_ddns(snap: &mut Self::Snapshot, queue: ruru_ddns::Queue);
+    /// Makes the host databases `dbs` (in `hosts-databases` order) the snapshot's host source.
+    fn set_host_dbs(snap: &mut Self::Snapshot, dbs: &[ruru_lease_sql::Db]);
 
     /// Opens the lease store `lease-database` names (a database connection is made here).
     fn open_store(
@@ -161,6 +165,7 @@ macro_rules! settings_of {
             control_sockets: &$cfg.control_sockets,
             loggers: &$cfg.loggers,
             lease_database: &$cfg.lease_database,
+            hosts_databases: &$cfg.hosts_databases,
             expired_leases: $cfg.expired_leases,
             multi_threading: $cfg.multi_threading,
             sample_count: $cfg.statistic_default_sample_count,

@@ -5,7 +5,7 @@ use crate::cli::Args;
 use crate::control::{
     ControlHandler, Daemon, DhcpState, Op, Origin, Pending, Running, ServerControl,
 };
-use crate::database;
+use crate::database::{self, Role};
 use crate::family::{flog, flog_at, Family, SharedOf};
 use crate::shared::Shared;
 use crate::store::ServerStore;
@@ -15,6 +15,7 @@ use ruru_control::pidfile::{self, PidFileError};
 use ruru_control::ControlSockets;
 use ruru_engine::v4::ReclaimLimits;
 use ruru_hooks::HookSet;
+use ruru_lease_sql::Db;
 use ruru_log::Logging;
 use ruru_net::Interface;
 use ruru_stats::{Limit, Registry};
@@ -65,11 +66,13 @@ fn log_config_start<F: Family>(cfg: &F::Config) {
 }
 
 /// Opens sockets, builds the snapshot, installs it in `shared` and starts one packet thread per socket.
+#[allow(clippy::too_many_arguments)]
 async fn start_generation<F: Family>(
     args: &Args,
     ifaces: &[Interface],
     cfg: F::Config,
     store: Arc<F::Store>,
+    host_dbs: &[Db],
     hooks: Arc<HookSet>,
     registry: &Arc<Registry>,
     shared: &Arc<SharedOf<F>>,
@@ -94,6 +97,7 @@ async fn start_generation<F: Family>(
     let mut snapshot = F::build_snapshot(args, cfg, &listeners, registry)?;
     F::set_hooks(&mut snapshot, hooks);
     F::set_ddns(&mut snapshot, ddns);
+    F::set_host_dbs(&mut snapshot, host_dbs);
     match F::recount(&snapshot, &store).await {
         // retry-on-startup: the database is not there yet; the on-fail watcher recounts when it is.
         Err(e) if e.is_unavailable() => {
@@ -194,7 +198,10 @@ struct Server<F: Family> {
     logging: Logging,
     control: Arc<ServerControl>,
     /// The `on-fail` watcher of the lease database in use, if it is one (CTL-097).
-    db_watch: Option<JoinHandle<()>>,
+    /// The `on-fail` watchers of the lease and host databases.
+    db_watch: Vec<JoinHandle<()>>,
+    /// The host databases of the running configuration.
+    host_dbs: Vec<Db>,
     /// Where the watcher asks for a shutdown.
     ops: mpsc::UnboundedSender<Op>,
     state: Arc<DhcpState>,
@@ -228,6 +235,7 @@ pub(crate) async fn serve<F: Family>(
     registry.set_limit_all(sample_limit::<F>(&cfg));
     let state = Arc::new(DhcpState::default());
     let store = Arc::new(F::open_store(&cfg, &path).await?);
+    let host_dbs = database::open_hosts(F::settings(&cfg).hosts_databases, F::V6).await?;
     let hooks = F::load_hooks(F::check_hooks(&cfg)?, &cfg)?;
     // A placeholder until start() installs the snapshot of the opened sockets; it serves no packet.
     let first = F::build_snapshot(&args, cfg.clone(), &[], &registry)?;
@@ -260,12 +268,13 @@ pub(crate) async fn serve<F: Family>(
         sockets,
         logging,
         control,
-        db_watch: None,
+        db_watch: Vec::new(),
+        host_dbs: Vec::new(),
         ops,
         state,
         family: PhantomData,
     };
-    server.start(cfg, store, hooks).await?;
+    server.start(cfg, store, host_dbs, hooks).await?;
     let background = [
         tokio::spawn(timers::reclaim_loop::<F>(shared.clone())),
         tokio::spawn(timers::flush_reclaimed_loop::<F>(shared.clone())),
@@ -318,10 +327,12 @@ pub(crate) async fn serve<F: Family>(
         .map_err(|e| format!("final lease file write failed: {e}"))
 }
 
-/// A configuration validated and ready to start: the model, its store, its checked plugins.
+/// A configuration validated and ready to start: the model, its lease store, its host databases,
+/// its checked plugins.
 type Prepared<F> = (
     <F as Family>::Config,
     Arc<<F as Family>::Store>,
+    Vec<Db>,
     Vec<ruru_hooks::Checked>,
 );
 
@@ -331,6 +342,7 @@ impl<F: Family> Server<F> {
         &mut self,
         cfg: F::Config,
         store: Arc<F::Store>,
+        host_dbs: Vec<Db>,
         hooks: Arc<HookSet>,
     ) -> Result<(), String> {
         let config = wrapped::<F>(&cfg);
@@ -341,13 +353,14 @@ impl<F: Family> Server<F> {
                 ruru_net::interfaces().map_err(|e| format!("cannot list interfaces: {e}"))?;
             self.interfaces = Some(listed);
         }
-        self.watch_database(&cfg, &store);
+        self.watch_databases(&cfg, &store, &host_dbs);
         let ifaces = self.interfaces.as_deref().unwrap_or_default();
         let generation = start_generation::<F>(
             &self.args,
             ifaces,
             cfg,
             store,
+            &host_dbs,
             hooks,
             &self.registry,
             &self.shared,
@@ -357,26 +370,39 @@ impl<F: Family> Server<F> {
         self.control
             .committed(Running::new(config, generation.socket_errors.clone()));
         self.generation = Some(generation);
+        self.host_dbs = host_dbs;
         Ok(())
     }
 
-    /// Starts the `on-fail` watcher of `store`'s database, replacing the previous one.
-    fn watch_database(&mut self, cfg: &F::Config, store: &F::Store) {
-        if let Some(w) = self.db_watch.take() {
+    /// Starts the `on-fail` watchers of the lease database (if SQL) and of each host database,
+    /// replacing the previous ones. Each holds service off under its own origin, so one database
+    /// recovering does not resume service while another is still lost.
+    fn watch_databases(&mut self, cfg: &F::Config, store: &F::Store, host_dbs: &[Db]) {
+        for w in self.db_watch.drain(..) {
             w.abort();
         }
-        self.state.enable(Origin::DB_CONNECTION);
-        let (Some(db), Some(params)) = (store.sql_db(), F::settings(cfg).lease_database.sql())
-        else {
-            return;
-        };
-        self.db_watch = Some(tokio::spawn(database::watch::<F>(database::Watch {
-            db: db.clone(),
-            params: params.clone(),
-            shared: self.shared.clone(),
-            state: self.state.clone(),
-            ops: self.ops.clone(),
-        })));
+        self.state.enable_databases();
+        let settings = F::settings(cfg);
+        let lease = store
+            .sql_db()
+            .zip(settings.lease_database.sql())
+            .map(|(db, p)| (Role::Lease, db, p));
+        let hosts = host_dbs
+            .iter()
+            .zip(settings.hosts_databases)
+            .map(|(db, p)| (Role::Host, db, p));
+        for (k, (role, db, params)) in lease.into_iter().chain(hosts).enumerate() {
+            self.db_watch
+                .push(tokio::spawn(database::watch::<F>(database::Watch {
+                    role,
+                    origin: Origin::db_connection(k),
+                    db: db.clone(),
+                    params: params.clone(),
+                    shared: self.shared.clone(),
+                    state: self.state.clone(),
+                    ops: self.ops.clone(),
+                })));
+        }
     }
 
     /// Puts a new configuration in force: the `-c` file again when `config` is `None`. Everything
@@ -384,7 +410,7 @@ impl<F: Family> Server<F> {
     /// brings the previous configuration back (CTL-077, HK-046).
     async fn apply(&mut self, config: Option<Json>) -> Result<(), String> {
         flog!(F::V6, info, "DYNAMIC_RECONFIGURATION", file = %self.path.display(), from_file = config.is_none(), "reconfiguring");
-        let (cfg, store, checked) = match self.prepare(config.as_ref()).await {
+        let (cfg, store, host_dbs, checked) = match self.prepare(config.as_ref()).await {
             Ok(p) => p,
             Err(msg) => {
                 flog!(
@@ -398,6 +424,7 @@ impl<F: Family> Server<F> {
         };
         let previous = F::config_of(&self.shared.snapshot()).clone();
         let previous_store = self.shared.store();
+        let previous_hosts = self.host_dbs.clone();
         if let Err(e) = self.sockets.reconcile(F::settings(&cfg).control_sockets) {
             let msg = format!("control sockets: {e}");
             flog!(
@@ -415,7 +442,7 @@ impl<F: Family> Server<F> {
         F::hooks_of(&self.shared.snapshot()).unload();
         let new_db = F::settings(&cfg).lease_database.clone();
         let started = match F::load_hooks(checked, &cfg) {
-            Ok(hooks) => self.start(cfg, store, hooks).await,
+            Ok(hooks) => self.start(cfg, store, host_dbs, hooks).await,
             Err(e) => Err(e),
         };
         match started {
@@ -431,14 +458,14 @@ impl<F: Family> Server<F> {
                     "DYNAMIC_RECONFIGURATION_FAIL",
                     "new configuration could not start ({msg}); restoring the previous one"
                 );
-                self.restore(previous, previous_store).await;
+                self.restore(previous, previous_store, previous_hosts).await;
                 Err(msg)
             }
         }
     }
 
     /// Brings back the configuration that was running before a failed apply.
-    async fn restore(&mut self, previous: F::Config, store: Arc<F::Store>) {
+    async fn restore(&mut self, previous: F::Config, store: Arc<F::Store>, host_dbs: Vec<Db>) {
         self.logging.apply(F::settings(&previous).loggers);
         if let Err(e) = self
             .sockets
@@ -452,7 +479,7 @@ impl<F: Family> Server<F> {
             );
         }
         let restored = match F::check_hooks(&previous).and_then(|c| F::load_hooks(c, &previous)) {
-            Ok(hooks) => self.start(previous, store, hooks).await,
+            Ok(hooks) => self.start(previous, store, host_dbs, hooks).await,
             Err(e) => Err(e),
         };
         if let Err(e) = restored {
@@ -494,6 +521,7 @@ impl<F: Family> Server<F> {
                 .map_err(|e| e.to_string())?;
             Arc::new(F::open_store(&cfg, &self.path).await?)
         };
-        Ok((cfg, store, checked))
+        let host_dbs = database::open_hosts(F::settings(&cfg).hosts_databases, F::V6).await?;
+        Ok((cfg, store, host_dbs, checked))
     }
 }

@@ -23,9 +23,6 @@ pub(crate) fn $name(cfg: &$config) -> Support {
         ..Support::default()
     };
     let mut refuse = |what: String| s.refused.push(what);
-    if !cfg.hosts_databases.is_empty() {
-        refuse("hosts-database(s): host backends are not built yet".into());
-    }
     if cfg.dhcp4o6_port != 0 {
         refuse("dhcp4o6-port: DHCPv4-over-DHCPv6 is not built yet".into());
     }

@@ -23,19 +23,32 @@ pub(crate) async fn availability<S: LeaseStore4>(
     Ok(Avail::judge(found, |l| client.owns(l), now))
 }
 
-/// Whether `addr` is reserved for some client other than this one, in the subnet or globally (V4-059).
-pub(crate) fn reserved_for_other(
+/// Whether `addr` is reserved for some client other than this one, in the subnet or globally, in the
+/// configuration or the host database (V4-059).
+pub(crate) async fn reserved_for_other(
     snap: &Snapshot4,
     si: usize,
     addr: Ipv4Addr,
     own: Option<Ipv4Addr>,
-) -> bool {
+) -> Result<bool, StoreError> {
     if own == Some(addr) {
-        return false;
+        return Ok(false);
     }
     let s = &snap.config.subnets[si];
-    (s.reservations_in_subnet && snap.subnets[si].hosts.by_address(addr).is_some())
+    if (s.reservations_in_subnet && snap.subnets[si].hosts.by_address(addr).is_some())
         || (s.reservations_global && snap.global_hosts.by_address(addr).is_some())
+    {
+        return Ok(true);
+    }
+    let Some(db) = &snap.host_db else {
+        return Ok(false);
+    };
+    for (scope, on) in [(s.id, s.reservations_in_subnet), (0, s.reservations_global)] {
+        if on && !db.0.get4_by_address(scope, addr).await?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Finds a free address in subnet `first`, then in the other subnets of `family` (its shared network),
@@ -85,7 +98,7 @@ pub(crate) async fn pick<S: LeaseStore4>(
             if !allowed(pool) || (skip_edges && matches!(addr.octets()[3], 0 | 255)) {
                 continue;
             }
-            if reserved_for_other(snap, si, addr, client.reserved) {
+            if reserved_for_other(snap, si, addr, client.reserved).await? {
                 continue;
             }
             let avail = availability(store, addr, client, now).await?;

@@ -25,8 +25,9 @@ impl<'a> ClientIds<'a> {
         }
     }
 
-    /// The bytes to match for one identifier type, if the query carries it.
-    fn get(&self, t: HostIdType) -> Option<&'a [u8]> {
+    /// The bytes to match for one identifier type, if the query carries it; `flex` is the flex-id a
+    /// plugin computed (`host4_identifier`), if any.
+    pub(crate) fn get(&self, t: HostIdType, flex: Option<&'a [u8]>) -> Option<&'a [u8]> {
         match t {
             HostIdType::HwAddress => Some(self.hw).filter(|h| !h.is_empty()),
             HostIdType::ClientId => self.client_id,
@@ -36,7 +37,7 @@ impl<'a> ClientIds<'a> {
                 .filter(|c| c.len() > 5 && c[0] == 255)
                 .map(|c| &c[5..]),
             HostIdType::CircuitId => self.circuit_id,
-            HostIdType::FlexId => None,
+            HostIdType::FlexId => flex,
         }
     }
 }
@@ -65,8 +66,7 @@ impl HostIndex {
         idx
     }
 
-    /// The first reservation matching the identifiers, trying types in `order` (V4-090); `flex` is the
-    /// flex-id a plugin computed (`host4_identifier`), if any.
+    /// The first reservation matching the identifiers, trying types in `order` (V4-090).
     pub(crate) fn find(
         &self,
         ids: &ClientIds<'_>,
@@ -76,13 +76,12 @@ impl HostIndex {
         if self.by_id.is_empty() {
             return None;
         }
-        order.iter().find_map(|&t| {
-            let id = match t {
-                HostIdType::FlexId => flex?,
-                _ => ids.get(t)?,
-            };
-            self.by_id.get(&t)?.get(id).copied()
-        })
+        order.iter().find_map(|&t| self.get(t, ids.get(t, flex)?))
+    }
+
+    /// The reservation for identifier `id` of type `t`.
+    pub(crate) fn get(&self, t: HostIdType, id: &[u8]) -> Option<usize> {
+        self.by_id.get(&t)?.get(id).copied()
     }
 
     /// The reservation holding `addr`, if any.

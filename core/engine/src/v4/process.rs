@@ -12,8 +12,9 @@ use super::{Client, DropReason, Ingress4, Outcome4};
 use crate::callouts::{self, Step};
 use crate::classes::{Classes, Phase};
 use crate::ddns::DnsData;
+use crate::host_db::{self, Fetched};
 use crate::hostname;
-use ruru_config::Host4;
+use ruru_config::{Host4, HostIdType};
 use ruru_ddns::ChangeType;
 use ruru_hook_api::names::arg;
 use ruru_hooks::{Args, Point, RequestContext, Slot};
@@ -267,7 +268,15 @@ async fn dispatch<S: LeaseStore4>(
         }
     }
     let recovered = stash::recover(snap.config.stash_agent_options, store, pkt, now).await?;
-    let mut q = Query::new(snap, recovered.as_ref().unwrap_or(pkt), ing, now, ctx);
+    let fetched = Fetched::new();
+    let mut q = Query::new(
+        snap,
+        recovered.as_ref().unwrap_or(pkt),
+        ing,
+        now,
+        ctx,
+        &fetched,
+    );
     if recovered.is_some() {
         q.classes.add_builtin(stash::CLASS);
     }
@@ -318,6 +327,8 @@ struct Query<'a> {
     ctx: &'a Mutex<RequestContext>,
     /// Leases this query removed or released (`deleted_leases4`).
     deleted: Vec<Lease4>,
+    /// The client's reservation when the host database holds it.
+    fetched: &'a Fetched<Host4>,
 }
 
 /// The name a lease gets and the DNS updates the server does for it (V4-096, V4-143..V4-148),
@@ -364,6 +375,7 @@ impl<'a> Query<'a> {
         ing: &'a Ingress4,
         now: u64,
         ctx: &'a Mutex<RequestContext>,
+        fetched: &'a Fetched<Host4>,
     ) -> Self {
         Query {
             snap,
@@ -374,6 +386,7 @@ impl<'a> Query<'a> {
             classes: Classes::new(pkt.options.get(code::VENDOR_CLASS_ID)),
             ctx,
             deleted: Vec::new(),
+            fetched,
         }
     }
 
@@ -480,11 +493,13 @@ impl<'a> Query<'a> {
     /// Selects the subnet and looks up the client's reservation: in-subnet reservations across the
     /// shared network (the member holding it wins, V4-104), then global ones (V4-091); then the
     /// classes that depend on the lookup (V4-094, V4-129).
-    async fn place(&mut self) -> Result<Option<Placement<'a>>, DropReason> {
+    async fn place(&mut self) -> Result<Result<Option<Placement<'a>>, DropReason>, StoreError> {
         let snap = self.snap;
         let selected = select_subnet(snap, self.pkt, self.ing, &self.classes);
-        let Some(selected) = self.subnet_hook(selected).await? else {
-            return Ok(None);
+        let selected = match self.subnet_hook(selected).await {
+            Ok(Some(si)) => si,
+            Ok(None) => return Ok(Ok(None)),
+            Err(r) => return Ok(Err(r)),
         };
         let family = snap.subnets[selected].family.as_slice();
         let order = &snap.config.host_reservation_identifiers;
@@ -492,20 +507,19 @@ impl<'a> Query<'a> {
         let flex = flex.as_deref();
         let mut found = None;
         for &si in family {
-            let s = &snap.config.subnets[si];
-            if !s.reservations_in_subnet {
+            if !snap.config.subnets[si].reservations_in_subnet {
                 continue;
             }
-            if let Some(h) = snap.subnets[si].hosts.find(&self.ids, order, flex) {
-                found = Some((si, &s.reservations[h], Some(si)));
+            if let Some(h) = self.reservation(Some(si), order, flex).await? {
+                found = Some((si, h, Some(si)));
                 break;
             }
         }
         if found.is_none() && snap.config.subnets[selected].reservations_global {
-            found = snap
-                .global_hosts
-                .find(&self.ids, order, flex)
-                .map(|h| (selected, &snap.config.global_reservations[h], None));
+            found = self
+                .reservation(None, order, flex)
+                .await?
+                .map(|h| (selected, h, None));
         }
         let (subnet, host, host_subnet) = match found {
             Some((si, h, hs)) => (si, Some(h), hs),
@@ -523,12 +537,46 @@ impl<'a> Query<'a> {
             &snap.config.client_classes,
             &view,
         );
-        Ok(Some(Placement {
+        Ok(Ok(Some(Placement {
             subnet,
             family,
             host,
             host_subnet,
-        }))
+        })))
+    }
+
+    /// The client's reservation in subnet `scope`, or among the global ones for `None`: identifier
+    /// types in `order` (V4-090), each looked up in the configuration, then in the host database.
+    async fn reservation(
+        &self,
+        scope: Option<usize>,
+        order: &[HostIdType],
+        flex: Option<&[u8]>,
+    ) -> Result<Option<&'a Host4>, StoreError> {
+        let snap = self.snap;
+        let (index, list, subnet_id) = match scope {
+            Some(si) => (
+                &snap.subnets[si].hosts,
+                &snap.config.subnets[si].reservations,
+                snap.config.subnets[si].id,
+            ),
+            None => (&snap.global_hosts, &snap.config.global_reservations, 0),
+        };
+        let Some(db) = &snap.host_db else {
+            return Ok(index.find(&self.ids, order, flex).map(|h| &list[h]));
+        };
+        for &t in order {
+            let Some(id) = self.ids.get(t, flex) else {
+                continue;
+            };
+            if let Some(h) = index.get(t, id) {
+                return Ok(Some(&list[h]));
+            }
+            if let Some(h) = db.0.get4(subnet_id, t, id).await? {
+                return Ok(Some(host_db::keep(self.fetched, h)));
+            }
+        }
+        Ok(None)
     }
 
     /// The reservation that applies to the client served from subnet `si` ([`Placement::host_in`]),
@@ -634,17 +682,26 @@ impl<'a> Query<'a> {
 
     /// Whether `a` may be given to this client: inside a subnet of its network, in an allowed pool (or
     /// reserved for it), and not reserved for anyone else.
-    fn grantable(&self, p: &Placement<'a>, client: &Client<'_>, a: Ipv4Addr) -> Option<usize> {
-        let si = self.subnet_of(p, a)?;
+    async fn grantable(
+        &self,
+        p: &Placement<'a>,
+        client: &Client<'_>,
+        a: Ipv4Addr,
+    ) -> Result<Option<usize>, StoreError> {
+        let Some(si) = self.subnet_of(p, a) else {
+            return Ok(None);
+        };
         if client.reserved == Some(a) {
-            return Some(si);
+            return Ok(Some(si));
         }
-        if alloc::reserved_for_other(self.snap, si, a, client.reserved) {
-            return None;
+        if alloc::reserved_for_other(self.snap, si, a, client.reserved).await? {
+            return Ok(None);
         }
-        let pool = self.snap.subnets[si].pool_of(a)?;
+        let Some(pool) = self.snap.subnets[si].pool_of(a) else {
+            return Ok(None);
+        };
         let cfg_pool = &self.snap.config.subnets[si].pools[pool.index];
-        crate::classes::class_allows(&cfg_pool.client_class, &self.classes).then_some(si)
+        Ok(crate::classes::class_allows(&cfg_pool.client_class, &self.classes).then_some(si))
     }
 
     /// Chooses an address for a client that needs one: reservation, current lease, option 50, allocator (V4-026).
@@ -665,12 +722,12 @@ impl<'a> Query<'a> {
             snap.subnets[p.subnet].stats.reservation_conflicts.inc();
         }
         if let Some(l) = self.current_lease(store, p, client).await? {
-            if let Some(si) = self.grantable(p, client, l.address) {
+            if let Some(si) = self.grantable(p, client, l.address).await? {
                 return Ok(Ok((si, l.address, Avail::Ours(l))));
             }
         }
         if let Some(hint) = self.requested_address() {
-            if let Some(si) = self.grantable(p, client, hint) {
+            if let Some(si) = self.grantable(p, client, hint).await? {
                 let avail = alloc::availability(store, hint, client, self.now).await?;
                 if avail.usable() {
                     return Ok(Ok((si, hint, avail)));
@@ -921,7 +978,7 @@ impl<'a> Query<'a> {
     }
 
     async fn discover<S: LeaseStore4>(&mut self, store: &S) -> Result<Outcome4, StoreError> {
-        let p = match self.place().await {
+        let p = match self.place().await? {
             Ok(Some(p)) => p,
             Ok(None) => return Ok(Outcome4::Drop(DropReason::NoSubnet)),
             Err(r) => return Ok(Outcome4::Drop(r)),
@@ -988,7 +1045,7 @@ impl<'a> Query<'a> {
         let selecting = self.pkt.options.contains(code::SERVER_ID);
         let requested = self.requested_address();
         let init_reboot = !selecting && requested.is_some() && self.pkt.ciaddr.is_unspecified();
-        let placed = match self.place().await {
+        let placed = match self.place().await? {
             Ok(placed) => placed,
             Err(r) => return Ok(Outcome4::Drop(r)),
         };
@@ -1029,10 +1086,11 @@ impl<'a> Query<'a> {
             Some(a) => {
                 // A reservation for another address sends the client back to DISCOVER.
                 let reserved_elsewhere = client.reserved.is_some_and(|r| r != a);
-                let Some(si) = self
-                    .grantable(&p, &client, a)
-                    .filter(|_| !reserved_elsewhere)
-                else {
+                let grantable = match reserved_elsewhere {
+                    true => None,
+                    false => self.grantable(&p, &client, a).await?,
+                };
+                let Some(si) = grantable else {
                     return Ok(self.nak(Some(p.subnet)));
                 };
                 let avail = match current {
@@ -1284,8 +1342,8 @@ impl<'a> Query<'a> {
         Ok(Outcome4::Done)
     }
 
-    async fn inform<S>(&mut self) -> Result<Outcome4, S> {
-        let p = match self.place().await {
+    async fn inform(&mut self) -> Result<Outcome4, StoreError> {
+        let p = match self.place().await? {
             Ok(Some(p)) => p,
             Ok(None) => return Ok(Outcome4::Drop(DropReason::NoSubnet)),
             Err(r) => return Ok(Outcome4::Drop(r)),

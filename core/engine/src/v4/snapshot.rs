@@ -96,6 +96,8 @@ pub struct Snapshot4 {
     pub busy: crate::Busy,
     /// Where NameChangeRequests go (disabled until the server starts a sender for `dhcp-ddns`).
     pub ddns: ruru_ddns::Queue,
+    /// The host database, when `hosts-database(s)` names one (none until the server opens it).
+    pub host_db: Option<crate::HostDb<dyn ruru_host::HostSource4>>,
 }
 
 impl Snapshot4 {
@@ -186,6 +188,7 @@ impl Snapshot4 {
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
             busy: crate::Busy::default(),
             ddns: ruru_ddns::Queue::disabled(),
+            host_db: None,
         }
     }
 

@@ -44,25 +44,51 @@ pub(crate) async fn availability<S: LeaseStore6>(
     Ok(Avail6::judge(found, |l| owner.owns(l), now))
 }
 
-/// Whether `addr`/`len` is reserved, in subnet `si` or globally, for a client other than `owner`
-/// (V6-073).
-pub(crate) fn reserved_for_other(
+/// Whether `addr`/`len` is reserved, in subnet `si` or globally, in the configuration or the host
+/// database, for a client other than `owner` (V6-073).
+pub(crate) async fn reserved_for_other(
     snap: &Snapshot6,
     si: usize,
     addr: Ipv6Addr,
     len: u8,
     owner: &Owner<'_>,
-) -> bool {
+) -> Result<bool, StoreError> {
     let s = &snap.config.subnets[si];
     let other = |hosts: &[Host6], h: Option<usize>| {
         h.is_some_and(|h| owner.host.is_none_or(|mine| !std::ptr::eq(mine, &hosts[h])))
     };
-    (s.reservations_in_subnet && other(&s.reservations, snap.subnets[si].hosts.holder(addr, len)))
+    if (s.reservations_in_subnet
+        && other(&s.reservations, snap.subnets[si].hosts.holder(addr, len)))
         || (s.reservations_global
             && other(
                 &snap.config.global_reservations,
                 snap.global_hosts.holder(addr, len),
             ))
+    {
+        return Ok(true);
+    }
+    let Some(db) = &snap.host_db else {
+        return Ok(false);
+    };
+    // A fetched reservation is a copy: the client's own is known by its identifier.
+    let mine = |h: &Host6| {
+        owner
+            .host
+            .is_some_and(|m| m.id_type == h.id_type && m.id == h.id)
+    };
+    for (scope, on) in [(s.id, s.reservations_in_subnet), (0, s.reservations_global)] {
+        if on
+            && !db
+                .0
+                .get6_by_resource(scope, addr, len)
+                .await?
+                .iter()
+                .all(mine)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the client's classes allow pool (or pd-pool) `pool` of subnet `si`.
@@ -207,7 +233,7 @@ pub(crate) async fn pick<S: LeaseStore6>(
                 continue;
             };
             let addr = span.nth(k);
-            if skip.contains(&addr) || reserved_for_other(snap, si, addr, span.len, owner) {
+            if skip.contains(&addr) || reserved_for_other(snap, si, addr, span.len, owner).await? {
                 continue;
             }
             let avail = availability(store, t, addr, owner, now).await?;
@@ -260,15 +286,17 @@ async fn pick_free<S: LeaseStore6>(
             queues.push((s, q));
         }
     }
-    let found = crate::flq::draw(
-        queues,
-        |s: &Span, k| {
-            let prefix = s.nth(u128::from(k));
-            skip.contains(&prefix) || reserved_for_other(snap, si, prefix, s.len, owner)
-        },
-        |s: &Span, k| availability(store, LeaseType::Pd, s.nth(u128::from(k)), owner, now),
-    )
-    .await?;
+    let found =
+        crate::flq::draw(
+            queues,
+            |s: &Span, k| async move {
+                let prefix = s.nth(u128::from(k));
+                Ok(skip.contains(&prefix)
+                    || reserved_for_other(snap, si, prefix, s.len, owner).await?)
+            },
+            |s: &Span, k| availability(store, LeaseType::Pd, s.nth(u128::from(k)), owner, now),
+        )
+        .await?;
     Ok(found.map(|(s, k, avail)| Pick {
         subnet: si,
         addr: s.nth(u128::from(k)),

@@ -91,7 +91,7 @@ impl<'a> Query6<'a> {
             };
             let len = if t == LeaseType::Pd { h.len } else { 128 };
             if !class_allows_pool(self.snap, m, t, pool, owner.classes)
-                || reserved_for_other(self.snap, m, h.addr, len, owner)
+                || reserved_for_other(self.snap, m, h.addr, len, owner).await?
             {
                 continue;
             }

@@ -17,7 +17,8 @@ pub(crate) struct ClientIds6<'a> {
 }
 
 impl<'a> ClientIds6<'a> {
-    fn get(&self, t: HostIdType) -> Option<&'a [u8]> {
+    /// The bytes to match for one identifier type, if the query carries it.
+    pub(crate) fn get(&self, t: HostIdType) -> Option<&'a [u8]> {
         match t {
             HostIdType::Duid => Some(self.duid).filter(|d| !d.is_empty()),
             HostIdType::HwAddress => self.hw,
@@ -61,9 +62,12 @@ impl HostIndex6 {
         if self.by_id.is_empty() {
             return None;
         }
-        order
-            .iter()
-            .find_map(|&t| self.by_id.get(&t)?.get(ids.get(t)?).copied())
+        order.iter().find_map(|&t| self.get(t, ids.get(t)?))
+    }
+
+    /// The reservation for identifier `id` of type `t`.
+    pub(crate) fn get(&self, t: HostIdType, id: &[u8]) -> Option<usize> {
+        self.by_id.get(&t)?.get(id).copied()
     }
 
     /// The reservation holding address or prefix `addr`/`len` (128 for an address), if any.

@@ -225,9 +225,14 @@ impl<'a> Query6<'a> {
 
     /// Whether the client may keep lease `l` of subnet `si`: not reserved for another client, and in a
     /// pool its classes allow or reserved for it (V6-038).
-    fn appropriate(&self, si: usize, l: &Lease6, owner: &Owner<'_>) -> bool {
-        if alloc::reserved_for_other(self.snap, si, l.address, l.prefix_len, owner) {
-            return false;
+    async fn appropriate(
+        &self,
+        si: usize,
+        l: &Lease6,
+        owner: &Owner<'_>,
+    ) -> Result<bool, StoreError> {
+        if alloc::reserved_for_other(self.snap, si, l.address, l.prefix_len, owner).await? {
+            return Ok(false);
         }
         let mine = self.host.is_some_and(|h| match l.lease_type {
             LeaseType::Pd => h
@@ -241,7 +246,7 @@ impl<'a> Query6<'a> {
             .is_some_and(|(pool, _, _)| {
                 alloc::class_allows_pool(self.snap, si, l.lease_type, pool, &self.classes)
             });
-        mine || in_pool
+        Ok(mine || in_pool)
     }
 
     /// The pool index holding `addr`/`len` in subnet `si`, and its option set.
@@ -311,8 +316,12 @@ impl<'a> Query6<'a> {
             let lsi = snap
                 .subnet_by_id(l.subnet_id)
                 .filter(|s| family.contains(s));
+            let keep = match lsi {
+                Some(lsi) => self.appropriate(lsi, &l, &owner).await?,
+                None => false,
+            };
             match lsi {
-                Some(lsi) if self.appropriate(lsi, &l, &owner) => {
+                Some(lsi) if keep => {
                     if chosen.is_none() && !used.contains(&l.address) {
                         chosen = Some(Pick {
                             subnet: lsi,

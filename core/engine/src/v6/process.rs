@@ -10,6 +10,7 @@ use super::view::Query6View;
 use super::{DropReason6, Ingress6, Outcome6};
 use crate::callouts::{self, Step};
 use crate::classes::{Classes, Phase};
+use crate::host_db::{self, Fetched};
 use crate::hostname;
 use ruru_config::{ClientClass6, Host6, HostIdType};
 use ruru_hook_api::names::arg;
@@ -168,7 +169,8 @@ async fn dispatch<S: LeaseStore6>(
             return Ok(Outcome6::Drop(DropReason6::ServerIdMismatch));
         }
     }
-    let mut q = match Query6::new(snap, pkt, ing, now, ctx).await {
+    let fetched = Fetched::new();
+    let mut q = match Query6::new(snap, pkt, ing, now, ctx, &fetched).await? {
         Ok(q) => q,
         Err(reason) => return Ok(Outcome6::Drop(reason)),
     };
@@ -221,6 +223,8 @@ pub(super) struct Query6<'a> {
     pub(super) na_grants: Vec<super::ddns::NaGrant>,
     /// The plugins' per-request context.
     pub(super) ctx: &'a Mutex<RequestContext>,
+    /// The client's reservation when the host database holds it.
+    fetched: &'a Fetched<Host6>,
 }
 
 impl<'a> Query6<'a> {
@@ -230,10 +234,11 @@ impl<'a> Query6<'a> {
         ing: &'a Ingress6,
         now: u64,
         ctx: &'a Mutex<RequestContext>,
-    ) -> Result<Self, DropReason6> {
+        fetched: &'a Fetched<Host6>,
+    ) -> Result<Result<Self, DropReason6>, StoreError> {
         let fqdn = match pkt.message.options.typed::<ClientFqdn>(code::CLIENT_FQDN) {
             Some(Ok(f)) => Some(f),
-            Some(Err(_)) => return Err(DropReason6::BadFqdn),
+            Some(Err(_)) => return Ok(Err(DropReason6::BadFqdn)),
             None => None,
         };
         let peer = peer_address(pkt, *ing.src.ip());
@@ -257,18 +262,21 @@ impl<'a> Query6<'a> {
             ddns_override: None,
             na_grants: Vec::new(),
             ctx,
+            fetched,
         };
         // V6-157: tests independent of KNOWN/UNKNOWN, then the DROP class, before subnet selection.
         q.classify(Phase::Early);
         if q.classes.contains("DROP") {
-            return Err(DropReason6::DropClass);
+            return Ok(Err(DropReason6::DropClass));
         }
         q.subnet = select_subnet(snap, pkt, ing, &q.classes);
-        q.subnet_hook().await?;
-        q.find_host().await;
+        if let Err(reason) = q.subnet_hook().await {
+            return Ok(Err(reason));
+        }
+        q.find_host().await?;
         q.stand_in_fqdn();
         q.ddns_hook().await;
-        Ok(q)
+        Ok(Ok(q))
     }
 
     /// With updates on and `ddns-replace-client-name` `always` or `when-not-present`, a query without
@@ -387,7 +395,7 @@ impl<'a> Query6<'a> {
 
     /// Host lookup (V6-114, V6-115, V6-131): the selected subnet's family in order, then the global
     /// list; then the classes that depend on it (V6-119, V6-157).
-    async fn find_host(&mut self) {
+    async fn find_host(&mut self) -> Result<(), StoreError> {
         let cfg = &self.snap.config;
         let order: &[HostIdType] = &cfg.host_reservation_identifiers;
         let flex = self.flex_id_hook(order).await;
@@ -402,12 +410,11 @@ impl<'a> Query6<'a> {
             .is_none_or(|si| cfg.subnets[si].reservations_global);
         if let Some(si) = self.subnet {
             for &m in &self.snap.subnets[si].family {
-                let s = &cfg.subnets[m];
-                if !s.reservations_in_subnet {
+                if !cfg.subnets[m].reservations_in_subnet {
                     continue;
                 }
-                if let Some(h) = self.snap.subnets[m].hosts.find(&ids, order) {
-                    found = Some(&s.reservations[h]);
+                if let Some(h) = self.reservation(Some(m), &ids, order).await? {
+                    found = Some(h);
                     self.host_subnet = Some(m);
                     if m != si {
                         // The member holding the reservation serves the client (V6-131).
@@ -418,11 +425,7 @@ impl<'a> Query6<'a> {
             }
         }
         if found.is_none() && global {
-            found = self
-                .snap
-                .global_hosts
-                .find(&ids, order)
-                .map(|h| &cfg.global_reservations[h]);
+            found = self.reservation(None, &ids, order).await?;
         }
         self.host = found;
         let steering = self
@@ -438,6 +441,39 @@ impl<'a> Query6<'a> {
             &cfg.client_classes,
             &view,
         );
+        Ok(())
+    }
+
+    /// The client's reservation in subnet `scope`, or among the global ones for `None`: identifier
+    /// types in `order` (V6-114), each looked up in the configuration, then in the host database.
+    async fn reservation(
+        &self,
+        scope: Option<usize>,
+        ids: &ClientIds6<'_>,
+        order: &[HostIdType],
+    ) -> Result<Option<&'a Host6>, StoreError> {
+        let snap = self.snap;
+        let (index, list, subnet_id) = match scope {
+            Some(si) => (
+                &snap.subnets[si].hosts,
+                &snap.config.subnets[si].reservations,
+                snap.config.subnets[si].id,
+            ),
+            None => (&snap.global_hosts, &snap.config.global_reservations, 0),
+        };
+        let Some(db) = &snap.host_db else {
+            return Ok(index.find(ids, order).map(|h| &list[h]));
+        };
+        for &t in order {
+            let Some(id) = ids.get(t) else { continue };
+            if let Some(h) = index.get(t, id) {
+                return Ok(Some(&list[h]));
+            }
+            if let Some(h) = db.0.get6(subnet_id, t, id).await? {
+                return Ok(Some(host_db::keep(self.fetched, h)));
+            }
+        }
+        Ok(None)
     }
 
     /// The reservation that applies to the client served from the current subnet: a global one, or

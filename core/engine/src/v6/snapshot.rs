@@ -134,6 +134,8 @@ pub struct Snapshot6 {
     pub busy: crate::Busy,
     /// Where NameChangeRequests go (disabled until the server starts a sender for `dhcp-ddns`).
     pub ddns: ruru_ddns::Queue,
+    /// The host database, when `hosts-database(s)` names one (none until the server opens it).
+    pub host_db: Option<crate::HostDb<dyn ruru_host::HostSource6>>,
 }
 
 /// A statistic value for a pool capacity, exact beyond 64 bits (V6-066: a /64 pool holds 2^64).
@@ -250,6 +252,7 @@ impl Snapshot6 {
             hooks: Arc::new(ruru_hooks::HookSet::empty()),
             busy: crate::Busy::default(),
             ddns: ruru_ddns::Queue::disabled(),
+            host_db: None,
         }
     }
 

@@ -14,11 +14,19 @@ pub(crate) struct Origin(pub(crate) u32);
 impl Origin {
     /// An administrator (`"origin": "user"`, the default).
     pub(crate) const USER: Origin = Origin(1);
-    /// The lease or host database is unreachable.
+    /// The lease or host database is unreachable: Kea's number, and the first of the range used
+    /// when a configuration has several databases ([`Origin::db_connection`]).
     pub(crate) const DB_CONNECTION: Origin = Origin(2);
     /// `"origin": "ha-partner"`: the first HA relationship of a partner.
     pub(crate) const HA_PARTNER: Origin = Origin(2000);
 
+    /// The hold of the `k`-th database of a configuration (the lease database first).
+    pub(crate) fn db_connection(k: usize) -> Origin {
+        Origin(Self::DB_CONNECTION.0 + u32::try_from(k).unwrap_or(0).min(997))
+    }
+    fn is_db_connection(self) -> bool {
+        (Self::DB_CONNECTION.0..1000).contains(&self.0)
+    }
     /// HA services of this server disable with 1000 + service id.
     fn is_local_ha(self) -> bool {
         (1000..2000).contains(&self.0)
@@ -64,6 +72,13 @@ impl DhcpState {
         self.disabled.store(!holds.is_empty(), Ordering::Relaxed);
     }
 
+    /// Releases every database's hold (a new configuration watches its databases afresh).
+    pub(crate) fn enable_databases(&self) {
+        let mut holds = self.holds.lock();
+        holds.retain(|o, _| !o.is_db_connection());
+        self.disabled.store(!holds.is_empty(), Ordering::Relaxed);
+    }
+
     /// The `dhcp-state` map of `status-get`.
     pub(crate) fn to_json(&self) -> Json {
         self.enabled();
@@ -72,7 +87,7 @@ impl DhcpState {
             holds.keys().filter(|o| f(**o)).map(|o| o.0).collect()
         };
         json!({
-            "disabled-by-db-connection": holds.contains_key(&Origin::DB_CONNECTION),
+            "disabled-by-db-connection": holds.keys().any(|o| o.is_db_connection()),
             "disabled-by-local-command": ids(Origin::is_local_ha),
             "disabled-by-remote-command": ids(Origin::is_remote_ha),
             "disabled-by-user": holds.contains_key(&Origin::USER),
