@@ -48,8 +48,11 @@ async fn copy4<A: LeaseStore4, B: LeaseStore4>(from: &A, to: &B) -> Result<usize
     loop {
         let page = from.page4(after, PAGE).await?;
         for lease in &page {
+            // A lease already at the address is replaced as read just now.
             if !to.add4(lease).await? {
-                to.update4(lease).await?;
+                if let Some(current) = to.get4(lease.address).await? {
+                    to.update4(lease, &current).await?;
+                }
             }
         }
         copied += page.len();
@@ -67,7 +70,9 @@ async fn copy6<A: LeaseStore6, B: LeaseStore6>(from: &A, to: &B) -> Result<usize
         let page = from.page6(after, PAGE).await?;
         for lease in &page {
             if !to.add6(lease).await? {
-                to.update6(lease).await?;
+                if let Some(current) = to.get6(lease.lease_type, lease.address).await? {
+                    to.update6(lease, &current).await?;
+                }
             }
         }
         copied += page.len();

@@ -143,16 +143,20 @@ pub(crate) use family_accounting;
 pub(crate) trait Writes<L> {
     /// Inserts only if no lease holds the address; `Ok(false)` if one does.
     fn add(&self, lease: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// Replaces the lease at the address; `Ok(false)` if none exists.
-    fn update(&self, lease: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces `read`, the lease read at the address; `Ok(false)` if it is gone or changed.
+    fn update(&self, lease: &L, read: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 impl<S: LeaseStore4> Writes<Lease4> for S {
     fn add(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
         self.add4(lease)
     }
-    fn update(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        self.update4(lease)
+    fn update(
+        &self,
+        lease: &Lease4,
+        read: &Lease4,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.update4(lease, read)
     }
 }
 
@@ -160,13 +164,19 @@ impl<S: LeaseStore6> Writes<Lease6> for S {
     fn add(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send {
         self.add6(lease)
     }
-    fn update(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        self.update6(lease)
+    fn update(
+        &self,
+        lease: &Lease6,
+        read: &Lease6,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.update6(lease, read)
     }
 }
 
 /// Writes `lease`, replacing what `avail` found, and counts the change in `snap`; `None` if another
-/// worker took the address first.
+/// worker took the address first or changed the lease found since it was read (another server
+/// sharing the database: only one of them takes over a lease both read, LC-116). A lease found
+/// but deleted since is added anew.
 pub(crate) async fn commit<L: Granted, S: Writes<L>>(
     snap: &impl Accounting<L>,
     store: &S,
@@ -187,7 +197,7 @@ pub(crate) async fn commit<L: Granted, S: Writes<L>>(
                 *lease.hostname() = old.hostname().clone();
             }
             lease.carry_context(&old);
-            if !store.update(&lease).await? && !store.add(&lease).await? {
+            if !store.update(&lease, &old).await? && !store.add(&lease).await? {
                 return Ok(None);
             }
             if !was_active {
@@ -202,7 +212,7 @@ pub(crate) async fn commit<L: Granted, S: Writes<L>>(
             }
         }
         Avail::Reclaimable(old) => {
-            if !store.update(&lease).await? && !store.add(&lease).await? {
+            if !store.update(&lease, &old).await? && !store.add(&lease).await? {
                 return Ok(None);
             }
             if matches!(old.state(), LeaseState::Default | LeaseState::Declined) {
@@ -213,4 +223,91 @@ pub(crate) async fn commit<L: Granted, S: Writes<L>>(
         Avail::Taken => return Ok(None),
     }
     Ok(Some(lease))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use ruru_lease::{HwAddr, Memfile4, MemfileOptions};
+    use std::cell::Cell;
+    use std::net::Ipv4Addr;
+
+    /// A memfile store where another server sharing it renews the lease read, between the read and
+    /// each update.
+    pub(crate) struct Contended(pub(crate) Memfile4);
+
+    impl Contended {
+        pub(crate) fn new() -> Self {
+            Self(Memfile4::open(MemfileOptions::in_memory()).unwrap().0)
+        }
+    }
+
+    impl Writes<Lease4> for Contended {
+        fn add(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
+            self.0.add4(lease)
+        }
+        fn update(
+            &self,
+            lease: &Lease4,
+            read: &Lease4,
+        ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+            let theirs = Lease4 {
+                cltt: read.cltt + 100,
+                hostname: "theirs".into(),
+                ..read.clone()
+            };
+            assert!(self.0.update4_sync(&theirs, read));
+            self.0.update4(lease, read)
+        }
+    }
+
+    /// Counts the statistics changes a commit makes.
+    #[derive(Default)]
+    struct Counts(Cell<u32>);
+
+    impl Accounting<Lease4> for Counts {
+        fn assigned(&self, _: &Lease4) {
+            self.0.set(self.0.get() + 1);
+        }
+        fn unassigned(&self, _: &Lease4) {
+            self.0.set(self.0.get() + 1);
+        }
+        fn reclaimed(&self, _: &Lease4) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    /// Client `client`'s lease of 192.0.2.10, 100 s long from `cltt`.
+    pub(crate) fn lease(client: u8, cltt: u64) -> Lease4 {
+        Lease4 {
+            hwaddr: Some(HwAddr::new(1, &[0, 0, 0, 0, 0, client])),
+            ..Lease4::new(Ipv4Addr::new(192, 0, 2, 10), 1, 100, cltt)
+        }
+    }
+
+    // LC-116: reusing an expired lease, or renewing the client's own, replaces only the lease read.
+    // When another server changed it in between, the commit loses the address (the caller picks
+    // another), the other server's lease stays, and no statistic moves.
+    #[test]
+    fn lc116_commit_over_a_lease_changed_since_read_loses_the_address() {
+        let now = 1_000;
+        let old = lease(1, 500);
+        for avail in [Avail::Reclaimable(old.clone()), Avail::Ours(old.clone())] {
+            let store = Contended::new();
+            assert!(store.0.add4_sync(&old));
+            let counts = Counts::default();
+            let got = block_on(commit(&counts, &store, lease(2, now), avail, now)).unwrap();
+            assert_eq!(got, None);
+            let stored = store.0.get4_sync(old.address).unwrap();
+            assert_eq!((stored.cltt, stored.hostname.as_str()), (600, "theirs"));
+            assert_eq!(counts.0.get(), 0);
+        }
+    }
 }

@@ -78,10 +78,9 @@ pub(crate) async fn add<L, S: AdminStore<L>>(
     Ok(true)
 }
 
-/// Replaces the lease `lease` names whole; `false` when there is none. The statistics move from the
-/// lease read to the new one: should a packet change the lease between the read and the write (the
-/// store has no compare-and-swap yet), they are off by that change until the next reconfiguration
-/// recounts them.
+/// Replaces the lease `lease` names whole; `false` when there is none, or when it changed between
+/// this read and the write (a packet, or another server sharing the database: `lease_cmds` then
+/// invites a retry, LC-116). The statistics move from the lease read to the new one.
 pub(crate) async fn update<L, S: AdminStore<L>>(
     snap: &impl CountStored<L>,
     store: &S,
@@ -90,7 +89,7 @@ pub(crate) async fn update<L, S: AdminStore<L>>(
     let Some(old) = store.get(S::key(lease)).await? else {
         return Ok(false);
     };
-    if !store.update(lease).await? {
+    if !store.update(lease, &old).await? {
         return Ok(false);
     }
     snap.stored(&old, -1);
@@ -114,4 +113,58 @@ pub(crate) async fn delete<L, S: AdminStore<L>>(
     snap.stored(&old, -1);
     store.flush().await?;
     Ok(Some(old))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commit::tests::{block_on, lease, Contended};
+    use std::cell::Cell;
+
+    impl AdminStore<Lease4> for Contended {
+        type Key = Ipv4Addr;
+        fn key(lease: &Lease4) -> Ipv4Addr {
+            lease.address
+        }
+        fn get(
+            &self,
+            addr: Ipv4Addr,
+        ) -> impl Future<Output = Result<Option<Lease4>, StoreError>> + Send {
+            self.0.get4(addr)
+        }
+        fn delete(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send {
+            self.0.delete4(addr)
+        }
+        fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+            LeaseStore4::flush(&self.0)
+        }
+    }
+
+    /// Counts the statistics moves.
+    #[derive(Default)]
+    struct Moves(Cell<u32>);
+
+    impl CountStored<Lease4> for Moves {
+        fn stored(&self, _: &Lease4, _: i64) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+
+    // LC-116: `lease4-update` replaces the lease it read only if nothing changed it since; after
+    // another server's renewal in between it answers false (lease_cmds: result 4, inviting a
+    // retry), that renewal stays and no statistic moves.
+    #[test]
+    fn lc116_admin_update_fails_when_the_lease_changed_meanwhile() {
+        let store = Contended::new();
+        assert!(store.0.add4_sync(&lease(1, 500)));
+        let mine = Lease4 {
+            hostname: "mine".into(),
+            ..lease(1, 500)
+        };
+        let moves = Moves::default();
+        assert!(!block_on(update(&moves, &store, &mine)).unwrap());
+        let stored = store.0.get4_sync(mine.address).unwrap();
+        assert_eq!(stored.hostname, "theirs");
+        assert_eq!(moves.0.get(), 0);
+    }
 }

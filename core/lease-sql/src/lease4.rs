@@ -44,7 +44,8 @@ macro_rules! my_cols4 {
 
 /// One backend's statements. `valid_lifetime <> 4294967295` keeps infinite leases (which never
 /// expire) out of reclamation and flushing. Written lease fields are bound in [`Params4`] order
-/// (address last), which INSERT and UPDATE share.
+/// (address last), which INSERT and UPDATE share; UPDATE then binds the `expire` of the lease read,
+/// which the row must still hold (Kea's condition, LC-116).
 struct Statements4 {
     get: &'static str,
     by_hwaddr: &'static str,
@@ -92,7 +93,8 @@ const PG: Statements4 = Statements4 {
              VALUES ($1, $2, $3, to_timestamp($4), $5, $6, $7, $8, $9, $10, $11)",
     update: "UPDATE lease4 SET hwaddr = $1, client_id = $2, valid_lifetime = $3, \
              expire = to_timestamp($4), subnet_id = $5, fqdn_fwd = $6, fqdn_rev = $7, \
-             hostname = $8, state = $9, user_context = $10 WHERE address = $11",
+             hostname = $8, state = $9, user_context = $10 \
+             WHERE address = $11 AND expire = to_timestamp($12)",
     delete: "DELETE FROM lease4 WHERE address = $1",
     // state, expire: Kea's lease4_by_state_expire index.
     expired: concat!(
@@ -144,7 +146,8 @@ const MY: Statements4 = Statements4 {
              VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?)",
     update: "UPDATE lease4 SET hwaddr = ?, client_id = ?, valid_lifetime = ?, \
              expire = FROM_UNIXTIME(?), subnet_id = ?, fqdn_fwd = ?, fqdn_rev = ?, \
-             hostname = ?, state = ?, user_context = ? WHERE address = ?",
+             hostname = ?, state = ?, user_context = ? \
+             WHERE address = ? AND expire = FROM_UNIXTIME(?)",
     delete: "DELETE FROM lease4 WHERE address = ?",
     // expire, state: Kea's lease4_by_expire_state index.
     expired: concat!(
@@ -390,22 +393,22 @@ impl SqlLeases4 {
             .await
     }
 
-    /// Runs INSERT or UPDATE of `lease`, returning the rows it matched (`None`: the address is
-    /// taken, for an INSERT).
-    async fn write(
-        &self,
-        pick: fn(&Statements4) -> &'static str,
-        lease: &Lease4,
-    ) -> Result<Option<u64>, SqlError> {
+    /// Inserts `lease` (`read` is `None`) or replaces `read` with it, returning the rows matched
+    /// (`None`: the address is taken, for an INSERT).
+    async fn write(&self, lease: &Lease4, read: Option<&Lease4>) -> Result<Option<u64>, SqlError> {
         let params = Params4::of(&self.db.name, lease)?;
         let address = params.address;
+        let read_expire = read
+            .map(|r| expire_to_db(&self.db.name, r.cltt, r.valid_lifetime))
+            .transpose()?;
         self.db
             .run(move |db| async move {
                 let done = each_backend!(db, |p, s| {
-                    bind_params4!(sqlx::query(pick(s)), params)
-                        .execute(p)
-                        .await
-                        .map(|r| r.rows_affected())
+                    let q = match read_expire {
+                        None => bind_params4!(sqlx::query(s.insert), params),
+                        Some(expire) => bind_params4!(sqlx::query(s.update), params).bind(expire),
+                    };
+                    q.execute(p).await.map(|r| r.rows_affected())
                 });
                 match done {
                     Ok(n) => Ok(Some(n)),
@@ -464,12 +467,12 @@ impl LeaseStore4 for SqlLeases4 {
     }
 
     async fn add4(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        Ok(self.write(|s| s.insert, lease).await?.is_some())
+        Ok(self.write(lease, None).await?.is_some())
     }
 
-    async fn update4(&self, lease: &Lease4) -> Result<bool, StoreError> {
+    async fn update4(&self, lease: &Lease4, read: &Lease4) -> Result<bool, StoreError> {
         // Rows matched, not changed: sqlx's MySQL driver connects with CLIENT_FOUND_ROWS.
-        Ok(self.write(|s| s.update, lease).await?.unwrap_or(0) > 0)
+        Ok(self.write(lease, Some(read)).await?.unwrap_or(0) > 0)
     }
 
     async fn delete4(&self, addr: Ipv4Addr) -> Result<bool, StoreError> {

@@ -9,7 +9,7 @@ use sqlx::Row;
 use crate::conn::{Db, Pool};
 use crate::lease6_row::{lease_from_row, Encoded6};
 use crate::lease6_sql::{my, pg, Sql6};
-use crate::time::MAX_DB_TIME;
+use crate::time::{expire_to_db, MAX_DB_TIME};
 use crate::{schema, SqlError};
 
 /// Runs `$body` with `$pool` the driver pool and `$sql` the [`Sql6`] of `$db`'s backend: the one
@@ -139,19 +139,30 @@ impl SqlLeases6 {
             .await
     }
 
-    /// Inserts (`insert`) or replaces `lease`. An insert of a taken address is `Ok(0)`.
-    async fn write(&self, lease: &Lease6, insert: bool) -> Result<u64, StoreError> {
+    /// Inserts `lease` (`read` is `None`) or replaces `read` with it; the rows matched. An insert
+    /// of a taken address is `Ok(0)`.
+    async fn write(&self, lease: &Lease6, read: Option<&Lease6>) -> Result<u64, StoreError> {
         lease.check_storable()?;
         // Encoded first: the year-2038 refusal (CTL-096) sends no statement.
         let row = Encoded6::new(&self.db.name, lease, self.sql())?;
+        let read_expire = read
+            .map(|r| expire_to_db(&self.db.name, r.cltt, r.valid_lifetime))
+            .transpose()?;
         let n = self
             .db
             .run(move |db| async move {
                 on_backend!(db, |pool, sql| {
-                    let stmt = if insert { sql.insert } else { sql.update };
-                    match row.bind(sqlx::query(stmt)).execute(pool).await {
+                    let q = match read_expire {
+                        None => row.bind(sqlx::query(sql.insert)),
+                        Some(expire) => row.bind(sqlx::query(sql.update)).bind(expire),
+                    };
+                    match q.execute(pool).await {
                         Ok(r) => Ok(r.rows_affected()),
-                        Err(sqlx::Error::Database(e)) if insert && e.is_unique_violation() => Ok(0),
+                        Err(sqlx::Error::Database(e))
+                            if read_expire.is_none() && e.is_unique_violation() =>
+                        {
+                            Ok(0)
+                        }
                         Err(e) => Err(e),
                     }
                 })
@@ -249,17 +260,17 @@ impl LeaseStore6 for SqlLeases6 {
             "ADD_ADDR6",
             format_args!("adding {} lease {}", lease.lease_type, lease.address),
         );
-        Ok(self.write(lease, true).await? == 1)
+        Ok(self.write(lease, None).await? == 1)
     }
 
     /// Matched rows, not changed ones, decide: an update with identical values is `Ok(true)`
     /// (sqlx's MySQL driver connects with `CLIENT_FOUND_ROWS`).
-    async fn update6(&self, lease: &Lease6) -> Result<bool, StoreError> {
+    async fn update6(&self, lease: &Lease6, read: &Lease6) -> Result<bool, StoreError> {
         self.log(
             "UPDATE_ADDR6",
             format_args!("updating {} lease {}", lease.lease_type, lease.address),
         );
-        Ok(self.write(lease, false).await? > 0)
+        Ok(self.write(lease, Some(read)).await? > 0)
     }
 
     async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {

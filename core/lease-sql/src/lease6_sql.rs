@@ -2,7 +2,8 @@
 //! bind the same values in the same order, so one binding and one row reader serve both: integers
 //! are read as BIGINT, `expire` travels as Unix seconds converted by the database, the address is
 //! the canonical text Kea stores. Inserts and updates bind the fields of
-//! [`Encoded6`](crate::lease6_row::Encoded6) in order, the address last.
+//! [`Encoded6`](crate::lease6_row::Encoded6) in order, the address last; updates then bind the
+//! `expire` of the lease read, which the row must still hold (Kea's condition, LC-116).
 
 /// One backend's statements and column encodings.
 pub(crate) struct Sql6 {
@@ -10,7 +11,8 @@ pub(crate) struct Sql6 {
     pub(crate) kea_name: &'static str,
     /// Inserts a lease (fields, then the address).
     pub(crate) insert: &'static str,
-    /// Replaces the lease at an address (fields, then the address).
+    /// Replaces the lease at an address (fields, then the address) still expiring when the lease
+    /// read did (the `expire` stored for it).
     pub(crate) update: &'static str,
     /// The lease at an address (1) of a type (2).
     pub(crate) get: &'static str,
@@ -88,7 +90,7 @@ pub(crate) mod pg {
         expire = to_timestamp($3), subnet_id = $4, pref_lifetime = $5, lease_type = $6, \
         iaid = $7, prefix_len = $8, fqdn_fwd = $9, fqdn_rev = $10, hostname = $11, \
         hwaddr = $12, hwtype = $13, hwaddr_source = $14, state = $15, user_context = $16 \
-        WHERE address = $17";
+        WHERE address = $17 AND expire = to_timestamp($18)";
     const GET: &str = concat!(
         "SELECT ",
         columns!(),
@@ -161,7 +163,8 @@ pub(crate) mod my {
     const UPDATE: &str = "UPDATE lease6 SET duid = ?, valid_lifetime = ?, \
         expire = FROM_UNIXTIME(?), subnet_id = ?, pref_lifetime = ?, lease_type = ?, \
         iaid = ?, prefix_len = ?, fqdn_fwd = ?, fqdn_rev = ?, hostname = ?, hwaddr = ?, \
-        hwtype = ?, hwaddr_source = ?, state = ?, user_context = ? WHERE address = ?";
+        hwtype = ?, hwaddr_source = ?, state = ?, user_context = ? \
+        WHERE address = ? AND expire = FROM_UNIXTIME(?)";
     const GET: &str = concat!(
         "SELECT ",
         columns!(),

@@ -18,7 +18,7 @@ use ruru_lease::{
 };
 use ruru_lease_sql::{SqlLeases4, MAX_DB_TIME};
 use serde_json::json;
-use support::{kea_initialised, KINDS};
+use support::{kea_initialised, renew_behind_the_back, KINDS};
 
 fn addr(n: u8) -> Ipv4Addr {
     Ipv4Addr::new(192, 0, 2, n)
@@ -117,15 +117,30 @@ async fn scenario<S: LeaseStore4>(s: &S) -> Vec<String> {
     };
     t.push(format!(
         "upd {:?}",
-        s.update4(&updated).await.map_err(|e| e.to_string())
+        s.update4(&updated, &leases[0])
+            .await
+            .map_err(|e| e.to_string())
     ));
     t.push(format!(
         "same {:?}",
-        s.update4(&updated).await.map_err(|e| e.to_string())
+        s.update4(&updated, &updated)
+            .await
+            .map_err(|e| e.to_string())
+    ));
+    // LC-116: the lease read first has been replaced since.
+    let stale = Lease4 {
+        hostname: "stale.example.org".into(),
+        ..leases[0].clone()
+    };
+    t.push(format!(
+        "stale {:?}",
+        s.update4(&stale, &leases[0])
+            .await
+            .map_err(|e| e.to_string())
     ));
     t.push(format!(
         "none {:?}",
-        s.update4(&full(20, 1, 0, 1))
+        s.update4(&full(20, 1, 0, 1), &full(20, 1, 0, 1))
             .await
             .map_err(|e| e.to_string())
     ));
@@ -251,7 +266,38 @@ async fn released_lease_is_stored_expired_reclaimed() {
         assert!(s.add4(&released).await.unwrap(), "{kind:?}");
         let got = s.get4(addr(1)).await.unwrap().expect("stored");
         assert_eq!(got.state, LeaseState::ExpiredReclaimed, "{kind:?}");
-        assert!(s.update4(&released).await.unwrap(), "{kind:?}");
+        assert!(s.update4(&released, &got).await.unwrap(), "{kind:?}");
+    }
+}
+
+// LC-116: an update replaces only the lease it read. Once another server has changed the row
+// (here a direct SQL UPDATE), the update matches nothing, answers false and leaves the row as the
+// other server wrote it; a new read makes it succeed. Infinite leases (stored expire = cltt) are
+// matched as well, and a deleted lease is not written back.
+#[tokio::test]
+async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
+    for kind in KINDS {
+        let scratch = kea_initialised(kind, "l4cas");
+        let s = SqlLeases4::open(&scratch).await.expect("opens");
+        for (n, valid) in [(1, 3600), (2, u32::MAX)] {
+            assert!(s.add4(&full(n, 1, 1_000_000, valid)).await.unwrap());
+            let read = s.get4(addr(n)).await.unwrap().expect("stored");
+            let key = u32::from(addr(n)).to_string();
+            renew_behind_the_back(kind, &scratch.name, "lease4", &key);
+            let theirs = s.get4(addr(n)).await.unwrap().expect("stored");
+            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?}");
+            let mine = Lease4 {
+                hostname: "mine.example.org".into(),
+                ..read.clone()
+            };
+            assert!(!s.update4(&mine, &read).await.unwrap(), "{kind:?} {n}");
+            assert_eq!(s.get4(addr(n)).await.unwrap(), Some(theirs.clone()));
+            assert!(s.update4(&mine, &theirs).await.unwrap(), "{kind:?} {n}");
+            assert_eq!(s.get4(addr(n)).await.unwrap(), Some(mine.clone()));
+            assert!(s.delete4(addr(n)).await.unwrap());
+            assert!(!s.update4(&mine, &mine).await.unwrap(), "{kind:?} {n}");
+            assert_eq!(s.get4(addr(n)).await.unwrap(), None);
+        }
     }
 }
 
@@ -335,7 +381,7 @@ async fn ctl096_year_2038_and_infinite_lifetime() {
         assert!(s.add4(&last).await.unwrap());
         assert_eq!(s.get4(addr(1)).await.unwrap(), Some(last.clone()));
         assert_eq!(stored_expire(kind, &scratch.name, addr(1)), MAX_DB_TIME);
-        assert!(s.update4(&late).await.is_err(), "update past 2038");
+        assert!(s.update4(&late, &last).await.is_err(), "update past 2038");
         assert_eq!(s.get4(addr(1)).await.unwrap(), Some(last));
 
         let forever = full(2, 1, edge + 5, u32::MAX);
@@ -352,9 +398,9 @@ async fn ctl096_year_2038_and_infinite_lifetime() {
         );
         let reclaimed = Lease4 {
             state: LeaseState::ExpiredReclaimed,
-            ..forever
+            ..forever.clone()
         };
-        assert!(s.update4(&reclaimed).await.unwrap());
+        assert!(s.update4(&reclaimed, &forever).await.unwrap());
         assert_eq!(s.flush_reclaimed4(u64::MAX, 0).await.unwrap(), 0);
         assert_eq!(s.count4().await.unwrap(), 2);
     }
@@ -509,9 +555,9 @@ async fn ctl094_interleaved_with_kea() {
             hostname: "renamed.example.org".into(),
             user_context: context(json!({"renewed": true})),
             state: LeaseState::Default,
-            ..mine
+            ..mine.clone()
         };
-        assert!(ruru.update4(&renewed).await.unwrap());
+        assert!(ruru.update4(&renewed, &mine).await.unwrap());
         let shown = kea.command(json!({"command": "lease4-get",
             "arguments": {"ip-address": "192.0.2.20"}}));
         assert_eq!(shown["arguments"], as_kea_shows(&renewed), "{kind:?}");

@@ -13,7 +13,7 @@ use ruru_lease::{
 };
 use ruru_lease_sql::{SqlLeases6, MAX_DB_TIME};
 use serde_json::json;
-use support::{kea_initialised, KINDS};
+use support::{kea_initialised, renew_behind_the_back, KINDS};
 
 /// A client last transaction time in 2027, well inside the schema's range.
 const T: u64 = 1_800_000_000;
@@ -150,27 +150,31 @@ async fn scenario(store: &impl LeaseStore6) -> Vec<String> {
     };
     note(
         "update",
-        format!("{:?}", store.update6(&changed).await.unwrap()),
+        format!("{:?}", store.update6(&changed, &all[0]).await.unwrap()),
     );
     note(
         "update same",
-        format!("{:?}", store.update6(&changed).await.unwrap()),
+        format!("{:?}", store.update6(&changed, &changed).await.unwrap()),
+    );
+    // LC-116: the lease read first has been replaced since.
+    let stale = Lease6 {
+        hostname: "stale.example.".into(),
+        ..all[0].clone()
+    };
+    note(
+        "update stale",
+        format!("{:?}", store.update6(&stale, &all[0]).await.unwrap()),
     );
     note(
         "after update",
         format!("{:?}", store.get6(LeaseType::Na, addr(9)).await.unwrap()),
     );
+    let missing = Lease6::new(addr(0x999), duid(9), 1, 1, 10, T);
     note(
         "update missing",
-        format!(
-            "{:?}",
-            store
-                .update6(&Lease6::new(addr(0x999), duid(9), 1, 1, 10, T))
-                .await
-                .unwrap()
-        ),
+        format!("{:?}", store.update6(&missing, &missing).await.unwrap()),
     );
-    store.update6(&all[0]).await.unwrap();
+    assert!(store.update6(&all[0], &changed).await.unwrap());
     for (t, d, iaid, subnet) in [
         (LeaseType::Na, duid(1), 1, None),
         (LeaseType::Na, duid(1), 1, Some(2)),
@@ -257,10 +261,13 @@ async fn scenario(store: &impl LeaseStore6) -> Vec<String> {
             "{add:?}"
         );
         let up = store
-            .update6(&Lease6 {
-                address: addr(0x10),
-                ..bad
-            })
+            .update6(
+                &Lease6 {
+                    address: addr(0x10),
+                    ..bad
+                },
+                &all[1],
+            )
             .await;
         assert!(matches!(up, Err(StoreError::InvalidLease { .. })), "{up:?}");
     }
@@ -397,10 +404,13 @@ async fn ctl096_year_2038_and_infinite_lifetime() {
         let last = Lease6::new(addr(1), duid(1), 1, 1, 10, cltt);
         assert!(sql.add6(&last).await.unwrap());
         let e = sql
-            .update6(&Lease6 {
-                valid_lifetime: 20,
-                ..last.clone()
-            })
+            .update6(
+                &Lease6 {
+                    valid_lifetime: 20,
+                    ..last.clone()
+                },
+                &last,
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("Time value is too large"), "{e}");
@@ -420,6 +430,39 @@ async fn ctl096_year_2038_and_infinite_lifetime() {
             expired.iter().map(|l| l.address).collect::<Vec<_>>(),
             [addr(1)]
         );
+    }
+}
+
+// LC-116: an update replaces only the lease it read. Once another server has changed the row
+// (here a direct SQL UPDATE), the update matches nothing, answers false and leaves the row as the
+// other server wrote it; a new read makes it succeed. Prefixes and infinite leases (stored expire =
+// cltt) are matched as well, and a deleted lease is not written back.
+#[tokio::test]
+async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
+    for kind in KINDS {
+        let scratch = kea_initialised(kind, "l6cas");
+        let sql = SqlLeases6::open(&scratch).await.expect("opens");
+        let all = leases();
+        // An address, a prefix and an infinite lease.
+        for l in [&all[0], &all[5], &all[6]] {
+            let (t, a) = (l.lease_type, l.address);
+            assert!(sql.add6(l).await.unwrap());
+            let read = sql.get6(t, a).await.unwrap().expect("stored");
+            renew_behind_the_back(kind, &scratch.name, "lease6", &format!("'{a}'"));
+            let theirs = sql.get6(t, a).await.unwrap().expect("stored");
+            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?} {a}");
+            let mine = Lease6 {
+                hostname: "mine.example.".into(),
+                ..read.clone()
+            };
+            assert!(!sql.update6(&mine, &read).await.unwrap(), "{kind:?} {a}");
+            assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&theirs));
+            assert!(sql.update6(&mine, &theirs).await.unwrap(), "{kind:?} {a}");
+            assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&mine));
+            assert!(sql.delete6(t, a).await.unwrap());
+            assert!(!sql.update6(&mine, &mine).await.unwrap(), "{kind:?} {a}");
+            assert_eq!(sql.get6(t, a).await.unwrap(), None);
+        }
     }
 }
 

@@ -31,8 +31,9 @@ where
 pub(crate) enum Slot {
     /// At a free address (an add).
     Free,
-    /// Over the lease at its address (an update).
-    Taken,
+    /// Over the lease at its address, if that lease still expires at this time (an update of the
+    /// lease read, LC-116).
+    Expiring(u64),
 }
 
 struct State<L: Indexed> {
@@ -117,8 +118,12 @@ where
     pub(crate) fn put(&self, lease: &C::Lease, into: Slot) -> bool {
         let mut state = self.state.lock();
         let state = &mut *state;
-        let taken = state.index.get(lease.addr()).is_some();
-        if taken != (into == Slot::Taken) {
+        let fits = match (state.index.get(lease.addr()), into) {
+            (None, Slot::Free) => true,
+            (Some(stored), Slot::Expiring(expire)) => stored.expire() == expire,
+            _ => false,
+        };
+        if !fits {
             return false;
         }
         self.log(&mut state.rows, lease, false);

@@ -152,10 +152,11 @@ impl Memfile4 {
     }
 
     /// See [`LeaseStore4::update4`].
-    pub fn update4_sync(&self, lease: &Lease4) -> bool {
+    pub fn update4_sync(&self, lease: &Lease4, read: &Lease4) -> bool {
         let mut state = self.state.lock();
         let state = &mut *state;
-        if state.index.get(lease.address).is_none() {
+        let unchanged = |stored: &Lease4| stored.expire() == read.expire();
+        if !state.index.get(lease.address).is_some_and(unchanged) {
             return false;
         }
         self.log(&mut state.rows, lease, false);
@@ -277,8 +278,8 @@ impl LeaseStore4 for Memfile4 {
         Ok(self.add4_sync(lease))
     }
 
-    async fn update4(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        Ok(self.update4_sync(lease))
+    async fn update4(&self, lease: &Lease4, read: &Lease4) -> Result<bool, StoreError> {
+        Ok(self.update4_sync(lease, read))
     }
 
     async fn delete4(&self, addr: Ipv4Addr) -> Result<bool, StoreError> {
@@ -341,15 +342,45 @@ mod tests {
         assert!(m.add4_sync(&lease(1, 10)));
         assert!(!m.add4_sync(&lease(1, 20)), "address taken");
         assert_eq!(m.get4_sync(addr(1)).map(|l| l.cltt), Some(10));
-        assert!(m.update4_sync(&Lease4 {
-            hostname: "x".into(),
-            ..lease(1, 30)
-        }));
-        assert!(!m.update4_sync(&lease(2, 30)), "no lease to update");
+        assert!(m.update4_sync(
+            &Lease4 {
+                hostname: "x".into(),
+                ..lease(1, 30)
+            },
+            &lease(1, 10)
+        ));
+        assert!(
+            !m.update4_sync(&lease(2, 30), &lease(2, 10)),
+            "no lease to update"
+        );
         assert_eq!(m.get4_sync(addr(1)).map(|l| l.hostname), Some("x".into()));
         assert!(m.delete4_sync(addr(1)));
         assert!(!m.delete4_sync(addr(1)));
         assert_eq!(m.count4_sync(), 0);
+    }
+
+    // LC-116: an update replaces only the lease it read; once the stored lease has changed (renewed
+    // by another worker), the update fails and leaves it alone.
+    #[test]
+    fn lc116_update_only_over_the_lease_read() {
+        let m = memory();
+        let read = lease(1, 10);
+        m.add4_sync(&read);
+        let renewed = lease(1, 50);
+        assert!(m.update4_sync(&renewed, &read));
+        let late = Lease4 {
+            hostname: "late".into(),
+            ..lease(1, 60)
+        };
+        assert!(!m.update4_sync(&late, &read), "stale read");
+        assert_eq!(m.get4_sync(addr(1)), Some(renewed.clone()));
+        // Only the expiration is compared, as Kea compares it: another lifetime ending at the
+        // same time is still the lease read.
+        let same_end = Lease4 {
+            valid_lifetime: 140,
+            ..lease(1, 10)
+        };
+        assert!(m.update4_sync(&late, &same_end));
     }
 
     #[test]
@@ -366,11 +397,14 @@ mod tests {
         let id = l.client_id.clone().unwrap();
         assert_eq!(m.get4_by_client_id_sync(&id).len(), 1);
         let other = HwAddr::new(1, &[9; 6]);
-        m.update4_sync(&Lease4 {
-            hwaddr: Some(other),
-            client_id: None,
-            ..l.clone()
-        });
+        m.update4_sync(
+            &Lease4 {
+                hwaddr: Some(other),
+                client_id: None,
+                ..l.clone()
+            },
+            &l,
+        );
         assert!(m.get4_by_hwaddr_sync(&hw).is_empty());
         assert!(m.get4_by_client_id_sync(&id).is_empty());
         assert_eq!(m.get4_by_hwaddr_sync(&other)[0].address, addr(1));
@@ -421,10 +455,13 @@ mod tests {
         assert_eq!(got(1000, 0), [addr(2), addr(3), addr(5), addr(1)]);
         assert_eq!(got(1000, 2), [addr(2), addr(3)]);
         // Reclaiming moves a lease between the expiry indexes.
-        m.update4_sync(&Lease4 {
-            state: LeaseState::ExpiredReclaimed,
-            ..lease(2, 100)
-        });
+        m.update4_sync(
+            &Lease4 {
+                state: LeaseState::ExpiredReclaimed,
+                ..lease(2, 100)
+            },
+            &lease(2, 100),
+        );
         assert_eq!(got(1000, 0), [addr(3), addr(5), addr(1)]);
         assert_eq!(m.flush_reclaimed4_sync(100 + 60, 61), 0);
         assert_eq!(m.flush_reclaimed4_sync(200 + 60, 60), 2);
@@ -474,8 +511,8 @@ mod tests {
         {
             let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
             m.add4_sync(&lease(1, 100));
-            for cltt in [200, 300, 400] {
-                m.update4_sync(&lease(1, cltt));
+            for (read, cltt) in [(100, 200), (200, 300), (300, 400)] {
+                assert!(m.update4_sync(&lease(1, cltt), &lease(1, read)));
             }
             m.add4_sync(&lease(2, 100));
             m.delete4_sync(addr(2));

@@ -90,9 +90,9 @@ impl Memfile6 {
     }
 
     /// See [`LeaseStore6::update6`].
-    pub fn update6_sync(&self, lease: &Lease6) -> Result<bool, StoreError> {
+    pub fn update6_sync(&self, lease: &Lease6, read: &Lease6) -> Result<bool, StoreError> {
         lease.check_storable()?;
-        Ok(self.0.put(lease, Slot::Taken))
+        Ok(self.0.put(lease, Slot::Expiring(read.expire())))
     }
 
     /// See [`LeaseStore6::delete6`].
@@ -157,8 +157,8 @@ impl LeaseStore6 for Memfile6 {
         self.add6_sync(lease)
     }
 
-    async fn update6(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        self.update6_sync(lease)
+    async fn update6(&self, lease: &Lease6, read: &Lease6) -> Result<bool, StoreError> {
+        self.update6_sync(lease, read)
     }
 
     async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {
@@ -257,9 +257,9 @@ mod tests {
         assert_eq!(m.get6_sync(LeaseType::Pd, addr(1)), None);
         assert_eq!(m.get6_sync(LeaseType::Na, addr(1)), Some(lease(1, 10)));
         assert!(!m.delete6_sync(LeaseType::Pd, addr(1)));
-        assert!(m.update6_sync(&lease(1, 30)).unwrap());
+        assert!(m.update6_sync(&lease(1, 30), &lease(1, 10)).unwrap());
         assert!(
-            !m.update6_sync(&lease(2, 30)).unwrap(),
+            !m.update6_sync(&lease(2, 30), &lease(2, 10)).unwrap(),
             "no lease to update"
         );
         assert!(m.add6_sync(&prefix(1, 0)).unwrap());
@@ -267,6 +267,23 @@ mod tests {
         assert!(m.delete6_sync(LeaseType::Na, addr(1)));
         assert!(!m.delete6_sync(LeaseType::Na, addr(1)));
         assert_eq!(m.count6_sync(), 1);
+    }
+
+    // LC-116: an update replaces only the lease it read; once the stored lease has changed
+    // (renewed by another worker), the update fails and leaves it alone.
+    #[test]
+    fn lc116_update_only_over_the_lease_read() {
+        let m = memory();
+        let read = prefix(1, 10);
+        m.add6_sync(&read).unwrap();
+        let renewed = prefix(1, 50);
+        assert!(m.update6_sync(&renewed, &read).unwrap());
+        let late = Lease6 {
+            hostname: "late".into(),
+            ..prefix(1, 60)
+        };
+        assert!(!m.update6_sync(&late, &read).unwrap(), "stale read");
+        assert_eq!(m.get6_sync(LeaseType::Pd, read.address), Some(renewed));
     }
 
     // V6-103: a lease without a DUID is refused unless declined, and nothing is stored.
@@ -299,10 +316,13 @@ mod tests {
         };
         assert!(m.add6_sync(&declined).unwrap());
         assert!(m
-            .update6_sync(&Lease6 {
-                state: LeaseState::Default,
-                ..declined
-            })
+            .update6_sync(
+                &Lease6 {
+                    state: LeaseState::Default,
+                    ..declined.clone()
+                },
+                &declined
+            )
             .is_err());
     }
 
@@ -349,11 +369,14 @@ mod tests {
             m.get6_by_hostname_sync("H.Example."),
             [na.clone(), pd.clone()]
         );
-        m.update6_sync(&Lease6 {
-            hostname: String::new(),
-            duid: duid(9),
-            ..na
-        })
+        m.update6_sync(
+            &Lease6 {
+                hostname: String::new(),
+                duid: duid(9),
+                ..na.clone()
+            },
+            &na,
+        )
         .unwrap();
         assert_eq!(
             m.get6_by_hostname_sync("h.example."),
@@ -413,7 +436,7 @@ mod tests {
     fn trait_futures_are_ready_at_once() {
         let m = memory();
         assert!(now(m.add6(&lease(1, 0))).unwrap());
-        assert!(now(m.update6(&lease(1, 5))).unwrap());
+        assert!(now(m.update6(&lease(1, 5), &lease(1, 0))).unwrap());
         assert_eq!(
             now(m.get6(LeaseType::Na, addr(1))).unwrap(),
             Some(lease(1, 5))
@@ -459,8 +482,8 @@ mod tests {
         {
             let (m, _) = Memfile6::open(MemfileOptions::persistent(&path)).unwrap();
             m.add6_sync(&lease(1, 100)).unwrap();
-            for cltt in [200, 300, 400] {
-                m.update6_sync(&lease(1, cltt)).unwrap();
+            for (read, cltt) in [(100, 200), (200, 300), (300, 400)] {
+                assert!(m.update6_sync(&lease(1, cltt), &lease(1, read)).unwrap());
             }
             m.add6_sync(&prefix(2, 100)).unwrap();
             m.delete6_sync(LeaseType::Pd, prefix(2, 0).address);

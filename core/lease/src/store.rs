@@ -38,8 +38,15 @@ pub trait LeaseStore4: Send + Sync {
     /// another address).
     fn add4(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Replaces the lease at `lease.address`; `Ok(false)` if none exists.
-    fn update4(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the lease at `lease.address` provided it is still `read`, the lease the caller read
+    /// there: one that expires when `read` does, the check Kea makes (`expire` in its SQL `WHERE`),
+    /// so servers sharing a database never both rewrite the lease each of them read (LC-116).
+    /// `Ok(false)` if no lease is there or it has changed since it was read.
+    fn update4(
+        &self,
+        lease: &Lease4,
+        read: &Lease4,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Deletes the lease of `addr`; `Ok(false)` if none exists.
     fn delete4(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send;

@@ -49,9 +49,15 @@ pub trait LeaseStore6: Send + Sync {
     /// not declined, V6-103) is [`StoreError::InvalidLease`].
     fn add6(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Replaces the lease at `lease.address`; `Ok(false)` if none exists. Checked as
-    /// [`add6`](Self::add6) checks.
-    fn update6(&self, lease: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the lease at `lease.address` provided it is still `read`, the lease the caller read
+    /// there, as [`LeaseStore4::update4`](crate::LeaseStore4::update4) does (LC-116); `Ok(false)`
+    /// if no lease is there or it has changed since it was read. Checked as [`add6`](Self::add6)
+    /// checks.
+    fn update6(
+        &self,
+        lease: &Lease6,
+        read: &Lease6,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Deletes the lease of type `lease_type` at `addr`; `Ok(false)` if there is none.
     fn delete6(

@@ -152,8 +152,8 @@ impl<M: LeaseStore4, S: LeaseStore4 + SqlBackend> LeaseStore4 for Leases<M, S> {
     async fn add4(&self, lease: &Lease4) -> Result<bool, StoreError> {
         forward!(self, b => b.add4(lease))
     }
-    async fn update4(&self, lease: &Lease4) -> Result<bool, StoreError> {
-        forward!(self, b => b.update4(lease))
+    async fn update4(&self, lease: &Lease4, read: &Lease4) -> Result<bool, StoreError> {
+        forward!(self, b => b.update4(lease, read))
     }
     async fn delete4(&self, a: Ipv4Addr) -> Result<bool, StoreError> {
         forward!(self, b => b.delete4(a))
@@ -200,8 +200,8 @@ impl<M: LeaseStore6, S: LeaseStore6 + SqlBackend> LeaseStore6 for Leases<M, S> {
     async fn add6(&self, lease: &Lease6) -> Result<bool, StoreError> {
         forward!(self, b => b.add6(lease))
     }
-    async fn update6(&self, lease: &Lease6) -> Result<bool, StoreError> {
-        forward!(self, b => b.update6(lease))
+    async fn update6(&self, lease: &Lease6, read: &Lease6) -> Result<bool, StoreError> {
+        forward!(self, b => b.update6(lease, read))
     }
     async fn delete6(&self, t: LeaseType, a: Ipv6Addr) -> Result<bool, StoreError> {
         forward!(self, b => b.delete6(t, a))

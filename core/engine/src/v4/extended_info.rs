@@ -62,11 +62,12 @@ mod tests {
         let expected = json!({"ISC": {"relay-agent-info": {"sub-options": "0x010265300203010203", "remote-id": "010203"}}});
         assert_eq!(stored.clone().map(Value::Object), Some(expected));
 
-        let mut lease = b.lease(ip("192.0.2.10")).unwrap();
+        let read = b.lease(ip("192.0.2.10")).unwrap();
+        let mut lease = read.clone();
         let mut ctx = stored.unwrap();
         ctx.insert("comment".into(), json!("kept"));
         lease.user_context = Some(ctx.clone());
-        assert!(b.store.update4_sync(&lease));
+        assert!(b.store.update4_sync(&lease, &read));
         b.now += 3000;
         let mut renew = query(MessageType::Request, 1);
         renew.ciaddr = ip("192.0.2.10");

@@ -44,10 +44,8 @@ impl<'a, S: LeaseStore4> LeaseAdmin<'a, S> {
         crate::lease_admin::add(self.snap, self.store, lease).await
     }
 
-    /// Replaces the lease at `lease.address` whole; `false` when there is none. The statistics move
-    /// from the lease read to the new one: should a packet change the lease between the read and the
-    /// write (the store has no compare-and-swap yet), they are off by that change until the next
-    /// reconfiguration recounts them.
+    /// Replaces the lease at `lease.address` whole; `false` when there is none or it changed while
+    /// being replaced (LC-116).
     pub async fn update(&self, lease: &Lease4) -> Result<bool, StoreError> {
         crate::lease_admin::update(self.snap, self.store, lease).await
     }

@@ -185,12 +185,17 @@ async fn withdraw_offer<S: LeaseStore4>(
     ctx: &Mutex<RequestContext>,
     stored: bool,
 ) -> Result<(), StoreError> {
+    let offered = lease.clone();
     lease.state = LeaseState::Declined;
     lease.hwaddr = None;
     lease.client_id = None;
     lease.valid_lifetime = snap.config.decline_probation_period;
     if stored {
-        store.update4(&lease).await?;
+        if !store.update4(&lease, &offered).await? {
+            // Changed since it was offered (another server sharing the database): not this
+            // offer's to withdraw.
+            return Ok(());
+        }
     } else if snap.subnet_by_id(lease.subnet_id).is_some() {
         store.add4(&lease).await?;
     }
@@ -1284,10 +1289,14 @@ impl<'a> Query<'a> {
             && lease.valid_lifetime != u32::MAX;
         if affinity {
             // V4-033: kept for the returning client, already expired.
+            let read = lease.clone();
             lease.state = LeaseState::Released;
             lease.valid_lifetime = 0;
             lease.cltt = self.now;
-            store.update4(&lease).await?;
+            if !store.update4(&lease, &read).await? {
+                tracing::debug!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE_FAIL", address = %lease.address, "released lease changed since it was read");
+                return Ok(Outcome4::Done);
+            }
         } else {
             store.delete4(lease.address).await?;
         }
@@ -1327,7 +1336,7 @@ impl<'a> Query<'a> {
             }
         }
         // V4-034: the address goes into probation and forgets its client and its DNS records.
-        self.snap.queue_ncr(ChangeType::Remove, &lease);
+        let read = lease.clone();
         lease.state = LeaseState::Declined;
         lease.hwaddr = None;
         lease.client_id = None;
@@ -1336,7 +1345,11 @@ impl<'a> Query<'a> {
         lease.fqdn_rev = false;
         lease.cltt = self.now;
         lease.valid_lifetime = self.snap.config.decline_probation_period;
-        store.update4(&lease).await?;
+        if !store.update4(&lease, &read).await? {
+            tracing::debug!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_FAIL", address = %addr, "declined lease changed since it was read");
+            return Ok(Outcome4::Done);
+        }
+        self.snap.queue_ncr(ChangeType::Remove, &read);
         self.snap.count_declined(&lease);
         tracing::info!(target: "kea-dhcp4.leases", id = "DHCP4_DECLINE_LEASE", address = %addr, "address declined");
         Ok(Outcome4::Done)

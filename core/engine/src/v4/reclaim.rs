@@ -17,15 +17,30 @@ pub async fn reclaim<S: LeaseStore4>(
     let started = Instant::now();
     let expired = store.expired4(now, limits.batch()).await?;
     let mut report = ReclaimReport::default();
-    for mut lease in expired {
+    for read in expired {
         if limits.reached(report.reclaimed, started) {
             report.unfinished = true;
             break;
         }
+        let mut lease = read.clone();
         let declined = lease.state == LeaseState::Declined;
         if !reclaim_hook(snap, &mut lease, declined, limits.remove || declined) {
             // A plugin reclaimed it itself (lease4_expire) or keeps it declined (lease4_recover).
             continue;
+        }
+        if limits.remove || declined {
+            store.delete4(lease.address).await?;
+        } else {
+            // Affinity (V4-080): the row stays so a returning client gets its address back.
+            let kept = Lease4 {
+                state: LeaseState::ExpiredReclaimed,
+                ..lease.clone()
+            };
+            if !store.update4(&kept, &read).await? {
+                // Renewed or reclaimed meanwhile by another server sharing the database.
+                tracing::debug!(target: "kea-dhcp4.alloc-engine", id = "ALLOC_ENGINE_V4_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
+                continue;
+            }
         }
         // A released lease left the assigned count and DNS when it was released; it only changes
         // state here.
@@ -34,13 +49,6 @@ pub async fn reclaim<S: LeaseStore4>(
         }
         if lease.state == LeaseState::Default {
             snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
-        }
-        if limits.remove || declined {
-            store.delete4(lease.address).await?;
-        } else {
-            // Affinity (V4-080): the row stays so a returning client gets its address back.
-            lease.state = LeaseState::ExpiredReclaimed;
-            store.update4(&lease).await?;
         }
         tracing::debug!(target: "kea-dhcp4.alloc-engine", id = "ALLOC_ENGINE_V4_LEASE_RECLAIM", address = %lease.address, "lease reclaimed");
         report.reclaimed += 1;

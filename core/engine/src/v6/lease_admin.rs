@@ -38,7 +38,8 @@ impl<'a, S: LeaseStore6> LeaseAdmin6<'a, S> {
         crate::lease_admin::add(self.snap, self.store, lease).await
     }
 
-    /// Replaces the lease at `lease.address` whole; `false` when there is none of that type.
+    /// Replaces the lease at `lease.address` whole; `false` when there is none of that type or it
+    /// changed while being replaced (LC-116).
     pub async fn update(&self, lease: &Lease6) -> Result<bool, StoreError> {
         crate::lease_admin::update(self.snap, self.store, lease).await
     }

@@ -16,15 +16,30 @@ pub async fn reclaim<S: LeaseStore6>(
 ) -> Result<ReclaimReport, StoreError> {
     let started = Instant::now();
     let mut report = ReclaimReport::default();
-    for mut lease in store.expired6(now, limits.batch()).await? {
+    for read in store.expired6(now, limits.batch()).await? {
         if limits.reached(report.reclaimed, started) {
             report.unfinished = true;
             break;
         }
+        let mut lease = read.clone();
         let declined = lease.state == LeaseState::Declined;
         if !reclaim_hook(snap, &mut lease, declined, limits.remove || declined) {
             // A plugin reclaimed it itself (lease6_expire) or keeps it declined (lease6_recover).
             continue;
+        }
+        if limits.remove || declined {
+            // A declined lease leaving probation is removed, never kept (V6-096).
+            store.delete6(lease.lease_type, lease.address).await?;
+        } else {
+            let kept = Lease6 {
+                state: LeaseState::ExpiredReclaimed,
+                ..lease.clone()
+            };
+            if !store.update6(&kept, &read).await? {
+                // Renewed or reclaimed meanwhile by another server sharing the database.
+                tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
+                continue;
+            }
         }
         // A released lease left the assigned counts when it was released; it only changes state here
         // (and counts as reclaimed, V6-095).
@@ -39,13 +54,6 @@ pub async fn reclaim<S: LeaseStore6>(
         // Released and declined leases left DNS when they were given back.
         if lease.state == LeaseState::Default {
             snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
-        }
-        if limits.remove || declined {
-            // A declined lease leaving probation is removed, never kept (V6-096).
-            store.delete6(lease.lease_type, lease.address).await?;
-        } else {
-            lease.state = LeaseState::ExpiredReclaimed;
-            store.update6(&lease).await?;
         }
         tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_LEASE_RECLAIM", address = %lease.address, "lease reclaimed");
         report.reclaimed += 1;

@@ -70,35 +70,37 @@ impl Query6<'_> {
                 Some(a) => self.own_lease(store, t, a, ia.iaid).await?,
                 None => Err("DHCP6_RELEASE_NA_FAIL"),
             };
-            let found = match found {
-                Ok(mut lease) => {
+            let released = match found {
+                Ok(read) => {
+                    let mut lease = read.clone();
                     let step = self.give_back_hook(Point::Lease6Release, &mut lease).await;
-                    Ok((lease, step == Step::Continue))
+                    if step == Step::Continue {
+                        Ok(self.release_lease(store, lease, &read).await?)
+                    } else {
+                        // HK-127: a plugin keeps this lease; the client hears the release failed.
+                        let id = if t == LeaseType::Pd {
+                            "DHCP6_HOOK_LEASE6_RELEASE_PD_SKIP"
+                        } else {
+                            "DHCP6_HOOK_LEASE6_RELEASE_NA_SKIP"
+                        };
+                        tracing::debug!(target: "kea-dhcp6.hooks", id, address = %lease.address, "release skipped by a plugin");
+                        Ok(false)
+                    }
                 }
                 Err(why) => Err(why),
             };
-            let answer = match found {
-                Ok((lease, false)) => {
-                    // HK-127: a plugin keeps this lease; the client hears the release failed.
-                    let id = if t == LeaseType::Pd {
-                        "DHCP6_HOOK_LEASE6_RELEASE_PD_SKIP"
-                    } else {
-                        "DHCP6_HOOK_LEASE6_RELEASE_NA_SKIP"
-                    };
-                    tracing::debug!(target: "kea-dhcp6.hooks", id, address = %lease.address, "release skipped by a plugin");
+            let answer = match released {
+                Ok(true) => with_status(
+                    ia.iaid,
+                    status::SUCCESS,
+                    "Lease released. Thank you, please come again.",
+                ),
+                Ok(false) => {
                     top = status::UNSPEC_FAIL;
                     with_status(
                         ia.iaid,
                         status::UNSPEC_FAIL,
                         "Server failed to release a lease",
-                    )
-                }
-                Ok((lease, true)) => {
-                    self.release_lease(store, lease).await?;
-                    with_status(
-                        ia.iaid,
-                        status::SUCCESS,
-                        "Lease released. Thank you, please come again.",
                     )
                 }
                 Err(why) => {
@@ -121,12 +123,14 @@ impl Query6<'_> {
         Ok(self.bare(reply))
     }
 
-    /// Deletes a released lease, or keeps it expired for its owner when lease affinity is on (V6-040).
+    /// Deletes a released lease, or keeps it expired for its owner when lease affinity is on (V6-040);
+    /// false when the lease changed since it was `read` (another server sharing the database).
     async fn release_lease<S: LeaseStore6>(
         &mut self,
         store: &S,
         mut lease: Lease6,
-    ) -> Result<(), StoreError> {
+        read: &Lease6,
+    ) -> Result<bool, StoreError> {
         let exp = &self.snap.config.expired_leases;
         let affinity = exp.hold_reclaimed_time > 0
             && exp.flush_reclaimed_timer_wait_time > 0
@@ -136,7 +140,15 @@ impl Query6<'_> {
             lease.preferred_lifetime = 0;
             lease.valid_lifetime = 0;
             lease.cltt = self.now;
-            store.update6(&lease).await?;
+            if !store.update6(&lease, read).await? {
+                let id = if lease.lease_type == LeaseType::Pd {
+                    "DHCP6_RELEASE_PD_FAIL"
+                } else {
+                    "DHCP6_RELEASE_NA_FAIL"
+                };
+                tracing::debug!(target: "kea-dhcp6.leases", id, address = %lease.address, "released lease changed since it was read");
+                return Ok(false);
+            }
         } else {
             store.delete6(lease.lease_type, lease.address).await?;
         }
@@ -144,7 +156,7 @@ impl Query6<'_> {
         self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
         tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_RELEASE_NA", address = %lease.address, "lease released");
         self.deleted.push(lease);
-        Ok(())
+        Ok(true)
     }
 
     /// `lease6_release` or `lease6_decline` on one lease of this client (writable); the step the
@@ -185,7 +197,8 @@ impl Query6<'_> {
                     .own_lease(store, LeaseType::Na, a.address, ia.iaid)
                     .await?
                 {
-                    Ok(mut lease) => {
+                    Ok(read) => {
+                        let mut lease = read.clone();
                         match self.give_back_hook(Point::Lease6Decline, &mut lease).await {
                             // HK-128: DROP drops the whole exchange; what was declined stays so.
                             Step::Drop | Step::LotFull => {
@@ -200,8 +213,11 @@ impl Query6<'_> {
                                 declined += 1;
                             }
                             Step::Continue => {
-                                self.decline_lease(store, lease).await?;
-                                declined += 1;
+                                if self.decline_lease(store, lease, &read).await? {
+                                    declined += 1;
+                                } else {
+                                    refused = true;
+                                }
                             }
                         }
                     }
@@ -225,12 +241,16 @@ impl Query6<'_> {
         Ok(self.bare(reply))
     }
 
+    /// Puts a declined lease into probation; false when it changed since it was `read` (another
+    /// server sharing the database).
     async fn decline_lease<S: LeaseStore6>(
         &mut self,
         store: &S,
         mut lease: Lease6,
-    ) -> Result<(), StoreError> {
-        self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);
+        read: &Lease6,
+    ) -> Result<bool, StoreError> {
+        // Its DNS records go once the decline is stored; they are named by the lease as it was.
+        let given_back = lease.clone();
         lease.state = LeaseState::Declined;
         lease.duid = Duid::new(&[0, 0, 0]);
         lease.hwaddr = None;
@@ -241,10 +261,15 @@ impl Query6<'_> {
         lease.preferred_lifetime = 0;
         lease.valid_lifetime = self.snap.config.decline_probation_period;
         lease.cltt = self.now;
-        store.update6(&lease).await?;
+        if !store.update6(&lease, read).await? {
+            tracing::debug!(target: "kea-dhcp6.leases", id = "DHCP6_DECLINE_FAIL", address = %lease.address, "declined lease changed since it was read");
+            return Ok(false);
+        }
+        self.snap
+            .queue_ncr(ruru_ddns::ChangeType::Remove, &given_back);
         self.snap.count_declined(&lease);
         tracing::info!(target: "kea-dhcp6.leases", id = "DHCP6_DECLINE_LEASE", address = %lease.address, "address declined");
         self.committed.push(lease);
-        Ok(())
+        Ok(true)
     }
 }

@@ -1674,11 +1674,12 @@ fn v6_178_relay_info_stored() {
     ]}});
     assert_eq!(stored.clone().map(Value::Object), Some(expected));
 
-    let mut lease = b.store.get6_sync(LeaseType::Na, a).unwrap();
+    let read = b.store.get6_sync(LeaseType::Na, a).unwrap();
+    let mut lease = read.clone();
     let mut ctx = stored.unwrap();
     ctx.insert("comment".into(), json!("kept"));
     lease.user_context = Some(ctx.clone());
-    assert!(b.store.update6_sync(&lease).unwrap());
+    assert!(b.store.update6_sync(&lease, &read).unwrap());
     b.now += 3000;
     let renew = with_server_id(msg(
         MessageType::Renew,

@@ -128,7 +128,11 @@ impl LeaseAdmin6 for MemfileAdmin6 {
     }
 
     fn update(&self, lease: &Lease6) -> Result<(), AdminError> {
-        match self.store.update6_sync(lease).map_err(backend)? {
+        let read = self
+            .store
+            .get6_sync(lease.lease_type, lease.address)
+            .ok_or(AdminError::NotFound)?;
+        match self.store.update6_sync(lease, &read).map_err(backend)? {
             true => self.flushed(()),
             false => Err(AdminError::NotFound),
         }

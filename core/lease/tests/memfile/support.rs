@@ -134,6 +134,7 @@ pub(crate) trait Family {
     fn lease(n: u32, cltt: u64) -> Self::Lease;
     fn addr(lease: &Self::Lease) -> Self::Addr;
     fn add(m: &Self::Store, lease: &Self::Lease) -> bool;
+    /// Replaces the stored lease at the address with `lease`, reading it first.
     fn update(m: &Self::Store, lease: &Self::Lease) -> bool;
     /// Deletes the lease numbered `n`.
     fn delete(m: &Self::Store, n: u32) -> bool;
@@ -169,7 +170,8 @@ impl Family for V4 {
         m.add4_sync(lease)
     }
     fn update(m: &Memfile4, lease: &Lease4) -> bool {
-        m.update4_sync(lease)
+        m.get4_sync(lease.address)
+            .is_some_and(|read| m.update4_sync(lease, &read))
     }
     fn delete(m: &Memfile4, n: u32) -> bool {
         m.delete4_sync(lease(n, 0).address)
@@ -214,7 +216,8 @@ impl Family for V6 {
         m.add6_sync(lease).unwrap()
     }
     fn update(m: &Memfile6, lease: &Lease6) -> bool {
-        m.update6_sync(lease).unwrap()
+        m.get6_sync(lease.lease_type, lease.address)
+            .is_some_and(|read| m.update6_sync(lease, &read).unwrap())
     }
     fn delete(m: &Memfile6, n: u32) -> bool {
         let l = lease6(n, 0);
