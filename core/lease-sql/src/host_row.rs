@@ -20,11 +20,10 @@ use std::net::Ipv4Addr;
 use ruru_config::{ConfigError, HostIdType, SqlDatabase};
 use ruru_lease::StoreError;
 use serde_json::{json, Map, Value};
-use sqlx::query::Query;
-use sqlx::{ColumnIndex, Database, Row};
+use sqlx::{ColumnIndex, Row};
 
 use crate::conn::{Db, Pool};
-use crate::lease6_row::{Bindable, Decodable};
+use crate::lease6_row::{bind_args, Arg, Decodable};
 use crate::{schema, SqlError};
 
 /// Which server's reservations.
@@ -125,19 +124,12 @@ fn id_type_of(code: i64) -> Option<HostIdType> {
     .find(|&t| id_type_code(t) == code)
 }
 
-/// A statement parameter.
-pub(crate) enum Param {
-    Int(i64),
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
 /// The parameters of a `by_id` statement.
-pub(crate) fn id_params(subnet_id: u32, id_type: HostIdType, id: &[u8]) -> Vec<Param> {
+pub(crate) fn id_params(subnet_id: u32, id_type: HostIdType, id: &[u8]) -> Vec<Arg> {
     vec![
-        Param::Int(subnet_id.into()),
-        Param::Int(id_type_code(id_type)),
-        Param::Bytes(id.to_vec()),
+        Arg::Int(subnet_id.into()),
+        Arg::Int(id_type_code(id_type)),
+        Arg::Bytes(id.to_vec()),
     ]
 }
 
@@ -156,7 +148,7 @@ pub(crate) async fn hosts<H>(
     db: &Db,
     tables: &'static Tables,
     pick: fn(&Statements) -> &'static str,
-    params: Vec<Param>,
+    params: Vec<Arg>,
     build: impl Fn(&Value) -> Result<H, ConfigError>,
 ) -> Result<Vec<H>, StoreError> {
     let family = tables.family;
@@ -164,13 +156,13 @@ pub(crate) async fn hosts<H>(
         .run(move |db| async move {
             match &db.pool {
                 Pool::Pg(p) => {
-                    let rows = bind(sqlx::query(pick(&tables.pg)), params)
+                    let rows = bind_args(sqlx::query(pick(&tables.pg)), params)
                         .fetch_all(p)
                         .await?;
                     fold(family, &rows)
                 }
                 Pool::My(p) => {
-                    let rows = bind(sqlx::query(pick(&tables.my)), params)
+                    let rows = bind_args(sqlx::query(pick(&tables.my)), params)
                         .fetch_all(p)
                         .await?;
                     fold(family, &rows)
@@ -187,26 +179,6 @@ pub(crate) async fn hosts<H>(
                 .ok()
         })
         .collect())
-}
-
-/// Binds `params` in order.
-fn bind<'q, DB: Database>(
-    mut q: Query<'q, DB, <DB as Database>::Arguments<'q>>,
-    params: Vec<Param>,
-) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
-where
-    i64: Bindable<'q, DB>,
-    String: Bindable<'q, DB>,
-    Vec<u8>: Bindable<'q, DB>,
-{
-    for p in params {
-        q = match p {
-            Param::Int(v) => q.bind(v),
-            Param::Text(v) => q.bind(v),
-            Param::Bytes(v) => q.bind(v),
-        };
-    }
-    q
 }
 
 /// Logs a host left out of a lookup.

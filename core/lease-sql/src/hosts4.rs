@@ -8,7 +8,8 @@ use ruru_config::{Dhcp4Config, Host4, HostIdType, SqlDatabase};
 use ruru_host::{HostSource4, Lookup};
 
 use crate::conn::Db;
-use crate::host_row::{self, host_columns, Family, Param, Statements, Tables};
+use crate::host_row::{self, host_columns, Family, Statements, Tables};
+use crate::lease6_row::Arg;
 use crate::SqlError;
 
 /// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
@@ -92,7 +93,7 @@ impl SqlHosts4 {
         &self,
         subnet_id: u32,
         pick: fn(&Statements) -> &'static str,
-        params: Vec<Param>,
+        params: Vec<Arg>,
     ) -> Result<Vec<Host4>, ruru_host::StoreError> {
         host_row::hosts(&self.db, &TABLES, pick, params, |map| {
             self.config.reservation_from_json(subnet_id, map)
@@ -116,10 +117,7 @@ impl HostSource4 for SqlHosts4 {
     }
 
     fn get4_by_address(&self, subnet_id: u32, addr: Ipv4Addr) -> Lookup<'_, Vec<Host4>> {
-        let params = vec![
-            Param::Int(subnet_id.into()),
-            Param::Int(u32::from(addr).into()),
-        ];
+        let params = vec![Arg::Int(subnet_id.into()), Arg::Int(u32::from(addr).into())];
         Box::pin(self.hosts(subnet_id, |s| s.by_resource, params))
     }
 }

@@ -8,7 +8,8 @@ use ruru_config::{Dhcp6Config, Host6, HostIdType, SqlDatabase};
 use ruru_host::{HostSource6, Lookup};
 
 use crate::conn::Db;
-use crate::host_row::{self, host_columns, Family, Param, Statements, Tables};
+use crate::host_row::{self, host_columns, Family, Statements, Tables};
+use crate::lease6_row::Arg;
 use crate::SqlError;
 
 /// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
@@ -100,7 +101,7 @@ impl SqlHosts6 {
         &self,
         subnet_id: u32,
         pick: fn(&Statements) -> &'static str,
-        params: Vec<Param>,
+        params: Vec<Arg>,
     ) -> Result<Vec<Host6>, ruru_host::StoreError> {
         host_row::hosts(&self.db, &TABLES, pick, params, |map| {
             self.config.reservation_from_json(subnet_id, map)
@@ -125,9 +126,9 @@ impl HostSource6 for SqlHosts6 {
 
     fn get6_by_resource(&self, subnet_id: u32, addr: Ipv6Addr, len: u8) -> Lookup<'_, Vec<Host6>> {
         let params = vec![
-            Param::Int(subnet_id.into()),
-            Param::Text(addr.to_string()),
-            Param::Int(len.into()),
+            Arg::Int(subnet_id.into()),
+            Arg::Text(addr.to_string()),
+            Arg::Int(len.into()),
         ];
         Box::pin(self.hosts(subnet_id, |s| s.by_resource, params))
     }

@@ -7,7 +7,7 @@ use ruru_lease::{Duid, Lease6, LeaseStore6, LeaseType, StoreError};
 use sqlx::Row;
 
 use crate::conn::{Db, Pool};
-use crate::lease6_row::{lease_from_row, Encoded6};
+use crate::lease6_row::{bind_args, lease_from_row, Arg, Encoded6};
 use crate::lease6_sql::{my, pg, Sql6};
 use crate::time::{expire_to_db, MAX_DB_TIME};
 use crate::{schema, SqlError};
@@ -27,34 +27,6 @@ macro_rules! on_backend {
             }
         }
     };
-}
-
-/// A statement parameter.
-#[derive(Clone, Debug)]
-enum Arg {
-    Int(i64),
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-/// Binds `args` in order.
-fn bind_args<'q, DB: sqlx::Database>(
-    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
-    args: Vec<Arg>,
-) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
-where
-    i64: crate::lease6_row::Bindable<'q, DB>,
-    String: crate::lease6_row::Bindable<'q, DB>,
-    Vec<u8>: crate::lease6_row::Bindable<'q, DB>,
-{
-    for a in args {
-        q = match a {
-            Arg::Int(v) => q.bind(v),
-            Arg::Text(v) => q.bind(v),
-            Arg::Bytes(v) => q.bind(v),
-        };
-    }
-    q
 }
 
 /// A statement of the backend's [`Sql6`].

@@ -15,6 +15,34 @@ use crate::SqlError;
 pub(crate) trait Bindable<'q, DB: Database>: Encode<'q, DB> + Type<DB> + Send + 'q {}
 impl<'q, DB: Database, T: Encode<'q, DB> + Type<DB> + Send + 'q> Bindable<'q, DB> for T {}
 
+/// A statement parameter.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// Binds `args` in order.
+pub(crate) fn bind_args<'q, DB: sqlx::Database>(
+    mut q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: Bindable<'q, DB>,
+    String: Bindable<'q, DB>,
+    Vec<u8>: Bindable<'q, DB>,
+{
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::Bytes(v) => q.bind(v),
+        };
+    }
+    q
+}
+
 /// A value a driver decodes from any row.
 pub(crate) trait Decodable<DB: Database>: for<'r> Decode<'r, DB> + Type<DB> {}
 impl<DB: Database, T: for<'r> Decode<'r, DB> + Type<DB>> Decodable<DB> for T {}

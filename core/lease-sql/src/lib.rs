@@ -1,5 +1,5 @@
-//! Ruru's SQL lease backends: PostgreSQL and MySQL/MariaDB over Kea's own schema, so Ruru and Kea
-//! can share a database. Queries are plain strings bound at run time (no database at build time).
+//! Ruru's SQL lease and host backends: PostgreSQL and MySQL/MariaDB over Kea's own schema, so Ruru
+//! and Kea can share a database. Queries are plain strings bound at run time (no database at build time).
 //! Every statement runs on the crate's database runtime; the stores' futures can be awaited from
 //! any executor, as the [`ruru_lease::LeaseStore4`] contract asks.
 
