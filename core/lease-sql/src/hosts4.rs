@@ -2,15 +2,13 @@
 //! `hosts-database` shared with Kea, which Ruru reads and never writes.
 
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 
-use ruru_config::{Dhcp4Config, Host4, HostIdType, SqlDatabase};
+use ruru_config::{Host4, HostIdType};
 use ruru_host::{HostSource4, Lookup};
 
-use crate::conn::Db;
 use crate::host_row::{self, host_columns, Family, Statements, Tables};
 use crate::lease6_row::Arg;
-use crate::SqlError;
+use crate::sql_hosts::SqlHosts4;
 
 /// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
 /// subnet parameter `$subnet`. A host's `dhcp4_subnet_id` is NULL when it has no DHCPv4
@@ -54,53 +52,11 @@ macro_rules! statements4 {
     };
 }
 
-static TABLES: Tables = Tables {
+pub(crate) static TABLES: Tables = Tables {
     family: Family::V4,
     pg: statements4!("BIGINT", "$1", "$2", "$3"),
     my: statements4!("SIGNED", "?", "?", "?"),
 };
-
-/// DHCPv4 host reservations on PostgreSQL or MySQL/MariaDB over Kea 2.2's schema, built against
-/// the running configuration (its option definitions, its subnets' bounds). A host whose rows do
-/// not make a valid reservation is logged (`kea-dhcp4.hosts`) and skipped.
-pub struct SqlHosts4 {
-    db: Db,
-    config: Arc<Dhcp4Config>,
-}
-
-impl SqlHosts4 {
-    /// Connects to `params` and checks the schema; a missing one is created unless `readonly`
-    /// is set, which makes it an error (CTL-095).
-    pub async fn open(
-        params: &SqlDatabase,
-        config: Arc<Dhcp4Config>,
-    ) -> Result<SqlHosts4, SqlError> {
-        Ok(SqlHosts4::from_db(host_row::connect(params).await?, config))
-    }
-
-    /// A source over `db` without checking it (a connection made later: `retry-on-startup`).
-    pub fn from_db(db: Db, config: Arc<Dhcp4Config>) -> SqlHosts4 {
-        SqlHosts4 { db, config }
-    }
-
-    /// The database handle (reconnection probes, closing).
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// The hosts of subnet `subnet_id` statement `pick` finds with `params`.
-    async fn hosts(
-        &self,
-        subnet_id: u32,
-        pick: fn(&Statements) -> &'static str,
-        params: Vec<Arg>,
-    ) -> Result<Vec<Host4>, ruru_host::StoreError> {
-        host_row::hosts(&self.db, &TABLES, pick, params, |map| {
-            self.config.reservation_from_json(subnet_id, map)
-        })
-        .await
-    }
-}
 
 impl HostSource4 for SqlHosts4 {
     fn get4<'a>(

@@ -2,15 +2,13 @@
 //! `hosts-database` shared with Kea, which Ruru reads and never writes.
 
 use std::net::Ipv6Addr;
-use std::sync::Arc;
 
-use ruru_config::{Dhcp6Config, Host6, HostIdType, SqlDatabase};
+use ruru_config::{Host6, HostIdType};
 use ruru_host::{HostSource6, Lookup};
 
-use crate::conn::Db;
 use crate::host_row::{self, host_columns, Family, Statements, Tables};
 use crate::lease6_row::Arg;
-use crate::SqlError;
+use crate::sql_hosts::SqlHosts6;
 
 /// The lookups' common part in a dialect, `$int` its cast to a signed 64-bit integer, up to the
 /// subnet parameter `$subnet`: each host with its options and its reservations (`r`, NULL when
@@ -62,53 +60,11 @@ macro_rules! statements6 {
     };
 }
 
-static TABLES: Tables = Tables {
+pub(crate) static TABLES: Tables = Tables {
     family: Family::V6,
     pg: statements6!("BIGINT", "$1", "$2", "$3"),
     my: statements6!("SIGNED", "?", "?", "?"),
 };
-
-/// DHCPv6 host reservations on PostgreSQL or MySQL/MariaDB over Kea 2.2's schema, built against
-/// the running configuration (its option definitions, its subnets' bounds). A host whose rows do
-/// not make a valid reservation is logged (`kea-dhcp6.hosts`) and skipped.
-pub struct SqlHosts6 {
-    db: Db,
-    config: Arc<Dhcp6Config>,
-}
-
-impl SqlHosts6 {
-    /// Connects to `params` and checks the schema; a missing one is created unless `readonly`
-    /// is set, which makes it an error (CTL-095).
-    pub async fn open(
-        params: &SqlDatabase,
-        config: Arc<Dhcp6Config>,
-    ) -> Result<SqlHosts6, SqlError> {
-        Ok(SqlHosts6::from_db(host_row::connect(params).await?, config))
-    }
-
-    /// A source over `db` without checking it (a connection made later: `retry-on-startup`).
-    pub fn from_db(db: Db, config: Arc<Dhcp6Config>) -> SqlHosts6 {
-        SqlHosts6 { db, config }
-    }
-
-    /// The database handle (reconnection probes, closing).
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// The hosts of subnet `subnet_id` statement `pick` finds with `params`.
-    async fn hosts(
-        &self,
-        subnet_id: u32,
-        pick: fn(&Statements) -> &'static str,
-        params: Vec<Arg>,
-    ) -> Result<Vec<Host6>, ruru_host::StoreError> {
-        host_row::hosts(&self.db, &TABLES, pick, params, |map| {
-            self.config.reservation_from_json(subnet_id, map)
-        })
-        .await
-    }
-}
 
 impl HostSource6 for SqlHosts6 {
     fn get6<'a>(

@@ -17,13 +17,13 @@ mod lease6;
 mod lease6_row;
 mod lease6_sql;
 pub mod schema;
+mod sql_hosts;
 mod time;
 
 pub use conn::Db;
 pub use error::SqlError;
-pub use hosts4::SqlHosts4;
-pub use hosts6::SqlHosts6;
 pub use init::create as create_schema;
 pub use lease4::SqlLeases4;
 pub use lease6::SqlLeases6;
+pub use sql_hosts::{HostConfig, SqlHosts, SqlHosts4, SqlHosts6};
 pub use time::MAX_DB_TIME;
