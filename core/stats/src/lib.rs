@@ -12,15 +12,17 @@
 
 mod clock;
 mod render;
+mod rendered;
 mod samples;
 
 pub use clock::{format_timestamp, now_micros};
 pub use samples::{Limit, Sample};
 
 use parking_lot::{Mutex, RwLock};
+use rendered::Rendered;
 use samples::Samples;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// One integer statistic. Relaxed atomics: statistics order nothing else.
@@ -29,6 +31,9 @@ pub struct Counter {
     value: AtomicI64,
     /// Timestamp (µs) of the newest sample; 0 forces the next update through the slow path.
     tick: AtomicI64,
+    /// Bumped by every change of `samples`, so `statistic-get-all` can tell, without the lock, that
+    /// the text it wrote for this statistic last time is still right (CTL-068).
+    version: AtomicU64,
     samples: Mutex<Samples>,
 }
 
@@ -37,8 +42,17 @@ impl Counter {
         Self {
             value: AtomicI64::new(0),
             tick: AtomicI64::new(0),
-            samples: Mutex::new(Samples::new(limit)),
+            version: AtomicU64::new(0),
+            samples: Mutex::new(Samples::new(limit, now_micros())),
         }
+    }
+
+    /// Runs `f` on the samples under their lock and marks them changed.
+    fn edit<R>(&self, f: impl FnOnce(&mut Samples) -> R) -> R {
+        let mut s = self.samples.lock();
+        let r = f(&mut s);
+        self.version.fetch_add(1, Ordering::Release);
+        r
     }
 
     /// Adds one.
@@ -61,11 +75,12 @@ impl Counter {
     /// Overwrites the value with one that may exceed 64 bits (DHCPv6 capacities: a /64 pool holds
     /// 2^64 addresses, V6-066). Later `add`s count on top of it.
     pub fn set_wide(&self, v: i128) {
-        let mut s = self.samples.lock();
-        let before = s.base + i128::from(self.value.swap(0, Ordering::Relaxed));
-        s.base = v;
-        s.open(now_micros(), before, v);
-        self.tick.store(0, Ordering::Relaxed);
+        self.edit(|s| {
+            let before = s.base + i128::from(self.value.swap(0, Ordering::Relaxed));
+            s.base = v;
+            s.open(now_micros(), before, v);
+            self.tick.store(0, Ordering::Relaxed);
+        });
     }
     /// Current value.
     pub fn get(&self) -> i128 {
@@ -79,10 +94,11 @@ impl Counter {
         if self.tick.load(Ordering::Relaxed) == now {
             return;
         }
-        let mut s = self.samples.lock();
-        let base = s.base;
-        s.open(now, base + i128::from(before), base + i128::from(after));
-        self.tick.store(now, Ordering::Relaxed);
+        self.edit(|s| {
+            let base = s.base;
+            s.open(now, base + i128::from(before), base + i128::from(after));
+            self.tick.store(now, Ordering::Relaxed);
+        });
     }
 
     /// Samples, newest first; the newest carries the current value.
@@ -93,39 +109,61 @@ impl Counter {
     }
 
     /// Replaces `out` with the samples, newest first; false (and `out` untouched) when the statistic
-    /// is hidden. One short lock, no allocation under it once `out` has grown.
+    /// is hidden.
     fn samples_into(&self, out: &mut Vec<Sample>) -> bool {
+        self.read_into(out).visible
+    }
+
+    /// [`Self::samples_into`], also telling which state of the counter was read. One short lock, no
+    /// allocation under it once `out` has grown.
+    fn read_into(&self, out: &mut Vec<Sample>) -> Reading {
         let mut s = self.samples.lock();
-        if s.hidden() {
-            return false;
+        let stamp = self.stamp();
+        let reading = Reading {
+            visible: !s.hidden(),
+            stamp: s.timeless().then_some(stamp),
+        };
+        if reading.visible {
+            let current = s.base + i128::from(stamp.value);
+            s.list_into(current, now_micros(), out);
         }
-        let current = s.base + i128::from(self.value.load(Ordering::Relaxed));
-        s.list_into(current, now_micros(), out);
-        true
+        reading
+    }
+
+    /// The counter's state as far as its samples' text goes: equal stamps, equal text (unless an age
+    /// limit dropped samples in between). Read without the lock: a change in progress shows as the
+    /// state before it.
+    fn stamp(&self) -> Stamp {
+        Stamp {
+            version: self.version.load(Ordering::Acquire),
+            value: self.value.load(Ordering::Relaxed),
+        }
     }
 
     /// Back to 0 with one fresh sample (`statistic-reset`).
     pub fn reset(&self) {
-        let mut s = self.samples.lock();
-        self.value.store(0, Ordering::Relaxed);
-        s.base = 0;
-        s.restart(now_micros(), 0);
-        self.tick.store(0, Ordering::Relaxed);
+        self.edit(|s| {
+            self.value.store(0, Ordering::Relaxed);
+            s.base = 0;
+            s.restart(now_micros(), 0);
+            self.tick.store(0, Ordering::Relaxed);
+        });
     }
 
     /// Replaces the bound on samples and trims at once.
     pub fn set_limit(&self, limit: Limit) {
-        self.samples.lock().set_limit(limit, now_micros());
+        self.edit(|s| s.set_limit(limit, now_micros()));
     }
 
     /// Hides the statistic until its next update (`statistic-remove`: Kea drops it, and the server's
     /// next record creates it again).
     fn hide(&self) {
-        let mut s = self.samples.lock();
-        self.value.store(0, Ordering::Relaxed);
-        s.base = 0;
-        s.hide();
-        self.tick.store(0, Ordering::Relaxed);
+        self.edit(|s| {
+            self.value.store(0, Ordering::Relaxed);
+            s.base = 0;
+            s.hide();
+            self.tick.store(0, Ordering::Relaxed);
+        });
     }
 
     fn hidden(&self) -> bool {
@@ -133,19 +171,39 @@ impl Counter {
     }
 }
 
+/// See [`Counter::stamp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    version: u64,
+    value: i64,
+}
+
+/// What [`Counter::read_into`] read.
+struct Reading {
+    visible: bool,
+    /// `None` when the samples may change without a new stamp (an age limit).
+    stamp: Option<Stamp>,
+}
+
 /// Name → counter map shared by the server and the management API.
 #[derive(Debug)]
 pub struct Registry {
     /// Shared names: listing every statistic copies pointers, not strings.
     stats: RwLock<BTreeMap<Arc<str>, Arc<Counter>>>,
+    /// Bumped, under the map's write lock, whenever a name is added or removed.
+    names_version: AtomicU64,
     default_limit: Mutex<Limit>,
+    /// The last `statistic-get-all` text, reused for the statistics unchanged since (CTL-068).
+    rendered: Mutex<Rendered>,
 }
 
 impl Default for Registry {
     fn default() -> Self {
         Self {
             stats: RwLock::default(),
+            names_version: AtomicU64::new(0),
             default_limit: Mutex::new(Limit::DEFAULT),
+            rendered: Mutex::default(),
         }
     }
 }
@@ -166,7 +224,10 @@ impl Registry {
             .stats
             .write()
             .entry(Arc::from(name))
-            .or_insert_with(|| Arc::new(Counter::new(limit)))
+            .or_insert_with(|| {
+                self.names_version.fetch_add(1, Ordering::Relaxed);
+                Arc::new(Counter::new(limit))
+            })
             .clone();
         created
     }
@@ -251,7 +312,9 @@ impl Registry {
 
     /// Removes every statistic whose name starts with `prefix` (e.g. `subnet[` at reconfiguration).
     pub fn remove_prefixed(&self, prefix: &str) {
-        self.stats.write().retain(|k, _| !k.starts_with(prefix));
+        let mut map = self.stats.write();
+        map.retain(|k, _| !k.starts_with(prefix));
+        self.names_version.fetch_add(1, Ordering::Relaxed);
     }
 }
 

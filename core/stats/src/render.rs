@@ -6,16 +6,16 @@
 //! in the layout `ruru-control` gives any JSON value (Kea's: `{ "name": [ [ 5, "2026-01-02
 //! 03:04:05.000006" ], … ], … }`, names in order), so the only growing allocation is the output.
 
-use crate::{Counter, Registry, Sample};
+use crate::{Registry, Sample};
 
 impl Registry {
     /// Appends `{ "<name>": [ [ value, "timestamp" ], … ], … }` for every statistic, samples newest
     /// first (`statistic-get-all`).
     pub fn write_all_json(&self, out: &mut String) {
-        let listing = self.listing();
-        // Most statistics of a large configuration carry one sample of about 80 bytes with its name.
-        out.reserve(listing.len() * 80);
-        write_map(out, listing.iter().map(|(name, c)| (&**name, &**c)));
+        let mut rendered = self.rendered.lock();
+        self.relist(&mut rendered);
+        rendered.refresh();
+        out.push_str(rendered.text());
     }
 
     /// Appends `{ "<name>": [ … ] }` for `name`, or `{  }` when it does not exist (`statistic-get`:
@@ -26,39 +26,32 @@ impl Registry {
             .read()
             .get_key_value(name)
             .map(|(k, c)| (k.clone(), c.clone()));
-        write_map(out, found.iter().map(|(name, c)| (&**name, &**c)));
+        let mut samples = Vec::new();
+        out.push_str("{ ");
+        if let Some((name, counter)) = found {
+            if counter.samples_into(&mut samples) {
+                write_statistic(out, &name, &samples);
+            }
+        }
+        out.push_str(" }");
     }
 }
 
-/// Writes the map of `entries`, skipping hidden statistics. Each counter's lock is held only to copy
-/// its few samples into a reused buffer: a packet thread opening a sample never waits on formatting.
-fn write_map<'a>(out: &mut String, entries: impl Iterator<Item = (&'a str, &'a Counter)>) {
-    let mut samples: Vec<Sample> = Vec::new();
-    out.push_str("{ ");
-    let mut first = true;
-    for (name, counter) in entries {
-        if !counter.samples_into(&mut samples) {
-            continue;
-        }
-        if !first {
+/// Writes `"<name>": [ [ value, "timestamp" ], … ]`.
+pub(crate) fn write_statistic(out: &mut String, name: &str, samples: &[Sample]) {
+    write_string(out, name);
+    out.push_str(": [ ");
+    for (i, sample) in samples.iter().enumerate() {
+        if i > 0 {
             out.push_str(", ");
         }
-        first = false;
-        write_string(out, name);
-        out.push_str(": [ ");
-        for (i, sample) in samples.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str("[ ");
-            write_integer(out, sample.value);
-            out.push_str(", \"");
-            crate::clock::write_timestamp(out, sample.at_micros);
-            out.push_str("\" ]");
-        }
-        out.push_str(" ]");
+        out.push_str("[ ");
+        write_integer(out, sample.value);
+        out.push_str(", \"");
+        crate::clock::write_timestamp(out, sample.at_micros);
+        out.push_str("\" ]");
     }
-    out.push_str(" }");
+    out.push_str(" ]");
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it (the text must match what the JSON tree

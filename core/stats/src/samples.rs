@@ -32,17 +32,20 @@ pub(crate) struct Samples {
     ring: VecDeque<Sample>,
     limit: Limit,
     hidden: bool,
+    /// When the statistic was created (µs): the time its value shows until its first update.
+    created: i64,
     /// Added to the counter's 64-bit atomic value: non-zero only for values set beyond 64 bits
     /// (`Counter::set_wide`), which change at configuration, never on the hot path.
     pub(crate) base: i128,
 }
 
 impl Samples {
-    pub(crate) fn new(limit: Limit) -> Self {
+    pub(crate) fn new(limit: Limit, created: i64) -> Self {
         Self {
             ring: VecDeque::new(),
             limit,
             hidden: false,
+            created,
             base: 0,
         }
     }
@@ -89,7 +92,9 @@ impl Samples {
 
     /// Replaces `out` with the samples, newest first, the newest showing `current` (updates within its
     /// tick changed only the atomic value). A statistic never updated shows one sample of its current
-    /// value. Filling a caller's buffer keeps allocation out of the lock the hot path takes.
+    /// value, taken when it was created (Kea's servers set theirs to 0 when they create them, and that
+    /// sample's time stays). Filling a caller's buffer keeps allocation out of the lock the hot path
+    /// takes.
     pub(crate) fn list_into(&mut self, current: i128, now: i64, out: &mut Vec<Sample>) {
         self.trim(now);
         out.clear();
@@ -98,9 +103,15 @@ impl Samples {
             Some(newest) => newest.value = current,
             None => out.push(Sample {
                 value: current,
-                at_micros: now,
+                at_micros: self.created,
             }),
         }
+    }
+
+    /// Whether what [`Self::list_into`] gives changes only when the samples or the current value do:
+    /// not so under an age limit, which drops samples as time passes.
+    pub(crate) fn timeless(&self) -> bool {
+        matches!(self.limit, Limit::Count(_))
     }
 
     fn trim(&mut self, now: i64) {
