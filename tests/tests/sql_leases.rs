@@ -2,7 +2,6 @@
 //! leases in the machine's PostgreSQL or MariaDB through a relay the test can cut
 //! (`ruru_e2e::db_proxy`), on a schema Kea's own `kea-admin db-init` created; perfdhcp is the client.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -22,22 +21,6 @@ mod db;
 
 mod common;
 use common::stat;
-
-fn server_addr(kind: SqlKind) -> SocketAddr {
-    match kind {
-        SqlKind::Postgresql => "127.0.0.1:5432",
-        SqlKind::Mysql => "127.0.0.1:3306",
-    }
-    .parse()
-    .expect("address")
-}
-
-fn type_name(kind: SqlKind) -> &'static str {
-    match kind {
-        SqlKind::Postgresql => "postgresql",
-        SqlKind::Mysql => "mysql",
-    }
-}
 
 /// One value from the scratch database (psql / mariadb in the host namespace).
 fn query(db: &db::Scratch, sql: &str) -> String {
@@ -69,7 +52,7 @@ fn start<'ns>(
     pool: &str,
 ) -> ruru_e2e::Result<(Server<'ns>, PathBuf)> {
     let socket = dir.join("dhcp4.sock");
-    let mut lease_db = json!({"type": type_name(db.kind), "name": db.name, "host": "127.0.0.1",
+    let mut lease_db = json!({"type": db::type_name(db.kind), "name": db.name, "host": "127.0.0.1",
                               "port": proxy.port(), "user": "root", "connect-timeout": 2});
     for (k, v) in extra.as_object().into_iter().flatten() {
         lease_db[k] = v.clone();
@@ -126,7 +109,7 @@ impl Site {
     fn new(kind: SqlKind, tag: &str) -> Site {
         let db = db::kea_initialised(kind, tag);
         let ns = loopback_relay(&["127.0.0.2"]).expect("namespace");
-        let proxy = DbProxy::start(&ns, server_addr(kind)).expect("relay");
+        let proxy = DbProxy::start(&ns, db::server_addr(kind)).expect("relay");
         Site {
             db,
             ns,
@@ -267,8 +250,8 @@ fn two_servers_sharing_a_database_never_double_allocate() {
         loopback_relay(&["127.0.0.2"]).expect("namespace"),
     );
     let (proxy_a, proxy_b) = (
-        DbProxy::start(&ns_a, server_addr(SqlKind::Postgresql)).expect("relay"),
-        DbProxy::start(&ns_b, server_addr(SqlKind::Postgresql)).expect("relay"),
+        DbProxy::start(&ns_a, db::server_addr(SqlKind::Postgresql)).expect("relay"),
+        DbProxy::start(&ns_b, db::server_addr(SqlKind::Postgresql)).expect("relay"),
     );
     let (dir_a, dir_b) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir_all(&dir_a).unwrap();
@@ -430,11 +413,11 @@ fn ctl094_dhcp6_lease_lives_in_the_database() {
     for kind in db::KINDS {
         let scratch = db::kea_initialised(kind, "e2e6");
         let link = DirectLink::new6(SERVER6_CIDR).expect("namespaces");
-        let proxy = DbProxy::start(&link.server, server_addr(kind)).expect("relay");
+        let proxy = DbProxy::start(&link.server, db::server_addr(kind)).expect("relay");
         let iface = link.server_iface();
         let config = json!({"Dhcp6": {
             "interfaces-config": {"interfaces": [iface]},
-            "lease-database": {"type": type_name(kind), "name": scratch.name, "host": "127.0.0.1",
+            "lease-database": {"type": db::type_name(kind), "name": scratch.name, "host": "127.0.0.1",
                                "port": proxy.port(), "user": "root"},
             "preferred-lifetime": 3000, "valid-lifetime": 4000,
             "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "interface": iface,

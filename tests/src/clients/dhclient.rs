@@ -395,6 +395,10 @@ pub struct ClientLease6 {
     pub addresses: Vec<IaLease6>,
     /// Prefixes of IA_PDs.
     pub prefixes: Vec<IaLease6>,
+    /// Option 23 (`dhcp6.name-servers`).
+    pub name_servers: Vec<Ipv6Addr>,
+    /// Option 24 (`dhcp6.domain-search`), each name as dhclient writes it (`example.org.`).
+    pub domain_search: Vec<String>,
 }
 
 /// Parses the `lease6 { ... }` blocks of a dhclient lease file, oldest first.
@@ -494,6 +498,8 @@ pub fn parse_leases6(text: &str) -> std::result::Result<Vec<ClientLease6>, Strin
             (Some(Scope::Lease), "option") => match value.split_once(' ') {
                 Some(("dhcp6.client-id", id)) => current.client_id = octets(id)?,
                 Some(("dhcp6.server-id", id)) => current.server_id = octets(id)?,
+                Some(("dhcp6.name-servers", list)) => current.name_servers = ip_list(list)?,
+                Some(("dhcp6.domain-search", list)) => current.domain_search = names(list),
                 _ => {}
             },
             (Some(Scope::Ia { renew, .. }), "renew") => *renew = Some(number(value)?),
@@ -509,6 +515,14 @@ pub fn parse_leases6(text: &str) -> std::result::Result<Vec<ClientLease6>, Strin
         return Err("lease file ends inside a block".into());
     }
     Ok(leases)
+}
+
+/// A list of quoted names as dhclient writes it (`"a.example.", "b.example."`).
+fn names(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|n| n.trim().trim_matches('"').to_owned())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// An IAID as dhclient writes it (colon hex, or a quoted string when printable).
@@ -625,6 +639,8 @@ lease6 {
   }
   option dhcp6.client-id 0:3:0:1:d2:d8:b7:78:2a:b8;
   option dhcp6.server-id 0:1:0:1:32:97:3a:cc:82:ef:56:4b:e3:84;
+  option dhcp6.name-servers 2001:db8::53,2001:db8::54;
+  option dhcp6.domain-search "a.example.","b.example.";
 }
 "#;
 
@@ -647,6 +663,11 @@ lease6 {
                 rebind: Some(2000),
             }]
         );
+        assert_eq!(
+            lease.name_servers,
+            ["2001:db8::53", "2001:db8::54"].map(|a| a.parse::<Ipv6Addr>().expect("address"))
+        );
+        assert_eq!(lease.domain_search, ["a.example.", "b.example."]);
         let pd = &lease.prefixes[0];
         assert_eq!(pd.iaid, u32::from_be_bytes([b'A', b'B', 1, b'C']));
         assert_eq!(pd.prefix_len, 64);

@@ -99,14 +99,11 @@ fn parse_events(text: &str) -> Vec<ScriptEvent> {
     events
 }
 
-/// Parses a list of IPv4 addresses separated by commas and/or spaces.
-fn ip_list(text: &str) -> std::result::Result<Vec<Ipv4Addr>, String> {
+/// Parses a list of addresses (IPv4 or IPv6) separated by commas and/or spaces.
+fn ip_list<A: std::str::FromStr>(text: &str) -> std::result::Result<Vec<A>, String> {
     text.split([',', ' '])
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|_| format!("{s:?} is not an IPv4 address"))
-        })
+        .map(|s| s.parse().map_err(|_| format!("{s:?} is not an IP address")))
         .collect()
 }
 
@@ -135,9 +132,17 @@ mod tests {
     #[test]
     fn address_lists() {
         let want = vec![Ipv4Addr::new(192, 0, 2, 53), Ipv4Addr::new(192, 0, 2, 54)];
-        assert_eq!(ip_list("192.0.2.53,192.0.2.54").expect("commas"), want);
-        assert_eq!(ip_list("192.0.2.53 192.0.2.54").expect("spaces"), want);
-        assert!(ip_list("192.0.2.300").is_err());
-        assert_eq!(ip_list("").expect("empty"), Vec::<Ipv4Addr>::new());
+        assert_eq!(
+            ip_list::<Ipv4Addr>("192.0.2.53,192.0.2.54").expect("commas"),
+            want
+        );
+        assert_eq!(
+            ip_list::<Ipv4Addr>("192.0.2.53 192.0.2.54").expect("spaces"),
+            want
+        );
+        assert!(ip_list::<Ipv4Addr>("192.0.2.300").is_err());
+        assert!(ip_list::<Ipv4Addr>("").expect("empty").is_empty());
+        let v6: Vec<std::net::Ipv6Addr> = ip_list("2001:db8::53, 2001:db8::54").expect("v6");
+        assert_eq!(v6.len(), 2);
     }
 }

@@ -158,3 +158,22 @@ pub fn renew_behind_the_back(kind: SqlKind, name: &str, table: &str, key: &str) 
         &format!("UPDATE {table} SET expire = {later} WHERE address = {key}"),
     );
 }
+
+/// Where the machine's server of `kind` listens: what the end-to-end suites' `DbProxy` relays
+/// to from a test namespace.
+pub fn server_addr(kind: SqlKind) -> std::net::SocketAddr {
+    match kind {
+        SqlKind::Postgresql => "127.0.0.1:5432",
+        SqlKind::Mysql => "127.0.0.1:3306",
+    }
+    .parse()
+    .expect("address")
+}
+
+/// The `type` of a `lease-database` or `hosts-database` map of `kind`.
+pub fn type_name(kind: SqlKind) -> &'static str {
+    match kind {
+        SqlKind::Postgresql => "postgresql",
+        SqlKind::Mysql => "mysql",
+    }
+}
