@@ -172,7 +172,7 @@ fn ctl094_dhcp4_leases_live_in_postgresql_and_mysql() {
 
 // LC-141, LC-123, CTL-096: lease commands on a SQL backend: added leases are rows; lease4-wipe and
 // lease4-write are memfile-only (result 1, nothing removed, no file written); an expiration past
-// 2038 is refused with result 1 and nothing stored.
+// 2038 is refused with result 1 and nothing stored; lease4-del removes the row.
 #[test]
 fn lc141_lc123_ctl096_lease_commands_on_sql() {
     for kind in db::KINDS {
@@ -234,6 +234,14 @@ fn lc141_lc123_ctl096_lease_commands_on_sql() {
             "{kind:?}: {}",
             server.logs()
         );
+
+        // LC-103, LC-116: lease4-del deletes the row it read (its address and expire), then
+        // finds nothing.
+        let r = cmd("lease4-del", json!({"ip-address": "10.0.0.42"}));
+        assert_eq!(r["result"], 0, "{kind:?}: {r}");
+        assert_eq!(query(scratch, "SELECT count(*) FROM lease4"), "0");
+        let r = cmd("lease4-del", json!({"ip-address": "10.0.0.42"}));
+        assert_eq!(r["result"], 3, "{kind:?}: {r}");
     }
 }
 

@@ -228,38 +228,10 @@ pub(crate) async fn commit<L: Granted, S: Writes<L>>(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use ruru_lease::{HwAddr, Memfile4, MemfileOptions};
+    use crate::contended::{Contended, THEIRS};
+    use ruru_lease::HwAddr;
     use std::cell::Cell;
     use std::net::Ipv4Addr;
-
-    /// A memfile store where another server sharing it renews the lease read, between the read and
-    /// each update.
-    pub(crate) struct Contended(pub(crate) Memfile4);
-
-    impl Contended {
-        pub(crate) fn new() -> Self {
-            Self(Memfile4::open(MemfileOptions::in_memory()).unwrap().0)
-        }
-    }
-
-    impl Writes<Lease4> for Contended {
-        fn add(&self, lease: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
-            self.0.add4(lease)
-        }
-        fn update(
-            &self,
-            lease: &Lease4,
-            read: &Lease4,
-        ) -> impl Future<Output = Result<bool, StoreError>> + Send {
-            let theirs = Lease4 {
-                cltt: read.cltt + 100,
-                hostname: "theirs".into(),
-                ..read.clone()
-            };
-            assert!(self.0.update4_sync(&theirs, read));
-            self.0.update4(lease, read)
-        }
-    }
 
     /// Counts the statistics changes a commit makes.
     #[derive(Default)]
@@ -306,7 +278,7 @@ pub(crate) mod tests {
             let got = block_on(commit(&counts, &store, lease(2, now), avail, now)).unwrap();
             assert_eq!(got, None);
             let stored = store.0.get4_sync(old.address).unwrap();
-            assert_eq!((stored.cltt, stored.hostname.as_str()), (600, "theirs"));
+            assert_eq!((stored.cltt, stored.hostname.as_str()), (600, THEIRS));
             assert_eq!(counts.0.get(), 0);
         }
     }

@@ -13,7 +13,8 @@ pub(crate) trait AdminStore<L>: Writes<L> {
     type Key: Copy + Send;
     fn key(lease: &L) -> Self::Key;
     fn get(&self, key: Self::Key) -> impl Future<Output = Result<Option<L>, StoreError>> + Send;
-    fn delete(&self, key: Self::Key) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes `read`, the lease read at its address, if it is still there unchanged (LC-116).
+    fn delete(&self, read: &L) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
@@ -28,8 +29,8 @@ impl<S: LeaseStore4> AdminStore<Lease4> for S {
     ) -> impl Future<Output = Result<Option<Lease4>, StoreError>> + Send {
         self.get4(addr)
     }
-    fn delete(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        self.delete4(addr)
+    fn delete(&self, read: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.delete4(read)
     }
     fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         LeaseStore4::flush(self)
@@ -47,11 +48,8 @@ impl<S: LeaseStore6> AdminStore<Lease6> for S {
     ) -> impl Future<Output = Result<Option<Lease6>, StoreError>> + Send {
         self.get6(t, addr)
     }
-    fn delete(
-        &self,
-        (t, addr): (LeaseType, Ipv6Addr),
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        self.delete6(t, addr)
+    fn delete(&self, read: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.delete6(read)
     }
     fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         LeaseStore6::flush(self)
@@ -98,7 +96,11 @@ pub(crate) async fn update<L, S: AdminStore<L>>(
     Ok(true)
 }
 
-/// Deletes the lease `key` names; the lease deleted, `None` when there was none.
+/// Deletes the lease `key` names, as Kea's `lease*-del` does: the operator names an address (or an
+/// identifier), whatever lease is there is read, and that lease is deleted unless it changed before
+/// the delete (a packet, or another server sharing the database: Kea answers "not found", result 3,
+/// and so does `lease_cmds`; LC-103, LC-116). The lease deleted, `None` when there was none or it
+/// changed; the statistics move only with a delete.
 pub(crate) async fn delete<L, S: AdminStore<L>>(
     snap: &impl CountStored<L>,
     store: &S,
@@ -107,7 +109,7 @@ pub(crate) async fn delete<L, S: AdminStore<L>>(
     let Some(old) = store.get(key).await? else {
         return Ok(None);
     };
-    if !store.delete(key).await? {
+    if !store.delete(&old).await? {
         return Ok(None);
     }
     snap.stored(&old, -1);
@@ -118,27 +120,10 @@ pub(crate) async fn delete<L, S: AdminStore<L>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commit::tests::{block_on, lease, Contended};
+    use crate::commit::tests::{block_on, lease};
+    use crate::contended::{Contended, THEIRS};
+    use ruru_lease::{Memfile4, MemfileOptions};
     use std::cell::Cell;
-
-    impl AdminStore<Lease4> for Contended {
-        type Key = Ipv4Addr;
-        fn key(lease: &Lease4) -> Ipv4Addr {
-            lease.address
-        }
-        fn get(
-            &self,
-            addr: Ipv4Addr,
-        ) -> impl Future<Output = Result<Option<Lease4>, StoreError>> + Send {
-            self.0.get4(addr)
-        }
-        fn delete(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send {
-            self.0.delete4(addr)
-        }
-        fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
-            LeaseStore4::flush(&self.0)
-        }
-    }
 
     /// Counts the statistics moves.
     #[derive(Default)]
@@ -164,7 +149,40 @@ mod tests {
         let moves = Moves::default();
         assert!(!block_on(update(&moves, &store, &mine)).unwrap());
         let stored = store.0.get4_sync(mine.address).unwrap();
-        assert_eq!(stored.hostname, "theirs");
+        assert_eq!(stored.hostname, THEIRS);
         assert_eq!(moves.0.get(), 0);
+    }
+
+    // LC-103, LC-116: `lease4-del` deletes the lease it read at the address; renewed by another
+    // server before the delete, that lease stays, the answer is "not found" (result 3, as Kea's)
+    // and no statistic moves.
+    #[test]
+    fn lc116_admin_delete_spares_a_lease_renewed_meanwhile() {
+        let store = Contended::new();
+        let read = lease(1, 500);
+        assert!(store.0.add4_sync(&read));
+        let moves = Moves::default();
+        assert_eq!(
+            block_on(delete(&moves, &store, read.address)).unwrap(),
+            None
+        );
+        let stored = store.0.get4_sync(read.address).unwrap();
+        assert_eq!((stored.cltt, stored.hostname.as_str()), (600, THEIRS));
+        assert_eq!(moves.0.get(), 0);
+    }
+
+    // LC-103: with nothing in between, the lease read is deleted, returned and counted out once.
+    #[test]
+    fn admin_delete_removes_the_lease_read() {
+        let store = Memfile4::open(MemfileOptions::in_memory()).unwrap().0;
+        let read = lease(1, 500);
+        assert!(store.add4_sync(&read));
+        let moves = Moves::default();
+        assert_eq!(
+            block_on(delete(&moves, &store, read.address)).unwrap(),
+            Some(read.clone())
+        );
+        assert_eq!(store.get4_sync(read.address), None);
+        assert_eq!(moves.0.get(), 1);
     }
 }

@@ -10,6 +10,8 @@ mod cache;
 mod callouts;
 mod classes;
 mod commit;
+#[cfg(test)]
+mod contended;
 mod ddns;
 mod extended_info;
 mod flq;

@@ -45,7 +45,7 @@ macro_rules! my_cols4 {
 /// One backend's statements. `valid_lifetime <> 4294967295` keeps infinite leases (which never
 /// expire) out of reclamation and flushing. Written lease fields are bound in [`Params4`] order
 /// (address last), which INSERT and UPDATE share; UPDATE then binds the `expire` of the lease read,
-/// which the row must still hold (Kea's condition, LC-116).
+/// which the row must still hold (Kea's condition, LC-116), as DELETE does after the address.
 struct Statements4 {
     get: &'static str,
     by_hwaddr: &'static str,
@@ -95,7 +95,7 @@ const PG: Statements4 = Statements4 {
              expire = to_timestamp($4), subnet_id = $5, fqdn_fwd = $6, fqdn_rev = $7, \
              hostname = $8, state = $9, user_context = $10 \
              WHERE address = $11 AND expire = to_timestamp($12)",
-    delete: "DELETE FROM lease4 WHERE address = $1",
+    delete: "DELETE FROM lease4 WHERE address = $1 AND expire = to_timestamp($2)",
     // state, expire: Kea's lease4_by_state_expire index.
     expired: concat!(
         "SELECT ",
@@ -148,7 +148,7 @@ const MY: Statements4 = Statements4 {
              expire = FROM_UNIXTIME(?), subnet_id = ?, fqdn_fwd = ?, fqdn_rev = ?, \
              hostname = ?, state = ?, user_context = ? \
              WHERE address = ? AND expire = FROM_UNIXTIME(?)",
-    delete: "DELETE FROM lease4 WHERE address = ?",
+    delete: "DELETE FROM lease4 WHERE address = ? AND expire = FROM_UNIXTIME(?)",
     // expire, state: Kea's lease4_by_expire_state index.
     expired: concat!(
         "SELECT ",
@@ -475,13 +475,15 @@ impl LeaseStore4 for SqlLeases4 {
         Ok(self.write(lease, Some(read)).await?.unwrap_or(0) > 0)
     }
 
-    async fn delete4(&self, addr: Ipv4Addr) -> Result<bool, StoreError> {
-        let addr = i64::from(u32::from(addr));
+    async fn delete4(&self, read: &Lease4) -> Result<bool, StoreError> {
+        let addr = i64::from(u32::from(read.address));
+        let expire = expire_to_db(&self.db.name, read.cltt, read.valid_lifetime)?;
         let n = self
             .db
             .run(move |db| async move {
                 each_backend!(db, |p, s| sqlx::query(s.delete)
                     .bind(addr)
+                    .bind(expire)
                     .execute(p)
                     .await
                     .map(|r| r.rows_affected()))

@@ -245,14 +245,16 @@ impl LeaseStore6 for SqlLeases6 {
         Ok(self.write(lease, Some(read)).await? > 0)
     }
 
-    async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {
+    async fn delete6(&self, read: &Lease6) -> Result<bool, StoreError> {
         self.log(
             "DELETE_ADDR",
-            format_args!("deleting {lease_type} lease {addr}"),
+            format_args!("deleting {} lease {}", read.lease_type, read.address),
         );
+        let expire = expire_to_db(&self.db.name, read.cltt, read.valid_lifetime)?;
         let args = vec![
-            Arg::Text(addr.to_string()),
-            Arg::Int(lease_type.as_u32().into()),
+            Arg::Text(read.address.to_string()),
+            Arg::Int(read.lease_type.as_u32().into()),
+            Arg::Int(expire),
         ];
         Ok(self.execute(|s| s.delete, args).await? > 0)
     }

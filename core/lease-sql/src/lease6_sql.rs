@@ -3,7 +3,8 @@
 //! are read as BIGINT, `expire` travels as Unix seconds converted by the database, the address is
 //! the canonical text Kea stores. Inserts and updates bind the fields of
 //! [`Encoded6`](crate::lease6_row::Encoded6) in order, the address last; updates then bind the
-//! `expire` of the lease read, which the row must still hold (Kea's condition, LC-116).
+//! `expire` of the lease read, which the row must still hold (Kea's condition, LC-116), and deletes
+//! bind it after the address and type.
 
 /// One backend's statements and column encodings.
 pub(crate) struct Sql6 {
@@ -24,7 +25,7 @@ pub(crate) struct Sql6 {
     pub(crate) by_duid: &'static str,
     /// Leases whose hostname may equal (1) ignoring ASCII case: a superset, filtered on the rows.
     pub(crate) by_hostname: &'static str,
-    /// Deletes the lease at an address (1) of a type (2).
+    /// Deletes the lease at an address (1) of a type (2) still expiring at (3), the lease read.
     pub(crate) delete: &'static str,
     /// Unreclaimed finite leases expired at (1), oldest first, at most (2).
     pub(crate) expired: &'static str,
@@ -109,7 +110,8 @@ pub(crate) mod pg {
     const BY_DUID: &str = concat!("SELECT ", columns!(), " WHERE duid = $1");
     /// Uses the `lower(hostname)` index; the exact ASCII comparison is made on the rows.
     const BY_HOSTNAME: &str = concat!("SELECT ", columns!(), " WHERE lower(hostname) = lower($1)");
-    const DELETE: &str = "DELETE FROM lease6 WHERE address = $1 AND lease_type = $2";
+    const DELETE: &str =
+        "DELETE FROM lease6 WHERE address = $1 AND lease_type = $2 AND expire = to_timestamp($3)";
     const EXPIRED: &str = concat!(
         "SELECT ",
         columns!(),
@@ -184,7 +186,8 @@ pub(crate) mod my {
     /// `hostname` has a case-insensitive collation (and its index); the exact ASCII comparison
     /// is made on the rows.
     const BY_HOSTNAME: &str = concat!("SELECT ", columns!(), " WHERE hostname = ?");
-    const DELETE: &str = "DELETE FROM lease6 WHERE address = ? AND lease_type = ?";
+    const DELETE: &str =
+        "DELETE FROM lease6 WHERE address = ? AND lease_type = ? AND expire = FROM_UNIXTIME(?)";
     const EXPIRED: &str = concat!(
         "SELECT ",
         columns!(),

@@ -217,13 +217,18 @@ async fn scenario<S: LeaseStore4>(s: &S) -> Vec<String> {
         "wipe again {:?}",
         s.wipe4(&[2]).await.map_err(|e| e.to_string())
     ));
+    // LC-116: lease 1 has been replaced since it was first read.
+    t.push(format!(
+        "del stale {:?}",
+        s.delete4(&leases[0]).await.map_err(|e| e.to_string())
+    ));
     t.push(format!(
         "del {:?}",
-        s.delete4(addr(3)).await.map_err(|e| e.to_string())
+        s.delete4(&leases[2]).await.map_err(|e| e.to_string())
     ));
     t.push(format!(
         "del again {:?}",
-        s.delete4(addr(3)).await.map_err(|e| e.to_string())
+        s.delete4(&leases[2]).await.map_err(|e| e.to_string())
     ));
     t.push(format!(
         "rest {:?}",
@@ -294,9 +299,34 @@ async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
             assert_eq!(s.get4(addr(n)).await.unwrap(), Some(theirs.clone()));
             assert!(s.update4(&mine, &theirs).await.unwrap(), "{kind:?} {n}");
             assert_eq!(s.get4(addr(n)).await.unwrap(), Some(mine.clone()));
-            assert!(s.delete4(addr(n)).await.unwrap());
+            assert!(s.delete4(&mine).await.unwrap());
             assert!(!s.update4(&mine, &mine).await.unwrap(), "{kind:?} {n}");
             assert_eq!(s.get4(addr(n)).await.unwrap(), None);
+        }
+    }
+}
+
+// LC-116: a delete removes only the lease it read (Kea's `DELETE … WHERE address = ? AND
+// expire = ?`). Once another server has renewed the row (a direct SQL UPDATE), the delete matches
+// nothing, answers false and the row stays as the other server wrote it; the lease read again is
+// deleted. Infinite leases (stored expire = cltt) are matched as well.
+#[tokio::test]
+async fn lc116_delete_spares_a_row_changed_since_it_was_read() {
+    for kind in KINDS {
+        let scratch = kea_initialised(kind, "l4del");
+        let s = SqlLeases4::open(&scratch).await.expect("opens");
+        for (n, valid) in [(1, 3600), (2, u32::MAX)] {
+            assert!(s.add4(&full(n, 1, 1_000_000, valid)).await.unwrap());
+            let read = s.get4(addr(n)).await.unwrap().expect("stored");
+            let key = u32::from(addr(n)).to_string();
+            renew_behind_the_back(kind, &scratch.name, "lease4", &key);
+            let theirs = s.get4(addr(n)).await.unwrap().expect("stored");
+            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?}");
+            assert!(!s.delete4(&read).await.unwrap(), "{kind:?} {n}");
+            assert_eq!(s.get4(addr(n)).await.unwrap(), Some(theirs.clone()));
+            assert!(s.delete4(&theirs).await.unwrap(), "{kind:?} {n}");
+            assert_eq!(s.get4(addr(n)).await.unwrap(), None);
+            assert!(!s.delete4(&theirs).await.unwrap(), "{kind:?} {n}");
         }
     }
 }
@@ -567,6 +597,13 @@ async fn ctl094_interleaved_with_kea() {
             "arguments": {"ip-address": "192.0.2.20"}}));
         assert_eq!(answer["result"], 0, "{kind:?}: {answer}");
         assert_eq!(ruru.get4(addr(20)).await.unwrap(), None);
+
+        // Ruru deletes the lease Kea wrote, matching its expire as Kea stored it (LC-116); Kea no
+        // longer finds it.
+        assert!(ruru.delete4(&want).await.unwrap(), "{kind:?}");
+        let answer = kea.command(json!({"command": "lease4-get",
+            "arguments": {"ip-address": "192.0.2.10"}}));
+        assert_eq!(answer["result"], 3, "{kind:?}: {answer}");
 
         // Kea 2.2 answers {"result": 1, "text": "Could not create bind array from Lease4:
         // 192.0.2.30, reason: Time value is too large: 4000000000"} (PostgreSQL, seen by hand;

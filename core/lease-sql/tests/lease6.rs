@@ -226,17 +226,24 @@ async fn scenario(store: &impl LeaseStore6) -> Vec<String> {
         "page 0",
         format!("{:?}", store.page6(None, 0).await.unwrap()),
     );
+    let other_type = Lease6 {
+        lease_type: LeaseType::Na,
+        ..all[5].clone()
+    };
     note(
         "delete other type",
-        format!("{:?}", store.delete6(LeaseType::Na, all[5].address).await),
+        format!("{:?}", store.delete6(&other_type).await),
     );
-    note(
-        "delete",
-        format!("{:?}", store.delete6(LeaseType::Pd, all[5].address).await),
-    );
+    // LC-116: a lease read before the stored one changed is not deleted.
+    let stale = Lease6 {
+        cltt: all[5].cltt - 1,
+        ..all[5].clone()
+    };
+    note("delete stale", format!("{:?}", store.delete6(&stale).await));
+    note("delete", format!("{:?}", store.delete6(&all[5]).await));
     note(
         "delete again",
-        format!("{:?}", store.delete6(LeaseType::Pd, all[5].address).await),
+        format!("{:?}", store.delete6(&all[5]).await),
     );
     note(
         "flush reclaimed early",
@@ -459,9 +466,36 @@ async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
             assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&theirs));
             assert!(sql.update6(&mine, &theirs).await.unwrap(), "{kind:?} {a}");
             assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&mine));
-            assert!(sql.delete6(t, a).await.unwrap());
+            assert!(sql.delete6(&mine).await.unwrap());
             assert!(!sql.update6(&mine, &mine).await.unwrap(), "{kind:?} {a}");
             assert_eq!(sql.get6(t, a).await.unwrap(), None);
+        }
+    }
+}
+
+// LC-116: a delete removes only the lease it read (Kea's `DELETE … WHERE address = ? AND
+// expire = ?`, here with the type as well). Once another server has renewed the row (a direct SQL
+// UPDATE), the delete matches nothing, answers false and the row stays as the other server wrote
+// it; the lease read again is deleted. Prefixes and infinite leases are matched as well.
+#[tokio::test]
+async fn lc116_delete_spares_a_row_changed_since_it_was_read() {
+    for kind in KINDS {
+        let scratch = kea_initialised(kind, "l6del");
+        let sql = SqlLeases6::open(&scratch).await.expect("opens");
+        let all = leases();
+        // An address, a prefix and an infinite lease.
+        for l in [&all[0], &all[5], &all[6]] {
+            let (t, a) = (l.lease_type, l.address);
+            assert!(sql.add6(l).await.unwrap());
+            let read = sql.get6(t, a).await.unwrap().expect("stored");
+            renew_behind_the_back(kind, &scratch.name, "lease6", &format!("'{a}'"));
+            let theirs = sql.get6(t, a).await.unwrap().expect("stored");
+            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?} {a}");
+            assert!(!sql.delete6(&read).await.unwrap(), "{kind:?} {a}");
+            assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&theirs));
+            assert!(sql.delete6(&theirs).await.unwrap(), "{kind:?} {a}");
+            assert_eq!(sql.get6(t, a).await.unwrap(), None);
+            assert!(!sql.delete6(&theirs).await.unwrap(), "{kind:?} {a}");
         }
     }
 }
@@ -711,6 +745,13 @@ async fn ctl094_interoperates_with_kea() {
             "ip-address": "2001:db8:1::105"}}));
         assert_eq!(sql.get6(LeaseType::Na, na.address).await.unwrap(), None);
         assert_eq!(sql.count6().await.unwrap(), 4);
+
+        // Ruru deletes the prefix Kea wrote, matching its expire as Kea stored it (LC-116); Kea no
+        // longer finds it.
+        assert!(sql.delete6(&pd).await.unwrap(), "{kind:?}");
+        let answer = kea.command(json!({"command": "lease6-get", "arguments": {
+            "ip-address": pd_addr.to_string(), "type": "IA_PD"}}));
+        assert_eq!(answer["result"], 3, "{kind:?}: {answer}");
         drop(kea);
         sql.db().close().await;
     }

@@ -165,16 +165,17 @@ impl Memfile4 {
     }
 
     /// See [`LeaseStore4::delete4`].
-    pub fn delete4_sync(&self, addr: Ipv4Addr) -> bool {
+    pub fn delete4_sync(&self, read: &Lease4) -> bool {
         let mut state = self.state.lock();
         let state = &mut *state;
-        match state.index.remove(addr) {
-            Some(old) => {
-                self.log(&mut state.rows, &old, true);
-                true
-            }
-            None => false,
+        let unchanged = |stored: &Lease4| stored.expire() == read.expire();
+        if !state.index.get(read.address).is_some_and(unchanged) {
+            return false;
         }
+        if let Some(old) = state.index.remove(read.address) {
+            self.log(&mut state.rows, &old, true);
+        }
+        true
     }
 
     /// See [`LeaseStore4::wipe4`].
@@ -282,8 +283,8 @@ impl LeaseStore4 for Memfile4 {
         Ok(self.update4_sync(lease, read))
     }
 
-    async fn delete4(&self, addr: Ipv4Addr) -> Result<bool, StoreError> {
-        Ok(self.delete4_sync(addr))
+    async fn delete4(&self, read: &Lease4) -> Result<bool, StoreError> {
+        Ok(self.delete4_sync(read))
     }
 
     async fn expired4(&self, now: u64, limit: usize) -> Result<Vec<Lease4>, StoreError> {
@@ -354,8 +355,8 @@ mod tests {
             "no lease to update"
         );
         assert_eq!(m.get4_sync(addr(1)).map(|l| l.hostname), Some("x".into()));
-        assert!(m.delete4_sync(addr(1)));
-        assert!(!m.delete4_sync(addr(1)));
+        assert!(m.delete4_sync(&lease(1, 30)));
+        assert!(!m.delete4_sync(&lease(1, 30)));
         assert_eq!(m.count4_sync(), 0);
     }
 
@@ -381,6 +382,28 @@ mod tests {
             ..lease(1, 10)
         };
         assert!(m.update4_sync(&late, &same_end));
+    }
+
+    // LC-116: a delete removes only the lease it read; once the stored lease has been renewed (by
+    // another server sharing the database), the delete fails and the renewal stays, in memory and
+    // in the file.
+    #[test]
+    fn lc116_delete_only_the_lease_read() {
+        let path = dir("stale-delete").join("leases4.csv");
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
+        let read = lease(1, 10);
+        m.add4_sync(&read);
+        let renewed = lease(1, 50);
+        assert!(m.update4_sync(&renewed, &read));
+        assert!(!m.delete4_sync(&read), "stale read");
+        assert!(!m.delete4_sync(&lease(2, 10)), "no lease there");
+        assert_eq!(m.get4_sync(addr(1)), Some(renewed.clone()));
+        m.flush_sync().unwrap();
+        drop(m);
+        let (m, _) = Memfile4::open(MemfileOptions::persistent(&path)).unwrap();
+        assert_eq!(m.get4_sync(addr(1)), Some(renewed.clone()));
+        assert!(m.delete4_sync(&renewed));
+        assert_eq!(m.count4_sync(), 0);
     }
 
     #[test]
@@ -515,7 +538,7 @@ mod tests {
                 assert!(m.update4_sync(&lease(1, cltt), &lease(1, read)));
             }
             m.add4_sync(&lease(2, 100));
-            m.delete4_sync(addr(2));
+            assert!(m.delete4_sync(&lease(2, 100)));
             m.add4_sync(&Lease4 {
                 state: LeaseState::ExpiredReclaimed,
                 ..lease(3, 0)
@@ -612,7 +635,7 @@ mod tests {
         assert_eq!(m.lease_file(), Some(live.as_path()));
         m.add4_sync(&lease(1, 0));
         m.add4_sync(&lease(2, 0));
-        m.delete4_sync(addr(2));
+        assert!(m.delete4_sync(&lease(2, 0)));
         let other = d.join("copy.csv");
         std::fs::write(&other, "old").unwrap();
         m.write_leases(&other).unwrap();

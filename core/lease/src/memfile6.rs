@@ -96,8 +96,10 @@ impl Memfile6 {
     }
 
     /// See [`LeaseStore6::delete6`].
-    pub fn delete6_sync(&self, lease_type: LeaseType, addr: Ipv6Addr) -> bool {
-        self.0.delete(addr, |l| l.lease_type == lease_type)
+    pub fn delete6_sync(&self, read: &Lease6) -> bool {
+        self.0.delete(read.address, |stored| {
+            stored.lease_type == read.lease_type && stored.expire() == read.expire()
+        })
     }
 
     /// See [`LeaseStore6::expired6`].
@@ -161,8 +163,8 @@ impl LeaseStore6 for Memfile6 {
         self.update6_sync(lease, read)
     }
 
-    async fn delete6(&self, lease_type: LeaseType, addr: Ipv6Addr) -> Result<bool, StoreError> {
-        Ok(self.delete6_sync(lease_type, addr))
+    async fn delete6(&self, read: &Lease6) -> Result<bool, StoreError> {
+        Ok(self.delete6_sync(read))
     }
 
     async fn expired6(&self, now: u64, limit: usize) -> Result<Vec<Lease6>, StoreError> {
@@ -256,7 +258,11 @@ mod tests {
         assert!(!m.add6_sync(&same_addr_pd).unwrap(), "address taken");
         assert_eq!(m.get6_sync(LeaseType::Pd, addr(1)), None);
         assert_eq!(m.get6_sync(LeaseType::Na, addr(1)), Some(lease(1, 10)));
-        assert!(!m.delete6_sync(LeaseType::Pd, addr(1)));
+        let pd_read = Lease6 {
+            lease_type: LeaseType::Pd,
+            ..lease(1, 10)
+        };
+        assert!(!m.delete6_sync(&pd_read), "another type at the address");
         assert!(m.update6_sync(&lease(1, 30), &lease(1, 10)).unwrap());
         assert!(
             !m.update6_sync(&lease(2, 30), &lease(2, 10)).unwrap(),
@@ -264,8 +270,8 @@ mod tests {
         );
         assert!(m.add6_sync(&prefix(1, 0)).unwrap());
         assert_eq!(m.count6_sync(), 2);
-        assert!(m.delete6_sync(LeaseType::Na, addr(1)));
-        assert!(!m.delete6_sync(LeaseType::Na, addr(1)));
+        assert!(m.delete6_sync(&lease(1, 30)));
+        assert!(!m.delete6_sync(&lease(1, 30)));
         assert_eq!(m.count6_sync(), 1);
     }
 
@@ -284,6 +290,24 @@ mod tests {
         };
         assert!(!m.update6_sync(&late, &read).unwrap(), "stale read");
         assert_eq!(m.get6_sync(LeaseType::Pd, read.address), Some(renewed));
+    }
+
+    // LC-116: a delete removes only the lease it read; once the stored lease has been renewed (by
+    // another server sharing the database), the delete fails and the renewal stays.
+    #[test]
+    fn lc116_delete_only_the_lease_read() {
+        let m = memory();
+        let read = prefix(1, 10);
+        m.add6_sync(&read).unwrap();
+        let renewed = prefix(1, 50);
+        assert!(m.update6_sync(&renewed, &read).unwrap());
+        assert!(!m.delete6_sync(&read), "stale read");
+        assert_eq!(
+            m.get6_sync(LeaseType::Pd, read.address),
+            Some(renewed.clone())
+        );
+        assert!(m.delete6_sync(&renewed));
+        assert_eq!(m.count6_sync(), 0);
     }
 
     // V6-103: a lease without a DUID is refused unless declined, and nothing is stored.
@@ -454,7 +478,7 @@ mod tests {
         assert_eq!(now(m.page6(None, 5)).unwrap().len(), 1);
         assert_eq!(now(m.count6()).unwrap(), 1);
         now(m.flush()).unwrap();
-        assert!(now(m.delete6(LeaseType::Na, addr(1))).unwrap());
+        assert!(now(m.delete6(&lease(1, 5))).unwrap());
     }
 
     // CTL-089: persist false touches no file.
@@ -486,7 +510,7 @@ mod tests {
                 assert!(m.update6_sync(&lease(1, cltt), &lease(1, read)).unwrap());
             }
             m.add6_sync(&prefix(2, 100)).unwrap();
-            m.delete6_sync(LeaseType::Pd, prefix(2, 0).address);
+            assert!(m.delete6_sync(&prefix(2, 100)));
             m.add6_sync(&Lease6 {
                 state: LeaseState::ExpiredReclaimed,
                 ..lease(3, 0)
@@ -520,7 +544,7 @@ mod tests {
         m.add6_sync(&lease(1, 0)).unwrap();
         m.add6_sync(&prefix(1, 0)).unwrap();
         m.add6_sync(&lease(2, 0)).unwrap();
-        m.delete6_sync(LeaseType::Na, addr(2));
+        assert!(m.delete6_sync(&lease(2, 0)));
         let other = d.join("copy.csv");
         std::fs::write(&other, "old").unwrap();
         m.write_leases(&other).unwrap();

@@ -48,10 +48,15 @@ pub trait LeaseStore4: Send + Sync {
         read: &Lease4,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Deletes the lease of `addr`; `Ok(false)` if none exists.
-    fn delete4(&self, addr: Ipv4Addr) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes the lease at `read.address` provided it is still `read`, the lease the caller read
+    /// there (it expires when `read` does), as [`update4`](Self::update4) replaces only the lease
+    /// read: Kea's SQL backends delete `WHERE address = ? AND expire = ?`, so a server never
+    /// deletes a lease another one renewed meanwhile (LC-116). `Ok(false)` if no lease is there or
+    /// it has changed since it was read.
+    fn delete4(&self, read: &Lease4) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Deletes every lease of the subnets `ids` in one step and returns them (`lease4-wipe`).
+    /// Deletes every lease of the subnets `ids` in one step, whatever each holds, and returns them
+    /// (`lease4-wipe`).
     fn wipe4(&self, ids: &[u32]) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Up to `limit` (0 = no limit) leases with `expire <= now` that are not yet reclaimed
@@ -63,7 +68,8 @@ pub trait LeaseStore4: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Lease4>, StoreError>> + Send;
 
     /// Deletes leases in state ExpiredReclaimed whose `expire + hold_secs <= now` (lease affinity
-    /// flush). Returns how many were deleted.
+    /// flush). Returns how many were deleted. The condition is checked on each stored lease as it
+    /// is deleted (one statement), so a lease renewed meanwhile is never caught.
     fn flush_reclaimed4(
         &self,
         now: u64,

@@ -59,12 +59,11 @@ pub trait LeaseStore6: Send + Sync {
         read: &Lease6,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Deletes the lease of type `lease_type` at `addr`; `Ok(false)` if there is none.
-    fn delete6(
-        &self,
-        lease_type: LeaseType,
-        addr: Ipv6Addr,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Deletes the lease at `read.address` provided it is still `read`, the lease the caller read
+    /// there (of its type, expiring when it does), as
+    /// [`LeaseStore4::delete4`](crate::LeaseStore4::delete4) does (LC-116); `Ok(false)` if no
+    /// such lease is there or it has changed since it was read.
+    fn delete6(&self, read: &Lease6) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Up to `limit` (0 = no limit) leases of every type with `expire <= now` that are not yet
     /// reclaimed (states Default, Declined and Released), oldest first, for reclamation.
@@ -75,7 +74,9 @@ pub trait LeaseStore6: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Lease6>, StoreError>> + Send;
 
     /// Deletes leases in state ExpiredReclaimed whose `expire + hold_secs <= now` (lease affinity
-    /// flush). Returns how many were deleted.
+    /// flush). Returns how many were deleted. The condition is checked on each stored lease as it
+    /// is deleted, as [`LeaseStore4::flush_reclaimed4`](crate::LeaseStore4::flush_reclaimed4)
+    /// checks it.
     fn flush_reclaimed6(
         &self,
         now: u64,

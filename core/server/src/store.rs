@@ -155,8 +155,8 @@ impl<M: LeaseStore4, S: LeaseStore4 + SqlBackend> LeaseStore4 for Leases<M, S> {
     async fn update4(&self, lease: &Lease4, read: &Lease4) -> Result<bool, StoreError> {
         forward!(self, b => b.update4(lease, read))
     }
-    async fn delete4(&self, a: Ipv4Addr) -> Result<bool, StoreError> {
-        forward!(self, b => b.delete4(a))
+    async fn delete4(&self, read: &Lease4) -> Result<bool, StoreError> {
+        forward!(self, b => b.delete4(read))
     }
     async fn wipe4(&self, ids: &[u32]) -> Result<Vec<Lease4>, StoreError> {
         forward!(self, b => b.wipe4(ids))
@@ -203,8 +203,8 @@ impl<M: LeaseStore6, S: LeaseStore6 + SqlBackend> LeaseStore6 for Leases<M, S> {
     async fn update6(&self, lease: &Lease6, read: &Lease6) -> Result<bool, StoreError> {
         forward!(self, b => b.update6(lease, read))
     }
-    async fn delete6(&self, t: LeaseType, a: Ipv6Addr) -> Result<bool, StoreError> {
-        forward!(self, b => b.delete6(t, a))
+    async fn delete6(&self, read: &Lease6) -> Result<bool, StoreError> {
+        forward!(self, b => b.delete6(read))
     }
     async fn expired6(&self, now: u64, limit: usize) -> Result<Vec<Lease6>, StoreError> {
         forward!(self, b => b.expired6(now, limit))

@@ -1287,18 +1287,21 @@ impl<'a> Query<'a> {
         let affinity = exp.hold_reclaimed_time > 0
             && exp.flush_reclaimed_timer_wait_time > 0
             && lease.valid_lifetime != u32::MAX;
-        if affinity {
+        let read = lease.clone();
+        let written = if affinity {
             // V4-033: kept for the returning client, already expired.
-            let read = lease.clone();
             lease.state = LeaseState::Released;
             lease.valid_lifetime = 0;
             lease.cltt = self.now;
-            if !store.update4(&lease, &read).await? {
-                tracing::debug!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE_FAIL", address = %lease.address, "released lease changed since it was read");
-                return Ok(Outcome4::Done);
-            }
+            store.update4(&lease, &read).await?
         } else {
-            store.delete4(lease.address).await?;
+            store.delete4(&read).await?
+        };
+        if !written {
+            // Renewed or deleted meanwhile by another server sharing the database (LC-116): its
+            // lease stays and nothing is counted.
+            tracing::debug!(target: "kea-dhcp4.leases", id = "DHCP4_RELEASE_FAIL", address = %lease.address, "released lease changed since it was read");
+            return Ok(Outcome4::Done);
         }
         self.snap.count_unassigned(&lease);
         self.snap.queue_ncr(ChangeType::Remove, &lease);

@@ -28,19 +28,21 @@ pub async fn reclaim<S: LeaseStore4>(
             // A plugin reclaimed it itself (lease4_expire) or keeps it declined (lease4_recover).
             continue;
         }
-        if limits.remove || declined {
-            store.delete4(lease.address).await?;
+        let written = if limits.remove || declined {
+            store.delete4(&read).await?
         } else {
             // Affinity (V4-080): the row stays so a returning client gets its address back.
             let kept = Lease4 {
                 state: LeaseState::ExpiredReclaimed,
                 ..lease.clone()
             };
-            if !store.update4(&kept, &read).await? {
-                // Renewed or reclaimed meanwhile by another server sharing the database.
-                tracing::debug!(target: "kea-dhcp4.alloc-engine", id = "ALLOC_ENGINE_V4_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
-                continue;
-            }
+            store.update4(&kept, &read).await?
+        };
+        if !written {
+            // Renewed, reclaimed or deleted meanwhile by another server sharing the database
+            // (LC-116): its lease stays and nothing is counted.
+            tracing::debug!(target: "kea-dhcp4.alloc-engine", id = "ALLOC_ENGINE_V4_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
+            continue;
         }
         // A released lease left the assigned count and DNS when it was released; it only changes
         // state here.

@@ -216,7 +216,8 @@ impl<'a> Query6<'a> {
     }
 
     /// Lists the client's leases that are no longer appropriate with zero lifetimes and, when the
-    /// exchange commits, removes them (V6-038, V6-117: `ALLOC_ENGINE_V6_REVOKED_*`).
+    /// exchange commits, removes them (V6-038, V6-117: `ALLOC_ENGINE_V6_REVOKED_*`) unless they
+    /// changed since they were read (LC-116).
     pub(super) async fn revoke<S: LeaseStore6>(
         &mut self,
         store: &S,
@@ -247,14 +248,21 @@ impl<'a> Query6<'a> {
                     },
                 ),
             };
-            if mode != Mode::Offer && store.delete6(l.lease_type, l.address).await? {
-                if l.state == LeaseState::Default {
-                    self.snap.count_unassigned(l);
-                    self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, l);
-                }
-                tracing::info!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_REVOKED_ADDR_LEASE", address = %l.address, "lease revoked");
-                self.deleted.push(l.clone());
+            if mode == Mode::Offer {
+                continue;
             }
+            if !store.delete6(l).await? {
+                // Renewed or deleted meanwhile by another server sharing the database (LC-116):
+                // that lease is no longer this client's to lose, and nothing is counted.
+                tracing::debug!(target: "kea-dhcp6.alloc-engine", address = %l.address, "revoked lease changed since it was read");
+                continue;
+            }
+            if l.state == LeaseState::Default {
+                self.snap.count_unassigned(l);
+                self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, l);
+            }
+            tracing::info!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_REVOKED_ADDR_LEASE", address = %l.address, "lease revoked");
+            self.deleted.push(l.clone());
         }
         Ok(())
     }

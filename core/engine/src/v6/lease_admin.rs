@@ -49,7 +49,10 @@ impl<'a, S: LeaseStore6> LeaseAdmin6<'a, S> {
         crate::lease_admin::delete(self.snap, self.store, (t, addr)).await
     }
 
-    /// Deletes every lease of the subnets `ids`; how many.
+    /// Deletes every lease of the subnets `ids`; how many. Each delete removes the lease its page
+    /// read (LC-116), so the statistics move by exactly what left the store: a lease a packet
+    /// renewed in between stays, as it would had the renewal come just after the wipe (a commit
+    /// adds anew a lease deleted since it was read).
     pub async fn wipe(&self, ids: &[u32]) -> Result<usize, StoreError> {
         let mut gone = 0;
         let mut from = None;
@@ -58,7 +61,7 @@ impl<'a, S: LeaseStore6> LeaseAdmin6<'a, S> {
             let Some(last) = page.last() else { break };
             from = Some(last.address);
             for l in page.iter().filter(|l| ids.contains(&l.subnet_id)) {
-                if self.store.delete6(l.lease_type, l.address).await? {
+                if self.store.delete6(l).await? {
                     self.snap.count_stored(l, -1);
                     gone += 1;
                 }

@@ -27,19 +27,21 @@ pub async fn reclaim<S: LeaseStore6>(
             // A plugin reclaimed it itself (lease6_expire) or keeps it declined (lease6_recover).
             continue;
         }
-        if limits.remove || declined {
+        let written = if limits.remove || declined {
             // A declined lease leaving probation is removed, never kept (V6-096).
-            store.delete6(lease.lease_type, lease.address).await?;
+            store.delete6(&read).await?
         } else {
             let kept = Lease6 {
                 state: LeaseState::ExpiredReclaimed,
                 ..lease.clone()
             };
-            if !store.update6(&kept, &read).await? {
-                // Renewed or reclaimed meanwhile by another server sharing the database.
-                tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
-                continue;
-            }
+            store.update6(&kept, &read).await?
+        };
+        if !written {
+            // Renewed, reclaimed or deleted meanwhile by another server sharing the database
+            // (LC-116): its lease stays and nothing is counted.
+            tracing::debug!(target: "kea-dhcp6.alloc-engine", id = "ALLOC_ENGINE_V6_LEASE_RECLAMATION_FAILED", address = %lease.address, "lease changed since it was found expired");
+            continue;
         }
         // A released lease left the assigned counts when it was released; it only changes state here
         // (and counts as reclaimed, V6-095).

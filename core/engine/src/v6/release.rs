@@ -124,7 +124,8 @@ impl Query6<'_> {
     }
 
     /// Deletes a released lease, or keeps it expired for its owner when lease affinity is on (V6-040);
-    /// false when the lease changed since it was `read` (another server sharing the database).
+    /// false when the lease changed since it was `read` (another server sharing the database,
+    /// LC-116): nothing is counted then.
     async fn release_lease<S: LeaseStore6>(
         &mut self,
         store: &S,
@@ -135,22 +136,23 @@ impl Query6<'_> {
         let affinity = exp.hold_reclaimed_time > 0
             && exp.flush_reclaimed_timer_wait_time > 0
             && lease.valid_lifetime != u32::MAX;
-        if affinity {
+        let written = if affinity {
             lease.state = LeaseState::Released;
             lease.preferred_lifetime = 0;
             lease.valid_lifetime = 0;
             lease.cltt = self.now;
-            if !store.update6(&lease, read).await? {
-                let id = if lease.lease_type == LeaseType::Pd {
-                    "DHCP6_RELEASE_PD_FAIL"
-                } else {
-                    "DHCP6_RELEASE_NA_FAIL"
-                };
-                tracing::debug!(target: "kea-dhcp6.leases", id, address = %lease.address, "released lease changed since it was read");
-                return Ok(false);
-            }
+            store.update6(&lease, read).await?
         } else {
-            store.delete6(lease.lease_type, lease.address).await?;
+            store.delete6(read).await?
+        };
+        if !written {
+            let id = if lease.lease_type == LeaseType::Pd {
+                "DHCP6_RELEASE_PD_FAIL"
+            } else {
+                "DHCP6_RELEASE_NA_FAIL"
+            };
+            tracing::debug!(target: "kea-dhcp6.leases", id, address = %lease.address, "released lease changed since it was read");
+            return Ok(false);
         }
         self.snap.count_unassigned(&lease);
         self.snap.queue_ncr(ruru_ddns::ChangeType::Remove, &lease);

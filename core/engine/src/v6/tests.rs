@@ -3,7 +3,8 @@
 use super::{
     process, reclaim, DropReason6, Ingress6, Outcome6, ReclaimLimits, Snapshot6, Transport6,
 };
-use ruru_lease::{LeaseState, LeaseType, Memfile6, MemfileOptions};
+use crate::contended::{Contended6, THEIRS};
+use ruru_lease::{LeaseState, LeaseStore6, LeaseType, Memfile6, MemfileOptions};
 use ruru_proto::v6::{
     code, status, Ia, IaAddr, IaPrefix, Message6, MessageType, Options6, Packet6, PdExclude,
     RelayHeader, RelayKind, StatusCode,
@@ -28,9 +29,9 @@ fn ip(s: &str) -> Ipv6Addr {
     s.parse().expect("address")
 }
 
-struct Bench {
+struct Bench<S = Memfile6> {
     snap: Snapshot6,
-    store: Memfile6,
+    store: S,
     reg: Registry,
     now: u64,
 }
@@ -66,6 +67,19 @@ impl Bench {
         }
     }
 
+    /// From now on the store is shared with another server that renews each lease between this
+    /// server's read and its write (LC-116).
+    fn contended(self) -> Bench<Contended6> {
+        Bench {
+            store: Contended6(self.store),
+            snap: self.snap,
+            reg: self.reg,
+            now: self.now,
+        }
+    }
+}
+
+impl<S: LeaseStore6> Bench<S> {
     fn stat(&self, name: &str) -> i128 {
         self.reg
             .get(name)
@@ -102,10 +116,15 @@ impl Bench {
 
     /// One reclamation cycle without limits, keeping reclaimed rows (affinity); how many.
     fn reclaim(&self) -> usize {
+        self.reclaim_removing(false)
+    }
+
+    /// One reclamation cycle without limits; `remove`: reclaimed rows are deleted. How many.
+    fn reclaim_removing(&self, remove: bool) -> usize {
         let limits = ReclaimLimits {
             max_leases: 0,
             max_time: Duration::ZERO,
-            remove: false,
+            remove,
         };
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -455,6 +474,77 @@ fn v6_041_decline_and_recovery() {
     assert_eq!(b.stat("declined-addresses"), 0);
     assert_eq!(b.stat("reclaimed-declined-addresses"), 1);
     assert_eq!(b.stat("subnet[1].assigned-nas"), 0);
+}
+
+// LC-116, V6-040: a RELEASE deletes (or, with affinity, rewrites) only the lease it read. When
+// another server sharing the database renewed it in between, its renewal stays, nothing is counted
+// and the client hears that the release failed.
+#[test]
+fn lc116_release_spares_a_lease_renewed_meanwhile() {
+    for affinity in [false, true] {
+        let mut cfg = basic();
+        if !affinity {
+            cfg["expired-leases-processing"] = json!({"flush-reclaimed-timer-wait-time": 0});
+        }
+        let b = Bench::new(cfg);
+        let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+        let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+        let b = b.contended();
+        let own = with_server_id(msg(
+            MessageType::Release,
+            1,
+            &[(code::IA_NA, 1, Some((a, 128)))],
+        ));
+        let r = b.reply(&own);
+        assert_eq!(
+            status_of(&ias(&r)[0].1.options),
+            Some(status::UNSPEC_FAIL),
+            "affinity {affinity}"
+        );
+        let kept = b
+            .store
+            .0
+            .get6_sync(LeaseType::Na, a)
+            .expect("renewed lease");
+        assert_eq!(
+            (kept.state, kept.hostname.as_str()),
+            (LeaseState::Default, THEIRS)
+        );
+        assert_eq!(b.stat("subnet[1].assigned-nas"), 1);
+    }
+}
+
+// LC-116, V6-095, V6-096: reclamation that deletes leases (no affinity, or a declined address
+// leaving probation) deletes only the lease it found expired. Renewed meanwhile by another server
+// sharing the database, the lease stays and no counter moves.
+#[test]
+fn lc116_reclamation_spares_leases_renewed_meanwhile() {
+    let b = Bench::new(basic());
+    let q = with_server_id(msg(MessageType::Request, 1, &[(code::IA_NA, 1, None)]));
+    let a = addr_of(&ias(&b.reply(&q))[0].1).address;
+    let q = with_server_id(msg(MessageType::Request, 2, &[(code::IA_NA, 1, None)]));
+    let d = addr_of(&ias(&b.reply(&q))[0].1).address;
+    let dec = with_server_id(msg(
+        MessageType::Decline,
+        2,
+        &[(code::IA_NA, 1, Some((d, 128)))],
+    ));
+    b.reply(&dec);
+    let mut b = b.contended();
+    b.now += 86_400;
+    assert_eq!(b.reclaim_removing(true), 0);
+    for addr in [a, d] {
+        let kept = b
+            .store
+            .0
+            .get6_sync(LeaseType::Na, addr)
+            .expect("renewed lease");
+        assert_eq!(kept.hostname, THEIRS);
+    }
+    assert_eq!(b.stat("reclaimed-leases"), 0);
+    assert_eq!(b.stat("declined-addresses"), 1);
+    assert_eq!(b.stat("reclaimed-declined-addresses"), 0);
+    assert_eq!(b.stat("subnet[1].assigned-nas"), 2);
 }
 
 // V6-042: CONFIRM of an on-link address → Success; off-link → NotOnLink; none → dropped silently.

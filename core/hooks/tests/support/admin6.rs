@@ -143,7 +143,7 @@ impl LeaseAdmin6 for MemfileAdmin6 {
             .store
             .get6_sync(lease_type, addr)
             .ok_or(AdminError::NotFound)?;
-        if !self.store.delete6_sync(lease_type, addr) {
+        if !self.store.delete6_sync(&old) {
             return Err(AdminError::NotFound);
         }
         self.flushed(old)
@@ -155,10 +155,8 @@ impl LeaseAdmin6 for MemfileAdmin6 {
             .into_iter()
             .filter(|l| ids.contains(&l.subnet_id))
             .collect();
-        for l in &doomed {
-            self.store.delete6_sync(l.lease_type, l.address);
-        }
-        self.flushed(doomed.len())
+        let gone = doomed.iter().filter(|l| self.store.delete6_sync(l)).count();
+        self.flushed(gone)
     }
 
     /// Bare names only, into the directory; an existing file is moved to `<file>.bak<pid>` first.

@@ -136,7 +136,7 @@ pub(crate) trait Family {
     fn add(m: &Self::Store, lease: &Self::Lease) -> bool;
     /// Replaces the stored lease at the address with `lease`, reading it first.
     fn update(m: &Self::Store, lease: &Self::Lease) -> bool;
-    /// Deletes the lease numbered `n`.
+    /// Deletes the lease numbered `n`, reading it first.
     fn delete(m: &Self::Store, n: u32) -> bool;
     /// Every lease, in address order.
     fn all(m: &Self::Store) -> Vec<Self::Lease>;
@@ -174,7 +174,8 @@ impl Family for V4 {
             .is_some_and(|read| m.update4_sync(lease, &read))
     }
     fn delete(m: &Memfile4, n: u32) -> bool {
-        m.delete4_sync(lease(n, 0).address)
+        m.get4_sync(lease(n, 0).address)
+            .is_some_and(|read| m.delete4_sync(&read))
     }
     fn all(m: &Memfile4) -> Vec<Lease4> {
         m.page4_sync(None, usize::MAX)
@@ -221,7 +222,8 @@ impl Family for V6 {
     }
     fn delete(m: &Memfile6, n: u32) -> bool {
         let l = lease6(n, 0);
-        m.delete6_sync(l.lease_type, l.address)
+        m.get6_sync(l.lease_type, l.address)
+            .is_some_and(|read| m.delete6_sync(&read))
     }
     fn all(m: &Memfile6) -> Vec<Lease6> {
         m.page6_sync(None, usize::MAX)

@@ -1,8 +1,9 @@
 //! Whole exchanges driven in-process against an in-memory store, on a virtual clock.
 
+use crate::contended::{Contended, THEIRS};
 use crate::v4::{process, reclaim, Ingress4, Outcome4, ReclaimLimits, Snapshot4, Transport4};
 use ruru_config::Subnet4;
-use ruru_lease::{LeaseState, Memfile4, MemfileOptions};
+use ruru_lease::{LeaseState, LeaseStore4, Memfile4, MemfileOptions};
 use ruru_proto::v4::{code, rai, MessageType, Packet4};
 use ruru_stats::Registry;
 use serde_json::{json, Value};
@@ -25,9 +26,9 @@ pub(crate) fn subnet(prefix: &str) -> Subnet4 {
     c.subnets.remove(0)
 }
 
-pub(crate) struct Bench {
+pub(crate) struct Bench<S = Memfile4> {
     pub(crate) snap: Snapshot4,
-    pub(crate) store: Memfile4,
+    pub(crate) store: S,
     pub(crate) reg: Registry,
     pub(crate) now: u64,
 }
@@ -51,6 +52,23 @@ impl Bench {
         }
     }
 
+    pub(crate) fn lease(&self, a: Ipv4Addr) -> Option<ruru_lease::Lease4> {
+        self.store.get4_sync(a)
+    }
+
+    /// From now on the store is shared with another server that renews each lease between this
+    /// server's read and its write (LC-116).
+    pub(crate) fn contended(self) -> Bench<Contended> {
+        Bench {
+            store: Contended(self.store),
+            snap: self.snap,
+            reg: self.reg,
+            now: self.now,
+        }
+    }
+}
+
+impl<S: LeaseStore4> Bench<S> {
     pub(crate) fn stat(&self, name: &str) -> i128 {
         self.reg
             .get(name)
@@ -76,10 +94,15 @@ impl Bench {
 
     /// One reclamation cycle without limits, keeping reclaimed rows (affinity).
     pub(crate) fn reclaim(&self, now: u64) -> crate::v4::ReclaimReport {
+        self.reclaim_removing(now, false)
+    }
+
+    /// One reclamation cycle without limits; `remove`: reclaimed rows are deleted.
+    pub(crate) fn reclaim_removing(&self, now: u64, remove: bool) -> crate::v4::ReclaimReport {
         let limits = ReclaimLimits {
             max_leases: 0,
             max_time: Duration::ZERO,
-            remove: false,
+            remove,
         };
         let fut = reclaim(&self.snap, &self.store, now, limits);
         tokio::runtime::Builder::new_current_thread()
@@ -87,10 +110,6 @@ impl Bench {
             .unwrap()
             .block_on(fut)
             .expect("store ok")
-    }
-
-    pub(crate) fn lease(&self, a: Ipv4Addr) -> Option<ruru_lease::Lease4> {
-        self.store.get4_sync(a)
     }
 
     /// DISCOVER then REQUEST; returns the ACKed address.
@@ -384,6 +403,57 @@ fn reclamation_moves_counters() {
     assert_eq!(b.stat("declined-addresses"), 0);
     assert_eq!(b.stat("reclaimed-declined-addresses"), 1);
     assert_eq!(b.stat("subnet[1].assigned-addresses"), 0);
+}
+
+// LC-116, V4-033: a RELEASE deletes (or, with affinity, rewrites) only the lease it read. When
+// another server sharing the database renewed it in between, its renewal stays and nothing is
+// counted: the address stays assigned.
+#[test]
+fn lc116_release_spares_a_lease_renewed_meanwhile() {
+    for affinity in [false, true] {
+        let mut cfg = basic();
+        if !affinity {
+            cfg["expired-leases-processing"] = json!({"flush-reclaimed-timer-wait-time": 0});
+        }
+        let b = Bench::new(cfg);
+        let a = b.dora(1);
+        let b = b.contended();
+        let mut rel = query(MessageType::Release, 1);
+        rel.ciaddr = a;
+        assert!(matches!(b.run(&rel, None), Outcome4::Done));
+        let kept = b.store.0.get4_sync(a).expect("the renewed lease stays");
+        assert_eq!(
+            (kept.state, kept.hostname.as_str()),
+            (LeaseState::Default, THEIRS),
+            "affinity {affinity}"
+        );
+        assert_eq!(b.stat("subnet[1].assigned-addresses"), 1);
+    }
+}
+
+// LC-116, V4-077, V4-078: reclamation that deletes leases (no affinity, or a declined address
+// leaving probation) deletes only the lease it found expired. Renewed meanwhile by another server
+// sharing the database, the lease stays and no counter moves.
+#[test]
+fn lc116_reclamation_spares_leases_renewed_meanwhile() {
+    let b = Bench::new(basic());
+    let a = b.dora(1);
+    let d = b.dora(2);
+    let mut dec = query(MessageType::Decline, 2);
+    dec.options.insert(code::REQUESTED_ADDRESS, &d.octets());
+    b.run(&dec, None);
+    let mut b = b.contended();
+    b.now += 86_401;
+    let r = b.reclaim_removing(b.now, true);
+    assert_eq!(r.reclaimed, 0);
+    for addr in [a, d] {
+        let kept = b.store.0.get4_sync(addr).expect("the renewed lease stays");
+        assert_eq!(kept.hostname, THEIRS);
+    }
+    assert_eq!(b.stat("reclaimed-leases"), 0);
+    assert_eq!(b.stat("declined-addresses"), 1);
+    assert_eq!(b.stat("reclaimed-declined-addresses"), 0);
+    assert_eq!(b.stat("subnet[1].assigned-addresses"), 2);
 }
 
 // V4-035: INFORM gets configuration, no lease and no lease time.
