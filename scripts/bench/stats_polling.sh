@@ -19,8 +19,10 @@
 #   4. Runs quiet, polled, polled, quiet (the order cancels slow drift in machine load), each from an
 #      empty lease file, SETTLE seconds after the server answers on its HTTP socket, under
 #        perfdhcp -4 -l 127.0.0.2 -r $RATE -R $CLIENTS -p $DURATION -x t 127.0.0.1
-#      "polled" runs also POST {"command": "statistic-get-all"} to the HTTP socket with curl once a
-#      second for the whole run, as a monitoring system would.
+#      "polled" runs also POST {"command": "statistic-get-all"} to the HTTP socket once a second for
+#      the whole run, from one curl on one kept-alive connection (`--rate 1/s`), as a monitoring
+#      system would; one poll before the load stands for a poller that was already running (the
+#      first answer after a start writes every statistic, later ones only those that changed).
 #   5. Prints per run leases/s, drop %, and the DISCOVER-OFFER and REQUEST-ACK delays (p50, p99, max;
 #      from perfdhcp's timestamps of every exchange, -x t); for polled runs also how many polls were
 #      answered and how long one took (curl's time_total: the command plus the transfer of the answer)
@@ -99,15 +101,14 @@ get_all() {
         >>"$1" 2>/dev/null || true
 }
 
-# poll FILE SECONDS: get_all once a second (start to start) for SECONDS seconds.
+# poll FILE SECONDS: one statistic-get-all a second for SECONDS seconds from one client on one
+# connection, as a scraper (Prometheus, Stork) does; appends "seconds bytes" per answer to FILE.
 poll() {
-    local file="$1" until=$((SECONDS + $2)) next
-    while ((SECONDS < until)); do
-        next=$(($(date +%s%N) + 1000000000))
-        get_all "$file"
-        local left=$((next - $(date +%s%N)))
-        if ((left > 0)); then sleep "$(awk -v ns="$left" 'BEGIN { printf "%.3f", ns / 1e9 }')"; fi
-    done
+    local file="$1" n="$2" i targets=()
+    for ((i = 0; i < n; i++)); do targets+=(-o /dev/null "$URL"); done
+    timeout --kill-after=5 $((n + 30)) ip netns exec "$NS" curl -s -m 10 --rate 1/s \
+        -w '%{time_total} %{size_download}\n' -X POST -H 'Content-Type: application/json' \
+        -d '{"command": "statistic-get-all"}' "${targets[@]}" >>"$file" 2>/dev/null || true
 }
 
 # delays FILE SECTION: "p50 p99 max" in ms of SECTION's exchanges (DISCOVER-OFFER or REQUEST-ACK)
@@ -146,6 +147,9 @@ run_one() {
     sleep "$SETTLE"
     : >"$dir/polls"
     if [[ "$polled" == yes ]]; then
+        # A poller that was already running: the first answer after a start writes every statistic,
+        # later ones only those that changed.
+        get_all "$dir/warm-up"
         poll "$dir/polls" "$DURATION" &
         POLLER_PID=$!
     fi

@@ -1,6 +1,7 @@
 //! Commands and responses of Kea's management API (CTL-001..006).
 
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 use crate::frame::strip_comments;
 use crate::ControlError;
@@ -36,8 +37,9 @@ pub enum Arguments {
     Value(Value),
     /// JSON text already in Kea's layout (one line, sorted keys, Kea's spacing), written as it is:
     /// large answers such as `statistic-get-all` over 10 000 subnets skip building a tree (CTL-068).
-    /// The producer guarantees that it is one valid JSON value.
-    Text(String),
+    /// The producer guarantees that it is one valid JSON value. Shared: the producer may keep it
+    /// (the statistics reuse their last answer) and the sockets send it without a copy.
+    Text(Arc<String>),
 }
 
 impl Arguments {
@@ -95,11 +97,11 @@ impl Response {
     }
 
     /// Result 0 carrying only arguments already written as Kea's JSON text ([`Arguments::Text`]).
-    pub fn answer_text(text: String) -> Self {
+    pub fn answer_text(text: impl Into<Arc<String>>) -> Self {
         Self {
             result: 0,
             text: None,
-            arguments: Some(Arguments::Text(text)),
+            arguments: Some(Arguments::Text(text.into())),
         }
     }
 

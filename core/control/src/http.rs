@@ -223,7 +223,7 @@ struct Reply {
     status: Status,
     minor: u8,
     content_type: &'static str,
-    body: Vec<u8>,
+    body: json::Wire,
     keep_alive: bool,
     challenge: Option<String>,
 }
@@ -231,7 +231,8 @@ struct Reply {
 impl Reply {
     /// A refusal: the status and its reason phrase as a map, Kea's body for HTTP-level errors.
     fn refusal(status: Status, minor: u8, keep_alive: bool) -> Self {
-        let body = json::to_kea_bytes(&json!({"result": status.code(), "text": status.reason()}));
+        let body =
+            json::to_kea_bytes(&json!({"result": status.code(), "text": status.reason()})).into();
         Self {
             status,
             minor,
@@ -499,7 +500,8 @@ async fn respond(
             refusal.text
         );
         let mut reply = Reply::refusal(Status::Refused(refusal.status), minor, keep_alive);
-        reply.body = json::to_kea_bytes(&json!({"result": refusal.status, "text": refusal.text}));
+        reply.body =
+            json::to_kea_bytes(&json!({"result": refusal.status, "text": refusal.text})).into();
         return reply;
     }
     if scrape {
@@ -507,7 +509,12 @@ async fn respond(
             status: Status::Ok,
             minor,
             content_type: PROMETHEUS,
-            body: ctx.handler.metrics().unwrap_or_default().into_bytes(),
+            body: ctx
+                .handler
+                .metrics()
+                .unwrap_or_default()
+                .into_bytes()
+                .into(),
             keep_alive,
             challenge: None,
         };
@@ -523,7 +530,7 @@ async fn respond(
         status: Status::Ok,
         minor,
         content_type: JSON,
-        body: json::responses_to_kea_bytes(&responses),
+        body: json::responses_to_kea_wire(&responses),
         keep_alive,
         challenge: None,
     }
@@ -548,6 +555,8 @@ async fn write_reply<S: AsyncWrite + Unpin>(io: &mut S, reply: &Reply) -> std::i
     }
     head.push_str("\r\n");
     io.write_all(head.as_bytes()).await?;
-    io.write_all(&reply.body).await?;
+    for chunk in reply.body.writes() {
+        io.write_all(chunk).await?;
+    }
     io.flush().await
 }

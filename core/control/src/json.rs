@@ -3,6 +3,7 @@
 //! Scripts that compare or grep raw responses then see the same text as from Kea.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use crate::{Arguments, Response};
 
@@ -13,53 +14,143 @@ pub(crate) fn to_kea_bytes(value: &Value) -> Vec<u8> {
     out
 }
 
+/// The most one write to a control socket hands the kernel (Kea writes its answers in 32 KiB pieces
+/// too, CTL-013). A kernel built without preemption runs a write of a whole 16 MB answer to its end,
+/// some 4 ms holding its core with the packet threads waiting; between pieces it schedules them
+/// (CTL-068).
+pub(crate) const WRITE_SIZE: usize = 32 * 1024;
+
+/// Bytes to send, in pieces: arguments written ahead ([`Arguments::Text`]) are shared with their
+/// producer rather than copied, however large (`statistic-get-all` over 10 000 subnets is 16 MB,
+/// CTL-068).
+#[derive(Debug)]
+pub struct Wire {
+    /// Never empty; the last part shares nothing, so writing goes on into it.
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Default)]
+struct Part {
+    written: Vec<u8>,
+    shared: Option<Arc<String>>,
+}
+
+impl Default for Wire {
+    fn default() -> Self {
+        Self {
+            parts: vec![Part::default()],
+        }
+    }
+}
+
+impl From<Vec<u8>> for Wire {
+    fn from(written: Vec<u8>) -> Self {
+        Self {
+            parts: vec![Part {
+                written,
+                shared: None,
+            }],
+        }
+    }
+}
+
+impl Wire {
+    /// Where the next bytes are written.
+    fn tail(&mut self) -> &mut Vec<u8> {
+        let last = self.parts.len() - 1;
+        &mut self.parts[last].written
+    }
+
+    fn share(&mut self, text: &Arc<String>) {
+        let last = self.parts.len() - 1;
+        self.parts[last].shared = Some(text.clone());
+        self.parts.push(Part::default());
+    }
+
+    /// The bytes, piece after piece.
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        self.parts
+            .iter()
+            .flat_map(|p| {
+                [
+                    &p.written[..],
+                    p.shared.as_deref().map_or(&[], |t| t.as_bytes()),
+                ]
+            })
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The bytes in pieces of at most 32 KiB (`WRITE_SIZE`), one write each.
+    pub fn writes(&self) -> impl Iterator<Item = &[u8]> {
+        self.chunks().flat_map(|piece| piece.chunks(WRITE_SIZE))
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.chunks().map(<[u8]>::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes in one buffer.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.chunks().flatten().copied().collect()
+    }
+}
+
 /// `responses` as a list, as Kea prints it: the HTTP answer (CTL-020).
-pub(crate) fn responses_to_kea_bytes(responses: &[Response]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(b"[ ");
+pub(crate) fn responses_to_kea_wire(responses: &[Response]) -> Wire {
+    let mut out = Wire::default();
+    out.tail().extend_from_slice(b"[ ");
     for (i, response) in responses.iter().enumerate() {
         if i > 0 {
-            out.extend_from_slice(b", ");
+            out.tail().extend_from_slice(b", ");
         }
         write_response(response, &mut out);
     }
-    out.extend_from_slice(b" ]");
+    out.tail().extend_from_slice(b" ]");
     out
 }
 
 /// One response as Kea prints it: the UNIX socket's answer.
-pub fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn response_to_kea_wire(response: &Response) -> Wire {
+    let mut out = Wire::default();
     write_response(response, &mut out);
     out
 }
 
-/// The text of [`Response::to_json`], written from the response's parts: the arguments of a large
-/// answer (`statistic-get-all` over thousands of subnets, CTL-068) are not copied first.
-fn write_response(response: &Response, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{ ");
+/// [`response_to_kea_wire`] in one buffer.
+pub fn response_to_kea_bytes(response: &Response) -> Vec<u8> {
+    response_to_kea_wire(response).to_vec()
+}
+
+/// The text of [`Response::to_json`], written from the response's parts.
+fn write_response(response: &Response, out: &mut Wire) {
+    out.tail().extend_from_slice(b"{ ");
     match &response.arguments {
         Some(Arguments::Value(arguments)) => {
-            out.extend_from_slice(b"\"arguments\": ");
-            write_value(arguments, out);
-            out.extend_from_slice(b", ");
+            out.tail().extend_from_slice(b"\"arguments\": ");
+            write_value(arguments, out.tail());
+            out.tail().extend_from_slice(b", ");
         }
         Some(Arguments::Text(text)) => {
-            // One copy into the output, without regrowing it on the way.
-            out.reserve(text.len() + 64);
-            out.extend_from_slice(b"\"arguments\": ");
-            out.extend_from_slice(text.as_bytes());
-            out.extend_from_slice(b", ");
+            out.tail().extend_from_slice(b"\"arguments\": ");
+            out.share(text);
+            out.tail().extend_from_slice(b", ");
         }
         None => {}
     }
-    out.extend_from_slice(format!("\"result\": {}", response.result).as_bytes());
+    let tail = out.tail();
+    tail.extend_from_slice(format!("\"result\": {}", response.result).as_bytes());
     if let Some(text) = &response.text {
-        out.extend_from_slice(b", \"text\": ");
+        tail.extend_from_slice(b", \"text\": ");
         // Writing a string into memory cannot fail.
-        let _ = serde_json::to_writer(&mut *out, text);
+        let _ = serde_json::to_writer(&mut *tail, text);
     }
-    out.extend_from_slice(b" }");
+    tail.extend_from_slice(b" }");
 }
 
 fn write_value(value: &Value, out: &mut Vec<u8>) {
@@ -160,7 +251,7 @@ mod tests {
         }
         let list = [full.clone(), bare];
         assert_eq!(
-            responses_to_kea_bytes(&list),
+            responses_to_kea_wire(&list).to_vec(),
             to_kea_bytes(&Value::Array(list.iter().map(Response::to_json).collect()))
         );
     }
@@ -181,9 +272,15 @@ mod tests {
             response_to_kea_bytes(&rendered),
             response_to_kea_bytes(&built)
         );
-        assert_eq!(
-            responses_to_kea_bytes(std::slice::from_ref(&rendered)),
-            responses_to_kea_bytes(&[built])
+        let wire = responses_to_kea_wire(std::slice::from_ref(&rendered));
+        assert_eq!(wire.to_vec(), responses_to_kea_wire(&[built]).to_vec());
+        assert_eq!(wire.len(), wire.to_vec().len());
+        let Some(Arguments::Text(shared)) = &rendered.arguments else {
+            unreachable!()
+        };
+        assert!(
+            wire.chunks().any(|c| std::ptr::eq(c, shared.as_bytes())),
+            "the text goes out without a copy"
         );
         assert_eq!(rendered.to_json()["arguments"], tree);
     }

@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 pub use command::{parse_command, Arguments, Command, Response};
 pub use error::{ControlError, OpenError};
-pub use json::{config_hash, response_to_kea_bytes};
+pub use json::{config_hash, response_to_kea_bytes, response_to_kea_wire, Wire};
 pub use sockets::ControlSockets;
 
 /// What the server plugs in: answers one command. Called once per command, on the tokio runtime

@@ -22,7 +22,7 @@ use crate::{json, Context, OpenError, Response};
 const MAX_NAME: usize = 107;
 /// Kea's fixed inactivity limit while a command is incomplete (CTL-014).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Kea writes responses in 32 KiB pieces (CTL-013); reads use the same size.
+/// Read size, as Kea's.
 const CHUNK: usize = 32 * 1024;
 
 /// An open UNIX control socket: its lock, its listener, and once started its accept task.
@@ -209,8 +209,8 @@ async fn serve(mut stream: UnixStream, ctx: Arc<Context>) {
         Received::Refused(refusal) => refusal,
         Received::Nothing => return,
     };
-    let bytes = json::response_to_kea_bytes(&response);
-    for chunk in bytes.chunks(CHUNK) {
+    let wire = json::response_to_kea_wire(&response);
+    for chunk in wire.writes() {
         if let Err(e) = stream.write_all(chunk).await {
             commands!(
                 ctx.daemon,
@@ -224,7 +224,7 @@ async fn serve(mut stream: UnixStream, ctx: Arc<Context>) {
         ctx.daemon,
         debug,
         "sent {} bytes over the unix control socket",
-        bytes.len()
+        wire.len()
     );
     let _ = stream.shutdown().await;
 }

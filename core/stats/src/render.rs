@@ -7,15 +7,16 @@
 //! 03:04:05.000006" ], … ], … }`, names in order), so the only growing allocation is the output.
 
 use crate::{Registry, Sample};
+use std::sync::Arc;
 
 impl Registry {
-    /// Appends `{ "<name>": [ [ value, "timestamp" ], … ], … }` for every statistic, samples newest
-    /// first (`statistic-get-all`).
-    pub fn write_all_json(&self, out: &mut String) {
+    /// `{ "<name>": [ [ value, "timestamp" ], … ], … }` for every statistic, samples newest first
+    /// (`statistic-get-all`). Shared: the registry keeps it to reuse in the next answer.
+    pub fn all_json(&self) -> Arc<String> {
         let mut rendered = self.rendered.lock();
         self.relist(&mut rendered);
         rendered.refresh();
-        out.push_str(rendered.text());
+        rendered.text().clone()
     }
 
     /// Appends `{ "<name>": [ … ] }` for `name`, or `{  }` when it does not exist (`statistic-get`:
@@ -132,15 +133,14 @@ mod tests {
         r.counter("a\"\\\n\u{1}").add(3);
         r.counter("gone").inc();
         assert!(r.remove("gone"));
-        let mut out = String::new();
-        r.write_all_json(&mut out);
+        let out = r.all_json();
         let stamp = |name: &str| format_timestamp(r.samples(name).unwrap()[0].at_micros);
         let expected = format!(
             r#"{{ "a\"\\\n\u0001": [ [ 3, "{}" ] ], "b": [ [ -1180591620717411303424, "{}" ] ] }}"#,
             stamp("a\"\\\n\u{1}"),
             stamp("b")
         );
-        assert_eq!(out, expected);
+        assert_eq!(*out, expected);
     }
 
     // CTL-066: integers of every size as their decimal text.
@@ -178,8 +178,6 @@ mod tests {
             r.write_one_json(missing, &mut out);
             assert_eq!(out, "{  }");
         }
-        let mut out = String::new();
-        Registry::new().write_all_json(&mut out);
-        assert_eq!(out, "{  }");
+        assert_eq!(*Registry::new().all_json(), "{  }");
     }
 }

@@ -20,7 +20,8 @@ pub(crate) struct Rendered {
     names_version: Option<u64>,
     /// Every statistic, in name order.
     entries: Vec<Entry>,
-    text: String,
+    /// Shared with the answers sent: they go out without a copy.
+    text: Arc<String>,
 }
 
 #[derive(Debug)]
@@ -58,7 +59,7 @@ impl Registry {
 
 impl Rendered {
     /// The text of the last [`Self::refresh`].
-    pub(crate) fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &Arc<String> {
         &self.text
     }
 
@@ -97,7 +98,7 @@ impl Rendered {
             entry.text = start..next.len();
         }
         next.push_str(" }");
-        self.text = next;
+        self.text = Arc::new(next);
     }
 }
 
@@ -126,9 +127,7 @@ mod tests {
     }
 
     fn all(r: &Registry) -> String {
-        let mut out = String::new();
-        r.write_all_json(&mut out);
-        out
+        r.all_json().to_string()
     }
 
     fn next_tick() {

@@ -46,12 +46,7 @@ pub(super) async fn run(ctl: &ServerControl, cmd: &Command) -> Option<Response> 
 /// formatting with 10 000 subnets run on a blocking thread, not on a runtime worker: parked packets
 /// and database round trips finish on those workers.
 async fn get_all(reg: Arc<Registry>) -> Response {
-    let written = tokio::task::spawn_blocking(move || {
-        let mut text = String::new();
-        reg.write_all_json(&mut text);
-        text
-    })
-    .await;
+    let written = tokio::task::spawn_blocking(move || reg.all_json()).await;
     match written {
         Ok(text) => Response::answer_text(text),
         Err(e) => Response::error(format!("statistic-get-all failed: {e}")),
