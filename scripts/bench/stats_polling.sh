@@ -16,7 +16,7 @@
 #      (about 19 per subnet with its pool's); otherwise dhcp4.sh's (loopback relay mode, memfile with
 #      persistence on, loggers at WARN, multi-threading 4 threads, queue 28), plus an HTTP control
 #      socket on 127.0.0.1:8000.
-#   4. Runs quiet, polled, polled, quiet (the order cancels slow drift in machine load), each from an
+#   4. Runs quiet, polled, polled, quiet, ROUNDS times (the order cancels slow drift in machine load), each from an
 #      empty lease file, SETTLE seconds after the server answers on its HTTP socket, under
 #        perfdhcp -4 -l 127.0.0.2 -r $RATE -R $CLIENTS -p $DURATION -x t 127.0.0.1
 #      "polled" runs also POST {"command": "statistic-get-all"} to the HTTP socket once a second for
@@ -34,6 +34,9 @@
 #   DURATION        seconds of load per run (default 30)
 #   CLIENTS         distinct simulated clients, perfdhcp -R (default 1000000)
 #   SETTLE          seconds between the server's start and the load (default 3)
+#   ROUNDS          how many times to run quiet, polled, polled, quiet (default 1); on a shared
+#                   two-core machine p99 differs by 10-15 % between identical runs, so several
+#                   rounds are needed before the mean p99s can be compared
 #   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
 #
 # Every step is bounded: a server gets 60 s to listen (10,000 subnets take a few seconds to load) and
@@ -46,6 +49,7 @@ RATE="${RATE:-1000}"
 DURATION="${DURATION:-30}"
 CLIENTS="${CLIENTS:-1000000}"
 SETTLE="${SETTLE:-3}"
+ROUNDS="${ROUNDS:-1}"
 START_TIMEOUT=60
 STOP_TIMEOUT=10
 NS="ruru-bench-$$"
@@ -54,10 +58,11 @@ URL="http://127.0.0.1:8000/"
 
 die() { echo "stats_polling.sh: $*" >&2; exit 1; }
 
-for v in SUBNETS RATE DURATION CLIENTS SETTLE; do
+for v in SUBNETS RATE DURATION CLIENTS SETTLE ROUNDS; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number"
 done
 ((DURATION > 0)) || die "DURATION must be at least 1"
+((ROUNDS > 0)) || die "ROUNDS must be at least 1"
 ((SUBNETS >= 1 && SUBNETS <= 65536)) || die "SUBNETS must be 1 to 65536 (10.16.0.0/24 onwards)"
 [[ $EUID -eq 0 ]] || die "needs root (network namespace, port 67)"
 for tool in ip ss perfdhcp curl timeout awk sort; do
@@ -187,7 +192,8 @@ run_one() {
 }
 
 echo "$SUBNETS subnets; perfdhcp -r $RATE -R $CLIENTS -p $DURATION -x t, loopback relay; $RURU_BIN" >&2
-declare -a NAMES=(quiet polled polled quiet)
+declare -a NAMES=()
+for ((r = 0; r < ROUNDS; r++)); do NAMES+=(quiet polled polled quiet); done
 declare -A DO99=([quiet]=0 [polled]=0)
 declare -A RA99=([quiet]=0 [polled]=0)
 printf '%-3s %-6s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
@@ -218,7 +224,7 @@ for i in "${!NAMES[@]}"; do
 done
 
 ((failed == 0)) || die "a run failed; no comparison"
-awk -v dq="${DO99[quiet]}" -v dp="${DO99[polled]}" -v rq="${RA99[quiet]}" -v rp="${RA99[polled]}" 'BEGIN {
+awk -v n=$((2 * ROUNDS)) -v dq="${DO99[quiet]}" -v dp="${DO99[polled]}" -v rq="${RA99[quiet]}" -v rp="${RA99[polled]}" 'BEGIN {
     printf "p99 change under polling: DISCOVER-OFFER %+.1f %% (%.3f vs %.3f ms), REQUEST-ACK %+.1f %% (%.3f vs %.3f ms)\n",
-        (dp / dq - 1) * 100, dp / 2, dq / 2, (rp / rq - 1) * 100, rp / 2, rq / 2
+        (dp / dq - 1) * 100, dp / n, dq / n, (rp / rq - 1) * 100, rp / n, rq / n
 }'

@@ -275,6 +275,22 @@ async fn released_lease_is_stored_expired_reclaimed() {
     }
 }
 
+/// Adds `lease` and reads it back, then has another server renew the row (a direct SQL UPDATE):
+/// the lease as read, and as that server left it.
+async fn renewed_after_reading(
+    s: &SqlLeases4,
+    kind: SqlKind,
+    db: &str,
+    lease: &Lease4,
+) -> (Lease4, Lease4) {
+    assert!(s.add4(lease).await.unwrap());
+    let read = s.get4(lease.address).await.unwrap().expect("stored");
+    renew_behind_the_back(kind, db, "lease4", &u32::from(lease.address).to_string());
+    let theirs = s.get4(lease.address).await.unwrap().expect("stored");
+    assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?}");
+    (read, theirs)
+}
+
 // LC-116: an update replaces only the lease it read. Once another server has changed the row
 // (here a direct SQL UPDATE), the update matches nothing, answers false and leaves the row as the
 // other server wrote it; a new read makes it succeed. Infinite leases (stored expire = cltt) are
@@ -285,12 +301,8 @@ async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
         let scratch = kea_initialised(kind, "l4cas");
         let s = SqlLeases4::open(&scratch).await.expect("opens");
         for (n, valid) in [(1, 3600), (2, u32::MAX)] {
-            assert!(s.add4(&full(n, 1, 1_000_000, valid)).await.unwrap());
-            let read = s.get4(addr(n)).await.unwrap().expect("stored");
-            let key = u32::from(addr(n)).to_string();
-            renew_behind_the_back(kind, &scratch.name, "lease4", &key);
-            let theirs = s.get4(addr(n)).await.unwrap().expect("stored");
-            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?}");
+            let (read, theirs) =
+                renewed_after_reading(&s, kind, &scratch.name, &full(n, 1, 1_000_000, valid)).await;
             let mine = Lease4 {
                 hostname: "mine.example.org".into(),
                 ..read.clone()
@@ -316,12 +328,8 @@ async fn lc116_delete_spares_a_row_changed_since_it_was_read() {
         let scratch = kea_initialised(kind, "l4del");
         let s = SqlLeases4::open(&scratch).await.expect("opens");
         for (n, valid) in [(1, 3600), (2, u32::MAX)] {
-            assert!(s.add4(&full(n, 1, 1_000_000, valid)).await.unwrap());
-            let read = s.get4(addr(n)).await.unwrap().expect("stored");
-            let key = u32::from(addr(n)).to_string();
-            renew_behind_the_back(kind, &scratch.name, "lease4", &key);
-            let theirs = s.get4(addr(n)).await.unwrap().expect("stored");
-            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?}");
+            let (read, theirs) =
+                renewed_after_reading(&s, kind, &scratch.name, &full(n, 1, 1_000_000, valid)).await;
             assert!(!s.delete4(&read).await.unwrap(), "{kind:?} {n}");
             assert_eq!(s.get4(addr(n)).await.unwrap(), Some(theirs.clone()));
             assert!(s.delete4(&theirs).await.unwrap(), "{kind:?} {n}");

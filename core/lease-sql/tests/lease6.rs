@@ -440,6 +440,23 @@ async fn ctl096_year_2038_and_infinite_lifetime() {
     }
 }
 
+/// Adds `lease` and reads it back, then has another server renew the row (a direct SQL UPDATE):
+/// the lease as read, and as that server left it.
+async fn renewed_after_reading(
+    sql: &SqlLeases6,
+    kind: SqlKind,
+    db: &str,
+    lease: &Lease6,
+) -> (Lease6, Lease6) {
+    let (t, a) = (lease.lease_type, lease.address);
+    assert!(sql.add6(lease).await.unwrap());
+    let read = sql.get6(t, a).await.unwrap().expect("stored");
+    renew_behind_the_back(kind, db, "lease6", &format!("'{a}'"));
+    let theirs = sql.get6(t, a).await.unwrap().expect("stored");
+    assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?} {a}");
+    (read, theirs)
+}
+
 // LC-116: an update replaces only the lease it read. Once another server has changed the row
 // (here a direct SQL UPDATE), the update matches nothing, answers false and leaves the row as the
 // other server wrote it; a new read makes it succeed. Prefixes and infinite leases (stored expire =
@@ -453,11 +470,7 @@ async fn lc116_update_fails_when_the_row_changed_since_it_was_read() {
         // An address, a prefix and an infinite lease.
         for l in [&all[0], &all[5], &all[6]] {
             let (t, a) = (l.lease_type, l.address);
-            assert!(sql.add6(l).await.unwrap());
-            let read = sql.get6(t, a).await.unwrap().expect("stored");
-            renew_behind_the_back(kind, &scratch.name, "lease6", &format!("'{a}'"));
-            let theirs = sql.get6(t, a).await.unwrap().expect("stored");
-            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?} {a}");
+            let (read, theirs) = renewed_after_reading(&sql, kind, &scratch.name, l).await;
             let mine = Lease6 {
                 hostname: "mine.example.".into(),
                 ..read.clone()
@@ -486,11 +499,7 @@ async fn lc116_delete_spares_a_row_changed_since_it_was_read() {
         // An address, a prefix and an infinite lease.
         for l in [&all[0], &all[5], &all[6]] {
             let (t, a) = (l.lease_type, l.address);
-            assert!(sql.add6(l).await.unwrap());
-            let read = sql.get6(t, a).await.unwrap().expect("stored");
-            renew_behind_the_back(kind, &scratch.name, "lease6", &format!("'{a}'"));
-            let theirs = sql.get6(t, a).await.unwrap().expect("stored");
-            assert_eq!(theirs.cltt, read.cltt + 100, "{kind:?} {a}");
+            let (read, theirs) = renewed_after_reading(&sql, kind, &scratch.name, l).await;
             assert!(!sql.delete6(&read).await.unwrap(), "{kind:?} {a}");
             assert_eq!(sql.get6(t, a).await.unwrap().as_ref(), Some(&theirs));
             assert!(sql.delete6(&theirs).await.unwrap(), "{kind:?} {a}");

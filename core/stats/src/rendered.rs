@@ -105,6 +105,7 @@ impl Rendered {
 #[cfg(test)]
 mod tests {
     use crate::render::write_statistic;
+    use crate::tests::next_tick;
     use crate::{now_micros, Limit, Registry};
     use std::time::Duration;
 
@@ -128,13 +129,6 @@ mod tests {
 
     fn all(r: &Registry) -> String {
         r.all_json().to_string()
-    }
-
-    fn next_tick() {
-        let t = now_micros();
-        while now_micros() == t {
-            std::thread::sleep(Duration::from_millis(1));
-        }
     }
 
     // CTL-068, CTL-058..063: after every kind of change the reused answer equals one written from

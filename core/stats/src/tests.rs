@@ -2,7 +2,7 @@ use super::*;
 use std::time::Duration;
 
 /// Waits until the coarse clock has moved on, so the next update opens a new sample.
-fn next_tick() {
+pub(crate) fn next_tick() {
     let t = now_micros();
     while now_micros() == t {
         std::thread::sleep(Duration::from_millis(1));
