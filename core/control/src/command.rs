@@ -1,7 +1,7 @@
 //! Commands and responses of Kea's management API (CTL-001..006).
 
+use bytes::Bytes;
 use serde_json::{Map, Value};
-use std::sync::Arc;
 
 use crate::frame::strip_comments;
 use crate::ControlError;
@@ -35,11 +35,12 @@ pub struct Response {
 pub enum Arguments {
     /// A JSON value, written in Kea's layout when the response is sent.
     Value(Value),
-    /// JSON text already in Kea's layout (one line, sorted keys, Kea's spacing), written as it is:
-    /// large answers such as `statistic-get-all` over 10 000 subnets skip building a tree (CTL-068).
-    /// The producer guarantees that it is one valid JSON value. Shared: the producer may keep it
-    /// (the statistics reuse their last answer) and the sockets send it without a copy.
-    Text(Arc<String>),
+    /// JSON text already in Kea's layout (one line, sorted keys, Kea's spacing), in pieces written
+    /// one after another as they are: large answers such as `statistic-get-all` over 10 000 subnets
+    /// skip building a tree (CTL-068). The producer guarantees that the pieces joined are one valid
+    /// JSON value. Shared: the producer may keep them (the statistics reuse the pieces that did not
+    /// change) and the sockets send them without a copy.
+    Text(Vec<Bytes>),
 }
 
 impl Arguments {
@@ -48,7 +49,7 @@ impl Arguments {
         match self {
             Self::Value(v) => v.clone(),
             // The producers write valid JSON; null stands for text that is not.
-            Self::Text(t) => serde_json::from_str(t).unwrap_or_else(|e| {
+            Self::Text(pieces) => serde_json::from_slice(&pieces.concat()).unwrap_or_else(|e| {
                 debug_assert!(false, "pre-rendered arguments are not JSON: {e}");
                 Value::Null
             }),
@@ -96,12 +97,13 @@ impl Response {
         self
     }
 
-    /// Result 0 carrying only arguments already written as Kea's JSON text ([`Arguments::Text`]).
-    pub fn answer_text(text: impl Into<Arc<String>>) -> Self {
+    /// Result 0 carrying only arguments already written as Kea's JSON text, in pieces
+    /// ([`Arguments::Text`]).
+    pub fn answer_text(pieces: impl IntoIterator<Item = Bytes>) -> Self {
         Self {
             result: 0,
             text: None,
-            arguments: Some(Arguments::Text(text.into())),
+            arguments: Some(Arguments::Text(pieces.into_iter().collect())),
         }
     }
 

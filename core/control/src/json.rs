@@ -2,8 +2,8 @@
 //! lexicographic order (Kea's maps are sorted maps), `{ "a": 1, "b": [ 2, 3 ] }` spacing.
 //! Scripts that compare or grep raw responses then see the same text as from Kea.
 
+use bytes::Bytes;
 use serde_json::Value;
-use std::sync::Arc;
 
 use crate::{Arguments, Response};
 
@@ -20,6 +20,10 @@ pub(crate) fn to_kea_bytes(value: &Value) -> Vec<u8> {
 /// (CTL-068).
 pub(crate) const WRITE_SIZE: usize = 32 * 1024;
 
+/// Pieces of text shorter than this are copied into the bytes around them rather than sent by a
+/// write of their own.
+const SHARED_MIN: usize = 64;
+
 /// Bytes to send, in pieces: arguments written ahead ([`Arguments::Text`]) are shared with their
 /// producer rather than copied, however large (`statistic-get-all` over 10 000 subnets is 16 MB,
 /// CTL-068).
@@ -32,7 +36,7 @@ pub struct Wire {
 #[derive(Debug, Default)]
 struct Part {
     written: Vec<u8>,
-    shared: Option<Arc<String>>,
+    shared: Option<Bytes>,
 }
 
 impl Default for Wire {
@@ -61,9 +65,13 @@ impl Wire {
         &mut self.parts[last].written
     }
 
-    fn share(&mut self, text: &Arc<String>) {
+    fn share(&mut self, piece: &Bytes) {
+        if piece.len() < SHARED_MIN {
+            self.tail().extend_from_slice(piece);
+            return;
+        }
         let last = self.parts.len() - 1;
-        self.parts[last].shared = Some(text.clone());
+        self.parts[last].shared = Some(piece.clone());
         self.parts.push(Part::default());
     }
 
@@ -71,12 +79,7 @@ impl Wire {
     pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
         self.parts
             .iter()
-            .flat_map(|p| {
-                [
-                    &p.written[..],
-                    p.shared.as_deref().map_or(&[], |t| t.as_bytes()),
-                ]
-            })
+            .flat_map(|p| [&p.written[..], p.shared.as_deref().unwrap_or_default()])
             .filter(|c| !c.is_empty())
     }
 
@@ -136,9 +139,9 @@ fn write_response(response: &Response, out: &mut Wire) {
             write_value(arguments, out.tail());
             out.tail().extend_from_slice(b", ");
         }
-        Some(Arguments::Text(text)) => {
+        Some(Arguments::Text(pieces)) => {
             out.tail().extend_from_slice(b"\"arguments\": ");
-            out.share(text);
+            pieces.iter().for_each(|piece| out.share(piece));
             out.tail().extend_from_slice(b", ");
         }
         None => {}
@@ -261,8 +264,11 @@ mod tests {
     #[test]
     fn ctl068_text_arguments_written_as_they_are() {
         let tree = json!({"a": [[1, "2026-01-02 03:04:05.000006"]], "b": [[-2, "x"]]});
-        let text = String::from_utf8(to_kea_bytes(&tree)).unwrap();
-        let rendered = Response::answer_text(text);
+        let text = to_kea_bytes(&tree);
+        // Split as the statistics split theirs: a short piece, a long one, a short one.
+        let (open, rest) = text.split_at(2);
+        let (middle, close) = rest.split_at(rest.len() - 2);
+        let rendered = Response::answer_text([open, middle, close].map(Bytes::copy_from_slice));
         let built = Response {
             result: 0,
             text: None,
@@ -275,12 +281,12 @@ mod tests {
         let wire = responses_to_kea_wire(std::slice::from_ref(&rendered));
         assert_eq!(wire.to_vec(), responses_to_kea_wire(&[built]).to_vec());
         assert_eq!(wire.len(), wire.to_vec().len());
-        let Some(Arguments::Text(shared)) = &rendered.arguments else {
+        let Some(Arguments::Text(pieces)) = &rendered.arguments else {
             unreachable!()
         };
         assert!(
-            wire.chunks().any(|c| std::ptr::eq(c, shared.as_bytes())),
-            "the text goes out without a copy"
+            wire.chunks().any(|c| std::ptr::eq(c, &pieces[1][..])),
+            "the long piece goes out without a copy"
         );
         assert_eq!(rendered.to_json()["arguments"], tree);
     }

@@ -22,36 +22,62 @@ use parking_lot::{Mutex, RwLock};
 use rendered::Rendered;
 use samples::Samples;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 
-/// One integer statistic. Relaxed atomics: statistics order nothing else.
+/// One integer statistic. Statistics order nothing else: the value and the tick are relaxed atomics,
+/// except where [`Counter::note_change`] says.
 #[derive(Debug)]
 pub struct Counter {
     value: AtomicI64,
     /// Timestamp (µs) of the newest sample; 0 forces the next update through the slow path.
     tick: AtomicI64,
-    /// Bumped by every change of `samples`, so `statistic-get-all` can tell, without the lock, that
-    /// the text it wrote for this statistic last time is still right (CTL-068).
-    version: AtomicU64,
+    /// Set by the first change after `statistic-get-all` last read this counter; that change also
+    /// queues the counter in `changes`, so a poll visits only the statistics that changed (CTL-068).
+    queued: AtomicBool,
+    changes: Arc<Changes>,
+    /// This counter, for queueing itself.
+    this: Weak<Counter>,
     samples: Mutex<Samples>,
 }
 
+/// The counters changed since `statistic-get-all` last read them, each once (see [`Counter::queued`]).
+/// Weak: a counter removed from the registry and then dropped leaves nothing behind.
+type Changes = Mutex<Vec<Weak<Counter>>>;
+
 impl Counter {
-    fn new(limit: Limit) -> Self {
-        Self {
+    fn new(limit: Limit, changes: Arc<Changes>) -> Arc<Self> {
+        Arc::new_cyclic(|this| Self {
             value: AtomicI64::new(0),
             tick: AtomicI64::new(0),
-            version: AtomicU64::new(0),
+            queued: AtomicBool::new(false),
+            changes,
+            this: this.clone(),
             samples: Mutex::new(Samples::new(limit, now_micros())),
+        })
+    }
+
+    /// Queues the counter for the next `statistic-get-all` unless it already is: one load on the hot
+    /// path once queued. Sequentially consistent with [`Self::unqueue`]'s store and the reader's
+    /// load of `value` (free on x86, where the add is a full barrier anyway): either this load sees
+    /// the reader's `false` and queues again, or the reader's load sees the change.
+    fn note_change(&self) {
+        if !self.queued.load(Ordering::SeqCst) && !self.queued.swap(true, Ordering::SeqCst) {
+            self.changes.lock().push(self.this.clone());
         }
+    }
+
+    /// Called by `statistic-get-all` just before it reads the counter: changes from here on queue it
+    /// again.
+    fn unqueue(&self) {
+        self.queued.store(false, Ordering::SeqCst);
     }
 
     /// Runs `f` on the samples under their lock and marks them changed.
     fn edit<R>(&self, f: impl FnOnce(&mut Samples) -> R) -> R {
         let mut s = self.samples.lock();
         let r = f(&mut s);
-        self.version.fetch_add(1, Ordering::Release);
+        self.note_change();
         r
     }
 
@@ -65,7 +91,8 @@ impl Counter {
     }
     /// Adds `n` (may be negative).
     pub fn add(&self, n: i64) {
-        let before = self.value.fetch_add(n, Ordering::Relaxed);
+        let before = self.value.fetch_add(n, Ordering::SeqCst);
+        self.note_change();
         self.record(before, before.wrapping_add(n));
     }
     /// Overwrites the value (used when totals are recomputed at reconfiguration).
@@ -118,26 +145,15 @@ impl Counter {
     /// allocation under it once `out` has grown.
     fn read_into(&self, out: &mut Vec<Sample>) -> Reading {
         let mut s = self.samples.lock();
-        let stamp = self.stamp();
         let reading = Reading {
             visible: !s.hidden(),
-            stamp: s.timeless().then_some(stamp),
+            ages: !s.timeless(),
         };
         if reading.visible {
-            let current = s.base + i128::from(stamp.value);
+            let current = s.base + i128::from(self.value.load(Ordering::SeqCst));
             s.list_into(current, now_micros(), out);
         }
         reading
-    }
-
-    /// The counter's state as far as its samples' text goes: equal stamps, equal text (unless an age
-    /// limit dropped samples in between). Read without the lock: a change in progress shows as the
-    /// state before it.
-    fn stamp(&self) -> Stamp {
-        Stamp {
-            version: self.version.load(Ordering::Acquire),
-            value: self.value.load(Ordering::Relaxed),
-        }
     }
 
     /// Back to 0 with one fresh sample (`statistic-reset`).
@@ -171,18 +187,11 @@ impl Counter {
     }
 }
 
-/// See [`Counter::stamp`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    version: u64,
-    value: i64,
-}
-
 /// What [`Counter::read_into`] read.
 struct Reading {
     visible: bool,
-    /// `None` when the samples may change without a new stamp (an age limit).
-    stamp: Option<Stamp>,
+    /// The samples change as time passes, with no update to queue the counter (an age limit).
+    ages: bool,
 }
 
 /// Name → counter map shared by the server and the management API.
@@ -193,6 +202,8 @@ pub struct Registry {
     /// Bumped, under the map's write lock, whenever a name is added or removed.
     names_version: AtomicU64,
     default_limit: Mutex<Limit>,
+    /// Shared with every counter: those changed since the last `statistic-get-all`.
+    changes: Arc<Changes>,
     /// The last `statistic-get-all` text, reused for the statistics unchanged since (CTL-068).
     rendered: Mutex<Rendered>,
 }
@@ -203,6 +214,7 @@ impl Default for Registry {
             stats: RwLock::default(),
             names_version: AtomicU64::new(0),
             default_limit: Mutex::new(Limit::DEFAULT),
+            changes: Arc::default(),
             rendered: Mutex::default(),
         }
     }
@@ -226,7 +238,7 @@ impl Registry {
             .entry(Arc::from(name))
             .or_insert_with(|| {
                 self.names_version.fetch_add(1, Ordering::Relaxed);
-                Arc::new(Counter::new(limit))
+                Counter::new(limit, self.changes.clone())
             })
             .clone();
         created
@@ -315,6 +327,9 @@ impl Registry {
         let mut map = self.stats.write();
         map.retain(|k, _| !k.starts_with(prefix));
         self.names_version.fetch_add(1, Ordering::Relaxed);
+        // The next `statistic-get-all` lists the names again and reads every counter; until then the
+        // queue would only gather the removed counters (a reconfiguration sets all of theirs).
+        self.changes.lock().clear();
     }
 }
 

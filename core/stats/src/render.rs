@@ -7,16 +7,19 @@
 //! 03:04:05.000006" ], … ], … }`, names in order), so the only growing allocation is the output.
 
 use crate::{Registry, Sample};
-use std::sync::Arc;
+use bytes::Bytes;
 
 impl Registry {
     /// `{ "<name>": [ [ value, "timestamp" ], … ], … }` for every statistic, samples newest first
-    /// (`statistic-get-all`). Shared: the registry keeps it to reuse in the next answer.
-    pub fn all_json(&self) -> Arc<String> {
+    /// (`statistic-get-all`), in pieces to send one after another. Shared: the registry keeps them
+    /// to reuse in the next answer.
+    pub fn all_json(&self) -> Vec<Bytes> {
         let mut rendered = self.rendered.lock();
         self.relist(&mut rendered);
+        let changed = std::mem::take(&mut *self.changes.lock());
+        rendered.note_changed(changed);
         rendered.refresh();
-        rendered.text().clone()
+        rendered.pieces()
     }
 
     /// Appends `{ "<name>": [ … ] }` for `name`, or `{  }` when it does not exist (`statistic-get`:
@@ -133,14 +136,14 @@ mod tests {
         r.counter("a\"\\\n\u{1}").add(3);
         r.counter("gone").inc();
         assert!(r.remove("gone"));
-        let out = r.all_json();
+        let out = crate::tests::joined(&r.all_json());
         let stamp = |name: &str| format_timestamp(r.samples(name).unwrap()[0].at_micros);
         let expected = format!(
             r#"{{ "a\"\\\n\u0001": [ [ 3, "{}" ] ], "b": [ [ -1180591620717411303424, "{}" ] ] }}"#,
             stamp("a\"\\\n\u{1}"),
             stamp("b")
         );
-        assert_eq!(*out, expected);
+        assert_eq!(out, expected);
     }
 
     // CTL-066: integers of every size as their decimal text.
@@ -178,6 +181,6 @@ mod tests {
             r.write_one_json(missing, &mut out);
             assert_eq!(out, "{  }");
         }
-        assert_eq!(*Registry::new().all_json(), "{  }");
+        assert_eq!(crate::tests::joined(&Registry::new().all_json()), "{  }");
     }
 }

@@ -1,6 +1,11 @@
 use super::*;
 use std::time::Duration;
 
+/// The text of `statistic-get-all`'s pieces.
+pub(crate) fn joined(pieces: &[bytes::Bytes]) -> String {
+    String::from_utf8(pieces.concat()).expect("statistics are UTF-8")
+}
+
 /// Waits until the coarse clock has moved on, so the next update opens a new sample.
 pub(crate) fn next_tick() {
     let t = now_micros();

@@ -1,6 +1,7 @@
 //! The ten `statistic-*` commands (CTL-058..064).
 
 use super::{args, ServerControl};
+use bytes::Bytes;
 use ruru_control::{Command, Response};
 use ruru_stats::{Limit, Registry};
 use serde_json::json;
@@ -14,7 +15,7 @@ pub(super) async fn run(ctl: &ServerControl, cmd: &Command) -> Option<Response> 
             // An unknown name is not an error: an empty map (CTL-058).
             let mut text = String::new();
             reg.write_one_json(name, &mut text);
-            Response::answer_text(text)
+            Response::answer_text([Bytes::from(text)])
         }),
         "statistic-get-all" => get_all(reg.clone()).await,
         "statistic-reset" => named(cmd, |name| match reg.reset(name) {
@@ -48,7 +49,7 @@ pub(super) async fn run(ctl: &ServerControl, cmd: &Command) -> Option<Response> 
 async fn get_all(reg: Arc<Registry>) -> Response {
     let written = tokio::task::spawn_blocking(move || reg.all_json()).await;
     match written {
-        Ok(text) => Response::answer_text(text),
+        Ok(pieces) => Response::answer_text(pieces),
         Err(e) => Response::error(format!("statistic-get-all failed: {e}")),
     }
 }
