@@ -16,17 +16,24 @@
 #      (about 19 per subnet with its pool's); otherwise dhcp4.sh's (loopback relay mode, memfile with
 #      persistence on, loggers at WARN, multi-threading 4 threads, queue 28), plus an HTTP control
 #      socket on 127.0.0.1:8000.
-#   4. Runs quiet, polled, polled, quiet, ROUNDS times (the order cancels slow drift in machine load), each from an
-#      empty lease file, SETTLE seconds after the server answers on its HTTP socket, under
+#   4. Runs quiet, polled, transfer, transfer, polled, quiet, ROUNDS times (the order cancels slow
+#      drift in machine load), each from an empty lease file, SETTLE seconds after the server answers
+#      on its HTTP socket, under
 #        perfdhcp -4 -l 127.0.0.2 -r $RATE -R $CLIENTS -p $DURATION -x t 127.0.0.1
 #      "polled" runs also POST {"command": "statistic-get-all"} to the HTTP socket once a second for
 #      the whole run, from one curl on one kept-alive connection (`--rate 1/s`), as a monitoring
 #      system would; one poll before the load stands for a poller that was already running (the
 #      first answer after a start writes every statistic, later ones only those that changed).
+#      "transfer" runs are the baseline: the same curl fetches the same bytes (that warm-up answer)
+#      once a second from static_answer.py, a file sent by sendfile, while ruru-dhcp4 serves the
+#      load unpolled. On a two-core machine running perfdhcp, the server and the poller, moving
+#      16 MB a second through loopback TCP and curl moves the DHCP p99 by itself, whatever serves
+#      it; polled against transfer is the share of the server's own work.
 #   5. Prints per run leases/s, drop %, and the DISCOVER-OFFER and REQUEST-ACK delays (p50, p99, max;
-#      from perfdhcp's timestamps of every exchange, -x t); for polled runs also how many polls were
-#      answered and how long one took (curl's time_total: the command plus the transfer of the answer)
-#      and its size. Then the change of the p99 delays, polled against quiet (means of each).
+#      from perfdhcp's timestamps of every exchange, -x t); for polled and transfer runs also how
+#      many polls were answered and how long one took (curl's time_total: the command plus the
+#      transfer of the answer) and its size. Then the change of the mean p99 delays: polled against
+#      quiet, transfer against quiet, and polled against transfer.
 #
 # Environment:
 #   SUBNETS         subnets in the configuration (default 10000)
@@ -34,9 +41,10 @@
 #   DURATION        seconds of load per run (default 30)
 #   CLIENTS         distinct simulated clients, perfdhcp -R (default 1000000)
 #   SETTLE          seconds between the server's start and the load (default 3)
-#   ROUNDS          how many times to run quiet, polled, polled, quiet (default 1); on a shared
-#                   two-core machine p99 differs by 10-15 % between identical runs, so several
-#                   rounds are needed before the mean p99s can be compared
+#   ROUNDS          how many times to run the six runs above (default 1); on a shared two-core
+#                   machine p99 differs by 10-15 % between identical runs, so several rounds are
+#                   needed before the mean p99s can be compared
+#   TRANSFER        0 leaves out the transfer runs (quiet, polled, polled, quiet; default 1)
 #   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
 #
 # Every step is bounded: a server gets 60 s to listen (10,000 subnets take a few seconds to load) and
@@ -50,22 +58,24 @@ DURATION="${DURATION:-30}"
 CLIENTS="${CLIENTS:-1000000}"
 SETTLE="${SETTLE:-3}"
 ROUNDS="${ROUNDS:-1}"
+TRANSFER="${TRANSFER:-1}"
 START_TIMEOUT=60
 STOP_TIMEOUT=10
 NS="ruru-bench-$$"
 NS_PREFIX="ruru-bench-"
 URL="http://127.0.0.1:8000/"
+STATIC_PORT=8001
 
 die() { echo "stats_polling.sh: $*" >&2; exit 1; }
 
-for v in SUBNETS RATE DURATION CLIENTS SETTLE ROUNDS; do
+for v in SUBNETS RATE DURATION CLIENTS SETTLE ROUNDS TRANSFER; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number"
 done
 ((DURATION > 0)) || die "DURATION must be at least 1"
 ((ROUNDS > 0)) || die "ROUNDS must be at least 1"
 ((SUBNETS >= 1 && SUBNETS <= 65536)) || die "SUBNETS must be 1 to 65536 (10.16.0.0/24 onwards)"
 [[ $EUID -eq 0 ]] || die "needs root (network namespace, port 67)"
-for tool in ip ss perfdhcp curl timeout awk sort; do
+for tool in ip ss perfdhcp curl timeout awk sort python3; do
     command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 
@@ -75,6 +85,7 @@ source "$ROOT/scripts/bench/lib.sh"
 RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
 
 POLLER_PID=""
+STATIC_PID=""
 bench_setup
 
 # write_config DIR: DIR/dhcp4.json with $SUBNETS subnets (see the header).
@@ -99,18 +110,39 @@ write_config() {
     }' >"$dir/dhcp4.json"
 }
 
-# get_all FILE: one statistic-get-all; appends "seconds bytes" to FILE (nothing when it failed).
+# get_all FILE ANSWER: one statistic-get-all; appends "seconds bytes" to FILE (nothing when it
+# failed) and keeps the answer in ANSWER.
 get_all() {
-    ip netns exec "$NS" curl -s -m 10 -o /dev/null -w '%{time_total} %{size_download}\n' \
+    ip netns exec "$NS" curl -s -m 10 -o "$2" -w '%{time_total} %{size_download}\n' \
         -X POST -H 'Content-Type: application/json' -d '{"command": "statistic-get-all"}' "$URL" \
         >>"$1" 2>/dev/null || true
 }
 
-# poll FILE SECONDS: one statistic-get-all a second for SECONDS seconds from one client on one
-# connection, as a scraper (Prometheus, Stork) does; appends "seconds bytes" per answer to FILE.
+# serve_static ANSWER: static_answer.py serving ANSWER on $STATIC_PORT in $NS (STATIC_PID), once it
+# listens (10 s at most).
+serve_static() {
+    ip netns exec "$NS" python3 "$ROOT/scripts/bench/static_answer.py" "$1" "$STATIC_PORT" &
+    STATIC_PID=$!
+    local deadline=$((SECONDS + 10))
+    until ip netns exec "$NS" ss -Htln "sport = :$STATIC_PORT" | grep -q .; do
+        ((SECONDS < deadline)) || { echo "static_answer.py does not listen" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
+# stop_static: stops static_answer.py if it runs.
+stop_static() {
+    [[ -n "$STATIC_PID" ]] || return 0
+    kill "$STATIC_PID" 2>/dev/null || true
+    wait "$STATIC_PID" 2>/dev/null || true
+    STATIC_PID=""
+}
+
+# poll FILE SECONDS URL: one statistic-get-all a second for SECONDS seconds to URL from one client on
+# one connection, as a scraper (Prometheus, Stork) does; appends "seconds bytes" per answer to FILE.
 poll() {
-    local file="$1" n="$2" i targets=()
-    for ((i = 0; i < n; i++)); do targets+=(-o /dev/null "$URL"); done
+    local file="$1" n="$2" url="$3" i targets=()
+    for ((i = 0; i < n; i++)); do targets+=(-o /dev/null "$url"); done
     timeout --kill-after=5 $((n + 30)) ip netns exec "$NS" curl -s -m 10 --rate 1/s \
         -w '%{time_total} %{size_download}\n' -X POST -H 'Content-Type: application/json' \
         -d '{"command": "statistic-get-all"}' "${targets[@]}" >>"$file" 2>/dev/null || true
@@ -132,11 +164,11 @@ delays() {
     '
 }
 
-# run_one NAME DIR POLLED: writes "leases/s drop% do_p50 do_p99 do_max ra_p50 ra_p99 ra_max polls
-# poll_mean_s poll_max_s bytes" to DIR/result, details on stderr. Runs in the main shell (not a
-# subshell) so the traps know SERVER_PID and POLLER_PID.
+# run_one MODE DIR: a run of MODE (quiet, polled or transfer); writes "leases/s drop% do_p50 do_p99
+# do_max ra_p50 ra_p99 ra_max polls poll_mean_s poll_max_s bytes" to DIR/result, details on stderr.
+# Runs in the main shell (not a subshell) so the traps know SERVER_PID, POLLER_PID and STATIC_PID.
 run_one() {
-    local name="$1" dir="$2" polled="$3" deadline
+    local name="$1" dir="$2" deadline url=""
     mkdir -p "$dir"
     write_config "$dir"
     start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
@@ -151,11 +183,16 @@ run_one() {
     # 100-400 ms on this machine); the comparison is about polling, so the load begins once it is over.
     sleep "$SETTLE"
     : >"$dir/polls"
-    if [[ "$polled" == yes ]]; then
+    if [[ "$name" != quiet ]]; then
         # A poller that was already running: the first answer after a start writes every statistic,
         # later ones only those that changed.
-        get_all "$dir/warm-up"
-        poll "$dir/polls" "$DURATION" &
+        get_all "$dir/warm-up" "$dir/answer.json"
+        url="$URL"
+        if [[ "$name" == transfer ]]; then
+            serve_static "$dir/answer.json" || { stop_server; return 1; }
+            url="http://127.0.0.1:$STATIC_PORT/"
+        fi
+        poll "$dir/polls" "$DURATION" "$url" &
         POLLER_PID=$!
     fi
     timeout --kill-after=5 $((DURATION + 30)) \
@@ -165,7 +202,9 @@ run_one() {
         wait "$POLLER_PID" 2>/dev/null || true
         POLLER_PID=""
     fi
+    stop_static
     stop_server
+    rm -f "$dir/answer.json"
     local summary do_delays ra_delays poll_stats
     summary="$(awk '
         /^Rate:/ { rate = $2 }
@@ -184,7 +223,7 @@ run_one() {
         { n++; sum += $1; if ($1 > max) max = $1; bytes = $2 }
         END { if (n == 0) print 0, 0, 0, 0; else printf "%d %.3f %.3f %d\n", n, sum / n, max, bytes }
     ' "$dir/polls")"
-    if [[ "$polled" == yes && "${poll_stats%% *}" -lt $((DURATION / 2)) ]]; then
+    if [[ "$name" != quiet && "${poll_stats%% *}" -lt $((DURATION / 2)) ]]; then
         echo "$name: only ${poll_stats%% *} of about $DURATION polls answered" >&2
         return 1
     fi
@@ -193,38 +232,52 @@ run_one() {
 
 echo "$SUBNETS subnets; perfdhcp -r $RATE -R $CLIENTS -p $DURATION -x t, loopback relay; $RURU_BIN" >&2
 declare -a NAMES=()
-for ((r = 0; r < ROUNDS; r++)); do NAMES+=(quiet polled polled quiet); done
-declare -A DO99=([quiet]=0 [polled]=0)
-declare -A RA99=([quiet]=0 [polled]=0)
-printf '%-3s %-6s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
+for ((r = 0; r < ROUNDS; r++)); do
+    if ((TRANSFER)); then
+        NAMES+=(quiet polled transfer transfer polled quiet)
+    else
+        NAMES+=(quiet polled polled quiet)
+    fi
+done
+declare -A DO99=([quiet]=0 [polled]=0 [transfer]=0)
+declare -A RA99=([quiet]=0 [polled]=0 [transfer]=0)
+printf '%-3s %-8s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
     "DISCOVER-OFFER ms" "REQUEST-ACK ms" "statistic-get-all"
-printf '%-3s %-6s %9s %7s | %6s %7s %7s | %6s %7s %7s | %s\n' "" "" "" "" \
+printf '%-3s %-8s %9s %7s | %6s %7s %7s | %6s %7s %7s | %s\n' "" "" "" "" \
     p50 p99 max p50 p99 max "polls, mean/max s, MB"
 failed=0
 for i in "${!NAMES[@]}"; do
     name="${NAMES[$i]}"
-    if [[ "$name" == polled ]]; then polled=yes; else polled=no; fi
     dir="$WORK/$i-$name"
-    if run_one "$name" "$dir" "$polled"; then
+    if run_one "$name" "$dir"; then
         read -r rate drops dp50 dp99 dmax rp50 rp99 rmax polls pmean pmax bytes <"$dir/result"
-        if [[ "$polled" == yes ]]; then
+        if [[ "$name" != quiet ]]; then
             polling="$(awk -v n="$polls" -v a="$pmean" -v m="$pmax" -v b="$bytes" \
                 'BEGIN { printf "%d, %.3f/%.3f, %.1f", n, a, m, b / 1e6 }')"
         else
             polling="-"
         fi
-        printf '%-3s %-6s %9.0f %7s | %6.3f %7.3f %7.3f | %6.3f %7.3f %7.3f | %s\n' "$((i + 1))" \
+        printf '%-3s %-8s %9.0f %7s | %6.3f %7.3f %7.3f | %6.3f %7.3f %7.3f | %s\n' "$((i + 1))" \
             "$name" "$rate" "$drops" "$dp50" "$dp99" "$dmax" "$rp50" "$rp99" "$rmax" "$polling"
         DO99[$name]="$(awk -v a="${DO99[$name]}" -v b="$dp99" 'BEGIN { print a + b }')"
         RA99[$name]="$(awk -v a="${RA99[$name]}" -v b="$rp99" 'BEGIN { print a + b }')"
     else
-        printf '%-3s %-6s %9s %7s | %s\n' "$((i + 1))" "$name" failed - -
+        printf '%-3s %-8s %9s %7s | %s\n' "$((i + 1))" "$name" failed - -
         failed=1
     fi
 done
 
 ((failed == 0)) || die "a run failed; no comparison"
-awk -v n=$((2 * ROUNDS)) -v dq="${DO99[quiet]}" -v dp="${DO99[polled]}" -v rq="${RA99[quiet]}" -v rp="${RA99[polled]}" 'BEGIN {
-    printf "p99 change under polling: DISCOVER-OFFER %+.1f %% (%.3f vs %.3f ms), REQUEST-ACK %+.1f %% (%.3f vs %.3f ms)\n",
-        (dp / dq - 1) * 100, dp / n, dq / n, (rp / rq - 1) * 100, rp / n, rq / n
-}'
+# compare WHAT A B: the change of the mean p99s of mode A against mode B (2 * ROUNDS runs each).
+compare() {
+    awk -v what="$1" -v n=$((2 * ROUNDS)) -v da="${DO99[$2]}" -v db="${DO99[$3]}" \
+        -v ra="${RA99[$2]}" -v rb="${RA99[$3]}" 'BEGIN {
+        printf "p99 change, %s: DISCOVER-OFFER %+.1f %% (%.3f vs %.3f ms), REQUEST-ACK %+.1f %% (%.3f vs %.3f ms)\n",
+            what, (da / db - 1) * 100, da / n, db / n, (ra / rb - 1) * 100, ra / n, rb / n
+    }'
+}
+compare "polled against quiet" polled quiet
+if ((TRANSFER)); then
+    compare "transfer against quiet (the answer's bytes alone)" transfer quiet
+    compare "polled against transfer (the server's own share)" polled transfer
+fi
