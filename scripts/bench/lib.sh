@@ -171,7 +171,7 @@ ruru_binary() {
 }
 
 # bench_setup: a scratch directory $WORK, the namespace $NS (make_bench_ns), and traps that on exit
-# kill the server ($SERVER_PID), a poller ($POLLER_PID) and a static server ($STATIC_PID) when set,
+# kill the server ($SERVER_PID), a poller ($POLLER_PID) and a helper ($HELPER_PID) when set,
 # remove the namespace and $WORK.
 bench_setup() {
     WORK="$(mktemp -d /tmp/ruru-bench-XXXXXX)"
@@ -182,7 +182,7 @@ bench_setup() {
 
 bench_cleanup() {
     local pid
-    for pid in ${POLLER_PID:-} ${STATIC_PID:-} ${SERVER_PID:-} ${BRIDGE_PID:-}; do
+    for pid in ${POLLER_PID:-} ${HELPER_PID:-} ${SERVER_PID:-} ${BRIDGE_PID:-}; do
         kill -KILL "$pid" 2>/dev/null || true
     done
     remove_ns "$NS"

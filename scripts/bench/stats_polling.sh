@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # DHCP latency under statistics polling (CTL-068): ruru-dhcp4 with 10,000 subnets, with and without a
-# `statistic-get-all` every second, same machine, same load.
+# `statistic-get-all` every second, same machine, same load; then Kea under the same polling.
 #
 # Usage (as root, from anywhere in the repository):
 #   scripts/bench/stats_polling.sh
 #   RATE=2000 DURATION=60 scripts/bench/stats_polling.sh
 #   RURU_DHCP4_BIN=/path/to/ruru-dhcp4 scripts/bench/stats_polling.sh   # skip the build
+#   KEA=0 TRANSFER=0 scripts/bench/stats_polling.sh                       # Ruru quiet/polled only
 #
 # What it does:
 #   1. Builds ruru-dhcp4 (`cargo build --release -p ruru-server`; honours CARGO_TARGET_DIR) unless
@@ -15,7 +16,9 @@
 #      load, the others (10.16.0.0/24, 10.16.1.0/24, ...) each have a pool and so their statistics
 #      (about 19 per subnet with its pool's); otherwise dhcp4.sh's (loopback relay mode, memfile with
 #      persistence on, loggers at WARN, multi-threading 4 threads, queue 28), plus an HTTP control
-#      socket on 127.0.0.1:8000.
+#      socket on 127.0.0.1:8000. Kea 2.2's servers have no HTTP socket: its runs use a UNIX control
+#      socket and kea-ctrl-agent on 127.0.0.1:8000, as Kea's operators poll it. Every poll names
+#      "service": [ "dhcp4" ], which the agent needs and Ruru's server ignores.
 #   4. Runs quiet, polled, transfer, transfer, polled, quiet, ROUNDS times (the order cancels slow
 #      drift in machine load), each from an empty lease file, SETTLE seconds after the server answers
 #      on its HTTP socket, under
@@ -34,6 +37,8 @@
 #      many polls were answered and how long one took (curl's time_total: the command plus the
 #      transfer of the answer) and its size. Then the change of the mean p99 delays: polled against
 #      quiet, transfer against quiet, and polled against transfer.
+#   6. Then (KEA=1) Kea: kea-quiet, kea-polled, kea-polled, kea-quiet, ROUNDS times, the same way
+#      (kea-dhcp4 with the same subnets behind kea-ctrl-agent), and Kea's polled against quiet.
 #
 # Environment:
 #   SUBNETS         subnets in the configuration (default 10000)
@@ -45,6 +50,8 @@
 #                   machine p99 differs by 10-15 % between identical runs, so several rounds are
 #                   needed before the mean p99s can be compared
 #   TRANSFER        0 leaves out the transfer runs (quiet, polled, polled, quiet; default 1)
+#   KEA             0 leaves out Kea's runs (default 1)
+#   KEA_DHCP4_BIN, KEA_CTRL_AGENT_BIN   Kea's server and agent (default: from PATH)
 #   RURU_DHCP4_BIN  ruru-dhcp4 to measure (default: build it, then <target>/release/ruru-dhcp4)
 #
 # Every step is bounded: a server gets 60 s to listen (10,000 subnets take a few seconds to load) and
@@ -59,6 +66,7 @@ CLIENTS="${CLIENTS:-1000000}"
 SETTLE="${SETTLE:-3}"
 ROUNDS="${ROUNDS:-1}"
 TRANSFER="${TRANSFER:-1}"
+KEA="${KEA:-1}"
 START_TIMEOUT=60
 STOP_TIMEOUT=10
 NS="ruru-bench-$$"
@@ -68,7 +76,7 @@ STATIC_PORT=8001
 
 die() { echo "stats_polling.sh: $*" >&2; exit 1; }
 
-for v in SUBNETS RATE DURATION CLIENTS SETTLE ROUNDS TRANSFER; do
+for v in SUBNETS RATE DURATION CLIENTS SETTLE ROUNDS TRANSFER KEA; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number"
 done
 ((DURATION > 0)) || die "DURATION must be at least 1"
@@ -83,21 +91,42 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=scripts/bench/lib.sh
 source "$ROOT/scripts/bench/lib.sh"
 RURU_BIN="$(ruru_binary ruru-dhcp4 "${RURU_DHCP4_BIN:-}")" || die "no ruru-dhcp4: the build failed or RURU_DHCP4_BIN is not executable"
+if ((KEA)); then
+    KEA_BIN="${KEA_DHCP4_BIN:-$(command -v kea-dhcp4 || true)}"
+    KEA_AGENT_BIN="${KEA_CTRL_AGENT_BIN:-$(command -v kea-ctrl-agent || true)}"
+    [[ -x "$KEA_BIN" && -x "$KEA_AGENT_BIN" ]] ||
+        die "kea-dhcp4 or kea-ctrl-agent not found (apt-get install kea-dhcp4-server kea-ctrl-agent), or KEA=0"
+    mkdir -p /run/kea /var/run/kea /var/lib/kea
+fi
+POLL_BODY='{"command": "statistic-get-all", "service": [ "dhcp4" ]}'
 
 POLLER_PID=""
-STATIC_PID=""
+HELPER_PID=""
 bench_setup
 
-# write_config DIR: DIR/dhcp4.json with $SUBNETS subnets (see the header).
+# write_config DIR SERVER: DIR/dhcp4.json with $SUBNETS subnets for SERVER (ruru or kea; see the
+# header); for kea also DIR/agent.json, kea-ctrl-agent's.
 write_config() {
-    local dir="$1"
-    awk -v dir="$dir" -v n="$SUBNETS" 'BEGIN {
+    local dir="$1" server="$2" control
+    if [[ "$server" == kea ]]; then
+        control="\"control-socket\": { \"socket-type\": \"unix\", \"socket-name\": \"$dir/kea4.sock\" },"
+        cat >"$dir/agent.json" <<EOF
+{ "Control-agent": {
+  "http-host": "127.0.0.1", "http-port": 8000,
+  "control-sockets": { "dhcp4": { "socket-type": "unix", "socket-name": "$dir/kea4.sock" } },
+  "loggers": [ { "name": "kea-ctrl-agent", "output_options": [ { "output": "stdout" } ], "severity": "WARN" } ]
+} }
+EOF
+    else
+        control='"control-sockets": [ { "socket-type": "http", "socket-address": "127.0.0.1", "socket-port": 8000 } ],'
+    fi
+    awk -v dir="$dir" -v n="$SUBNETS" -v control="$control" 'BEGIN {
         print "{ \"Dhcp4\": {"
         print "  \"interfaces-config\": { \"interfaces\": [ \"lo/127.0.0.1\" ], \"dhcp-socket-type\": \"udp\" },"
         printf "  \"lease-database\": { \"type\": \"memfile\", \"persist\": true, \"lfc-interval\": 0, \"name\": \"%s/leases4.csv\" },\n", dir
         print "  \"multi-threading\": { \"enable-multi-threading\": true, \"thread-pool-size\": 4, \"packet-queue-size\": 28 },"
         print "  \"valid-lifetime\": 4000, \"renew-timer\": 1000, \"rebind-timer\": 2000,"
-        print "  \"control-sockets\": [ { \"socket-type\": \"http\", \"socket-address\": \"127.0.0.1\", \"socket-port\": 8000 } ],"
+        print "  " control
         print "  \"subnet4\": ["
         printf "    { \"id\": 1, \"subnet\": \"10.0.0.0/12\", \"pools\": [ { \"pool\": \"10.0.0.1 - 10.15.255.254\" } ], \"relay\": { \"ip-addresses\": [ \"127.0.0.2\" ] } }"
         for (i = 0; i < n - 1; i++) {
@@ -114,28 +143,30 @@ write_config() {
 # failed) and keeps the answer in ANSWER.
 get_all() {
     ip netns exec "$NS" curl -s -m 10 -o "$2" -w '%{time_total} %{size_download}\n' \
-        -X POST -H 'Content-Type: application/json' -d '{"command": "statistic-get-all"}' "$URL" \
+        -X POST -H 'Content-Type: application/json' -d "$POLL_BODY" "$URL" \
         >>"$1" 2>/dev/null || true
 }
 
-# serve_static ANSWER: static_answer.py serving ANSWER on $STATIC_PORT in $NS (STATIC_PID), once it
-# listens (10 s at most).
-serve_static() {
-    ip netns exec "$NS" python3 "$ROOT/scripts/bench/static_answer.py" "$1" "$STATIC_PORT" &
-    STATIC_PID=$!
+# start_helper PORT LOG COMMAND...: a helper of the run (static_answer.py, kea-ctrl-agent) in $NS
+# (HELPER_PID), output to LOG, once it listens on TCP PORT (10 s at most).
+start_helper() {
+    local port="$1" log="$2"
+    shift 2
+    ip netns exec "$NS" "$@" >"$log" 2>&1 &
+    HELPER_PID=$!
     local deadline=$((SECONDS + 10))
-    until ip netns exec "$NS" ss -Htln "sport = :$STATIC_PORT" | grep -q .; do
-        ((SECONDS < deadline)) || { echo "static_answer.py does not listen" >&2; return 1; }
+    until ip netns exec "$NS" ss -Htln "sport = :$port" | grep -q .; do
+        ((SECONDS < deadline)) || { echo "$1 does not listen on $port; its log:" >&2; tail "$log" >&2; return 1; }
         sleep 0.1
     done
 }
 
-# stop_static: stops static_answer.py if it runs.
-stop_static() {
-    [[ -n "$STATIC_PID" ]] || return 0
-    kill "$STATIC_PID" 2>/dev/null || true
-    wait "$STATIC_PID" 2>/dev/null || true
-    STATIC_PID=""
+# stop_helper: stops the helper if one runs.
+stop_helper() {
+    [[ -n "$HELPER_PID" ]] || return 0
+    kill "$HELPER_PID" 2>/dev/null || true
+    wait "$HELPER_PID" 2>/dev/null || true
+    HELPER_PID=""
 }
 
 # poll FILE SECONDS URL: one statistic-get-all a second for SECONDS seconds to URL from one client on
@@ -145,7 +176,7 @@ poll() {
     for ((i = 0; i < n; i++)); do targets+=(-o /dev/null "$url"); done
     timeout --kill-after=5 $((n + 30)) ip netns exec "$NS" curl -s -m 10 --rate 1/s \
         -w '%{time_total} %{size_download}\n' -X POST -H 'Content-Type: application/json' \
-        -d '{"command": "statistic-get-all"}' "${targets[@]}" >>"$file" 2>/dev/null || true
+        -d "$POLL_BODY" "${targets[@]}" >>"$file" 2>/dev/null || true
 }
 
 # delays FILE SECTION: "p50 p99 max" in ms of SECTION's exchanges (DISCOVER-OFFER or REQUEST-ACK)
@@ -164,32 +195,40 @@ delays() {
     '
 }
 
-# run_one MODE DIR: a run of MODE (quiet, polled or transfer); writes "leases/s drop% do_p50 do_p99
-# do_max ra_p50 ra_p99 ra_max polls poll_mean_s poll_max_s bytes" to DIR/result, details on stderr.
-# Runs in the main shell (not a subshell) so the traps know SERVER_PID, POLLER_PID and STATIC_PID.
+# run_one MODE DIR: a run of MODE (quiet, polled, transfer, kea-quiet or kea-polled); writes
+# "leases/s drop% do_p50 do_p99 do_max ra_p50 ra_p99 ra_max polls poll_mean_s poll_max_s bytes" to
+# DIR/result, details on stderr. Runs in the main shell (not a subshell) so the traps know
+# SERVER_PID, POLLER_PID and HELPER_PID.
 run_one() {
-    local name="$1" dir="$2" deadline url=""
+    local name="$1" dir="$2" deadline url="" server=ruru bin="$RURU_BIN"
+    [[ "$name" != kea-* ]] || { server=kea; bin="$KEA_BIN"; }
     mkdir -p "$dir"
-    write_config "$dir"
+    write_config "$dir" "$server"
     start_server "$name" "$dir" 67 env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
-        ip netns exec "$NS" "$RURU_BIN" -c "$dir/dhcp4.json" || return 1
+        ip netns exec "$NS" "$bin" -c "$dir/dhcp4.json" || return 1
+    if [[ "$server" == kea ]]; then
+        start_helper 8000 "$dir/agent.log" env KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
+            "$KEA_AGENT_BIN" -c "$dir/agent.json" || { stop_helper; stop_server; return 1; }
+    fi
     deadline=$((SECONDS + 10))
-    until ip netns exec "$NS" curl -s -m 2 -o /dev/null -X POST -H 'Content-Type: application/json' \
-        -d '{"command": "status-get"}' "$URL"; do
-        ((SECONDS < deadline)) || { echo "$name: HTTP control socket silent" >&2; stop_server; return 1; }
+    until ip netns exec "$NS" curl -s -m 2 -X POST -H 'Content-Type: application/json' \
+        -d '{"command": "status-get", "service": [ "dhcp4" ]}' "$URL" | grep -q '"result": 0'; do
+        ((SECONDS < deadline)) || { echo "$name: control socket silent" >&2; stop_helper; stop_server; return 1; }
         sleep 0.2
     done
     # The first packets after a start with this many subnets meet the start's own work (a stall of
     # 100-400 ms on this machine); the comparison is about polling, so the load begins once it is over.
     sleep "$SETTLE"
     : >"$dir/polls"
-    if [[ "$name" != quiet ]]; then
+    if [[ "$name" != *quiet ]]; then
         # A poller that was already running: the first answer after a start writes every statistic,
         # later ones only those that changed.
         get_all "$dir/warm-up" "$dir/answer.json"
         url="$URL"
         if [[ "$name" == transfer ]]; then
-            serve_static "$dir/answer.json" || { stop_server; return 1; }
+            start_helper "$STATIC_PORT" "$dir/static.log" \
+                python3 "$ROOT/scripts/bench/static_answer.py" "$dir/answer.json" "$STATIC_PORT" ||
+                { stop_helper; stop_server; return 1; }
             url="http://127.0.0.1:$STATIC_PORT/"
         fi
         poll "$dir/polls" "$DURATION" "$url" &
@@ -202,7 +241,7 @@ run_one() {
         wait "$POLLER_PID" 2>/dev/null || true
         POLLER_PID=""
     fi
-    stop_static
+    stop_helper
     stop_server
     rm -f "$dir/answer.json"
     local summary do_delays ra_delays poll_stats
@@ -223,7 +262,8 @@ run_one() {
         { n++; sum += $1; if ($1 > max) max = $1; bytes = $2 }
         END { if (n == 0) print 0, 0, 0, 0; else printf "%d %.3f %.3f %d\n", n, sum / n, max, bytes }
     ' "$dir/polls")"
-    if [[ "$name" != quiet && "${poll_stats%% *}" -lt $((DURATION / 2)) ]]; then
+    # Too few answers means a broken poller; Kea's answers may simply be slow (that is a result).
+    if [[ "$name" == polled || "$name" == transfer ]] && ((${poll_stats%% *} < DURATION / 2)); then
         echo "$name: only ${poll_stats%% *} of about $DURATION polls answered" >&2
         return 1
     fi
@@ -239,11 +279,14 @@ for ((r = 0; r < ROUNDS; r++)); do
         NAMES+=(quiet polled polled quiet)
     fi
 done
-declare -A DO99=([quiet]=0 [polled]=0 [transfer]=0)
-declare -A RA99=([quiet]=0 [polled]=0 [transfer]=0)
-printf '%-3s %-8s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
+if ((KEA)); then
+    for ((r = 0; r < ROUNDS; r++)); do NAMES+=(kea-quiet kea-polled kea-polled kea-quiet); done
+fi
+declare -A DO99=([quiet]=0 [polled]=0 [transfer]=0 [kea-quiet]=0 [kea-polled]=0)
+declare -A RA99=([quiet]=0 [polled]=0 [transfer]=0 [kea-quiet]=0 [kea-polled]=0)
+printf '%-3s %-10s %9s %7s | %-22s | %-22s | %s\n' run mode "leases/s" "drop %" \
     "DISCOVER-OFFER ms" "REQUEST-ACK ms" "statistic-get-all"
-printf '%-3s %-8s %9s %7s | %6s %7s %7s | %6s %7s %7s | %s\n' "" "" "" "" \
+printf '%-3s %-10s %9s %7s | %6s %7s %7s | %6s %7s %7s | %s\n' "" "" "" "" \
     p50 p99 max p50 p99 max "polls, mean/max s, MB"
 failed=0
 for i in "${!NAMES[@]}"; do
@@ -251,18 +294,18 @@ for i in "${!NAMES[@]}"; do
     dir="$WORK/$i-$name"
     if run_one "$name" "$dir"; then
         read -r rate drops dp50 dp99 dmax rp50 rp99 rmax polls pmean pmax bytes <"$dir/result"
-        if [[ "$name" != quiet ]]; then
+        if [[ "$name" != *quiet ]]; then
             polling="$(awk -v n="$polls" -v a="$pmean" -v m="$pmax" -v b="$bytes" \
                 'BEGIN { printf "%d, %.3f/%.3f, %.1f", n, a, m, b / 1e6 }')"
         else
             polling="-"
         fi
-        printf '%-3s %-8s %9.0f %7s | %6.3f %7.3f %7.3f | %6.3f %7.3f %7.3f | %s\n' "$((i + 1))" \
+        printf '%-3s %-10s %9.0f %7s | %6.3f %7.3f %7.3f | %6.3f %7.3f %7.3f | %s\n' "$((i + 1))" \
             "$name" "$rate" "$drops" "$dp50" "$dp99" "$dmax" "$rp50" "$rp99" "$rmax" "$polling"
         DO99[$name]="$(awk -v a="${DO99[$name]}" -v b="$dp99" 'BEGIN { print a + b }')"
         RA99[$name]="$(awk -v a="${RA99[$name]}" -v b="$rp99" 'BEGIN { print a + b }')"
     else
-        printf '%-3s %-8s %9s %7s | %s\n' "$((i + 1))" "$name" failed - -
+        printf '%-3s %-10s %9s %7s | %s\n' "$((i + 1))" "$name" failed - -
         failed=1
     fi
 done
@@ -281,3 +324,4 @@ if ((TRANSFER)); then
     compare "transfer against quiet (the answer's bytes alone)" transfer quiet
     compare "polled against transfer (the server's own share)" polled transfer
 fi
+((KEA == 0)) || compare "Kea $("$KEA_BIN" -v 2>/dev/null || echo '?'), polled against quiet" kea-polled kea-quiet
