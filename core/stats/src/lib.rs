@@ -41,7 +41,7 @@ pub struct Counter {
     samples: Mutex<Samples>,
 }
 
-/// The counters changed since `statistic-get-all` last read them, each once (see [`Counter::queued`]).
+/// The counters changed since `statistic-get-all` last read them, each once (see `Counter::queued`).
 /// Weak: a counter removed from the registry and then dropped leaves nothing behind.
 type Changes = Mutex<Vec<Weak<Counter>>>;
 
