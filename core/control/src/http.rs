@@ -231,8 +231,12 @@ struct Reply {
 impl Reply {
     /// A refusal: the status and its reason phrase as a map, Kea's body for HTTP-level errors.
     fn refusal(status: Status, minor: u8, keep_alive: bool) -> Self {
-        let body =
-            json::to_kea_bytes(&json!({"result": status.code(), "text": status.reason()})).into();
+        Self::refusal_saying(status, status.reason(), minor, keep_alive)
+    }
+
+    /// A refusal whose map gives `text` rather than the reason phrase.
+    fn refusal_saying(status: Status, text: &str, minor: u8, keep_alive: bool) -> Self {
+        let body = json::to_kea_bytes(&json!({"result": status.code(), "text": text})).into();
         Self {
             status,
             minor,
@@ -499,10 +503,8 @@ async fn respond(
             refusal.status,
             refusal.text
         );
-        let mut reply = Reply::refusal(Status::Refused(refusal.status), minor, keep_alive);
-        reply.body =
-            json::to_kea_bytes(&json!({"result": refusal.status, "text": refusal.text})).into();
-        return reply;
+        let status = Status::Refused(refusal.status);
+        return Reply::refusal_saying(status, &refusal.text, minor, keep_alive);
     }
     if scrape {
         return Reply {
